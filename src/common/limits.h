@@ -1,0 +1,19 @@
+// Bounds on every loop, queue and input the program handles. Each is a deliberate limit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace capledger::limits {
+
+inline constexpr std::size_t kEventsPerAppendMax = 10'000;     // events in one WriteBatch
+inline constexpr std::size_t kInputLineBytesMax = 1 << 20;     // one JSON line (a rulebook fits)
+inline constexpr std::size_t kIdBytesMax = 128;                // idempotency key
+inline constexpr std::size_t kFreeTextCharsMax = 200;          // name, reason, source
+inline constexpr std::size_t kRulebookBandsMax = 64;           // capitation or distance bands
+inline constexpr std::int64_t kCountMax = 1'000'000'000;       // visit, hit and population counts
+inline constexpr std::size_t kRejectRawBytesMax = 64 * 1024;   // raw text kept per rejected line
+
+static_assert(kEventsPerAppendMax * kInputLineBytesMax <= (std::size_t{1} << 34));
+
+}  // namespace capledger::limits

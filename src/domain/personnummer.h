@@ -1,0 +1,30 @@
+// The Swedish personal identity number, only ever held in memory during ingest.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "domain/date.h"
+
+namespace capledger::domain {
+
+enum class Sex : std::uint8_t { kFemale = 0, kMale = 1 };
+
+// A validated personnummer or samordningsnummer in its canonical 12-digit form.
+struct Personnummer {
+  std::string twelve_digits;  // "YYYYMMDDNNNC", the input to the pseudonym
+  Date birth_date;            // for a samordningsnummer, the day with 60 taken off
+  Sex sex;                    // from the second-to-last digit: odd male, even female
+  bool coordination_number;   // true for a samordningsnummer (day 61-91)
+};
+
+// Parses "YYYYMMDD-NNNC" or "YYYYMMDDNNNC". The century comes from the 8-digit date. The check
+// digit C is the Luhn digit over the 9 digits YYMMDDNNN. Errors (kInvalidArgument) say which rule
+// failed (form, date, check digit) and never repeat the number itself.
+Result<Personnummer> ParsePersonnummer(std::string_view text);
+
+// The Luhn check digit over a string of decimal digits (weights 2,1,2,1,... from the left).
+int LuhnCheckDigit(std::string_view digits);
+
+}  // namespace capledger::domain

@@ -1,0 +1,84 @@
+#include "domain/rulebook.h"
+
+#include <fmt/format.h>
+
+namespace capledger::domain {
+
+std::string_view SnapshotRuleName(SnapshotRule rule) {
+  switch (rule) {
+    case SnapshotRule::kLastDayOfMonth: return "last_day_of_month";
+    case SnapshotRule::kFirstDayOfMonth: return "first_day_of_month";
+    case SnapshotRule::kLastDayOfPreviousMonth: return "last_day_of_previous_month";
+  }
+  return "unknown";
+}
+
+std::optional<SnapshotRule> SnapshotRuleFromName(std::string_view name) {
+  for (auto rule : {SnapshotRule::kLastDayOfMonth, SnapshotRule::kFirstDayOfMonth,
+                    SnapshotRule::kLastDayOfPreviousMonth}) {
+    if (SnapshotRuleName(rule) == name) return rule;
+  }
+  return std::nullopt;
+}
+
+Date SnapshotDate(SnapshotRule rule, Month month) {
+  switch (rule) {
+    case SnapshotRule::kLastDayOfMonth: return LastDay(month);
+    case SnapshotRule::kFirstDayOfMonth: return FirstDay(month);
+    case SnapshotRule::kLastDayOfPreviousMonth: return LastDay(AddMonths(month, -1));
+  }
+  return LastDay(month);
+}
+
+namespace {
+
+std::optional<RulebookViolation> CheckAgeBands(const std::vector<AgeBand>& bands) {
+  if (bands.empty()) return RulebookViolation{"capitation.bands", "needs at least one band"};
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    const std::string field = fmt::format("capitation.bands[{}].min_age", i);
+    if (i == 0 && bands[i].min_age != 0) return RulebookViolation{field, "the first band must start at 0"};
+    if (i > 0 && bands[i].min_age <= bands[i - 1].min_age) {
+      return RulebookViolation{field, "bands must rise strictly"};
+    }
+    if (bands[i].min_age > kMinAgeMax) return RulebookViolation{field, "is above 150"};
+  }
+  return std::nullopt;
+}
+
+std::optional<RulebookViolation> CheckDistanceBands(const std::vector<DistanceBand>& bands) {
+  if (bands.empty()) return RulebookViolation{"distance_supplement.bands", "needs at least one band"};
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    const std::string field = fmt::format("distance_supplement.bands[{}].min_km", i);
+    // Distance bands may start above 0 (DOMAIN.md §5 example: 25.0 km): a clinic nearer than the
+    // first band gets no distance supplement.
+    if (bands[i].min_km_tenths < 0) return RulebookViolation{field, "must not be negative"};
+    if (i > 0 && bands[i].min_km_tenths <= bands[i - 1].min_km_tenths) {
+      return RulebookViolation{field, "bands must rise strictly"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<RulebookViolation> CheckRulebook(const Rulebook& rb) {
+  if (rb.valid_from >= rb.valid_until) {
+    return RulebookViolation{"valid_until", "must be after valid_from"};
+  }
+  if (rb.retro_window_months < 0 || rb.retro_window_months > kRetroWindowMonthsMax) {
+    return RulebookViolation{"retro_window_months", "must be 0 to 120"};
+  }
+  if (auto v = CheckAgeBands(rb.capitation)) return v;
+  if (rb.start_grant && (rb.start_grant->months < 1 || rb.start_grant->months > kStartGrantMonthsMax)) {
+    return RulebookViolation{"start_grant.months", "must be 1 to 120"};
+  }
+  if (rb.cni_supplement && (rb.cni_supplement->top_n < 1 || rb.cni_supplement->top_n > kTopNMax)) {
+    return RulebookViolation{"cni_supplement.top_n", "must be 1 to 100000"};
+  }
+  if (rb.distance_supplement) {
+    if (auto v = CheckDistanceBands(*rb.distance_supplement)) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace capledger::domain

@@ -1,0 +1,101 @@
+// The rulebook (Krav- och kvalitetsbok) as a value: DOMAIN.md §5.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "domain/date.h"
+#include "domain/money.h"
+
+namespace capledger::domain {
+
+// Which day of a month the listed population is counted on.
+enum class SnapshotRule : std::uint8_t {
+  kLastDayOfMonth = 0,
+  kFirstDayOfMonth = 1,
+  kLastDayOfPreviousMonth = 2,
+};
+
+// A capitation band: residents aged min_age up to the next band's min_age (exclusive).
+struct AgeBand {
+  int min_age = 0;
+  Money amount_per_year = Money::Zero();
+  friend bool operator==(const AgeBand&, const AgeBand&) = default;
+};
+
+// A distance band: clinics at least min_km_tenths / 10 km from a hospital.
+struct DistanceBand {
+  std::int32_t min_km_tenths = 0;
+  Money amount_per_year = Money::Zero();
+  friend bool operator==(const DistanceBand&, const DistanceBand&) = default;
+};
+
+// Per-visit rates.
+struct VisitRates {
+  Money home_visit = Money::Zero();
+  Money other_listed = Money::Zero();
+  Money unlisted = Money::Zero();
+  Money out_of_region = Money::Zero();
+  friend bool operator==(const VisitRates&, const VisitRates&) = default;
+};
+
+// A start-up grant paid in `months` equal parts from the opening month.
+struct StartGrant {
+  Money amount = Money::Zero();
+  int months = 0;
+  friend bool operator==(const StartGrant&, const StartGrant&) = default;
+};
+
+// A supplement for the top_n clinics by CNI.
+struct CniSupplement {
+  int top_n = 0;
+  Money amount_per_year = Money::Zero();
+  friend bool operator==(const CniSupplement&, const CniSupplement&) = default;
+};
+
+// One rulebook version. Absent optional tables mean the component is 0 under this rulebook.
+struct Rulebook {
+  std::string id;
+  std::string title;
+  std::string decision;
+  Date valid_from;   // inclusive
+  Date valid_until;  // exclusive
+  SnapshotRule snapshot = SnapshotRule::kLastDayOfMonth;
+  int retro_window_months = 0;
+  std::vector<AgeBand> capitation;
+  std::optional<Money> performance_per_year;
+  std::optional<VisitRates> visits;
+  std::optional<StartGrant> start_grant;
+  std::optional<CniSupplement> cni_supplement;
+  std::optional<std::vector<DistanceBand>> distance_supplement;
+  friend bool operator==(const Rulebook&, const Rulebook&) = default;
+};
+
+// Limits a rulebook must stay within.
+inline constexpr int kMinAgeMax = 150;
+inline constexpr int kRetroWindowMonthsMax = 120;
+inline constexpr int kStartGrantMonthsMax = 120;
+inline constexpr int kTopNMax = 100'000;
+inline constexpr std::size_t kRulebookTextMax = 200;
+
+// The stable names of the snapshot rules, as in the TOML ("last_day_of_month", ...).
+std::string_view SnapshotRuleName(SnapshotRule rule);
+std::optional<SnapshotRule> SnapshotRuleFromName(std::string_view name);
+
+// The snapshot date of `month` under `rule`.
+Date SnapshotDate(SnapshotRule rule, Month month);
+
+// A rule a rulebook breaks: the dotted field path ("capitation.bands[1].min_age") and why.
+struct RulebookViolation {
+  std::string field;
+  std::string message;
+};
+
+// Checks the rules of DOMAIN.md §5 that go beyond the shape of each field: bands start at 0 and
+// rise strictly, valid_from < valid_until, counts within limits. Returns the first violation.
+std::optional<RulebookViolation> CheckRulebook(const Rulebook& rulebook);
+
+}  // namespace capledger::domain
