@@ -34,8 +34,15 @@ struct DecodedLine {
 // Not thread-safe (holds a parser and a keyed hash); use one decoder per thread.
 class JsonLineDecoder {
  public:
+  struct Options {
+    // Also decode LedgerEntry and PayoutRun lines in the form EventToJson writes them (for
+    // round-trip tests and restoring a log); input ingest leaves this false.
+    bool accept_ledger_types = false;
+  };
+
   // `secret` is the region's secret key for pseudonyms; it is copied.
   explicit JsonLineDecoder(std::span<const std::uint8_t> secret);
+  JsonLineDecoder(std::span<const std::uint8_t> secret, Options options);
   ~JsonLineDecoder();
   JsonLineDecoder(const JsonLineDecoder&) = delete;
   JsonLineDecoder& operator=(const JsonLineDecoder&) = delete;
