@@ -1,1 +1,100 @@
-int main() { return 0; }
+// capledger: the command line (DESIGN.md §4). The only place that wires concrete types.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "common/logging.h"
+#include "domain/date.h"
+
+namespace {
+
+using namespace capledger;
+
+struct Flags {
+  std::string data_dir;
+  std::string config;
+  std::string recorded_at;
+  std::string log_level;
+  bool json = false;
+};
+
+// Resolves config and flags into a context; prints the reason and returns nullopt on failure.
+std::optional<app::CommandContext> MakeContext(const Flags& flags, const Clock& clock) {
+  std::optional<std::filesystem::path> config_path;
+  if (!flags.config.empty()) config_path = flags.config;
+  auto config = app::LoadConfig(config_path);
+  if (!config) {
+    std::fprintf(stderr, "capledger: %s\n", config.error().message.c_str());
+    return std::nullopt;
+  }
+  app::CommandContext context{*config, flags.json, std::nullopt, &clock};
+  if (!flags.data_dir.empty()) context.config.data_dir = flags.data_dir;
+  if (!flags.log_level.empty()) context.config.log_level = flags.log_level;
+  if (!flags.recorded_at.empty()) {
+    auto t = domain::ParseTimestamp(flags.recorded_at);
+    if (!t) {
+      std::fprintf(stderr, "capledger: --recorded-at: %s\n", t.error().message.c_str());
+      return std::nullopt;
+    }
+    context.recorded_at = *t;
+  }
+  SetUpLogging(context.config.log_level);
+  return context;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App cli{"capledger: the Hälsoval listing and capitation ledger"};
+  cli.require_subcommand(1);
+  Flags flags;
+  cli.add_option("--data", flags.data_dir, "data directory (default ./data)");
+  cli.add_option("--config", flags.config, "configuration file (TOML)");
+  cli.add_option("--recorded-at", flags.recorded_at, "RFC 3339 knowledge time for a backfill");
+  cli.add_option("--log-level", flags.log_level, "debug, info, warn, error or off");
+  cli.add_flag("--json", flags.json, "print one JSON document on stdout");
+
+  std::string file;
+  auto* ingest = cli.add_subcommand("ingest", "store JSON Lines events from FILE or - (stdin)");
+  ingest->add_option("file", file, "JSON Lines file, or - for stdin")->required();
+  auto* rulebook = cli.add_subcommand("rulebook", "rulebook commands");
+  rulebook->require_subcommand(1);
+  auto* publish = rulebook->add_subcommand("publish", "validate a rulebook TOML and append it");
+  publish->add_option("file", file, "rulebook TOML file")->required();
+  std::uint64_t from_seq = 1;
+  std::uint64_t limit = 0;
+  auto* log = cli.add_subcommand("log", "print stored events as JSON Lines");
+  log->add_option("--from-seq", from_seq, "first seq to print")->check(CLI::PositiveNumber);
+  log->add_option("--limit", limit, "print at most N events");
+  auto* verify = cli.add_subcommand("verify", "recompute the hash chain");
+  auto* rejects = cli.add_subcommand("rejects", "print rejected input, decrypted");
+  for (auto* sub : {ingest, publish, log, verify, rejects}) sub->fallthrough();
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    return code == 0 ? app::kExitOk : app::kExitRefused;
+  }
+  SystemClock clock;
+  auto context = MakeContext(flags, clock);
+  if (!context) return app::kExitRefused;
+  if (ingest->parsed()) return app::RunIngest(*context, file);
+  if (publish->parsed()) return app::RunRulebookPublish(*context, file);
+  if (log->parsed()) return app::RunLog(*context, from_seq, limit);
+  if (verify->parsed()) return app::RunVerify(*context);
+  if (rejects->parsed()) return app::RunRejects(*context);
+  return app::kExitRefused;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {  // the last line of defence: a library threw
+    std::fprintf(stderr, "capledger: unexpected error: %s\n", e.what());
+    return app::kExitRefused;
+  }
+}

@@ -61,7 +61,7 @@ Digest Sha256::Finish() {
 }
 
 Digest Sha256Of(std::string_view bytes) {
-  Sha256 sha;
+  thread_local Sha256 sha;  // one context per thread: creating one per call is costly
   sha.Update(bytes);
   return sha.Finish();
 }

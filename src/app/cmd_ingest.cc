@@ -1,0 +1,65 @@
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/line_reader.h"
+#include "app/store_access.h"
+#include "codec/json_line_decoder.h"
+#include "store/json_text.h"
+#include "store/line_ingester.h"
+
+namespace capledger::app {
+namespace {
+
+void PrintCounts(const CommandContext& context, const store::IngestCounts& counts, std::uint64_t head_seq) {
+  if (context.json) {
+    fmt::print("{{\"stored\": {}, \"duplicate\": {}, \"rejected\": {}, \"head_seq\": {}}}\n", counts.stored,
+               counts.duplicate, counts.rejected, head_seq);
+  } else {
+    fmt::print("stored {}, duplicate {}, rejected {} (log head seq {})\n", counts.stored, counts.duplicate,
+               counts.rejected, head_seq);
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int Refuse(const CommandContext& context, const Error& error) {
+  std::fprintf(stderr, "capledger: %s\n", error.message.c_str());
+  if (context.json) {
+    fmt::print("{{\"error\": {{\"code\": \"{}\", \"message\": {}}}}}\n", ErrorCodeName(error.code),
+               store::JsonString(error.message));
+  }
+  return kExitRefused;
+}
+
+int RunIngest(const CommandContext& context, const std::string& file) {
+  auto reader = LineReader::Open(file);
+  if (!reader) return Refuse(context, reader.error());
+  auto secret = ResolveSecret(context.config);
+  if (!secret) return Refuse(context, secret.error());
+  auto store = OpenStore(context, Access::kWrite);
+  if (!store) return Refuse(context, store.error());
+  codec::JsonLineDecoder decoder(secret->bytes());
+  store::IngestOptions options{file, context.recorded_at, context.config.ingest_batch_events};
+  store::LineIngester ingester(**store, decoder, options);
+  ingester.on_reject = [](const std::string& description) { spdlog::warn("rejected {}", description); };
+  ingester.on_commit = [](const store::IngestCounts& counts) {
+    spdlog::info("committed through line {} (stored {}, duplicate {}, rejected {})", counts.committed_lines,
+                 counts.stored, counts.duplicate, counts.rejected);
+  };
+  std::string_view line;
+  for (;;) {
+    auto more = reader->Next(line);
+    if (!more) return Refuse(context, more.error());
+    if (!*more) break;
+    if (auto added = ingester.AddLine(line); !added) return Refuse(context, added.error());
+  }
+  if (auto flushed = ingester.Flush(); !flushed) return Refuse(context, flushed.error());
+  PrintCounts(context, ingester.counts(), (*store)->head().seq);
+  return ingester.counts().rejected > 0 ? kExitRejectedLines : kExitOk;
+}
+
+}  // namespace capledger::app

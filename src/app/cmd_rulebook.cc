@@ -1,0 +1,72 @@
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/store_access.h"
+#include "codec/rulebook_codec.h"
+#include "common/crypto.h"
+#include "store/event_store.h"
+
+namespace capledger::app {
+namespace {
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The idempotency key of a rulebook: its id and a digest of its canonical JSON, so that the same
+// file published twice is a duplicate and a revised one is a new event.
+std::string RulebookEventId(const domain::Rulebook& rulebook) {
+  const crypto::Digest digest = crypto::Sha256Of(codec::RulebookToJson(rulebook));
+  return fmt::format("rulebook:{}:{}", rulebook.id, crypto::Hex(digest).substr(0, 16));
+}
+
+void PrintPublished(const CommandContext& context, const domain::Rulebook& rulebook,
+                    const store::AppendOutcome& outcome) {
+  const bool duplicate = outcome.kind == store::AppendOutcome::Kind::kDuplicate;
+  if (context.json) {
+    fmt::print("{{\"rulebook\": \"{}\", \"seq\": {}, \"status\": \"{}\"}}\n", rulebook.id, outcome.seq,
+               duplicate ? "duplicate" : "stored");
+  } else {
+    fmt::print("{} {} as seq {}\n", duplicate ? "already published:" : "published", rulebook.id, outcome.seq);
+  }
+}
+
+}  // namespace
+
+int RunRulebookPublish(const CommandContext& context, const std::string& file) {
+  auto text = ReadWholeFile(file);
+  if (!text) return Refuse(context, text.error());
+  auto rulebook = codec::ParseRulebookToml(*text);
+  if (!rulebook) {
+    const auto& r = rulebook.error();
+    return Refuse(context, Error{ErrorCode::kInvalidArgument,
+                                 fmt::format("{}: field `{}`: {} ({})", file, r.field, r.message,
+                                             codec::RejectCodeName(r.code))});
+  }
+  auto store = OpenStore(context, Access::kWrite);
+  if (!store) return Refuse(context, store.error());
+  store::AppendRequest request;
+  request.event = domain::Event{RulebookEventId(*rulebook), "capledger", domain::RulebookPublished{*rulebook}};
+  request.recorded_at = context.recorded_at;
+  request.origin = store::InputOrigin{file, 1, ""};
+  auto outcomes = (*store)->Append(std::span(&request, 1));
+  if (!outcomes) return Refuse(context, outcomes.error());
+  const store::AppendOutcome& outcome = outcomes->front();
+  if (outcome.kind == store::AppendOutcome::Kind::kRejected) {
+    const auto& r = *outcome.rejection;
+    return Refuse(context, Error{ErrorCode::kRefused, fmt::format("{}: {} ({})", file, r.message,
+                                                                  codec::RejectCodeName(r.code))});
+  }
+  PrintPublished(context, *rulebook, outcome);
+  return kExitOk;
+}
+
+}  // namespace capledger::app

@@ -1,0 +1,46 @@
+// The subcommands of `capledger` (DESIGN.md §4). Each returns the process exit code:
+// 0 done, 1 a check failed, 2 refused or usage error, 3 ingest stored the good lines but
+// rejected some. Results go to stdout, logs to stderr.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/config.h"
+#include "common/clock.h"
+
+namespace capledger::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitRefused = 2;
+inline constexpr int kExitRejectedLines = 3;
+
+// What every command gets: the resolved configuration and the global flags.
+struct CommandContext {
+  AppConfig config;
+  bool json = false;                     // --json
+  std::optional<Timestamp> recorded_at;  // --recorded-at, for appending commands
+  const Clock* clock = nullptr;          // outlives the command
+};
+
+// ingest FILE|-: stores JSON Lines events; prints stored / duplicate / rejected counts.
+int RunIngest(const CommandContext& context, const std::string& file);
+
+// rulebook publish FILE.toml: validates the rulebook and appends a RulebookPublished.
+int RunRulebookPublish(const CommandContext& context, const std::string& file);
+
+// log [--from-seq N] [--limit N]: stored events as JSON Lines.
+int RunLog(const CommandContext& context, std::uint64_t from_seq, std::uint64_t limit);
+
+// verify: recomputes the hash chain; exit 1 naming the first bad seq.
+int RunVerify(const CommandContext& context);
+
+// rejects: rejected input, decrypted, one JSON line each.
+int RunRejects(const CommandContext& context);
+
+// Prints an error for the user on stderr (and as JSON on stdout with --json) and returns 2.
+int Refuse(const CommandContext& context, const Error& error);
+
+}  // namespace capledger::app

@@ -1,0 +1,31 @@
+// The program's configuration: config/capledger.toml, the environment, and command-line flags.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "common/region_secret.h"
+
+namespace capledger::app {
+
+// Settings every command may use. Precedence: flag > environment > config file > default.
+struct AppConfig {
+  std::filesystem::path data_dir = "./data";
+  std::string secret_hex;         // [secret] key_hex, or $CAPLEDGER_SECRET
+  bool use_demo_key = false;      // [secret] use_demo_key: demonstrations only
+  std::string log_level = "info";
+  std::size_t ingest_batch_events = 10'000;
+};
+
+// Reads `path` if given (else $CAPLEDGER_CONFIG if set, else built-in defaults) and applies
+// $CAPLEDGER_SECRET. kInvalidArgument names the file, key and problem; unknown keys are refused.
+Result<AppConfig> LoadConfig(const std::optional<std::filesystem::path>& path);
+
+// The region secret the config calls for: the configured key, or the built-in demo key (with a
+// warning in the log). kRefused when there is none, with a message saying how to provide one.
+Result<RegionSecret> ResolveSecret(const AppConfig& config);
+
+}  // namespace capledger::app

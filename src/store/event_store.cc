@@ -1,0 +1,227 @@
+#include "store/event_store.h"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <fmt/format.h>
+
+#include "codec/flatbuffer_codec.h"
+#include "common/assert.h"
+#include "store/store_impl.h"
+
+namespace capledger::store {
+namespace {
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const StoreOptions& options, bool point_lookups) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = options.write_buffer_bytes;
+  cf.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  if (point_lookups) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_size = 16 * 1024;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& options) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(options, false));
+  for (auto name : {kEventsCf, kIdsCf, kByResidentCf, kByClinicCf, kMetaCf, kCheckpointsCf, kRejectsCf}) {
+    families.emplace_back(std::string(name), FamilyOptions(options, name == kIdsCf));
+  }
+  return families;
+}
+
+rocksdb::Options DbOptions(const StoreOptions& options) {
+  rocksdb::Options db;
+  db.create_if_missing = true;
+  db.create_missing_column_families = true;
+  db.max_background_jobs = options.background_jobs;
+  db.paranoid_checks = true;
+  db.keep_log_file_num = 5;
+  return db;
+}
+
+Status LoadMeta(EventStore::Impl& impl) {
+  std::string value;
+  auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaHead), &value);
+  if (s.ok()) {
+    auto head = DecodeHead(value);
+    if (!head) return Fail(ErrorCode::kCorruption, "the stored log head is damaged");
+    impl.head = *head;
+  } else if (!s.IsNotFound()) {
+    return tl::unexpected(StatusError(s, "reading the log head"));
+  }
+  s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaRejectCount), &value);
+  if (s.ok() && value.size() == 8) impl.reject_count = ReadBigEndian64(value);
+  s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaFingerprint), &value);
+  if (s.ok() && impl.has_secret) {
+    if (value.size() != impl.fingerprint.size() ||
+        !std::equal(value.begin(), value.end(), reinterpret_cast<const char*>(impl.fingerprint.data()))) {
+      return Fail(ErrorCode::kSecretMismatch,
+                  "this store was written under another region secret; refusing to mix pseudonyms");
+    }
+    impl.fingerprint_stored = true;
+  }
+  return {};
+}
+
+Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const StoreOptions& options) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(DbOptions(options), dir.string(), Families(options), &impl.handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(DbOptions(options), dir.string(), Families(options), &impl.handles, &raw);
+  }
+  if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("opening the store in {}", dir.string())));
+  impl.db.reset(raw);
+  LEDGER_ASSERT(impl.handles.size() == 8);
+  impl.events = impl.handles[1];
+  impl.ids = impl.handles[2];
+  impl.by_resident = impl.handles[3];
+  impl.by_clinic = impl.handles[4];
+  impl.meta = impl.handles[5];
+  impl.checkpoints = impl.handles[6];
+  impl.rejects = impl.handles[7];
+  return {};
+}
+
+}  // namespace
+
+EventStore::Impl::~Impl() {
+  for (auto* handle : handles) {
+    if (db && handle) db->DestroyColumnFamilyHandle(handle);
+  }
+  handles.clear();
+  if (db) db->Close();
+}
+
+Error StatusError(const rocksdb::Status& status, std::string_view what) {
+  const ErrorCode code = status.IsCorruption() ? ErrorCode::kCorruption : ErrorCode::kIoError;
+  return Error{code, fmt::format("{}: {}", what, status.ToString())};
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path& dir,
+                                                     const RegionSecret* secret, const Clock& clock,
+                                                     const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->clock = &clock;
+  impl->has_secret = secret != nullptr;
+  if (secret) {
+    impl->rejects_key = secret->RejectsKey();
+    impl->fingerprint = secret->Fingerprint();
+  }
+  impl->read_only = options.read_only;
+  if (!options.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  }
+  if (auto opened = OpenDb(*impl, dir, options); !opened) return tl::unexpected(opened.error());
+  if (auto loaded = LoadMeta(*impl); !loaded) return tl::unexpected(loaded.error());
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+}
+
+EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventStore::~EventStore() = default;
+
+Head EventStore::head() const {
+  std::lock_guard lock(impl_->head_mutex);
+  return impl_->head;
+}
+
+std::uint64_t EventStore::reject_count() const {
+  std::lock_guard lock(impl_->head_mutex);
+  return impl_->reject_count;
+}
+
+Result<StoredRecord> DecodeStoredValue(std::uint64_t seq, std::string_view value) {
+  auto envelope = codec::DecodeEnvelope(value);
+  if (!envelope) return Fail(ErrorCode::kCorruption, fmt::format("seq {}: {}", seq, envelope.error().message));
+  auto body = codec::DecodeBody(envelope->body);
+  if (!body) return Fail(ErrorCode::kCorruption, fmt::format("seq {}: {}", seq, body.error().message));
+  StoredRecord record;
+  record.stored.seq = envelope->seq;
+  record.stored.recorded_at = FromMicros(envelope->recorded_at_us);
+  record.stored.event.id = std::string(envelope->id);
+  record.stored.event.source = std::string(envelope->source);
+  record.stored.event.body = std::move(*body);
+  record.prev_hash = envelope->prev_hash;
+  record.hash = envelope->hash;
+  return record;
+}
+
+Result<StoredRecord> EventStore::Read(std::uint64_t seq) const {
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, SeqKey(seq), &value);
+  if (s.IsNotFound()) return Fail(ErrorCode::kNotFound, fmt::format("no event with seq {}", seq));
+  if (!s.ok()) return tl::unexpected(StatusError(s, "reading an event"));
+  return DecodeStoredValue(seq, value);
+}
+
+Status EventStore::Scan(std::uint64_t from_seq, std::uint64_t limit,
+                        const std::function<bool(const StoredRecord&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::uint64_t visited = 0;
+  for (it->Seek(SeqKey(from_seq)); it->Valid() && (limit == 0 || visited < limit); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (key.size() != 8) return Fail(ErrorCode::kCorruption, "an events key is not 8 bytes");
+    auto record = DecodeStoredValue(ReadBigEndian64(key.ToStringView()), it->value().ToStringView());
+    if (!record) return tl::unexpected(record.error());
+    ++visited;
+    if (!visit(*record)) break;
+  }
+  if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning events"));
+  return {};
+}
+
+namespace {
+
+Result<std::vector<std::uint64_t>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                  const std::string& prefix) {
+  std::vector<std::uint64_t> seqs;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) return Fail(ErrorCode::kCorruption, "an index key is malformed");
+    seqs.push_back(ReadBigEndian64(it->key().ToStringView().substr(prefix.size())));
+  }
+  if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning an index"));
+  return seqs;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint64_t>> EventStore::SeqsForResident(const domain::Pseudonym& pseudonym) const {
+  return SeqsWithPrefix(*impl_->db, impl_->by_resident, ResidentIndexPrefix(pseudonym));
+}
+
+Result<std::vector<std::uint64_t>> EventStore::SeqsForClinic(std::string_view clinic) const {
+  return SeqsWithPrefix(*impl_->db, impl_->by_clinic, ClinicIndexPrefix(clinic));
+}
+
+Result<std::optional<IdRecord>> EventStore::LookupId(std::string_view id) const {
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->ids, rocksdb::Slice(id.data(), id.size()), &value);
+  if (s.IsNotFound()) return std::optional<IdRecord>();
+  if (!s.ok()) return tl::unexpected(StatusError(s, "reading the ids index"));
+  auto record = DecodeIdRecord(value);
+  if (!record) return Fail(ErrorCode::kCorruption, "an ids entry is damaged");
+  return std::optional<IdRecord>(*record);
+}
+
+Status EventStore::ScanRejects(const std::function<void(const std::string& json)>& visit) const {
+  if (!impl_->has_secret) return Fail(ErrorCode::kRefused, "reading rejects needs the region secret");
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->rejects));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto json = OpenRejectJson(impl_->rejects_key, it->value().ToStringView());
+    if (!json) return tl::unexpected(json.error());
+    visit(*json);
+  }
+  if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning rejects"));
+  return {};
+}
+
+}  // namespace capledger::store

@@ -1,0 +1,123 @@
+// The event log on RocksDB (DESIGN.md §3): append, idempotency, indexes, hash chain, rejects.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "codec/reject_code.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/error.h"
+#include "common/region_secret.h"
+#include "domain/event.h"
+#include "store/keys.h"
+#include "store/rejects.h"
+
+namespace capledger::store {
+
+// An event offered to the log.
+struct AppendRequest {
+  domain::Event event;
+  std::optional<Timestamp> recorded_at;  // requested for a backfill; else the clock decides
+  InputOrigin origin;                    // kept with the line if the store rejects it
+};
+
+// What became of one AppendRequest.
+struct AppendOutcome {
+  enum class Kind : std::uint8_t { kStored, kDuplicate, kRejected };
+  Kind kind = Kind::kStored;
+  std::uint64_t seq = 0;                  // stored: its seq; duplicate: the original's seq
+  std::optional<codec::Rejection> rejection;  // kRejected only
+};
+
+// One stored event read back, with its place in the chain.
+struct StoredRecord {
+  domain::StoredEvent stored;
+  crypto::Digest prev_hash{};
+  crypto::Digest hash{};
+};
+
+// The result of recomputing the hash chain.
+struct VerifyReport {
+  std::uint64_t events_checked = 0;
+  std::optional<std::uint64_t> first_bad_seq;  // empty if the chain is intact
+  std::string problem;                         // what failed at first_bad_seq
+};
+
+// Tuning of the RocksDB instance; explicit rather than library defaults.
+struct StoreOptions {
+  std::size_t write_buffer_bytes = 64 << 20;
+  int background_jobs = 2;
+  bool read_only = false;  // open for reading only (verify, log, queries)
+};
+
+// The log. Appends are serialized by an internal mutex; reads may run concurrently with them and
+// see the state of a completed append. Everything one Append implies (events, ids, indexes,
+// rejects, head) is one synced WriteBatch: after a crash either all of it is there or none.
+class EventStore {
+ public:
+  // Opens or creates the store in `dir`. The secret's fingerprint is kept in the store on first
+  // use; opening with another secret is kSecretMismatch. `secret` may be null for reading the
+  // log and verifying it (no secret needed); appending and reading rejects then fail with
+  // kRefused. kIoError if RocksDB cannot open it, kCorruption if the head record is damaged.
+  // `clock` must outlive the store.
+  static Result<std::unique_ptr<EventStore>> Open(const std::filesystem::path& dir,
+                                                  const RegionSecret* secret, const Clock& clock,
+                                                  const StoreOptions& options = {});
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // The last stored event's seq, recorded_at and hash (seq 0: empty log).
+  Head head() const;
+
+  // Appends the batch (at most limits::kEventsPerAppendMax requests) and `decode_rejects`, the
+  // lines the decoder already refused, in one synced write. Per request, in order: a stored id
+  // with the same payload is kDuplicate (first, whatever its recorded_at); with another payload
+  // kRejected/idempotency_conflict; a requested recorded_at before the head or after now is
+  // rejected; a retraction of an unknown id, of a retraction or of a ledger event is rejected.
+  // Otherwise the event gets the next seq and is chained. Requests see earlier requests of the
+  // same batch. kIoError if the write fails (then nothing of the batch is stored).
+  Result<std::vector<AppendOutcome>> Append(std::span<const AppendRequest> requests,
+                                            std::span<const RejectRecord> decode_rejects = {});
+
+  // Reads one event; kNotFound if seq is beyond the head, kCorruption if it does not decode.
+  Result<StoredRecord> Read(std::uint64_t seq) const;
+
+  // Calls `visit` for events from_seq, from_seq + 1, ... up to `limit` events (0 = no limit), in
+  // seq order, until it returns false. Stops with kCorruption at an event that does not decode.
+  Status Scan(std::uint64_t from_seq, std::uint64_t limit,
+              const std::function<bool(const StoredRecord&)>& visit) const;
+
+  // The seqs of the events about a resident / a clinic, ascending.
+  Result<std::vector<std::uint64_t>> SeqsForResident(const domain::Pseudonym& pseudonym) const;
+  Result<std::vector<std::uint64_t>> SeqsForClinic(std::string_view clinic) const;
+
+  // Where an id is stored, if it is.
+  Result<std::optional<IdRecord>> LookupId(std::string_view id) const;
+
+  // Recomputes the hash chain from seq 1 and checks every envelope, the gapless seq, the
+  // non-decreasing recorded_at, the ids index and the head. Names the first bad seq.
+  Result<VerifyReport> Verify() const;
+
+  // Decrypts and visits every rejected line (as its JSON), oldest first.
+  Status ScanRejects(const std::function<void(const std::string& json)>& visit) const;
+
+  // The number of rejected lines kept.
+  std::uint64_t reject_count() const;
+
+  // The RocksDB state, defined in store_impl.h and used only inside the store layer.
+  struct Impl;
+
+ private:
+  explicit EventStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capledger::store

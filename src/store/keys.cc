@@ -1,0 +1,82 @@
+#include "store/keys.h"
+
+#include <algorithm>
+
+namespace capledger::store {
+
+void PutBigEndian64(std::string& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+std::uint64_t ReadBigEndian64(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[static_cast<std::size_t>(i)]);
+  return value;
+}
+
+std::string SeqKey(std::uint64_t seq) {
+  std::string key;
+  key.reserve(8);
+  PutBigEndian64(key, seq);
+  return key;
+}
+
+std::string ResidentIndexPrefix(const domain::Pseudonym& pseudonym) {
+  return std::string(reinterpret_cast<const char*>(pseudonym.bytes.data()), pseudonym.bytes.size());
+}
+
+std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, std::uint64_t seq) {
+  std::string key = ResidentIndexPrefix(pseudonym);
+  PutBigEndian64(key, seq);
+  return key;
+}
+
+std::string ClinicIndexPrefix(std::string_view clinic) {
+  std::string key(clinic);
+  key.push_back('\0');
+  return key;
+}
+
+std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq) {
+  std::string key = ClinicIndexPrefix(clinic);
+  PutBigEndian64(key, seq);
+  return key;
+}
+
+std::string EncodeIdRecord(const IdRecord& record) {
+  std::string out;
+  out.reserve(41);
+  PutBigEndian64(out, record.seq);
+  out.push_back(static_cast<char>(record.type));
+  out.append(reinterpret_cast<const char*>(record.payload_digest.data()), record.payload_digest.size());
+  return out;
+}
+
+std::optional<IdRecord> DecodeIdRecord(std::string_view bytes) {
+  if (bytes.size() != 41) return std::nullopt;
+  IdRecord record;
+  record.seq = ReadBigEndian64(bytes);
+  record.type = static_cast<std::uint8_t>(bytes[8]);
+  std::copy_n(bytes.begin() + 9, 32, record.payload_digest.begin());
+  return record;
+}
+
+std::string EncodeHead(const Head& head) {
+  std::string out;
+  out.reserve(48);
+  PutBigEndian64(out, head.seq);
+  PutBigEndian64(out, static_cast<std::uint64_t>(ToMicros(head.recorded_at)));
+  out.append(reinterpret_cast<const char*>(head.hash.data()), head.hash.size());
+  return out;
+}
+
+std::optional<Head> DecodeHead(std::string_view bytes) {
+  if (bytes.size() != 48) return std::nullopt;
+  Head head;
+  head.seq = ReadBigEndian64(bytes);
+  head.recorded_at = FromMicros(static_cast<std::int64_t>(ReadBigEndian64(bytes.substr(8))));
+  std::copy_n(bytes.begin() + 16, 32, head.hash.begin());
+  return head;
+}
+
+}  // namespace capledger::store

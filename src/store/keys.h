@@ -1,0 +1,61 @@
+// Byte layouts of the store's keys and small values (DESIGN.md §3). Big-endian integers so that
+// RocksDB's byte order is numeric order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "domain/pseudonym.h"
+
+namespace capledger::store {
+
+// Column family names, in the order the store opens them (after "default").
+inline constexpr std::string_view kEventsCf = "events";
+inline constexpr std::string_view kIdsCf = "ids";
+inline constexpr std::string_view kByResidentCf = "by_resident";
+inline constexpr std::string_view kByClinicCf = "by_clinic";
+inline constexpr std::string_view kMetaCf = "meta";
+inline constexpr std::string_view kCheckpointsCf = "checkpoints";
+inline constexpr std::string_view kRejectsCf = "rejects";
+
+// Keys in the meta column family.
+inline constexpr std::string_view kMetaHead = "head";
+inline constexpr std::string_view kMetaFingerprint = "secret_fingerprint";
+inline constexpr std::string_view kMetaRejectCount = "reject_count";
+
+// Appends a big-endian u64 / i64 to `out`; reads one at `bytes[0..8)`.
+void PutBigEndian64(std::string& out, std::uint64_t value);
+std::uint64_t ReadBigEndian64(std::string_view bytes);
+
+// The events key of a seq (8 bytes, big-endian).
+std::string SeqKey(std::uint64_t seq);
+
+// by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq.
+std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, std::uint64_t seq);
+std::string ResidentIndexPrefix(const domain::Pseudonym& pseudonym);
+std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq);
+std::string ClinicIndexPrefix(std::string_view clinic);
+
+// The value of an ids entry: where the id is stored, its type and its payload digest.
+struct IdRecord {
+  std::uint64_t seq = 0;
+  std::uint8_t type = 0;
+  crypto::Digest payload_digest{};
+};
+std::string EncodeIdRecord(const IdRecord& record);
+std::optional<IdRecord> DecodeIdRecord(std::string_view bytes);
+
+// The log head: the last seq, its recorded_at and hash. seq 0 is the empty log.
+struct Head {
+  std::uint64_t seq = 0;
+  Timestamp recorded_at{};
+  crypto::Digest hash{};
+};
+std::string EncodeHead(const Head& head);
+std::optional<Head> DecodeHead(std::string_view bytes);
+
+}  // namespace capledger::store
