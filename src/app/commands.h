@@ -40,6 +40,15 @@ int RunVerify(const CommandContext& context);
 // rejects: rejected input, decrypted, one JSON line each.
 int RunRejects(const CommandContext& context);
 
+// generate --preset P --years N --seed S [--residents N]: a synthetic world on stdout.
+struct GenerateArgs {
+  std::string preset;
+  int years = 1;
+  std::uint64_t seed = 1;
+  std::int64_t residents = 0;  // 0: the preset's
+};
+int RunGenerate(const CommandContext& context, const GenerateArgs& args);
+
 // Prints an error for the user on stderr (and as JSON on stdout with --json) and returns 2.
 int Refuse(const CommandContext& context, const Error& error);
 

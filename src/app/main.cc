@@ -69,7 +69,13 @@ int Run(int argc, char** argv) {
   log->add_option("--limit", limit, "print at most N events");
   auto* verify = cli.add_subcommand("verify", "recompute the hash chain");
   auto* rejects = cli.add_subcommand("rejects", "print rejected input, decrypted");
-  for (auto* sub : {ingest, publish, log, verify, rejects}) sub->fallthrough();
+  app::GenerateArgs generate_args;
+  auto* generate = cli.add_subcommand("generate", "write a synthetic world as JSON Lines on stdout");
+  generate->add_option("--preset", generate_args.preset, "tiny, orebro or sweden")->required();
+  generate->add_option("--years", generate_args.years, "years from 2023")->check(CLI::Range(1, 10));
+  generate->add_option("--seed", generate_args.seed, "random seed");
+  generate->add_option("--residents", generate_args.residents, "override the preset's population");
+  for (auto* sub : {ingest, publish, log, verify, rejects, generate}) sub->fallthrough();
 
   try {
     cli.parse(argc, argv);
@@ -85,6 +91,7 @@ int Run(int argc, char** argv) {
   if (log->parsed()) return app::RunLog(*context, from_seq, limit);
   if (verify->parsed()) return app::RunVerify(*context);
   if (rejects->parsed()) return app::RunRejects(*context);
+  if (generate->parsed()) return app::RunGenerate(*context, generate_args);
   return app::kExitRefused;
 }
 

@@ -84,6 +84,7 @@ Date FirstDay(Month value) { return value / day(1); }
 Date LastDay(Month value) { return Date(value / std::chrono::last); }
 Month AddMonths(Month value, int delta) { return MonthFromOrdinal(MonthOrdinal(value) + delta); }
 Month MonthOf(Date date) { return date.year() / date.month(); }
+Date AddDays(Date date, int days) { return Date(std::chrono::sys_days(date) + std::chrono::days(days)); }
 
 namespace {
 

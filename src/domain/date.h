@@ -43,6 +43,8 @@ Date FirstDay(Month month);
 Date LastDay(Month month);
 Month AddMonths(Month month, int delta);
 Month MonthOf(Date date);
+// The date `days` days later (earlier if negative).
+Date AddDays(Date date, int days);
 
 // True if the year/month/day triple names a real date within [kYearMin, kYearMax].
 bool IsValidDate(int year, int month, int day);
