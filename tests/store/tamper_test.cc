@@ -1,0 +1,92 @@
+#include <doctest/doctest.h>
+
+#include <rocksdb/db.h>
+
+#include "store/keys.h"
+#include "store/store_fixture.h"
+
+namespace capledger::testing {
+namespace {
+
+// Opens the store's RocksDB directly (as an attacker or a disk fault would see it), applies
+// `change` to the value of one events entry and closes it again.
+void ChangeStoredEvent(const std::filesystem::path& dir, std::uint64_t seq,
+                       const std::function<void(std::string&)>& change) {
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  for (auto* h : handles) {
+    if (h->GetName() == "events") events = h;
+  }
+  REQUIRE(events != nullptr);
+  std::string value;
+  REQUIRE(db->Get(rocksdb::ReadOptions(), events, store::SeqKey(seq), &value).ok());
+  change(value);
+  REQUIRE(db->Put(rocksdb::WriteOptions(), events, store::SeqKey(seq), value).ok());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+}
+
+std::size_t StoredEventSize(const std::filesystem::path& dir, std::uint64_t seq) {
+  std::size_t size = 0;
+  ChangeStoredEvent(dir, seq, [&](std::string& v) { size = v.size(); });
+  return size;
+}
+
+store::VerifyReport VerifyStore(const std::filesystem::path& dir, const Clock& clock) {
+  store::StoreOptions options;
+  options.read_only = true;
+  auto s = store::EventStore::Open(dir, nullptr, clock, options);
+  REQUIRE(s.has_value());
+  auto report = (*s)->Verify();
+  REQUIRE(report.has_value());
+  return *report;
+}
+
+TEST_CASE("changing any single byte of a stored event makes verify fail at that seq") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    REQUIRE(s->Append(std::vector{Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B"), Listing("c", 3, "VC-C"),
+                                  Listing("d", 4, "VC-D")})
+                .has_value());
+  }
+  CHECK_FALSE(VerifyStore(dir.path(), clock).first_bad_seq.has_value());
+  const std::size_t size = StoredEventSize(dir.path(), 3);
+  REQUIRE(size > 100);
+  // Every byte of event 3, one at a time: flip its lowest bit, verify, then restore it.
+  for (std::size_t i = 0; i < size; ++i) {
+    CAPTURE(i);
+    ChangeStoredEvent(dir.path(), 3, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
+    const store::VerifyReport report = VerifyStore(dir.path(), clock);
+    REQUIRE(report.first_bad_seq.has_value());
+    CHECK(*report.first_bad_seq == 3);
+    ChangeStoredEvent(dir.path(), 3, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
+  }
+  CHECK_FALSE(VerifyStore(dir.path(), clock).first_bad_seq.has_value());
+}
+
+TEST_CASE("a truncated stored event makes verify fail at that seq") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    REQUIRE(s->Append(std::vector{Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")}).has_value());
+  }
+  ChangeStoredEvent(dir.path(), 2, [](std::string& v) { v.resize(v.size() / 2); });
+  const store::VerifyReport report = VerifyStore(dir.path(), clock);
+  REQUIRE(report.first_bad_seq.has_value());
+  CHECK(*report.first_bad_seq == 2);
+}
+
+}  // namespace
+}  // namespace capledger::testing
