@@ -18,48 +18,111 @@ bool IsBlank(std::string_view line) {
 LineIngester::LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, IngestOptions options)
     : store_(store), decoder_(decoder), options_(std::move(options)) {
   LEDGER_ASSERT(options_.batch_events >= 1 && options_.batch_events <= limits::kEventsPerAppendMax);
-  pending_.reserve(options_.batch_events);
+  pending_.requests.reserve(options_.batch_events);
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+LineIngester::~LineIngester() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
 }
 
 Status LineIngester::AddLine(std::string_view line) {
   ++line_number_;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (IsBlank(line)) return {};
-  ++counts_.lines;
+  ++pending_.lines;
+  pending_.last_line = line_number_;
   InputOrigin origin{options_.source_name, line_number_, std::string(line.substr(0, limits::kRejectRawBytesMax))};
   auto decoded = decoder_.Decode(line);
   if (!decoded) {
     if (on_reject) on_reject(codec::DescribeRejection(line_number_, decoded.error()));
-    pending_rejects_.push_back(RejectRecord{std::move(origin), std::move(decoded.error()), {}});
+    pending_.rejects.push_back(RejectRecord{std::move(origin), std::move(decoded.error()), {}});
   } else {
     auto recorded_at = decoded->recorded_at ? decoded->recorded_at : options_.default_recorded_at;
-    pending_.push_back(AppendRequest{std::move(decoded->event), recorded_at, std::move(origin)});
+    pending_.requests.push_back(AppendRequest{std::move(decoded->event), recorded_at, std::move(origin)});
   }
-  if (pending_.size() + pending_rejects_.size() >= options_.batch_events) return Flush();
+  if (pending_.requests.size() + pending_.rejects.size() >= options_.batch_events) return Submit();
+  return {};
+}
+
+// Hands the pending batch to the writer, waiting while another batch is still queued.
+Status LineIngester::Submit() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return !queued_.has_value() || error_.has_value(); });
+  if (error_) return tl::unexpected(*error_);
+  if (pending_.lines > 0) queued_ = std::move(pending_);
+  pending_ = Batch{};
+  pending_.requests.reserve(options_.batch_events);
+  lock.unlock();
+  changed_.notify_all();
   return {};
 }
 
 Status LineIngester::Flush() {
-  if (pending_.empty() && pending_rejects_.empty()) return {};
-  auto outcomes = store_.Append(pending_, pending_rejects_);
-  if (!outcomes) return tl::unexpected(outcomes.error());
-  counts_.rejected += pending_rejects_.size();
+  if (auto submitted = Submit(); !submitted) return submitted;
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return (!queued_.has_value() && !writing_) || error_.has_value(); });
+  if (error_) return tl::unexpected(*error_);
+  return {};
+}
+
+IngestCounts LineIngester::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+void LineIngester::WriterLoop() {
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return queued_.has_value() || stopping_; });
+    if (!queued_) return;  // stopping with nothing left to write
+    Batch batch = std::move(*queued_);
+    queued_.reset();
+    writing_ = true;
+    lock.unlock();
+    changed_.notify_all();
+    WriteBatch(batch);
+    lock.lock();
+    writing_ = false;
+    lock.unlock();
+    changed_.notify_all();
+  }
+}
+
+void LineIngester::WriteBatch(Batch& batch) {
+  {
+    std::lock_guard lock(mutex_);
+    if (error_) return;  // an earlier batch failed: write nothing after it
+  }
+  auto outcomes = store_.Append(batch.requests, batch.rejects);
+  std::unique_lock lock(mutex_);
+  if (!outcomes) {
+    error_ = outcomes.error();
+    return;
+  }
+  counts_.lines += batch.lines;
+  counts_.rejected += batch.rejects.size();
+  std::vector<std::string> descriptions;
   for (std::size_t i = 0; i < outcomes->size(); ++i) {
     const AppendOutcome& outcome = (*outcomes)[i];
-    switch (outcome.kind) {
-      case AppendOutcome::Kind::kStored: ++counts_.stored; break;
-      case AppendOutcome::Kind::kDuplicate: ++counts_.duplicate; break;
-      case AppendOutcome::Kind::kRejected:
-        ++counts_.rejected;
-        if (on_reject) on_reject(codec::DescribeRejection(pending_[i].origin.line, *outcome.rejection));
-        break;
-    }
+    if (outcome.kind == AppendOutcome::Kind::kStored) ++counts_.stored;
+    if (outcome.kind == AppendOutcome::Kind::kDuplicate) ++counts_.duplicate;
+    if (outcome.kind != AppendOutcome::Kind::kRejected) continue;
+    ++counts_.rejected;
+    descriptions.push_back(codec::DescribeRejection(batch.requests[i].origin.line, *outcome.rejection));
   }
-  counts_.committed_lines = counts_.lines;
-  pending_.clear();
-  pending_rejects_.clear();
-  if (on_commit) on_commit(counts_);
-  return {};
+  counts_.committed_lines = batch.last_line;
+  const IngestCounts snapshot = counts_;
+  lock.unlock();
+  if (on_reject) {
+    for (const auto& description : descriptions) on_reject(description);
+  }
+  if (on_commit) on_commit(snapshot);
 }
 
 }  // namespace capledger::store

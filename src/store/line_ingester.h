@@ -1,11 +1,14 @@
 // Feeds JSON Lines into the log in batches: decode, validate, append, keep rejects.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "codec/json_line_decoder.h"
@@ -20,7 +23,7 @@ struct IngestCounts {
   std::uint64_t stored = 0;
   std::uint64_t duplicate = 0;
   std::uint64_t rejected = 0;
-  std::uint64_t committed_lines = 0; // lines whose outcome is durable (the acknowledged prefix)
+  std::uint64_t committed_lines = 0; // input line number through which every outcome is durable
   friend bool operator==(const IngestCounts&, const IngestCounts&) = default;
 };
 
@@ -31,35 +34,60 @@ struct IngestOptions {
 };
 
 // Batches lines and appends them. Each batch is one synced write holding its stored events and
-// its rejected lines; after `Flush` returns, every line added so far is durable. Blank lines are
-// skipped and not counted. Keeps references to `store` and `decoder`, which must outlive it.
-// Not thread-safe.
+// its rejected lines. Decoding of the next batch overlaps the append of the previous one on a
+// second thread; at most one batch waits while one is written, so memory stays bounded (two
+// batches). After `Flush` returns, every line added so far is durable. Blank lines are skipped.
+// Keeps references to `store` and `decoder`, which must outlive it. Call from one thread only.
 class LineIngester {
  public:
   LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, IngestOptions options);
+  ~LineIngester();
+  LineIngester(const LineIngester&) = delete;
+  LineIngester& operator=(const LineIngester&) = delete;
 
-  // Adds one line (without its newline); appends a batch when it is full. kIoError or
-  // kCorruption from the store end the ingest: nothing of the failed batch was written.
+  // Adds one line (without its newline); hands a full batch to the writer. An error from the
+  // store (kIoError, kCorruption) ends the ingest: nothing of the failed batch was written, and
+  // every later call returns the same error.
   Status AddLine(std::string_view line);
 
-  // Appends what is pending.
+  // Writes what is pending and waits until every batch is durable.
   Status Flush();
 
-  const IngestCounts& counts() const { return counts_; }
+  // The totals; complete after Flush.
+  IngestCounts counts() const;
 
-  // Called after each durable batch with the counts so far (for progress and acknowledgement).
+  // Called on the writer thread after each durable batch with the totals so far.
   std::function<void(const IngestCounts&)> on_commit;
-  // Called for each rejected line with its description (never containing the raw text).
+  // Called for each rejected line with its description (never the raw text). Decoder rejections
+  // are reported on the caller's thread, store rejections on the writer thread.
   std::function<void(const std::string&)> on_reject;
 
  private:
+  struct Batch {
+    std::vector<AppendRequest> requests;
+    std::vector<RejectRecord> rejects;
+    std::uint64_t lines = 0;         // non-blank lines in the batch
+    std::uint64_t last_line = 0;     // the input line number of its last line
+  };
+
+  Status Submit();
+  void WriterLoop();
+  void WriteBatch(Batch& batch);
+
   EventStore& store_;
   codec::JsonLineDecoder& decoder_;
   IngestOptions options_;
-  IngestCounts counts_;
-  std::vector<AppendRequest> pending_;
-  std::vector<RejectRecord> pending_rejects_;
+  Batch pending_;
   std::uint64_t line_number_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<Batch> queued_;   // handed over, not yet taken by the writer
+  bool writing_ = false;
+  bool stopping_ = false;
+  std::optional<Error> error_;
+  IngestCounts counts_;
+  std::thread writer_;            // last member: started when everything else is ready
 };
 
 }  // namespace capledger::store
