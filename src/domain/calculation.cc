@@ -1,0 +1,138 @@
+#include "domain/calculation.h"
+
+#include <algorithm>
+
+#include "common/assert.h"
+
+namespace capledger::domain {
+
+int AgeOn(Date birth, Date on) {
+  int age = static_cast<int>(on.year()) - static_cast<int>(birth.year());
+  const unsigned on_md = static_cast<unsigned>(on.month()) * 100 + static_cast<unsigned>(on.day());
+  const unsigned birth_md = static_cast<unsigned>(birth.month()) * 100 + static_cast<unsigned>(birth.day());
+  // Comparing (month, day) also places 29 February after 28 February: in other years the
+  // birthday of someone born on 29 February is reached on 1 March.
+  if (on_md < birth_md) --age;
+  return std::min(age, kAgeSlots - 1);
+}
+
+std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCounts& ages) {
+  const auto& bands = rulebook.capitation;
+  std::vector<std::int64_t> counts(bands.size(), 0);
+  std::size_t band = 0;
+  for (int age = 0; age < kAgeSlots; ++age) {
+    while (band + 1 < bands.size() && bands[band + 1].min_age <= age) ++band;
+    counts[band] += ages[static_cast<std::size_t>(age)];
+  }
+  return counts;
+}
+
+namespace {
+
+__int128 Wide(std::int64_t value) { return static_cast<__int128>(value); }
+
+// amount_per_year × N / 12 × (f / 1000) with one rounding; f = 1000 when there is no factor.
+Result<Money> PerResidentPerMonth(Money per_year, std::int64_t listed, std::int64_t thousandths) {
+  return DivideRoundHalfAway(Wide(per_year.ore()) * listed * thousandths, 12 * 1000);
+}
+
+Result<Money> Capitation(const Rulebook& rulebook, const std::vector<std::int64_t>& band_counts) {
+  __int128 numerator = 0;
+  for (std::size_t b = 0; b < band_counts.size(); ++b) {
+    numerator += Wide(band_counts[b]) * rulebook.capitation[b].amount_per_year.ore();
+  }
+  return DivideRoundHalfAway(numerator, 12);
+}
+
+Result<Money> Visits(const VisitRates& rates, const VisitCounts& counts) {
+  const __int128 total = Wide(counts.home_visits) * rates.home_visit.ore() +
+                         Wide(counts.other_listed) * rates.other_listed.ore() +
+                         Wide(counts.unlisted) * rates.unlisted.ore() +
+                         Wide(counts.out_of_region) * rates.out_of_region.ore();
+  return DivideRoundHalfAway(total, 1);
+}
+
+std::optional<Money> DistanceBandAmount(const std::vector<DistanceBand>& bands, std::int32_t distance_tenths) {
+  std::optional<Money> amount;
+  for (const auto& band : bands) {
+    if (band.min_km_tenths <= distance_tenths) amount = band.amount_per_year;
+  }
+  return amount;
+}
+
+// Computes each component into `out.amounts`; the first overflow stops it.
+Status ComputeComponents(const Rulebook& rb, const ClinicMonthFacts& facts, ClinicMonthAmounts& out) {
+  auto set = [&](Component c, Result<Money> amount) -> Status {
+    if (!amount) return tl::unexpected(amount.error());
+    out.amounts[static_cast<std::size_t>(c)] = *amount;
+    return {};
+  };
+  Status s = set(Component::kCapitation, Capitation(rb, out.band_counts));
+  if (s && rb.performance_per_year && facts.fulfilment_thousandths) {
+    s = set(Component::kPerformance,
+            PerResidentPerMonth(*rb.performance_per_year, out.listed, *facts.fulfilment_thousandths));
+  }
+  if (s && rb.visits && facts.visits) s = set(Component::kVisits, Visits(*rb.visits, *facts.visits));
+  if (s && rb.start_grant && facts.start_grant_part) s = set(Component::kStartGrant, *facts.start_grant_part);
+  if (s && rb.cni_supplement && facts.in_cni_top_n) {
+    s = set(Component::kCniSupplement, PerResidentPerMonth(rb.cni_supplement->amount_per_year, out.listed, 1000));
+  }
+  if (s && rb.distance_supplement && facts.distance_km_tenths) {
+    if (auto per_year = DistanceBandAmount(*rb.distance_supplement, *facts.distance_km_tenths)) {
+      s = set(Component::kDistanceSupplement, PerResidentPerMonth(*per_year, out.listed, 1000));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<ClinicMonthAmounts> ComputeClinicMonth(const Rulebook& rulebook, const ClinicMonthFacts& facts) {
+  ClinicMonthAmounts out;
+  out.band_counts.assign(rulebook.capitation.size(), 0);
+  if (!facts.open_on_snapshot) return out;
+  out.band_counts = CountsPerBand(rulebook, facts.listed_by_age);
+  for (std::int64_t n : out.band_counts) out.listed += n;
+  if (auto computed = ComputeComponents(rulebook, facts, out); !computed) return tl::unexpected(computed.error());
+  for (const Money& amount : out.amounts) {
+    auto sum = out.total.Plus(amount);
+    if (!sum) return tl::unexpected(sum.error());
+    out.total = *sum;
+  }
+  return out;
+}
+
+std::vector<Money> StartGrantParts(Money amount, int months) {
+  LEDGER_ASSERT(months >= 1);
+  std::vector<Money> parts;
+  parts.reserve(static_cast<std::size_t>(months));
+  const Money part = *DivideRoundHalfAway(Wide(amount.ore()), months);  // |part| <= |amount|
+  std::int64_t others = 0;
+  for (int i = 0; i + 1 < months; ++i) {
+    parts.push_back(part);
+    others += part.ore();
+  }
+  parts.push_back(Money::FromOre(amount.ore() - others));
+  return parts;
+}
+
+std::vector<std::string> CniTopN(std::vector<CniCandidate> candidates, int top_n) {
+  std::erase_if(candidates, [](const CniCandidate& c) { return c.listed <= 0; });
+  std::sort(candidates.begin(), candidates.end(), [](const CniCandidate& a, const CniCandidate& b) {
+    if (a.cni_ten_thousandths != b.cni_ten_thousandths) return a.cni_ten_thousandths > b.cni_ten_thousandths;
+    return a.clinic < b.clinic;
+  });
+  std::vector<std::string> top;
+  for (const auto& c : candidates) {
+    if (static_cast<int>(top.size()) >= top_n) break;
+    top.push_back(c.clinic);
+  }
+  return top;
+}
+
+std::int64_t DeliveredOrComputedCni(const CniReported& report) {
+  if (report.cni_ten_thousandths) return *report.cni_ten_thousandths;
+  return CniTenThousandths(report.hits, report.population);
+}
+
+}  // namespace capledger::domain
