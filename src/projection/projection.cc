@@ -1,0 +1,192 @@
+// Projection::Apply: folding stored events into the compact fact tables.
+#include "projection/projection.h"
+
+#include <algorithm>
+
+#include "common/assert.h"
+
+namespace capledger::projection {
+namespace {
+
+using domain::EventBody;
+
+// Inserts `fact` keeping (effective, seq) order; facts mostly arrive at the end.
+template <typename Fact>
+void InsertByEffective(std::vector<Fact>& facts, const Fact& fact) {
+  auto at = std::upper_bound(facts.begin(), facts.end(), fact, [](const Fact& a, const Fact& b) {
+    return a.effective != b.effective ? a.effective < b.effective : a.seq < b.seq;
+  });
+  facts.insert(at, fact);
+}
+
+template <typename Fact>
+void Retract(std::vector<Fact>& facts, std::uint32_t target_seq, std::uint32_t retraction_seq) {
+  for (auto& fact : facts) {
+    if (fact.seq == target_seq) fact.retracted_at = std::min(fact.retracted_at, retraction_seq);
+  }
+}
+
+DatedFact Dated(std::int32_t effective, std::uint32_t seq, std::int64_t value = 0) {
+  DatedFact fact;
+  fact.effective = effective;
+  fact.seq = seq;
+  fact.value = value;
+  return fact;
+}
+
+ResidentFact ResidentFactOf(std::int32_t effective, std::uint32_t seq, ResidentFactKind kind,
+                            std::uint16_t clinic = 0, std::uint8_t reason = 0) {
+  ResidentFact fact;
+  fact.effective = effective;
+  fact.seq = seq;
+  fact.kind = kind;
+  fact.clinic = clinic;
+  fact.reason = reason;
+  return fact;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
+  auto it = resident_index_.find(pseudonym);
+  if (it == resident_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) const {
+  auto it = clinic_index_.find(std::string(clinic));
+  if (it == clinic_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
+  auto [it, inserted] = resident_index_.try_emplace(ref.pseudonym, static_cast<std::uint32_t>(residents_.facts.size()));
+  if (inserted) {
+    residents_.pseudonym.push_back(ref.pseudonym);
+    residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
+    residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
+    residents_.facts.emplace_back();
+  }
+  return it->second;
+}
+
+std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
+  auto [it, inserted] = clinic_index_.try_emplace(std::string(clinic), static_cast<std::uint16_t>(clinics_.id.size()));
+  if (inserted) {
+    LEDGER_ASSERT(clinics_.id.size() < 0xffff);  // clinic ids are 16-bit; Sweden has about 1,200
+    clinics_.id.emplace_back(clinic);
+    clinics_.name.emplace_back();
+    clinics_.registrations.emplace_back();
+    clinics_.closures.emplace_back();
+    clinics_.distances.emplace_back();
+    clinics_.cnis.emplace_back();
+    clinics_.performance.emplace_back();
+    clinics_.visits.emplace_back();
+    clinics_.listed_residents.emplace_back();
+  }
+  return it->second;
+}
+
+void Projection::AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact) {
+  const std::uint32_t r = EnsureResident(ref);
+  auto& facts = residents_.facts[r];
+  if (fact.kind == ResidentFactKind::kListed) {
+    const bool listed_here_before = std::any_of(facts.begin(), facts.end(), [&](const ResidentFact& f) {
+      return f.kind == ResidentFactKind::kListed && f.clinic == fact.clinic;
+    });
+    if (!listed_here_before) clinics_.listed_residents[fact.clinic].push_back(r);
+  }
+  InsertByEffective(facts, fact);
+}
+
+Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
+  LEDGER_ASSERT(seq64 == applied_seq_ + 1);
+  LEDGER_ASSERT(seq64 <= kSeqMax);
+  const auto seq = static_cast<std::uint32_t>(seq64);
+  using K = ResidentFactKind;
+  Status status;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, domain::ResidentRegistered>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kRegistered, 0,
+                                                     static_cast<std::uint8_t>(e.reason)));
+        } else if constexpr (std::is_same_v<T, domain::ResidentMovedOut>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kMovedOut));
+        } else if constexpr (std::is_same_v<T, domain::ResidentDied>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kDied));
+        } else if constexpr (std::is_same_v<T, domain::ResidentRelocated>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kRelocated));
+        } else if constexpr (std::is_same_v<T, domain::PatientListed>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kListed,
+                                                     EnsureClinic(e.clinic), static_cast<std::uint8_t>(e.reason)));
+        } else if constexpr (std::is_same_v<T, domain::PatientUnlisted>) {
+          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kUnlisted,
+                                                     EnsureClinic(e.clinic), static_cast<std::uint8_t>(e.reason)));
+        } else if constexpr (std::is_same_v<T, domain::ClinicRegistered>) {
+          const std::uint16_t c = EnsureClinic(e.clinic);
+          const std::int32_t day = domain::DaysSinceEpoch(e.effective);
+          InsertByEffective(clinics_.registrations[c], Dated(day, seq));
+          InsertByEffective(clinics_.distances[c], Dated(day, seq, e.distance_to_hospital_km_tenths));
+          clinics_.name[c] = e.name;
+        } else if constexpr (std::is_same_v<T, domain::ClinicChanged>) {
+          const std::uint16_t c = EnsureClinic(e.clinic);
+          if (e.distance_to_hospital_km_tenths) {
+            InsertByEffective(clinics_.distances[c],
+                              Dated(domain::DaysSinceEpoch(e.effective), seq, *e.distance_to_hospital_km_tenths));
+          }
+          if (e.name) clinics_.name[c] = *e.name;
+        } else if constexpr (std::is_same_v<T, domain::ClinicClosed>) {
+          InsertByEffective(clinics_.closures[EnsureClinic(e.clinic)], Dated(domain::DaysSinceEpoch(e.effective), seq));
+        } else if constexpr (std::is_same_v<T, domain::RulebookPublished>) {
+          rulebooks_.push_back(RulebookFact{seq, kNever, e.rulebook});
+        } else if constexpr (std::is_same_v<T, domain::CniReported>) {
+          InsertByEffective(clinics_.cnis[EnsureClinic(e.clinic)],
+                            Dated(domain::DaysSinceEpoch(e.effective), seq, domain::DeliveredOrComputedCni(e)));
+        } else if constexpr (std::is_same_v<T, domain::PerformanceReported>) {
+          clinics_.performance[EnsureClinic(e.clinic)].push_back(
+              PerformanceFact{seq, kNever, domain::MonthOrdinal(e.period_from), domain::MonthOrdinal(e.period_to),
+                              e.fulfilment_thousandths});
+        } else if constexpr (std::is_same_v<T, domain::VisitsReported>) {
+          clinics_.visits[EnsureClinic(e.clinic)].push_back(VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
+        } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
+          status = ApplyRetraction(seq, e, lookup);
+        }
+        // LedgerEntry and PayoutRun belong to the ledger, not to these projections.
+      },
+      body);
+  if (status) applied_seq_ = seq64;
+  return status;
+}
+
+Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction,
+                                   const TargetLookup& lookup) {
+  auto target = lookup(retraction.target);
+  if (!target) return tl::unexpected(target.error());
+  LEDGER_ASSERT(target->seq < seq);  // the store accepts only retractions of earlier events
+  RetractTarget(static_cast<std::uint32_t>(target->seq), target->body, seq);
+  return {};
+}
+
+void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t seq) {
+  if (const auto* resident = domain::ResidentOf(target)) {
+    if (auto r = ResidentIndex(resident->pseudonym)) Retract(residents_.facts[*r], target_seq, seq);
+    return;
+  }
+  if (std::holds_alternative<domain::RulebookPublished>(target)) {
+    Retract(rulebooks_, target_seq, seq);
+    return;
+  }
+  const std::string* clinic_id = domain::ClinicOf(target);
+  if (!clinic_id) return;  // retractions of retractions and ledger events are refused at ingest
+  auto c = ClinicIndex(*clinic_id);
+  if (!c) return;
+  Retract(clinics_.registrations[*c], target_seq, seq);
+  Retract(clinics_.closures[*c], target_seq, seq);
+  Retract(clinics_.distances[*c], target_seq, seq);
+  Retract(clinics_.cnis[*c], target_seq, seq);
+  Retract(clinics_.performance[*c], target_seq, seq);
+  Retract(clinics_.visits[*c], target_seq, seq);
+}
+
+}  // namespace capledger::projection

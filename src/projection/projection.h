@@ -1,0 +1,154 @@
+// The bitemporal projections of the log (DOMAIN.md §6): residents, listings, clinics, CNI
+// deliveries, performance and visit reports, rulebooks and retractions, each answering "as of
+// effective date D, as known at K".
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/error.h"
+#include "domain/calculation.h"
+#include "domain/event.h"
+#include "projection/facts.h"
+
+namespace capledger::projection {
+
+// Finds the event a retraction names: its seq and body. The store provides it from its ids index;
+// tests may back it with a map.
+struct RetractionTarget {
+  std::uint64_t seq = 0;
+  domain::EventBody body;
+};
+using TargetLookup = std::function<Result<RetractionTarget>(std::string_view id)>;
+
+// Flags for what a resident's fold on D found odd (DOMAIN.md §4.1: anomalies never change the
+// calculation; they are reported).
+enum Anomaly : std::uint32_t {
+  kListedNonResident = 1u << 0,       // listed at a clinic but not a resident on D
+  kUnlistingElsewhere = 1u << 1,      // unlisted at a clinic the resident was not listed at
+  kEventBeforeBirth = 1u << 2,        // an event effective before the birth date
+  kRegistrationAfterDeath = 1u << 3,  // registered again after a death
+  kTooManyChanges = 1u << 4,          // more than two listing changes in the 12 months up to D
+};
+inline constexpr int kAnomalyKinds = 5;
+
+// The stable code of an anomaly flag bit ("listed_non_resident", ...).
+std::string_view AnomalyCode(int bit);
+
+// The result of folding one resident's facts on D as known at K.
+struct ResidentState {
+  bool resident = false;
+  int clinic = -1;               // dense clinic id the resident is listed at, or -1
+  std::uint32_t listed_seq = 0;  // the PatientListed that put them there
+  std::uint32_t anomalies = 0;   // Anomaly flags
+};
+
+// Residents: dense ids in order of first appearance, parallel flat arrays.
+struct ResidentTable {
+  std::vector<domain::Pseudonym> pseudonym;
+  std::vector<std::int32_t> birth_days;
+  std::vector<std::uint8_t> sex;
+  std::vector<std::vector<ResidentFact>> facts;  // each sorted by (effective, seq)
+};
+
+// Clinics: dense ids in order of first appearance (a listing may name a clinic before it is
+// registered), parallel arrays of per-clinic fact lists.
+struct ClinicTable {
+  std::vector<std::string> id;
+  std::vector<std::string> name;                          // from the latest registration
+  std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq)
+  std::vector<std::vector<DatedFact>> closures;
+  std::vector<std::vector<DatedFact>> distances;
+  std::vector<std::vector<DatedFact>> cnis;
+  std::vector<std::vector<PerformanceFact>> performance;  // seq order
+  std::vector<std::vector<VisitFact>> visits;             // seq order
+  std::vector<std::vector<std::uint32_t>> listed_residents;  // ever listed here, once each
+};
+
+// Hashes a pseudonym by its first 8 bytes (they are already uniformly random).
+struct PseudonymHash {
+  std::size_t operator()(const domain::Pseudonym& p) const {
+    std::uint64_t h = 0;
+    for (int i = 0; i < 8; ++i) h = (h << 8) | p.bytes[static_cast<std::size_t>(i)];
+    return static_cast<std::size_t>(h);
+  }
+};
+
+// All projections together. Apply events in seq order; query at any D and K <= applied_seq().
+// Not thread-safe for writing; concurrent const queries are safe.
+class Projection {
+ public:
+  Projection() = default;
+
+  // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events are
+  // skipped. A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
+  // is returned and nothing is applied.
+  Status Apply(std::uint64_t seq, const domain::EventBody& body, const TargetLookup& lookup);
+
+  // The last applied seq (0 when empty).
+  std::uint64_t applied_seq() const { return applied_seq_; }
+
+  const ResidentTable& residents() const { return residents_; }
+  const ClinicTable& clinics() const { return clinics_; }
+  const std::vector<RulebookFact>& rulebooks() const { return rulebooks_; }
+
+  // The dense id of a resident or clinic, if known.
+  std::optional<std::uint32_t> ResidentIndex(const domain::Pseudonym& pseudonym) const;
+  std::optional<std::uint16_t> ClinicIndex(std::string_view clinic) const;
+
+  // --- Queries at effective date `on` (days since epoch) as known at `known_at` -------------
+
+  // The rulebook in force for `month` and the seq that published it; nullptr if none.
+  const RulebookFact* RulebookInForce(domain::Month month, std::uint64_t known_at) const;
+
+  // Folds one resident's facts effective on or before `on` (DOMAIN.md §6.2).
+  ResidentState FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const;
+
+  // The opening date (days) per the latest visible registration, if registered.
+  std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const;
+  // Registered, opened on or before `on`, and not closed on or before `on`.
+  bool OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The attribute with the latest effective date on or before `on`, ties by highest seq.
+  std::optional<std::int64_t> DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::optional<std::int64_t> CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The latest (by seq) performance report covering `month`, and its seq.
+  const PerformanceFact* PerformanceFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+  // The latest (by seq) visit report for `month`.
+  const VisitFact* VisitsFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+
+  // Everyone listed at each clinic on `on`, by age (indexed by dense clinic id), and how many
+  // residents raised each anomaly flag (indexed by bit number).
+  struct Listing {
+    std::vector<domain::AgeCounts> by_clinic;
+    std::array<std::int64_t, kAnomalyKinds> anomaly_residents{};
+  };
+  Listing ListedByClinic(std::int32_t on, std::uint64_t known_at) const;
+  // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
+  domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // True if at least one resident is listed at the clinic on `on` (stops at the first).
+  bool AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+
+  friend bool operator==(const Projection&, const Projection&) = default;
+
+ private:
+  std::uint32_t EnsureResident(const domain::ResidentRef& ref);
+  std::uint16_t EnsureClinic(std::string_view clinic);
+  void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
+  Status ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction, const TargetLookup& lookup);
+  void RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t retraction_seq);
+
+  ResidentTable residents_;
+  ClinicTable clinics_;
+  std::vector<RulebookFact> rulebooks_;
+  std::unordered_map<domain::Pseudonym, std::uint32_t, PseudonymHash> resident_index_;
+  std::unordered_map<std::string, std::uint16_t> clinic_index_;
+  std::uint64_t applied_seq_ = 0;
+};
+
+}  // namespace capledger::projection
