@@ -73,7 +73,9 @@ Status ComputeComponents(const Rulebook& rb, const ClinicMonthFacts& facts, Clin
             PerResidentPerMonth(*rb.performance_per_year, out.listed, *facts.fulfilment_thousandths));
   }
   if (s && rb.visits && facts.visits) s = set(Component::kVisits, Visits(*rb.visits, *facts.visits));
-  if (s && rb.start_grant && facts.start_grant_part) s = set(Component::kStartGrant, *facts.start_grant_part);
+  // The start grant follows the rulebook in force for the opening month (DOMAIN.md §6.3), so the
+  // part is paid even if this month's rulebook has no [start_grant] table.
+  if (s && facts.start_grant_part) s = set(Component::kStartGrant, *facts.start_grant_part);
   if (s && rb.cni_supplement && facts.in_cni_top_n) {
     s = set(Component::kCniSupplement, PerResidentPerMonth(rb.cni_supplement->amount_per_year, out.listed, 1000));
   }

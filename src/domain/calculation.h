@@ -39,7 +39,7 @@ struct ClinicMonthFacts {
   std::optional<VisitCounts> visits;                   // latest report for the month
   bool in_cni_top_n = false;                           // ranked among the first top_n on D
   std::optional<std::int32_t> distance_km_tenths;      // the distance on D
-  std::optional<Money> start_grant_part;               // the part owed for this month, if any
+  std::optional<Money> start_grant_part;               // owed for this month (from the opening month's rulebook)
 };
 
 // Six zero amounts, one per component.

@@ -59,6 +59,19 @@ std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) co
   return it->second;
 }
 
+Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
+                                  std::uint64_t applied_seq) {
+  Projection p;
+  p.residents_ = std::move(residents);
+  p.clinics_ = std::move(clinics);
+  p.rulebooks_ = std::move(rulebooks);
+  p.applied_seq_ = applied_seq;
+  p.resident_index_.reserve(p.residents_.pseudonym.size());
+  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.emplace(p.residents_.pseudonym[r], r);
+  for (std::uint16_t c = 0; c < p.clinics_.id.size(); ++c) p.clinic_index_.emplace(p.clinics_.id[c], c);
+  return p;
+}
+
 std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
   auto [it, inserted] = resident_index_.try_emplace(ref.pseudonym, static_cast<std::uint32_t>(residents_.facts.size()));
   if (inserted) {

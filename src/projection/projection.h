@@ -136,6 +136,10 @@ class Projection {
 
   friend bool operator==(const Projection&, const Projection&) = default;
 
+  // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
+  static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
+                               std::uint64_t applied_seq);
+
  private:
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
   std::uint16_t EnsureClinic(std::string_view clinic);

@@ -109,6 +109,17 @@ class EventStore {
   // Decrypts and visits every rejected line (as its JSON), oldest first.
   Status ScanRejects(const std::function<void(const std::string& json)>& visit) const;
 
+  // Keeps a projection checkpoint: the serialized state after applying events 1..seq
+  // (REQUIRES seq <= head). Older checkpoints than the newest two are removed in the same write.
+  Status PutCheckpoint(std::uint64_t seq, std::string_view state);
+
+  // The newest checkpoint, if any: its seq and bytes.
+  struct Checkpoint {
+    std::uint64_t seq = 0;
+    std::string state;
+  };
+  Result<std::optional<Checkpoint>> LatestCheckpoint() const;
+
   // The number of rejected lines kept.
   std::uint64_t reject_count() const;
 

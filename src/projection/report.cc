@@ -1,0 +1,169 @@
+#include "projection/report.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace capledger::projection {
+namespace {
+
+using domain::Money;
+
+struct Context {
+  const Projection& p;
+  domain::Month month;
+  std::uint64_t known_at;
+  const domain::Rulebook& rulebook;
+  std::int32_t on;  // the snapshot date, days since epoch
+};
+
+// The clinics that get the CNI supplement on D, by dense id.
+std::vector<std::uint16_t> CniWinners(const Context& ctx, const std::vector<std::uint16_t>& open,
+                                      const std::function<bool(std::uint16_t)>& has_listed) {
+  if (!ctx.rulebook.cni_supplement) return {};
+  std::vector<domain::CniCandidate> candidates;
+  for (std::uint16_t c : open) {
+    auto cni = ctx.p.CniOn(c, ctx.on, ctx.known_at);
+    if (!cni) continue;
+    candidates.push_back(domain::CniCandidate{ctx.p.clinics().id[c], has_listed(c) ? 1 : 0, *cni});
+  }
+  std::vector<std::uint16_t> winners;
+  for (const auto& id : domain::CniTopN(std::move(candidates), ctx.rulebook.cni_supplement->top_n)) {
+    winners.push_back(*ctx.p.ClinicIndex(id));
+  }
+  return winners;
+}
+
+// The start-grant part owed to clinic c for the month, under the rulebook in force for the month
+// it opened (DOMAIN.md §6.3), as known at K. The caller has checked that c is open on D.
+std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
+  auto opening = ctx.p.OpeningDay(c, ctx.known_at);
+  if (!opening) return std::nullopt;
+  const domain::Month opened = domain::MonthOf(domain::DateFromDays(*opening));
+  const RulebookFact* at_opening = ctx.p.RulebookInForce(opened, ctx.known_at);
+  if (!at_opening || !at_opening->rulebook.start_grant) return std::nullopt;
+  const auto& grant = *at_opening->rulebook.start_grant;
+  const int index = domain::MonthOrdinal(ctx.month) - domain::MonthOrdinal(opened);
+  if (index < 0 || index >= grant.months) return std::nullopt;
+  return domain::StartGrantParts(grant.amount, grant.months)[static_cast<std::size_t>(index)];
+}
+
+domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top) {
+  domain::ClinicMonthFacts facts;
+  facts.open_on_snapshot = true;
+  facts.listed_by_age = ages;
+  if (const auto* perf = ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
+    facts.fulfilment_thousandths = perf->fulfilment_thousandths;
+  }
+  if (const auto* visits = ctx.p.VisitsFor(c, ctx.month, ctx.known_at)) facts.visits = visits->counts;
+  facts.in_cni_top_n = in_top;
+  if (auto distance = ctx.p.DistanceOn(c, ctx.on, ctx.known_at)) {
+    facts.distance_km_tenths = static_cast<std::int32_t>(*distance);
+  }
+  facts.start_grant_part = StartGrantPart(ctx, c);
+  return facts;
+}
+
+void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t listed, MonthReport& report) {
+  const std::string& id = ctx.p.clinics().id[c];
+  const bool registered = ctx.p.OpeningDay(c, ctx.known_at).has_value();
+  if (listed > 0) {
+    report.anomalies.push_back(AnomalyLine{
+        registered ? "listing_at_closed_clinic" : "listing_at_unregistered_clinic",
+        fmt::format("{} residents listed at {}, which is not open on {}: not counted", listed, id,
+                    domain::FormatDate(report.snapshot))});
+  }
+  if (ctx.p.VisitsFor(c, ctx.month, ctx.known_at) || ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
+    report.anomalies.push_back(AnomalyLine{
+        "report_for_closed_clinic",
+        fmt::format("a visit or performance report for {} covers {}, but the clinic is not open on {}: not paid", id,
+                    domain::FormatMonth(ctx.month), domain::FormatDate(report.snapshot))});
+  }
+}
+
+Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top,
+                     MonthReport& report) {
+  auto amounts = domain::ComputeClinicMonth(ctx.rulebook, FactsFor(ctx, c, ages, in_top));
+  if (!amounts) return tl::unexpected(amounts.error());
+  auto total = report.total.Plus(amounts->total);
+  if (!total) return tl::unexpected(total.error());
+  report.total = *total;
+  report.clinics.push_back(ClinicMonthLine{ctx.p.clinics().id[c], ctx.p.clinics().name[c], std::move(*amounts)});
+  return {};
+}
+
+std::int64_t Sum(const domain::AgeCounts& ages) {
+  std::int64_t n = 0;
+  for (std::int64_t a : ages) n += a;
+  return n;
+}
+
+Result<MonthReport> AllClinics(const Context& ctx, MonthReport report) {
+  const Projection::Listing listing = ctx.p.ListedByClinic(ctx.on, ctx.known_at);
+  std::vector<std::uint16_t> open;
+  for (std::uint16_t c = 0; c < ctx.p.clinics().id.size(); ++c) {
+    if (ctx.p.OpenOn(c, ctx.on, ctx.known_at)) {
+      open.push_back(c);
+    } else {
+      AddClosedClinicAnomalies(ctx, c, Sum(listing.by_clinic[c]), report);
+    }
+  }
+  const auto winners = CniWinners(ctx, open, [&](std::uint16_t c) { return Sum(listing.by_clinic[c]) > 0; });
+  for (std::uint16_t c : open) {
+    const bool in_top = std::find(winners.begin(), winners.end(), c) != winners.end();
+    if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], in_top, report); !added) {
+      return tl::unexpected(added.error());
+    }
+  }
+  for (int bit = 0; bit < kAnomalyKinds; ++bit) {
+    const std::int64_t n = listing.anomaly_residents[static_cast<std::size_t>(bit)];
+    if (n > 0) {
+      report.anomalies.push_back(AnomalyLine{std::string(AnomalyCode(bit)),
+                                             fmt::format("{} residents on {}", n, domain::FormatDate(report.snapshot))});
+    }
+  }
+  return report;
+}
+
+Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std::string& clinic) {
+  auto c = ctx.p.ClinicIndex(clinic);
+  if (!c || !ctx.p.OpenOn(*c, ctx.on, ctx.known_at)) {
+    return Fail(ErrorCode::kNotFound, fmt::format("clinic {} is not open on {} as known at seq {}", clinic,
+                                                  domain::FormatDate(report.snapshot), ctx.known_at));
+  }
+  std::vector<std::uint16_t> open;
+  for (std::uint16_t k = 0; k < ctx.p.clinics().id.size(); ++k) {
+    if (ctx.p.OpenOn(k, ctx.on, ctx.known_at)) open.push_back(k);
+  }
+  const auto winners =
+      CniWinners(ctx, open, [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
+  const bool in_top = std::find(winners.begin(), winners.end(), *c) != winners.end();
+  const domain::AgeCounts ages = ctx.p.ListedAtClinic(*c, ctx.on, ctx.known_at);
+  if (auto added = AddClinicLine(ctx, *c, ages, in_top, report); !added) return tl::unexpected(added.error());
+  return report;
+}
+
+}  // namespace
+
+Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                     const std::optional<std::string>& only_clinic) {
+  const RulebookFact* rulebook = projection.RulebookInForce(month, known_at);
+  if (!rulebook) {
+    return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
+                                                           domain::FormatMonth(month), known_at));
+  }
+  MonthReport report;
+  report.month = month;
+  report.snapshot = domain::SnapshotDate(rulebook->rulebook.snapshot, month);
+  report.rulebook_id = rulebook->rulebook.id;
+  report.rulebook_seq = rulebook->seq;
+  report.known_at_seq = known_at;
+  const Context ctx{projection, month, known_at, rulebook->rulebook, domain::DaysSinceEpoch(report.snapshot)};
+  auto built = only_clinic ? OneClinic(ctx, std::move(report), *only_clinic) : AllClinics(ctx, std::move(report));
+  if (!built) return built;
+  std::sort(built->clinics.begin(), built->clinics.end(),
+            [](const ClinicMonthLine& a, const ClinicMonthLine& b) { return a.clinic < b.clinic; });
+  return built;
+}
+
+}  // namespace capledger::projection
