@@ -49,6 +49,25 @@ struct GenerateArgs {
 };
 int RunGenerate(const CommandContext& context, const GenerateArgs& args);
 
+// report --month M [--known-at T|seq:N] [--clinic C]: every clinic's amounts for a month.
+struct ReportArgs {
+  std::string month;
+  std::string known_at;  // empty: the head
+  std::string clinic;    // empty: every clinic
+};
+int RunReport(const CommandContext& context, const ReportArgs& args);
+
+// explain --resident PNR|PSEUDONYM --month M [--known-at T]: where the resident counted and why.
+struct ExplainArgs {
+  std::string resident;
+  std::string month;
+  std::string known_at;
+};
+int RunExplain(const CommandContext& context, const ExplainArgs& args);
+
+// checkpoint: saves the projection state at the head, so later start-ups replay only the tail.
+int RunCheckpoint(const CommandContext& context);
+
 // Prints an error for the user on stderr (and as JSON on stdout with --json) and returns 2.
 int Refuse(const CommandContext& context, const Error& error);
 

@@ -75,7 +75,18 @@ int Run(int argc, char** argv) {
   generate->add_option("--years", generate_args.years, "years from 2023")->check(CLI::Range(1, 10));
   generate->add_option("--seed", generate_args.seed, "random seed");
   generate->add_option("--residents", generate_args.residents, "override the preset's population");
-  for (auto* sub : {ingest, publish, log, verify, rejects, generate}) sub->fallthrough();
+  app::ReportArgs report_args;
+  auto* report = cli.add_subcommand("report", "every clinic's listed count and amounts for a month");
+  report->add_option("--month", report_args.month, "YYYY-MM")->required();
+  report->add_option("--known-at", report_args.known_at, "RFC 3339 time or seq:N (default: now)");
+  report->add_option("--clinic", report_args.clinic, "only this clinic");
+  app::ExplainArgs explain_args;
+  auto* explain = cli.add_subcommand("explain", "where a resident counted on the snapshot date, and why");
+  explain->add_option("--resident", explain_args.resident, "personnummer or pseudonym")->required();
+  explain->add_option("--month", explain_args.month, "YYYY-MM")->required();
+  explain->add_option("--known-at", explain_args.known_at, "RFC 3339 time or seq:N (default: now)");
+  auto* checkpoint = cli.add_subcommand("checkpoint", "save the projection state at the head");
+  for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint}) sub->fallthrough();
 
   try {
     cli.parse(argc, argv);
@@ -92,6 +103,9 @@ int Run(int argc, char** argv) {
   if (verify->parsed()) return app::RunVerify(*context);
   if (rejects->parsed()) return app::RunRejects(*context);
   if (generate->parsed()) return app::RunGenerate(*context, generate_args);
+  if (report->parsed()) return app::RunReport(*context, report_args);
+  if (explain->parsed()) return app::RunExplain(*context, explain_args);
+  if (checkpoint->parsed()) return app::RunCheckpoint(*context);
   return app::kExitRefused;
 }
 

@@ -202,6 +202,23 @@ Result<std::vector<std::uint64_t>> EventStore::SeqsForClinic(std::string_view cl
   return SeqsWithPrefix(*impl_->db, impl_->by_clinic, ClinicIndexPrefix(clinic));
 }
 
+Result<std::uint64_t> EventStore::SeqKnownAt(Timestamp t) const {
+  // recorded_at never decreases along the log: binary search for the last seq at or before t.
+  std::uint64_t low = 0;  // recorded_at(low) <= t, or low == 0
+  std::uint64_t high = head().seq + 1;  // recorded_at(high) > t, or high beyond the head
+  while (high - low > 1) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    auto record = Read(mid);
+    if (!record) return tl::unexpected(record.error());
+    if (record->stored.recorded_at <= t) {
+      low = mid;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
 Result<std::optional<IdRecord>> EventStore::LookupId(std::string_view id) const {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->ids, rocksdb::Slice(id.data(), id.size()), &value);

@@ -95,6 +95,9 @@ class EventStore {
   Status Scan(std::uint64_t from_seq, std::uint64_t limit,
               const std::function<bool(const StoredRecord&)>& visit) const;
 
+  // The largest seq whose recorded_at <= `t` (0 if none): "as known at t" (DOMAIN.md §3).
+  Result<std::uint64_t> SeqKnownAt(Timestamp t) const;
+
   // The seqs of the events about a resident / a clinic, ascending.
   Result<std::vector<std::uint64_t>> SeqsForResident(const domain::Pseudonym& pseudonym) const;
   Result<std::vector<std::uint64_t>> SeqsForClinic(std::string_view clinic) const;

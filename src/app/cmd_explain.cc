@@ -1,0 +1,101 @@
+#include <fmt/format.h>
+
+#include "app/commands.h"
+#include "app/known_at.h"
+#include "app/store_access.h"
+#include "domain/personnummer.h"
+#include "domain/pseudonym.h"
+#include "projection/explain.h"
+#include "projection/replay.h"
+#include "store/json_text.h"
+
+namespace capledger::app {
+
+Result<projection::Projection> LoadForQuery(const store::EventStore& store);
+
+namespace {
+
+using projection::ExplainedFact;
+
+Result<domain::Pseudonym> ResidentPseudonym(const CommandContext& context, const std::string& text) {
+  if (text.size() == 32) {
+    if (auto pseudonym = domain::ParsePseudonym(text)) return *pseudonym;
+  }
+  auto pnr = domain::ParsePersonnummer(text);
+  if (!pnr) return Fail(ErrorCode::kInvalidArgument, "--resident: neither a pseudonym nor a valid personnummer: " +
+                                                         pnr.error().message);
+  auto secret = ResolveSecret(context.config);
+  if (!secret) return tl::unexpected(secret.error());
+  domain::Pseudonymizer pseudonymizer(secret->bytes());
+  return pseudonymizer.Of(*pnr);
+}
+
+std::string_view UseName(ExplainedFact::Use use) {
+  switch (use) {
+    case ExplainedFact::Use::kApplied: return "applied";
+    case ExplainedFact::Use::kAfterSnapshot: return "after_snapshot";
+    case ExplainedFact::Use::kNotYetKnown: return "not_yet_known";
+    case ExplainedFact::Use::kRetracted: return "retracted";
+  }
+  return "unknown";
+}
+
+std::string FactLine(const store::EventStore& store, const ExplainedFact& f, bool json) {
+  auto record = store.Read(f.fact.seq);
+  const std::string id = record ? record->stored.event.id : "?";
+  const std::string type =
+      record ? std::string(domain::EventTypeName(domain::TypeOf(record->stored.event.body))) : "?";
+  const std::string* clinic = record ? domain::ClinicOf(record->stored.event.body) : nullptr;
+  const std::string effective = domain::FormatDate(domain::DateFromDays(f.fact.effective));
+  if (json) {
+    return fmt::format(R"({{"seq": {}, "id": {}, "type": "{}", "effective": "{}", "clinic": {}, "use": "{}", "decisive": {}}})",
+                       f.fact.seq, store::JsonString(id), type, effective,
+                       clinic ? store::JsonString(*clinic) : "null", UseName(f.use), f.decisive);
+  }
+  return fmt::format("  seq {:>8}  {}  {:<20} {:<10} {:<15} id {}{}\n", f.fact.seq, effective, type,
+                     clinic ? *clinic : "", UseName(f.use), id, f.decisive ? "   <- placed here" : "");
+}
+
+std::string Render(const store::EventStore& store, const projection::ResidentExplanation& e, bool json) {
+  std::string facts;
+  for (std::size_t i = 0; i < e.facts.size(); ++i) {
+    if (json && i) facts += ", ";
+    facts += FactLine(store, e.facts[i], json);
+  }
+  if (json) {
+    return fmt::format(
+        R"({{"resident": "{}", "birth_date": "{}", "sex": "{}", "month": "{}", "snapshot_date": "{}", "rulebook": {}, )"
+        R"("known_at_seq": {}, "counted": {}, "clinic": {}, "age": {}, "band": {}, "why": {}, "events": [{}]}})" "\n",
+        e.pseudonym.ToHex(), domain::FormatDate(e.birth_date), domain::Name(e.sex), domain::FormatMonth(e.month),
+        domain::FormatDate(e.snapshot), store::JsonString(e.rulebook_id), e.known_at_seq, e.counted,
+        e.clinic.empty() ? "null" : store::JsonString(e.clinic), e.age, e.band, store::JsonString(e.why), facts);
+  }
+  return fmt::format("resident {} (born {}, {})\nmonth {}, snapshot {} under {}, known at seq {}\n{}: {}\n"
+                     "{}events (effective order):\n{}",
+                     e.pseudonym.ToHex(), domain::FormatDate(e.birth_date), domain::Name(e.sex),
+                     domain::FormatMonth(e.month), domain::FormatDate(e.snapshot), e.rulebook_id, e.known_at_seq,
+                     e.counted ? "COUNTED" : "NOT COUNTED", e.why,
+                     e.band >= 0 ? fmt::format("capitation band {} (from age)\n", e.band) : "", facts);
+}
+
+}  // namespace
+
+int RunExplain(const CommandContext& context, const ExplainArgs& args) {
+  auto month = domain::ParseMonth(args.month);
+  if (!month) return Refuse(context, Error{ErrorCode::kInvalidArgument, "--month: " + month.error().message});
+  auto pseudonym = ResidentPseudonym(context, args.resident);
+  if (!pseudonym) return Refuse(context, pseudonym.error());
+  auto store = OpenStore(context, Access::kRead);
+  if (!store) return Refuse(context, store.error());
+  auto known_at = ResolveKnownAt(**store, args.known_at);
+  if (!known_at) return Refuse(context, known_at.error());
+  auto projection = LoadForQuery(**store);
+  if (!projection) return Refuse(context, projection.error());
+  auto explanation = projection::ExplainResident(*projection, *pseudonym, *month, known_at->seq);
+  if (!explanation) return Refuse(context, explanation.error());
+  const std::string out = Render(**store, *explanation, context.json);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace capledger::app

@@ -1,0 +1,23 @@
+// Resolving --known-at: an RFC 3339 time or "seq:N" (DESIGN.md §4).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "store/event_store.h"
+
+namespace capledger::app {
+
+// A resolved knowledge point: the seq K and the recorded_at of that event.
+struct KnownAt {
+  std::uint64_t seq = 0;
+  Timestamp recorded_at{};
+};
+
+// Empty text means the head. "seq:N" must name a stored seq (kInvalidArgument otherwise). A time
+// means the last event recorded at or before it; a time in the future means the head.
+Result<KnownAt> ResolveKnownAt(const store::EventStore& store, const std::string& text);
+
+}  // namespace capledger::app

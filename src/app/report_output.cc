@@ -1,0 +1,72 @@
+#include "app/report_output.h"
+
+#include <fmt/format.h>
+
+#include "domain/date.h"
+#include "store/json_text.h"
+
+namespace capledger::app {
+namespace {
+
+using domain::Component;
+using domain::FormatKronor;
+
+constexpr Component kComponents[] = {Component::kCapitation, Component::kPerformance, Component::kVisits,
+                                     Component::kStartGrant, Component::kCniSupplement,
+                                     Component::kDistanceSupplement};
+
+std::string AmountsJson(const domain::ClinicMonthAmounts& a) {
+  std::string out = "{";
+  for (Component c : kComponents) {
+    if (out.size() > 1) out += ", ";
+    out += fmt::format("\"{}\": \"{}\"", domain::Name(c), FormatKronor(a.amounts[static_cast<std::size_t>(c)]));
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+std::string ReportJson(const projection::MonthReport& r, const KnownAt& k) {
+  std::string out = fmt::format(
+      "{{\"month\": \"{}\", \"snapshot_date\": \"{}\", \"rulebook\": {}, \"known_at\": {{\"seq\": {}, "
+      "\"recorded_at\": \"{}\"}}, \"clinics\": [",
+      domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), store::JsonString(r.rulebook_id), k.seq,
+      domain::FormatTimestamp(k.recorded_at));
+  for (std::size_t i = 0; i < r.clinics.size(); ++i) {
+    const auto& line = r.clinics[i];
+    out += fmt::format("{}{{\"clinic\": {}, \"listed\": {}, \"amounts\": {}, \"total\": \"{}\"}}", i ? ", " : "",
+                       store::JsonString(line.clinic), line.amounts.listed, AmountsJson(line.amounts),
+                       FormatKronor(line.amounts.total));
+  }
+  out += fmt::format("], \"total\": \"{}\", \"anomalies\": [", FormatKronor(r.total));
+  for (std::size_t i = 0; i < r.anomalies.size(); ++i) {
+    out += fmt::format("{}{{\"code\": {}, \"detail\": {}}}", i ? ", " : "", store::JsonString(r.anomalies[i].code),
+                       store::JsonString(r.anomalies[i].detail));
+  }
+  return out + "]}\n";
+}
+
+std::string ReportTable(const projection::MonthReport& r, const KnownAt& k) {
+  std::string out = fmt::format("Month {}  snapshot {}  rulebook {} (seq {})  known at seq {} ({})\n\n",
+                                domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), r.rulebook_id,
+                                r.rulebook_seq, k.seq, domain::FormatTimestamp(k.recorded_at));
+  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "clinic", "listed",
+                     "capitation", "performance", "visits", "start_grant", "cni_suppl", "distance", "total");
+  std::int64_t listed = 0;
+  std::array<std::int64_t, domain::kComponentCount> sums{};
+  for (const auto& line : r.clinics) {
+    const auto& a = line.amounts.amounts;
+    out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", line.clinic,
+                       line.amounts.listed, FormatKronor(a[0]), FormatKronor(a[1]), FormatKronor(a[2]),
+                       FormatKronor(a[3]), FormatKronor(a[4]), FormatKronor(a[5]), FormatKronor(line.amounts.total));
+    listed += line.amounts.listed;
+    for (std::size_t c = 0; c < sums.size(); ++c) sums[c] += a[c].ore();
+  }
+  auto m = [](std::int64_t ore) { return FormatKronor(domain::Money::FromOre(ore)); };
+  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "TOTAL", listed, m(sums[0]),
+                     m(sums[1]), m(sums[2]), m(sums[3]), m(sums[4]), m(sums[5]), FormatKronor(r.total));
+  for (const auto& anomaly : r.anomalies) out += fmt::format("anomaly {}: {}\n", anomaly.code, anomaly.detail);
+  return out;
+}
+
+}  // namespace capledger::app

@@ -1,0 +1,18 @@
+// The printed forms of a month report: the JSON of DESIGN.md §4 and a table for people.
+#pragma once
+
+#include <string>
+
+#include "app/known_at.h"
+#include "projection/report.h"
+
+namespace capledger::app {
+
+// {"month", "snapshot_date", "rulebook", "known_at": {"seq", "recorded_at"}, "clinics": [...],
+//  "total", "anomalies": [...]} exactly as DESIGN.md §4 shows it.
+std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
+
+// Clinics as rows, components as columns, with totals; then the anomalies.
+std::string ReportTable(const projection::MonthReport& report, const KnownAt& known_at);
+
+}  // namespace capledger::app
