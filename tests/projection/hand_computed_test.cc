@@ -1,0 +1,218 @@
+// Small worlds whose amounts are worked out by hand in the comments (DOMAIN.md §6).
+#include <doctest/doctest.h>
+
+#include "projection/world_builder.h"
+
+namespace capledger::testing {
+namespace {
+
+using domain::Component;
+
+// World 1, KoK-2023 amounts, snapshot last_day_of_month: May 2023 -> D = 2023-05-31.
+struct World1 {
+  WorldBuilder w;
+  std::uint64_t before_retraction = 0;
+  std::uint64_t before_performance = 0;
+  World1() {
+    w.Publish(Rulebook2023());
+    w.Clinic("VC-A", D(2020, 1, 1));
+    w.Clinic("VC-B", D(2020, 1, 1));
+    w.Resident(1, D(1958, 5, 31), "VC-A", D(2023, 1, 1));  // 65 on D (birthday on D): band 65, 4300.00
+    w.Resident(2, D(1958, 6, 1), "VC-A", D(2023, 1, 1));   // 64 on D: band 45, 2900.00
+    w.Resident(3, D(2020, 2, 29), "VC-A", D(2023, 1, 1));  // 3 on D: band 0, 3600.00
+    w.Resident(4, D(1990, 1, 15), "VC-A", D(2023, 1, 1));
+    w.List(4, "VC-B", D(2023, 5, 31));                     // listed elsewhere and died the same day, D:
+    w.Died(4, D(2023, 5, 31));                             // not counted anywhere
+    w.Resident(5, D(1993, 7, 1), "VC-B", D(2023, 1, 1));
+    w.MovedOut(5, D(2023, 3, 1));                          // moved out, and back in:
+    w.Register(5, D(2023, 4, 1));
+    w.List(5, "VC-A", D(2023, 4, 1));                      // 29 on D: band 25, 2300.00
+    w.Born(6, D(2000, 1, 1));
+    w.Register(6, D(2023, 1, 1));
+    const std::uint64_t wrong = w.List(6, "VC-A", D(2023, 2, 1));  // 23 on D: band 16, 1900.00 until retracted
+    w.Add(domain::VisitsReported{"VC-A", M(2023, 5), domain::VisitCounts{2, 3, 1, 1}});
+    before_retraction = w.head();
+    w.Retract(wrong);
+    before_performance = w.head();
+    w.Add(domain::PerformanceReported{"VC-A", M(2023, 1), M(2023, 12), 800});
+  }
+};
+
+TEST_CASE("world 1: capitation, visits and performance of one clinic on the last day of May 2023") {
+  World1 world;
+  const auto report = world.w.Report(M(2023, 5));
+  CHECK(report.snapshot == D(2023, 5, 31));
+  CHECK(report.rulebook_id == "KoK-2023");
+  const auto& a = Line(report, "VC-A");
+  // Counted at VC-A: residents 1 (band 65), 2 (band 45), 3 (band 0), 5 (band 25): N = 4.
+  CHECK(a.amounts.listed == 4);
+  CHECK(a.amounts.band_counts == std::vector<std::int64_t>{1, 0, 0, 1, 1, 1, 0, 0});
+  // capitation = (4300 + 2900 + 3600 + 2300) kr / 12 = 1,310,000 öre / 12 = 109,166.67 -> 109,167 öre.
+  CHECK(Ore(a, Component::kCapitation) == 109167);
+  // performance = N × 142.30 / 12 × 0.800 = 4 × 14,230 × 800 / 12,000 = 3,794.67 -> 3,795 öre.
+  CHECK(Ore(a, Component::kPerformance) == 3795);
+  // visits = 2 × 1,100 + 3 × 650 + 1 × 650 + 1 × 1,500 = 6,300.00 kr = 630,000 öre.
+  CHECK(Ore(a, Component::kVisits) == 630000);
+  CHECK(a.amounts.total.ore() == 109167 + 3795 + 630000);
+  // VC-B: resident 4 listed there on D but dead on D; resident 5 moved away: nobody counted.
+  const auto& b = Line(report, "VC-B");
+  CHECK(b.amounts.listed == 0);
+  CHECK(b.amounts.total.ore() == 0);
+  CHECK(report.total.ore() == 742962);
+}
+
+TEST_CASE("world 1: before the retraction the wrongly listed resident counted, and before the late "
+          "performance report performance was 0") {
+  World1 world;
+  const auto before = world.w.Report(M(2023, 5), world.before_retraction);
+  const auto& a = Line(before, "VC-A");
+  // N = 5 with resident 6 (band 16, 1900.00): (13,100 + 1,900) kr / 12 = 1,500,000 öre / 12 = 125,000 öre.
+  CHECK(a.amounts.listed == 5);
+  CHECK(Ore(a, Component::kCapitation) == 125000);
+  // No performance report was known yet: f = 0.
+  CHECK(Ore(a, Component::kPerformance) == 0);
+  const auto& after_retraction = Line(world.w.Report(M(2023, 5), world.before_performance), "VC-A");
+  CHECK(after_retraction.amounts.listed == 4);
+  CHECK(Ore(after_retraction, Component::kCapitation) == 109167);
+  CHECK(Ore(after_retraction, Component::kPerformance) == 0);
+}
+
+TEST_CASE("world 2: the three snapshot rules and the birthday of 29 February") {
+  WorldBuilder w;
+  // Jan-Feb 2022: last day of month; Mar-Dec 2022: first day of month; 2024: last day of previous month.
+  auto rb1 = Rulebook2023(domain::SnapshotRule::kLastDayOfMonth, D(2022, 1, 1), D(2022, 3, 1));
+  rb1.id = "R-2022a";
+  auto rb2 = Rulebook2023(domain::SnapshotRule::kFirstDayOfMonth, D(2022, 3, 1), D(2023, 1, 1));
+  rb2.id = "R-2022b";
+  auto rb3 = Rulebook2023(domain::SnapshotRule::kLastDayOfPreviousMonth, D(2024, 1, 1), D(2025, 1, 1));
+  rb3.id = "R-2024";
+  w.Publish(rb1);
+  w.Publish(rb2);
+  w.Publish(rb3);
+  w.Clinic("VC-C", D(2020, 1, 1));
+  w.Resident(1, D(2016, 2, 29), "VC-C", D(2021, 1, 1));
+  w.Resident(2, D(2018, 2, 29), "VC-C", D(2021, 1, 1));
+
+  // Feb 2022, D = 2022-02-28: resident 1 is still 5 (the 29 Feb birthday comes on 1 March in
+  // 2022); resident 2 is 3. Both band 0: 2 × 3,600 kr / 12 = 720,000 / 12 = 60,000 öre.
+  auto feb = w.Report(M(2022, 2));
+  CHECK(feb.snapshot == D(2022, 2, 28));
+  CHECK(Line(feb, "VC-C").amounts.band_counts[0] == 2);
+  CHECK(Ore(Line(feb, "VC-C"), Component::kCapitation) == 60000);
+
+  // Mar 2022, D = 2022-03-01: resident 1 turns 6 that day: band 6 (1,700) + band 0 (3,600):
+  // 530,000 / 12 = 44,166.67 -> 44,167 öre.
+  auto mar = w.Report(M(2022, 3));
+  CHECK(mar.snapshot == D(2022, 3, 1));
+  CHECK(Line(mar, "VC-C").amounts.band_counts[1] == 1);
+  CHECK(Ore(Line(mar, "VC-C"), Component::kCapitation) == 44167);
+
+  // Mar 2024 under the previous-month rule: D = 2024-02-29 (a leap day). Resident 2 turns 6 on D,
+  // resident 1 is 8: both band 6: 2 × 1,700 kr / 12 = 340,000 / 12 = 28,333.33 -> 28,333 öre.
+  auto mar24 = w.Report(M(2024, 3));
+  CHECK(mar24.snapshot == D(2024, 2, 29));
+  CHECK(Line(mar24, "VC-C").amounts.band_counts[1] == 2);
+  CHECK(Ore(Line(mar24, "VC-C"), Component::kCapitation) == 28333);
+
+  // Feb 2024, D = 2024-01-31: resident 2 is 5 (band 0), resident 1 is 7 (band 6): 44,167 öre.
+  auto feb24 = w.Report(M(2024, 2));
+  CHECK(feb24.snapshot == D(2024, 1, 31));
+  CHECK(Ore(Line(feb24, "VC-C"), Component::kCapitation) == 44167);
+
+  // 2023 has no rulebook: the month cannot be computed, which is an error and not zero.
+  auto none = projection::BuildMonthReport(w.projection(), M(2023, 6), w.head());
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == ErrorCode::kNoRulebookInForce);
+}
+
+// World 3: supplements, the start grant and a late rulebook revision, January 2025.
+TEST_CASE("world 3: CNI and distance supplements, the start grant and a late revision") {
+  WorldBuilder w;
+  domain::Rulebook r24 = Rulebook2023(domain::SnapshotRule::kLastDayOfMonth, D(2024, 1, 1), D(2025, 1, 1));
+  r24.id = "R-2024";
+  r24.capitation = {{0, Kr(1200)}};
+  r24.start_grant = domain::StartGrant{Kr(1000), 3};  // 100,000 öre in 3 parts: 33,333 / 33,333 / 33,334
+  domain::Rulebook r25 = r24;
+  r25.id = "R-2025";
+  r25.valid_from = D(2025, 1, 1);
+  r25.valid_until = D(2026, 1, 1);
+  r25.start_grant = domain::StartGrant{Kr(9999), 12};  // must not change a grant for an earlier opening
+  r25.cni_supplement = domain::CniSupplement{1, Kr(450)};
+  r25.distance_supplement = std::vector<domain::DistanceBand>{{250, Kr(200)}, {500, Kr(400)}};
+  r25.performance_per_year.reset();
+  r25.visits.reset();
+  w.Publish(r24);
+  const std::uint64_t no_2025_rulebook = w.head();
+  w.Publish(r25);
+  w.Clinic("VC-W", D(2010, 1, 1), 0);
+  w.Clinic("VC-X", D(2010, 1, 1), 600);  // 60.0 km: band 50.0 -> 400.00
+  w.Clinic("VC-Y", D(2010, 1, 1), 300);
+  w.Clinic("VC-N", D(2024, 11, 1), 100);  // opened November 2024 under R-2024's start grant
+  auto cni = [&](const std::string& clinic, std::int64_t value) {
+    w.Add(domain::CniReported{clinic, D(2025, 1, 1), "SCB-2025-01", 1000, domain::CniHits{}, value});
+  };
+  cni("VC-W", 20000);
+  cni("VC-X", 20000);
+  cni("VC-Y", 30000);  // highest, but nobody is listed there: not ranked
+  w.Resident(1, D(1980, 1, 1), "VC-W", D(2024, 1, 1));
+  for (std::uint8_t r = 2; r <= 4; ++r) w.Resident(r, D(1980, 1, 1), "VC-X", D(2024, 1, 1));
+  w.Resident(5, D(1980, 1, 1), "VC-N", D(2024, 11, 1));
+
+  auto report = w.Report(M(2025, 1));
+  // VC-W: capitation 1 × 120,000 / 12 = 10,000; CNI 2.0000 ties with VC-X, VC-W first by id, top 1:
+  // 1 × 45,000 / 12 = 3,750. Distance 0.0 km: below the first band.
+  const auto& wline = Line(report, "VC-W");
+  CHECK(Ore(wline, Component::kCapitation) == 10000);
+  CHECK(Ore(wline, Component::kCniSupplement) == 3750);
+  CHECK(Ore(wline, Component::kDistanceSupplement) == 0);
+  // VC-X: 3 × 120,000 / 12 = 30,000; no CNI supplement (rank 2); distance 3 × 40,000 / 12 = 10,000.
+  const auto& x = Line(report, "VC-X");
+  CHECK(Ore(x, Component::kCapitation) == 30000);
+  CHECK(Ore(x, Component::kCniSupplement) == 0);
+  CHECK(Ore(x, Component::kDistanceSupplement) == 10000);
+  // VC-Y: open, nobody listed: every component 0.
+  CHECK(Line(report, "VC-Y").amounts.total.ore() == 0);
+  // VC-N: January 2025 is part 3 of R-2024's grant: 100,000 - 2 × 33,333 = 33,334; capitation 10,000.
+  const auto& n = Line(report, "VC-N");
+  CHECK(Ore(n, Component::kStartGrant) == 33334);
+  CHECK(Ore(n, Component::kCapitation) == 10000);
+  CHECK(Line(w.Report(M(2024, 11)), "VC-N").amounts.amounts[3].ore() == 33333);
+  CHECK(Line(w.Report(M(2024, 12)), "VC-N").amounts.amounts[3].ore() == 33333);
+  CHECK(Ore(Line(w.Report(M(2025, 2)), "VC-N"), Component::kStartGrant) == 0);  // the grant is spent
+
+  // Before R-2025 was published, January 2025 could not be computed.
+  auto early = projection::BuildMonthReport(w.projection(), M(2025, 1), no_2025_rulebook);
+  REQUIRE_FALSE(early.has_value());
+  CHECK(early.error().code == ErrorCode::kNoRulebookInForce);
+
+  // A revision published late replaces R-2025 from its knowledge time on: 1,260.00 per year.
+  const std::uint64_t before_revision = w.head();
+  domain::Rulebook revised = r25;
+  revised.id = "R-2025-rev";
+  revised.capitation = {{0, Kr(1260)}};
+  w.Publish(revised);
+  // VC-X now: 3 × 126,000 / 12 = 31,500 öre; as known before the revision, still 30,000.
+  CHECK(Ore(Line(w.Report(M(2025, 1)), "VC-X"), Component::kCapitation) == 31500);
+  CHECK(w.Report(M(2025, 1)).rulebook_id == "R-2025-rev");
+  CHECK(Ore(Line(w.Report(M(2025, 1), before_revision), "VC-X"), Component::kCapitation) == 30000);
+}
+
+TEST_CASE("a clinic that is closed on the snapshot date gets nothing and its listings are anomalies") {
+  WorldBuilder w;
+  w.Publish(Rulebook2023());
+  w.Clinic("VC-A", D(2020, 1, 1));
+  w.Resident(1, D(1980, 1, 1), "VC-A", D(2023, 1, 1));
+  w.Add(domain::ClinicClosed{"VC-A", D(2023, 5, 31)});  // closed from D: nobody counted there on D
+  w.Add(domain::VisitsReported{"VC-A", M(2023, 5), domain::VisitCounts{1, 1, 1, 1}});
+  auto report = w.Report(M(2023, 5));
+  CHECK(report.clinics.empty());
+  CHECK(report.total.ore() == 0);
+  REQUIRE(report.anomalies.size() == 2);
+  CHECK(report.anomalies[0].code == "listing_at_closed_clinic");
+  CHECK(report.anomalies[1].code == "report_for_closed_clinic");
+  // As of April (D = 2023-04-30) the clinic was open: 2,300 kr / 12 = 19,166.67 -> 19,167 öre.
+  CHECK(Ore(Line(w.Report(M(2023, 4)), "VC-A"), Component::kCapitation) == 19167);
+}
+
+}  // namespace
+}  // namespace capledger::testing

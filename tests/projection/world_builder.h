@@ -1,0 +1,120 @@
+// Test helper: a small world built from domain events, applied to a Projection in seq order.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "domain/date.h"
+#include "domain/event.h"
+#include "projection/projection.h"
+#include "projection/report.h"
+
+namespace capledger::testing {
+
+inline domain::Date D(int y, unsigned m, unsigned d) {
+  return domain::Date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+}
+inline domain::Month M(int y, unsigned m) { return domain::Month{std::chrono::year(y), std::chrono::month(m)}; }
+inline domain::Money Kr(std::int64_t kronor) { return domain::Money::FromOre(kronor * 100); }
+
+// The illustrative KoK-2023 amounts of DOMAIN.md §5, with the given snapshot rule and validity.
+inline domain::Rulebook Rulebook2023(domain::SnapshotRule snapshot = domain::SnapshotRule::kLastDayOfMonth,
+                                     domain::Date from = D(2023, 1, 1), domain::Date until = D(2024, 1, 1)) {
+  domain::Rulebook rb;
+  rb.id = "KoK-2023";
+  rb.title = "Krav- och kvalitetsbok 2023";
+  rb.decision = "TEST";
+  rb.valid_from = from;
+  rb.valid_until = until;
+  rb.snapshot = snapshot;
+  rb.retro_window_months = 12;
+  rb.capitation = {{0, Kr(3600)}, {6, Kr(1700)}, {16, Kr(1900)}, {25, Kr(2300)},
+                   {45, Kr(2900)}, {65, Kr(4300)}, {75, Kr(6200)}, {85, Kr(8100)}};
+  rb.performance_per_year = domain::Money::FromOre(14230);
+  rb.visits = domain::VisitRates{Kr(1100), Kr(650), Kr(650), Kr(1500)};
+  return rb;
+}
+
+// Builds events with ids "e1", "e2", ... and seqs 1, 2, ... and applies them as they are added.
+class WorldBuilder {
+ public:
+  // A resident is named by a one-byte tag; birth date and sex are fixed per tag by `Born`.
+  WorldBuilder& Born(std::uint8_t tag, domain::Date birth) {
+    domain::ResidentRef ref;
+    ref.pseudonym.bytes.fill(tag);
+    ref.birth_date = birth;
+    residents_[tag] = ref;
+    return *this;
+  }
+  std::uint64_t Add(domain::EventBody body) {
+    const std::uint64_t seq = events_.size() + 1;
+    const std::string id = "e" + std::to_string(seq);
+    events_.push_back(domain::Event{id, "test", body});
+    ids_[id] = seq;
+    auto applied = projection_.Apply(seq, body, [this](std::string_view target) -> Result<projection::RetractionTarget> {
+      auto it = ids_.find(std::string(target));
+      if (it == ids_.end()) return Fail(ErrorCode::kNotFound, "unknown target");
+      return projection::RetractionTarget{it->second, events_[it->second - 1].body};
+    });
+    REQUIRE(applied.has_value());
+    return seq;
+  }
+  std::uint64_t Clinic(const std::string& id, domain::Date opening, std::int32_t distance_tenths = 125) {
+    return Add(domain::ClinicRegistered{id, "Vårdcentralen " + id, domain::Operator::kRegion, 1880, distance_tenths,
+                                        opening});
+  }
+  std::uint64_t Register(std::uint8_t tag, domain::Date effective) {
+    return Add(domain::ResidentRegistered{residents_.at(tag), effective, 1880, domain::RegistrationReason::kInitial});
+  }
+  std::uint64_t List(std::uint8_t tag, const std::string& clinic, domain::Date effective) {
+    return Add(domain::PatientListed{residents_.at(tag), clinic, effective, domain::ListingReason::kChoice});
+  }
+  // Registered and listed at `clinic` from `effective`.
+  void Resident(std::uint8_t tag, domain::Date birth, const std::string& clinic, domain::Date effective) {
+    Born(tag, birth);
+    Register(tag, effective);
+    List(tag, clinic, effective);
+  }
+  std::uint64_t Died(std::uint8_t tag, domain::Date effective) {
+    return Add(domain::ResidentDied{residents_.at(tag), effective});
+  }
+  std::uint64_t MovedOut(std::uint8_t tag, domain::Date effective) {
+    return Add(domain::ResidentMovedOut{residents_.at(tag), effective});
+  }
+  std::uint64_t Retract(std::uint64_t seq) { return Add(domain::EventRetracted{"e" + std::to_string(seq), "wrong"}); }
+  std::uint64_t Publish(const domain::Rulebook& rulebook) { return Add(domain::RulebookPublished{rulebook}); }
+
+  std::uint64_t head() const { return events_.size(); }
+  const projection::Projection& projection() const { return projection_; }
+
+  // The report at K (the head when 0); fails the test if there is none.
+  projection::MonthReport Report(domain::Month month, std::uint64_t known_at = 0) const {
+    auto report = projection::BuildMonthReport(projection_, month, known_at ? known_at : head());
+    REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
+    return *report;
+  }
+
+ private:
+  std::vector<domain::Event> events_;
+  std::map<std::string, std::uint64_t> ids_;
+  std::map<std::uint8_t, domain::ResidentRef> residents_;
+  projection::Projection projection_;
+};
+
+// The line of `clinic` in a report; fails the test if it is absent.
+inline const projection::ClinicMonthLine& Line(const projection::MonthReport& report, const std::string& clinic) {
+  for (const auto& line : report.clinics) {
+    if (line.clinic == clinic) return line;
+  }
+  FAIL("clinic " << clinic << " is not in the report");
+  return report.clinics.front();
+}
+
+inline std::int64_t Ore(const projection::ClinicMonthLine& line, domain::Component component) {
+  return line.amounts.amounts[static_cast<std::size_t>(component)].ore();
+}
+
+}  // namespace capledger::testing
