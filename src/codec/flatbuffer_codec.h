@@ -36,7 +36,8 @@ struct EnvelopeFields {
 std::string EncodeEnvelope(const EnvelopeFields& fields);
 
 // Verifies and reads an Envelope; the views in the result point into `bytes`, which must outlive
-// it. kCorruption if the buffer fails the Verifier, a hash is not 32 bytes, or the body is empty.
+// it. REQUIRES `bytes` to start 8-byte aligned (the envelope is read in place; copy a RocksDB
+// slice into a std::string first). kCorruption if the buffer fails the Verifier, a hash is not 32 bytes, or the body is empty.
 Result<EnvelopeFields> DecodeEnvelope(std::string_view bytes);
 
 }  // namespace capledger::codec

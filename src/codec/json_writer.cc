@@ -1,0 +1,198 @@
+#include "codec/json_writer.h"
+
+#include <fmt/format.h>
+
+#include "codec/json_writer_out.h"
+#include "codec/rulebook_codec.h"
+
+namespace capledger::codec {
+namespace {
+
+using json_writer_internal::AppendJsonString;
+using json_writer_internal::ObjectWriter;
+
+constexpr int kDistanceDecimals = 1;
+constexpr int kFulfilmentDecimals = 3;
+constexpr int kCniDecimals = 4;
+
+void Resident(ObjectWriter& w, const domain::ResidentRef& r) {
+  w.String("resident", r.pseudonym.ToHex())
+      .String("birth_date", domain::FormatDate(r.birth_date))
+      .String("sex", domain::Name(r.sex));
+}
+
+void Date(ObjectWriter& w, std::string_view key, domain::Date date) { w.String(key, domain::FormatDate(date)); }
+void Month(ObjectWriter& w, std::string_view key, domain::Month m) { w.String(key, domain::FormatMonth(m)); }
+void Money(ObjectWriter& w, std::string_view key, domain::Money m) { w.String(key, domain::FormatKronor(m)); }
+
+void Municipality(ObjectWriter& w, std::uint16_t code) {
+  fmt::format_to(std::back_inserter(w.Key("municipality")), "\"{:04d}\"", code);
+}
+
+void Fields(ObjectWriter& w, const domain::ResidentRegistered& e) {
+  Resident(w, e.resident);
+  Date(w, "effective", e.effective);
+  Municipality(w, e.municipality);
+  w.String("reason", domain::Name(e.reason));
+}
+
+void Fields(ObjectWriter& w, const domain::ResidentMovedOut& e) {
+  Resident(w, e.resident);
+  Date(w, "effective", e.effective);
+}
+
+void Fields(ObjectWriter& w, const domain::ResidentDied& e) {
+  Resident(w, e.resident);
+  Date(w, "effective", e.effective);
+}
+
+void Fields(ObjectWriter& w, const domain::ResidentRelocated& e) {
+  Resident(w, e.resident);
+  Date(w, "effective", e.effective);
+  Municipality(w, e.municipality);
+}
+
+void Fields(ObjectWriter& w, const domain::PatientListed& e) {
+  Resident(w, e.resident);
+  w.String("clinic", e.clinic);
+  Date(w, "effective", e.effective);
+  w.String("reason", domain::Name(e.reason));
+}
+
+void Fields(ObjectWriter& w, const domain::PatientUnlisted& e) {
+  Resident(w, e.resident);
+  w.String("clinic", e.clinic);
+  Date(w, "effective", e.effective);
+  w.String("reason", domain::Name(e.reason));
+}
+
+void Fields(ObjectWriter& w, const domain::ClinicRegistered& e) {
+  w.String("clinic", e.clinic).String("name", e.name).String("operator", domain::Name(e.op));
+  Municipality(w, e.municipality);
+  w.Decimal("distance_to_hospital_km", e.distance_to_hospital_km_tenths, kDistanceDecimals);
+  Date(w, "effective", e.effective);
+}
+
+void Fields(ObjectWriter& w, const domain::ClinicChanged& e) {
+  w.String("clinic", e.clinic);
+  Date(w, "effective", e.effective);
+  if (e.name) w.String("name", *e.name);
+  if (e.op) w.String("operator", domain::Name(*e.op));
+  if (e.distance_to_hospital_km_tenths) {
+    w.Decimal("distance_to_hospital_km", *e.distance_to_hospital_km_tenths, kDistanceDecimals);
+  }
+  if (e.list_cap) w.Integer("list_cap", *e.list_cap);
+}
+
+void Fields(ObjectWriter& w, const domain::ClinicClosed& e) {
+  w.String("clinic", e.clinic);
+  Date(w, "effective", e.effective);
+}
+
+void Fields(ObjectWriter& w, const domain::RulebookPublished& e) {
+  w.Key("rulebook") += RulebookToJson(e.rulebook);
+}
+
+// The seven CNI variables in DOMAIN.md §6.2 order.
+void Hits(std::string& out, const domain::CniHits& h) {
+  ObjectWriter hits(out);
+  hits.Integer("over_65_alone", h.over_65_alone)
+      .Integer("born_abroad", h.born_abroad)
+      .Integer("unemployed", h.unemployed)
+      .Integer("single_parent", h.single_parent)
+      .Integer("moved_in", h.moved_in)
+      .Integer("low_education", h.low_education)
+      .Integer("under_5", h.under_5)
+      .Close();
+}
+
+void Fields(ObjectWriter& w, const domain::CniReported& e) {
+  w.String("clinic", e.clinic);
+  Date(w, "effective", e.effective);
+  w.String("vintage", e.vintage).Integer("population", e.population);
+  Hits(w.Key("hits"), e.hits);
+  if (e.cni_ten_thousandths) w.Decimal("cni", *e.cni_ten_thousandths, kCniDecimals);
+}
+
+void Fields(ObjectWriter& w, const domain::PerformanceReported& e) {
+  w.String("clinic", e.clinic);
+  Month(w, "period_from", e.period_from);
+  Month(w, "period_to", e.period_to);
+  w.Decimal("fulfilment", e.fulfilment_thousandths, kFulfilmentDecimals);
+}
+
+void Fields(ObjectWriter& w, const domain::VisitsReported& e) {
+  w.String("clinic", e.clinic);
+  Month(w, "month", e.month);
+  ObjectWriter counts(w.Key("counts"));
+  counts.Integer("home_visits", e.counts.home_visits)
+      .Integer("other_listed", e.counts.other_listed)
+      .Integer("unlisted", e.counts.unlisted)
+      .Integer("out_of_region", e.counts.out_of_region)
+      .Close();
+}
+
+void Fields(ObjectWriter& w, const domain::EventRetracted& e) {
+  w.String("target", e.target).String("reason", e.reason);
+}
+
+void Fields(ObjectWriter& w, const domain::LedgerEntry& e) {
+  w.String("entry_id", e.entry_id);
+  Month(w, "run", e.run);
+  w.String("clinic", e.clinic);
+  Month(w, "month", e.period);
+  w.String("component", domain::Name(e.component)).String("kind", domain::Name(e.kind));
+  Money(w, "amount", e.amount);
+  w.Integer("known_at_seq", e.known_at_seq).String("rulebook", e.rulebook);
+  std::string& out = w.Key("adjusts");
+  out += '[';
+  for (std::size_t i = 0; i < e.adjusts.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, e.adjusts[i]);
+  }
+  out += ']';
+  w.String("debit", e.debit).String("credit", e.credit);
+}
+
+void Unbooked(std::string& out, const domain::UnbookedDifference& u) {
+  ObjectWriter row(out);
+  row.String("clinic", u.clinic);
+  Month(row, "month", u.period);
+  row.String("component", domain::Name(u.component));
+  Money(row, "amount", u.amount);
+  row.Close();
+}
+
+void Fields(ObjectWriter& w, const domain::PayoutRun& e) {
+  Month(w, "run", e.run);
+  w.Integer("known_at_seq", e.known_at_seq).String("rulebook", e.rulebook).Integer("entry_count", e.entry_count);
+  Money(w, "total", e.total);
+  std::string& out = w.Key("unbooked");
+  out += '[';
+  for (std::size_t i = 0; i < e.unbooked.size(); ++i) {
+    if (i > 0) out += ',';
+    Unbooked(out, e.unbooked[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string EventToJson(const domain::Event& event, const LogPosition* position) {
+  std::string out;
+  out.reserve(320);
+  ObjectWriter w(out);
+  w.String("type", domain::EventTypeName(domain::TypeOf(event.body))).String("id", event.id);
+  if (!event.source.empty()) w.String("source", event.source);
+  if (position != nullptr) {
+    w.Integer("seq", position->seq).String("recorded_at", domain::FormatTimestamp(position->recorded_at));
+  }
+  std::visit([&w](const auto& body) { Fields(w, body); }, event.body);
+  if (position != nullptr) {
+    w.String("prev_hash", crypto::Hex(position->prev_hash)).String("hash", crypto::Hex(position->hash));
+  }
+  w.Close();
+  return out;
+}
+
+}  // namespace capledger::codec

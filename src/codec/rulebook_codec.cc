@@ -1,0 +1,293 @@
+#include "codec/rulebook_codec.h"
+
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "codec/json_event_fields.h"
+#include "codec/json_object_reader.h"
+#include "codec/json_writer_out.h"
+#include "codec/rulebook_toml.h"
+#include "common/limits.h"
+
+namespace capledger::codec {
+namespace {
+
+using domain::Money;
+using json::FieldRef;
+using json::Key;
+using json::ObjectReader;
+using json::Presence;
+using json_writer_internal::ObjectWriter;
+
+constexpr Presence kOptional = Presence::kOptional;
+
+// The keys of DOMAIN.md §5, in the order they are checked (and written).
+constexpr Key kRulebookKeys[] = {
+    {"id"},          {"title"},    {"decision"},   {"valid_from"},
+    {"valid_until"}, {"snapshot"}, {"retro_window_months"}, {"capitation"},
+    {"performance", kOptional},    {"visits", kOptional},   {"start_grant", kOptional},
+    {"cni_supplement", kOptional}, {"distance_supplement", kOptional}};
+constexpr Key kBandTableKeys[] = {{"bands"}};
+constexpr Key kAgeBandKeys[] = {{"min_age"}, {"amount"}};
+constexpr Key kDistanceBandKeys[] = {{"min_km"}, {"amount"}};
+constexpr Key kAmountKeys[] = {{"amount"}};
+constexpr Key kVisitKeys[] = {{"home_visit"}, {"other_listed"}, {"unlisted"}, {"out_of_region"}};
+constexpr Key kStartGrantKeys[] = {{"amount"}, {"months"}};
+constexpr Key kCniSupplementKeys[] = {{"top_n"}, {"amount"}};
+
+constexpr std::string_view kSnapshotChoices = "last_day_of_month, first_day_of_month, last_day_of_previous_month";
+constexpr std::size_t kRulebookIdBytesMax = 64;
+// A TOML file at its size limit grows a little when written as JSON (quotes around keys).
+constexpr std::size_t kRulebookJsonBytesMax = 2 * limits::kInputLineBytesMax;
+
+// The title and decision follow the free-text rule of every other text field.
+static_assert(domain::kRulebookTextMax == limits::kFreeTextCharsMax);
+
+bool IsRulebookIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+// [A-Za-z0-9._-]{1,64}, else kInvalidId.
+std::string ReadRulebookId(ObjectReader& reader) {
+  const std::string_view text = reader.String("id");
+  if (!reader.problem().ok()) return {};
+  bool valid = !text.empty() && text.size() <= kRulebookIdBytesMax;
+  for (char c : text) valid = valid && IsRulebookIdChar(c);
+  if (!valid) {
+    reader.Reject("id", RejectCode::kInvalidId, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+    return {};
+  }
+  return std::string(text);
+}
+
+// Any JSON integer that fits an int; the rulebook's own limits are domain::CheckRulebook's.
+int ReadInt(ObjectReader& reader, std::string_view key) {
+  return static_cast<int>(reader.Integer(key, std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
+                                         RejectCode::kInvalidRulebook));
+}
+
+// Reads each object of the array `bands` of `table` with `item_keys` through `read_item`, at most
+// limits::kRulebookBandsMax of them (more is kInvalidRulebook).
+template <typename ReadItem>
+void ForEachBand(ObjectReader& table, std::span<const Key> item_keys, ReadItem read_item) {
+  const simdjson::dom::array items = table.Array("bands");
+  json::Problem& problem = table.problem();
+  int index = 0;
+  if (!problem.ok()) return;
+  for (simdjson::dom::element item : items) {
+    if (index == static_cast<int>(limits::kRulebookBandsMax)) {
+      table.Reject("bands", RejectCode::kInvalidRulebook,
+                   fmt::format("must have at most {} bands", limits::kRulebookBandsMax));
+      return;
+    }
+    const FieldRef ref{table.path(), "bands", index++};
+    const simdjson::dom::object object = json::ReadObject(problem, item, ref);
+    if (!problem.ok()) return;
+    const std::string path = ref.Path();
+    ObjectReader band(problem, path, item_keys);
+    if (!band.Load(object)) return;
+    read_item(band);
+    if (!problem.ok()) return;
+  }
+}
+
+std::vector<domain::AgeBand> ReadAgeBands(ObjectReader& table) {
+  std::vector<domain::AgeBand> bands;
+  ForEachBand(table, kAgeBandKeys, [&bands](ObjectReader& band) {
+    const int min_age = ReadInt(band, "min_age");
+    bands.push_back(domain::AgeBand{min_age, json::ReadMoney(band, "amount")});
+  });
+  return bands;
+}
+
+std::vector<domain::DistanceBand> ReadDistanceBands(ObjectReader& table) {
+  std::vector<domain::DistanceBand> bands;
+  ForEachBand(table, kDistanceBandKeys, [&bands](ObjectReader& band) {
+    const std::int32_t min_km_tenths = json::ReadDistanceTenths(band, "min_km");
+    bands.push_back(domain::DistanceBand{min_km_tenths, json::ReadMoney(band, "amount")});
+  });
+  return bands;
+}
+
+domain::VisitRates ReadVisitRates(ObjectReader& table) {
+  domain::VisitRates rates;
+  rates.home_visit = json::ReadMoney(table, "home_visit");
+  rates.other_listed = json::ReadMoney(table, "other_listed");
+  rates.unlisted = json::ReadMoney(table, "unlisted");
+  rates.out_of_region = json::ReadMoney(table, "out_of_region");
+  return rates;
+}
+
+domain::StartGrant ReadStartGrant(ObjectReader& table) {
+  const Money amount = json::ReadMoney(table, "amount");
+  return domain::StartGrant{amount, ReadInt(table, "months")};
+}
+
+domain::CniSupplement ReadCniSupplement(ObjectReader& table) {
+  const int top_n = ReadInt(table, "top_n");
+  return domain::CniSupplement{top_n, json::ReadMoney(table, "amount")};
+}
+
+Money ReadAmount(ObjectReader& table) { return json::ReadMoney(table, "amount"); }
+
+// Reads the table `key` of the rulebook with `keys` through `read`. nullopt if the table is absent
+// (the caller's key list says whether that is allowed) or a problem was found.
+template <typename Read>
+auto ReadTable(ObjectReader& root, std::string_view key, std::span<const Key> keys, Read read)
+    -> std::optional<decltype(read(root))> {
+  if (!root.problem().ok() || !root.Has(key)) return std::nullopt;
+  const simdjson::dom::object object = root.Object(key);
+  if (!root.problem().ok()) return std::nullopt;
+  const std::string path = root.Ref(key).Path();
+  ObjectReader table(root.problem(), path, keys);
+  if (!table.Load(object)) return std::nullopt;
+  auto value = read(table);
+  if (!root.problem().ok()) return std::nullopt;
+  return value;
+}
+
+// Every field of a loaded rulebook object, in key order; the first problem stops the checks.
+domain::Rulebook ReadRulebook(ObjectReader& root) {
+  domain::Rulebook rb;
+  rb.id = ReadRulebookId(root);
+  rb.title = json::ReadFreeText(root, "title");
+  rb.decision = json::ReadFreeText(root, "decision");
+  rb.valid_from = json::ReadDate(root, "valid_from");
+  rb.valid_until = json::ReadDate(root, "valid_until");
+  rb.snapshot = json::ReadEnum(root, "snapshot", domain::SnapshotRuleFromName, kSnapshotChoices);
+  rb.retro_window_months = ReadInt(root, "retro_window_months");
+  rb.capitation = ReadTable(root, "capitation", kBandTableKeys, ReadAgeBands).value_or(std::vector<domain::AgeBand>{});
+  rb.performance_per_year = ReadTable(root, "performance", kAmountKeys, ReadAmount);
+  rb.visits = ReadTable(root, "visits", kVisitKeys, ReadVisitRates);
+  rb.start_grant = ReadTable(root, "start_grant", kStartGrantKeys, ReadStartGrant);
+  rb.cni_supplement = ReadTable(root, "cni_supplement", kCniSupplementKeys, ReadCniSupplement);
+  rb.distance_supplement = ReadTable(root, "distance_supplement", kBandTableKeys, ReadDistanceBands);
+  return rb;
+}
+
+// ---- Writing ---------------------------------------------------------------------------------
+
+void WriteAgeBands(std::string& out, const std::vector<domain::AgeBand>& bands) {
+  ObjectWriter table(out);
+  std::string& list = table.Key("bands");
+  list += '[';
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    if (i > 0) list += ',';
+    ObjectWriter band(list);
+    band.Integer("min_age", bands[i].min_age).String("amount", domain::FormatKronor(bands[i].amount_per_year));
+    band.Close();
+  }
+  list += ']';
+  table.Close();
+}
+
+void WriteDistanceBands(std::string& out, const std::vector<domain::DistanceBand>& bands) {
+  ObjectWriter table(out);
+  std::string& list = table.Key("bands");
+  list += '[';
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    if (i > 0) list += ',';
+    ObjectWriter band(list);
+    band.Decimal("min_km", bands[i].min_km_tenths, 1)
+        .String("amount", domain::FormatKronor(bands[i].amount_per_year));
+    band.Close();
+  }
+  list += ']';
+  table.Close();
+}
+
+void WriteVisitRates(std::string& out, const domain::VisitRates& rates) {
+  ObjectWriter table(out);
+  table.String("home_visit", domain::FormatKronor(rates.home_visit))
+      .String("other_listed", domain::FormatKronor(rates.other_listed))
+      .String("unlisted", domain::FormatKronor(rates.unlisted))
+      .String("out_of_region", domain::FormatKronor(rates.out_of_region));
+  table.Close();
+}
+
+// The optional tables after [capitation], each only when the rulebook has it.
+void WriteOptionalTables(ObjectWriter& w, const domain::Rulebook& rb) {
+  if (rb.performance_per_year) {
+    ObjectWriter table(w.Key("performance"));
+    table.String("amount", domain::FormatKronor(*rb.performance_per_year));
+    table.Close();
+  }
+  if (rb.visits) WriteVisitRates(w.Key("visits"), *rb.visits);
+  if (rb.start_grant) {
+    ObjectWriter table(w.Key("start_grant"));
+    table.String("amount", domain::FormatKronor(rb.start_grant->amount)).Integer("months", rb.start_grant->months);
+    table.Close();
+  }
+  if (rb.cni_supplement) {
+    ObjectWriter table(w.Key("cni_supplement"));
+    table.Integer("top_n", rb.cni_supplement->top_n)
+        .String("amount", domain::FormatKronor(rb.cni_supplement->amount_per_year));
+    table.Close();
+  }
+  if (rb.distance_supplement) WriteDistanceBands(w.Key("distance_supplement"), *rb.distance_supplement);
+}
+
+Rejection Malformed(std::string_view prefix, std::string message) {
+  return Rejection{RejectCode::kMalformedJson, std::string(prefix), std::move(message)};
+}
+
+}  // namespace
+
+tl::expected<domain::Rulebook, Rejection> ParseRulebookToml(std::string_view toml_text) {
+  auto converted = rulebook_internal::TomlToJson(toml_text);
+  if (!converted) return tl::unexpected(std::move(converted.error()));
+  auto rulebook = ParseRulebookJson(converted->json, "");
+  if (!rulebook) rulebook_internal::DescribeInToml(rulebook.error(), converted->origins);
+  return rulebook;
+}
+
+tl::expected<domain::Rulebook, Rejection> ParseRulebookJson(std::string_view json_object_text,
+                                                            std::string_view field_prefix) {
+  if (json_object_text.size() > kRulebookJsonBytesMax) {
+    return tl::unexpected(Malformed(field_prefix, "rulebook JSON is larger than 2 MiB"));
+  }
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(json_object_text);
+  simdjson::dom::element root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS) {
+    return tl::unexpected(Malformed(field_prefix, "rulebook is not valid JSON"));
+  }
+  json::Problem problem;
+  const simdjson::dom::object object = json::ReadObject(problem, root, FieldRef{"", field_prefix});
+  if (!problem.ok()) return tl::unexpected(problem.Take());
+  ObjectReader reader(problem, field_prefix, kRulebookKeys);
+  reader.Load(object);
+  domain::Rulebook rulebook = ReadRulebook(reader);
+  if (!problem.ok()) return tl::unexpected(problem.Take());
+  if (auto violation = domain::CheckRulebook(rulebook)) {
+    return tl::unexpected(Rejection{RejectCode::kInvalidRulebook, FieldRef{field_prefix, violation->field}.Path(),
+                                    std::move(violation->message)});
+  }
+  return rulebook;
+}
+
+std::string RulebookToJson(const domain::Rulebook& rb) {
+  std::string out;
+  ObjectWriter w(out);
+  w.String("id", rb.id)
+      .String("title", rb.title)
+      .String("decision", rb.decision)
+      .String("valid_from", domain::FormatDate(rb.valid_from))
+      .String("valid_until", domain::FormatDate(rb.valid_until))
+      .String("snapshot", domain::SnapshotRuleName(rb.snapshot))
+      .Integer("retro_window_months", rb.retro_window_months);
+  WriteAgeBands(w.Key("capitation"), rb.capitation);
+  WriteOptionalTables(w, rb);
+  w.Close();
+  return out;
+}
+
+}  // namespace capledger::codec

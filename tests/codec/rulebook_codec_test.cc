@@ -1,0 +1,624 @@
+// The rulebook's two text forms (DOMAIN.md §5): the shipped TOML files and their figures, TOML and
+// JSON giving the same value, the canonical JSON round trip, and every rejection with its code and
+// field.
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "codec/rulebook_codec.h"
+#include "common/limits.h"
+#include "domain/rulebook.h"
+
+namespace capledger::codec {
+namespace {
+
+using domain::Money;
+using domain::Rulebook;
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+
+domain::Date D(int y, unsigned m, unsigned d) { return domain::Date{year(y), month(m), day(d)}; }
+
+// The repository root: CAPLEDGER_SOURCE_DIR (set by ctest), else the nearest parent of the working
+// directory that holds config/rulebooks.
+std::filesystem::path SourceDir() {
+  if (const char* dir = std::getenv("CAPLEDGER_SOURCE_DIR")) return dir;
+  std::filesystem::path at = std::filesystem::current_path();
+  for (int up = 0; up < 6 && !std::filesystem::exists(at / "config" / "rulebooks"); ++up) at = at.parent_path();
+  return at;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot open " << path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Rulebook Shipped(std::string_view id) {
+  const std::string text = ReadFile(SourceDir() / "config" / "rulebooks" / fmt::format("{}.toml", id));
+  auto rulebook = ParseRulebookToml(text);
+  REQUIRE_MESSAGE(rulebook.has_value(), id << ": " << rulebook.error().field << ": " << rulebook.error().message);
+  return *rulebook;
+}
+
+std::vector<std::int64_t> AgeBandOre(const Rulebook& rb) {
+  std::vector<std::int64_t> out;
+  for (const auto& band : rb.capitation) out.push_back(band.amount_per_year.ore());
+  return out;
+}
+
+std::vector<int> MinAges(const Rulebook& rb) {
+  std::vector<int> out;
+  for (const auto& band : rb.capitation) out.push_back(band.min_age);
+  return out;
+}
+
+// The illustrative 2023 capitation of DOMAIN.md §5, typed in from the spec (not read from a file):
+// 0-5 3,600.00; 6-15 1,700.00; 16-24 1,900.00; 25-44 2,300.00; 45-64 2,900.00; 65-74 4,300.00;
+// 75-84 6,200.00; 85+ 8,100.00.
+const std::vector<int> kMinAges = {0, 6, 16, 25, 45, 65, 75, 85};
+const std::vector<std::int64_t> kCapitation2023Ore = {360000, 170000, 190000, 230000,
+                                                       290000, 430000, 620000, 810000};
+
+// x × numerator / denominator in whole öre, rounded half away from zero (x >= 0 here).
+std::int64_t ScaleRoundHalfAway(std::int64_t ore, std::int64_t numerator, std::int64_t denominator) {
+  return (2 * ore * numerator + denominator) / (2 * denominator);
+}
+
+TEST_CASE("the three shipped rulebooks parse and follow each other without a gap") {
+  const Rulebook rb2023 = Shipped("KoK-2023");
+  const Rulebook rb2024 = Shipped("KoK-2024");
+  const Rulebook rb2025 = Shipped("KoK-2025");
+  CHECK(rb2023.id == "KoK-2023");
+  CHECK(rb2024.id == "KoK-2024");
+  CHECK(rb2025.id == "KoK-2025");
+  CHECK(rb2023.valid_from == D(2023, 1, 1));
+  CHECK(rb2023.valid_until == rb2024.valid_from);
+  CHECK(rb2024.valid_from == D(2024, 1, 1));
+  CHECK(rb2024.valid_until == rb2025.valid_from);
+  CHECK(rb2025.valid_until == D(2026, 1, 1));
+  for (const Rulebook* rb : {&rb2023, &rb2024, &rb2025}) {
+    CHECK(rb->snapshot == domain::SnapshotRule::kLastDayOfMonth);
+    CHECK(rb->retro_window_months == 12);
+    CHECK(MinAges(*rb) == kMinAges);
+  }
+  CHECK(rb2024.decision == "23RS11979");
+  CHECK(rb2025.decision == "24RS2584");
+}
+
+TEST_CASE("KoK-2023 has the illustrative amounts of DOMAIN.md §5 and no optional supplements") {
+  const Rulebook rb = Shipped("KoK-2023");
+  CHECK(AgeBandOre(rb) == kCapitation2023Ore);
+  REQUIRE(rb.performance_per_year.has_value());
+  CHECK(rb.performance_per_year->ore() == 14230);  // 142.30
+  REQUIRE(rb.visits.has_value());
+  CHECK(rb.visits->home_visit.ore() == 110000);    // 1,100.00
+  CHECK(rb.visits->other_listed.ore() == 65000);   // 650.00
+  CHECK(rb.visits->unlisted.ore() == 65000);       // 650.00
+  CHECK(rb.visits->out_of_region.ore() == 150000); // 1,500.00
+  CHECK_FALSE(rb.start_grant.has_value());
+  CHECK_FALSE(rb.cni_supplement.has_value());
+  CHECK_FALSE(rb.distance_supplement.has_value());
+}
+
+TEST_CASE("KoK-2024 is KoK-2023 with the decided steps, exact to the öre") {
+  const Rulebook rb = Shipped("KoK-2024");
+  // Capitation × 1.035 = × 1035 / 1000: every product must be whole öre (no rounding needed).
+  std::vector<std::int64_t> expected;
+  for (std::int64_t ore : kCapitation2023Ore) {
+    CHECK(ore * 1035 % 1000 == 0);
+    expected.push_back(ore * 1035 / 1000);
+  }
+  CHECK(AgeBandOre(rb) == expected);
+  // Spot checks against DOMAIN.md §5's own example: 3726.00 and 1759.50.
+  CHECK(expected[0] == 372600);
+  CHECK(expected[1] == 175950);
+  REQUIRE(rb.performance_per_year.has_value());
+  CHECK(rb.performance_per_year->ore() == 19200);  // 142.30 -> 192.00
+  REQUIRE(rb.visits.has_value());
+  CHECK(110000 * 1035 % 1000 == 0);
+  CHECK(rb.visits->home_visit.ore() == 110000 * 1035 / 1000);  // home visits × 1.035 = 1138.50
+  CHECK(rb.visits->other_listed.ore() == 65000 * 110 / 100);   // visits × 1.10 = 715.00
+  CHECK(rb.visits->unlisted.ore() == 65000 * 110 / 100);
+  CHECK(rb.visits->out_of_region.ore() == 150000 * 110 / 100);  // 1650.00
+  REQUIRE(rb.start_grant.has_value());
+  CHECK(rb.start_grant->amount.ore() == 120000000);  // 1,200,000.00
+  CHECK(rb.start_grant->months == 12);
+  CHECK_FALSE(rb.cni_supplement.has_value());
+  CHECK_FALSE(rb.distance_supplement.has_value());
+}
+
+TEST_CASE("KoK-2025 raises the elderly bands 5 % and adds the CNI and distance supplements") {
+  const Rulebook rb2024 = Shipped("KoK-2024");
+  const Rulebook rb = Shipped("KoK-2025");
+  // Bands 0-64 carried; 65, 75 and 85 × 105 / 100, half away from zero:
+  // 445050 × 1.05 = 467302.5 -> 467303; 641700 × 1.05 = 673785; 838350 × 1.05 = 880267.5 -> 880268.
+  std::vector<std::int64_t> expected;
+  for (std::size_t i = 0; i < kCapitation2023Ore.size(); ++i) {
+    const std::int64_t ore2024 = kCapitation2023Ore[i] * 1035 / 1000;
+    expected.push_back(kMinAges[i] >= 65 ? ScaleRoundHalfAway(ore2024, 105, 100) : ore2024);
+  }
+  CHECK(expected[5] == 467303);
+  CHECK(expected[6] == 673785);
+  CHECK(expected[7] == 880268);
+  CHECK(AgeBandOre(rb) == expected);
+  CHECK(rb.performance_per_year == rb2024.performance_per_year);
+  CHECK(rb.visits == rb2024.visits);
+  CHECK(rb.start_grant == rb2024.start_grant);
+  REQUIRE(rb.cni_supplement.has_value());
+  CHECK(rb.cni_supplement->top_n == 6);
+  CHECK(rb.cni_supplement->amount_per_year.ore() == 45000);
+  REQUIRE(rb.distance_supplement.has_value());
+  const std::vector<domain::DistanceBand> bands = {{250, Money::FromOre(20000)}, {500, Money::FromOre(40000)}};
+  CHECK(*rb.distance_supplement == bands);
+}
+
+// A complete rulebook with every optional table, in TOML and in JSON.
+constexpr std::string_view kFullToml = R"(id = "KoK-Test.1_a"
+title = "Prov: Hälsoval \"test\""
+decision = "24RS2584"
+valid_from = 2025-01-01
+valid_until = "2026-01-01"
+snapshot = "last_day_of_previous_month"
+retro_window_months = 0
+
+[capitation]
+bands = [
+  { min_age = 0, amount = "0.00" },
+  { min_age = 150, amount = "92233720368547758.07" },
+]
+
+[performance]
+amount = "0.05"
+
+[visits]
+home_visit = "1.00"
+other_listed = "2.00"
+unlisted = "3.00"
+out_of_region = "4.00"
+
+[start_grant]
+amount = "1200000.00"
+months = 120
+
+[cni_supplement]
+top_n = 100000
+amount = "450.00"
+
+[[distance_supplement.bands]]
+min_km = "0.0"
+amount = "1.00"
+
+[[distance_supplement.bands]]
+min_km = "100000.0"
+amount = "2.00"
+)";
+
+constexpr std::string_view kFullJson =
+    R"({"id":"KoK-Test.1_a","title":"Prov: Hälsoval \"test\"","decision":"24RS2584",)"
+    R"("valid_from":"2025-01-01","valid_until":"2026-01-01","snapshot":"last_day_of_previous_month",)"
+    R"("retro_window_months":0,"capitation":{"bands":[{"min_age":0,"amount":"0.00"},)"
+    R"({"min_age":150,"amount":"92233720368547758.07"}]},"performance":{"amount":"0.05"},)"
+    R"("visits":{"home_visit":"1.00","other_listed":"2.00","unlisted":"3.00","out_of_region":"4.00"},)"
+    R"("start_grant":{"amount":"1200000.00","months":120},"cni_supplement":{"top_n":100000,"amount":"450.00"},)"
+    R"("distance_supplement":{"bands":[{"min_km":"0.0","amount":"1.00"},{"min_km":"100000.0","amount":"2.00"}]}})";
+
+TEST_CASE("the TOML and the JSON form of one rulebook give the same value") {
+  auto from_toml = ParseRulebookToml(kFullToml);
+  REQUIRE_MESSAGE(from_toml.has_value(), from_toml.error().field << ": " << from_toml.error().message);
+  auto from_json = ParseRulebookJson(kFullJson, "rulebook");
+  REQUIRE_MESSAGE(from_json.has_value(), from_json.error().field << ": " << from_json.error().message);
+  CHECK(*from_toml == *from_json);
+  const Rulebook& rb = *from_toml;
+  CHECK(rb.title == "Prov: Hälsoval \"test\"");
+  CHECK(rb.valid_from == D(2025, 1, 1));   // a TOML date
+  CHECK(rb.valid_until == D(2026, 1, 1));  // a "YYYY-MM-DD" string in TOML
+  CHECK(rb.snapshot == domain::SnapshotRule::kLastDayOfPreviousMonth);
+  CHECK(rb.capitation[1].amount_per_year.ore() == INT64_MAX);
+  CHECK(rb.performance_per_year->ore() == 5);
+  CHECK((*rb.distance_supplement)[1].min_km_tenths == 1'000'000);
+}
+
+TEST_CASE("the canonical JSON is written in the TOML key order and reads back to the same rulebook") {
+  auto rb = ParseRulebookJson(kFullJson, "");
+  REQUIRE(rb.has_value());
+  CHECK(RulebookToJson(*rb) == kFullJson);
+  for (std::string_view id : {"KoK-2023", "KoK-2024", "KoK-2025"}) {
+    CAPTURE(id);
+    const Rulebook shipped = Shipped(id);
+    const std::string json = RulebookToJson(shipped);
+    auto back = ParseRulebookJson(json, "");
+    REQUIRE_MESSAGE(back.has_value(), back.error().field << ": " << back.error().message);
+    CHECK(*back == shipped);
+    CHECK(RulebookToJson(*back) == json);
+  }
+}
+
+// A rulebook with only the required keys.
+constexpr std::string_view kMinimalJson =
+    R"({"id":"R","title":"T","decision":"D","valid_from":"2024-01-01","valid_until":"2024-02-01",)"
+    R"("snapshot":"first_day_of_month","retro_window_months":3,)"
+    R"("capitation":{"bands":[{"min_age":0,"amount":"1.00"}]}})";
+
+TEST_CASE("absent optional tables are not written") {
+  auto rb = ParseRulebookJson(kMinimalJson, "");
+  REQUIRE(rb.has_value());
+  CHECK_FALSE(rb->performance_per_year.has_value());
+  CHECK_FALSE(rb->visits.has_value());
+  CHECK(RulebookToJson(*rb) == kMinimalJson);
+}
+
+// ---- Rejections -------------------------------------------------------------------------------
+
+// A valid TOML rulebook; each rejection case edits one piece of it.
+constexpr std::string_view kBaseToml = R"(id = "KoK-2024"
+title = "Krav- och kvalitetsbok Hälsoval Örebro län 2024"
+decision = "23RS11979"
+valid_from = 2024-01-01
+valid_until = 2025-01-01
+snapshot = "last_day_of_month"
+retro_window_months = 12
+
+[capitation]
+bands = [
+  { min_age = 0, amount = "3726.00" },
+  { min_age = 6, amount = "1759.50" },
+  { min_age = 16, amount = "1966.50" },
+]
+
+[visits]
+home_visit = "1138.50"
+other_listed = "715.00"
+unlisted = "715.00"
+out_of_region = "1650.00"
+
+[start_grant]
+amount = "1200000.00"
+months = 12
+
+[cni_supplement]
+top_n = 6
+amount = "450.00"
+
+[distance_supplement]
+bands = [ { min_km = "25.0", amount = "200.00" }, { min_km = "50.0", amount = "400.00" } ]
+)";
+
+// kBaseToml with `from` (which must occur) replaced by `to`.
+std::string Edited(std::string_view from, std::string_view to) {
+  std::string text(kBaseToml);
+  const std::size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "not in the base rulebook: " << from);
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+Rejection RejectedToml(const std::string& text) {
+  auto rb = ParseRulebookToml(text);
+  REQUIRE_MESSAGE(!rb.has_value(), "accepted:\n" << text);
+  return rb.error();
+}
+
+void CheckTomlRejected(std::string_view from, std::string_view to, RejectCode code, std::string_view field) {
+  CAPTURE(from);
+  CAPTURE(to);
+  const Rejection r = RejectedToml(Edited(from, to));
+  CHECK_MESSAGE(r.code == code, RejectCodeName(r.code) << ": " << r.message);
+  CHECK(r.field == field);
+}
+
+TEST_CASE("the base rulebook of the rejection cases is itself valid") {
+  auto rb = ParseRulebookToml(kBaseToml);
+  REQUIRE_MESSAGE(rb.has_value(), rb.error().field << ": " << rb.error().message);
+  CHECK(rb->capitation.size() == 3);
+}
+
+TEST_CASE("a missing required key is missing_field naming it") {
+  for (std::string_view key : {"id", "title", "decision", "valid_from", "valid_until", "snapshot",
+                               "retro_window_months"}) {
+    std::string text(kBaseToml);
+    const std::size_t at = text.find(std::string(key) + " = ");
+    REQUIRE(at != std::string::npos);
+    text.erase(at, text.find('\n', at) + 1 - at);
+    const Rejection r = RejectedToml(text);
+    CHECK(r.code == RejectCode::kMissingField);
+    CHECK(r.field == key);
+  }
+  CheckTomlRejected("[capitation]\nbands = [", "[other_capitation]\nbands = [", RejectCode::kUnknownField,
+                    "other_capitation");
+  std::string text(kBaseToml);
+  text.erase(text.find("[capitation]"), text.find("[visits]") - text.find("[capitation]"));
+  const Rejection r = RejectedToml(text);
+  CHECK(r.code == RejectCode::kMissingField);
+  CHECK(r.field == "capitation");
+  CheckTomlRejected(R"({ min_age = 6, amount = "1759.50" })", "{ min_age = 6 }", RejectCode::kMissingField,
+                    "capitation.bands[1].amount");
+  CheckTomlRejected("\nmonths = 12\n", "\n", RejectCode::kMissingField, "start_grant.months");
+  CheckTomlRejected("unlisted = \"715.00\"\n", "", RejectCode::kMissingField, "visits.unlisted");
+  CheckTomlRejected("bands = [ { min_km", "steps = [ { min_km", RejectCode::kUnknownField, "distance_supplement.steps");
+}
+
+TEST_CASE("the optional tables may be left out") {
+  std::string text(kBaseToml);
+  text.erase(text.find("[visits]"));
+  auto rb = ParseRulebookToml(text);
+  REQUIRE(rb.has_value());
+  CHECK_FALSE(rb->visits.has_value());
+  CHECK_FALSE(rb->start_grant.has_value());
+  CHECK_FALSE(rb->cni_supplement.has_value());
+  CHECK_FALSE(rb->distance_supplement.has_value());
+}
+
+TEST_CASE("an unknown key is unknown_field naming its path") {
+  CheckTomlRejected("retro_window_months = 12\n", "retro_window_months = 12\nextra = 1\n",
+                    RejectCode::kUnknownField, "extra");
+  CheckTomlRejected("\nmonths = 12\n", "\nmonths = 12\nper_month = \"1.00\"\n", RejectCode::kUnknownField,
+                    "start_grant.per_month");
+  CheckTomlRejected(R"({ min_age = 6, amount = "1759.50" })", R"({ min_age = 6, amount = "1759.50", sex = "f" })",
+                    RejectCode::kUnknownField, "capitation.bands[1].sex");
+  CheckTomlRejected("[start_grant]", "[bonus]\namount = \"1.00\"\n\n[start_grant]", RejectCode::kUnknownField,
+                    "bonus");
+}
+
+TEST_CASE("money that is not a non-negative two-decimal string is invalid_money") {
+  for (std::string_view bad : {"\"1759.5\"", "\"1759.500\"", "\"-1759.50\"", "\"1,759.50\"", "\"1759\"",
+                               "\" 1759.50\"", "\"\"", "\"+1759.50\"", "\"92233720368547758.08\""}) {
+    CheckTomlRejected(R"(amount = "1759.50")", fmt::format("amount = {}", bad), RejectCode::kInvalidMoney,
+                      "capitation.bands[1].amount");
+  }
+  CheckTomlRejected(R"(home_visit = "1138.50")", R"(home_visit = "1138.5")", RejectCode::kInvalidMoney,
+                    "visits.home_visit");
+  CheckTomlRejected(R"(amount = "1200000.00")", R"(amount = "1200000")", RejectCode::kInvalidMoney,
+                    "start_grant.amount");
+  CheckTomlRejected(R"(amount = "400.00")", R"(amount = "-400.00")", RejectCode::kInvalidMoney,
+                    "distance_supplement.bands[1].amount");
+}
+
+TEST_CASE("capitation bands must start at 0 and rise strictly") {
+  CheckTomlRejected("min_age = 0,", "min_age = -1,", RejectCode::kInvalidRulebook, "capitation.bands[0].min_age");
+  CheckTomlRejected("min_age = 0,", "min_age = 1,", RejectCode::kInvalidRulebook, "capitation.bands[0].min_age");
+  CheckTomlRejected("min_age = 16,", "min_age = 5,", RejectCode::kInvalidRulebook, "capitation.bands[2].min_age");
+  CheckTomlRejected("min_age = 16,", "min_age = 6,", RejectCode::kInvalidRulebook, "capitation.bands[2].min_age");
+  CheckTomlRejected("min_age = 16,", "min_age = 151,", RejectCode::kInvalidRulebook, "capitation.bands[2].min_age");
+  CheckTomlRejected("min_age = 16,", "min_age = 9999999999,", RejectCode::kInvalidRulebook,
+                    "capitation.bands[2].min_age");
+  std::string text(kBaseToml);
+  const std::size_t from = text.find("bands = [\n");
+  text.replace(from, text.find("]\n", from) + 2 - from, "bands = []\n");
+  const Rejection r = RejectedToml(text);
+  CHECK(r.code == RejectCode::kInvalidRulebook);
+  CHECK(r.field == "capitation.bands");
+}
+
+TEST_CASE("more than 64 bands is invalid_rulebook") {
+  std::string bands;
+  for (int age = 0; age <= 64; ++age) bands += fmt::format("  {{ min_age = {}, amount = \"1.00\" }},\n", age);
+  CheckTomlRejected(R"(  { min_age = 0, amount = "3726.00" },
+  { min_age = 6, amount = "1759.50" },
+  { min_age = 16, amount = "1966.50" },
+)",
+                    bands, RejectCode::kInvalidRulebook, "capitation.bands");
+}
+
+TEST_CASE("distance bands must rise strictly and be one-decimal strings") {
+  CheckTomlRejected(R"(min_km = "50.0")", R"(min_km = "25.0")", RejectCode::kInvalidRulebook,
+                    "distance_supplement.bands[1].min_km");
+  CheckTomlRejected(R"(min_km = "50.0")", R"(min_km = "50")", RejectCode::kInvalidDistance,
+                    "distance_supplement.bands[1].min_km");
+  CheckTomlRejected(R"(min_km = "50.0")", R"(min_km = "50.00")", RejectCode::kInvalidDistance,
+                    "distance_supplement.bands[1].min_km");
+  CheckTomlRejected(R"(min_km = "50.0")", R"(min_km = "-50.0")", RejectCode::kInvalidDistance,
+                    "distance_supplement.bands[1].min_km");
+  CheckTomlRejected(R"(min_km = "50.0")", "min_km = 50.0", RejectCode::kWrongType,
+                    "distance_supplement.bands[1].min_km");
+  CheckTomlRejected(R"(bands = [ { min_km = "25.0", amount = "200.00" }, { min_km = "50.0", amount = "400.00" } ])",
+                    "bands = []", RejectCode::kInvalidRulebook, "distance_supplement.bands");
+}
+
+TEST_CASE("valid_from must be before valid_until") {
+  CheckTomlRejected("valid_until = 2025-01-01", "valid_until = 2024-01-01", RejectCode::kInvalidRulebook,
+                    "valid_until");
+  CheckTomlRejected("valid_until = 2025-01-01", "valid_until = 2023-12-31", RejectCode::kInvalidRulebook,
+                    "valid_until");
+}
+
+TEST_CASE("dates are TOML dates or YYYY-MM-DD strings naming a real day") {
+  CheckTomlRejected("valid_from = 2024-01-01", R"(valid_from = "2024-02-30")", RejectCode::kInvalidDate,
+                    "valid_from");
+  CheckTomlRejected("valid_from = 2024-01-01", R"(valid_from = "2024-1-1")", RejectCode::kInvalidDate,
+                    "valid_from");
+  CheckTomlRejected("valid_from = 2024-01-01", "valid_from = 1700-01-01", RejectCode::kInvalidDate, "valid_from");
+  CheckTomlRejected("valid_from = 2024-01-01", "valid_from = 2024-01-01T00:00:00", RejectCode::kWrongType,
+                    "valid_from");
+  CheckTomlRejected("valid_from = 2024-01-01", "valid_from = 2024-01-01T00:00:00Z", RejectCode::kWrongType,
+                    "valid_from");
+  CheckTomlRejected("valid_from = 2024-01-01", "valid_from = 20240101", RejectCode::kWrongType, "valid_from");
+  // TOML itself refuses 2024-02-30 as a date literal: a syntax error.
+  CheckTomlRejected("valid_from = 2024-01-01", "valid_from = 2024-02-30", RejectCode::kInvalidRulebook, "");
+  auto leap = ParseRulebookToml(Edited("valid_from = 2024-01-01", R"(valid_from = "2024-02-29")"));
+  REQUIRE(leap.has_value());
+  CHECK(leap->valid_from == D(2024, 2, 29));
+}
+
+TEST_CASE("a snapshot rule not in the list is invalid_enum") {
+  CheckTomlRejected(R"(snapshot = "last_day_of_month")", R"(snapshot = "mid_month")", RejectCode::kInvalidEnum,
+                    "snapshot");
+  CheckTomlRejected(R"(snapshot = "last_day_of_month")", R"(snapshot = "Last_Day_Of_Month")",
+                    RejectCode::kInvalidEnum, "snapshot");
+  for (std::string_view rule : {"last_day_of_month", "first_day_of_month", "last_day_of_previous_month"}) {
+    auto rb = ParseRulebookToml(Edited(R"(snapshot = "last_day_of_month")", fmt::format("snapshot = \"{}\"", rule)));
+    REQUIRE(rb.has_value());
+    CHECK(domain::SnapshotRuleName(rb->snapshot) == rule);
+  }
+}
+
+TEST_CASE("a value of the wrong TOML type is wrong_type, and the message names the TOML type") {
+  CheckTomlRejected("retro_window_months = 12", R"(retro_window_months = "12")", RejectCode::kWrongType,
+                    "retro_window_months");
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = 12.0", RejectCode::kWrongType,
+                    "retro_window_months");
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = true", RejectCode::kWrongType,
+                    "retro_window_months");
+  CheckTomlRejected(R"(decision = "23RS11979")", "decision = 23", RejectCode::kWrongType, "decision");
+  CheckTomlRejected(R"(title = "Krav- och kvalitetsbok Hälsoval Örebro län 2024")", "title = 2024-01-01",
+                    RejectCode::kWrongType, "title");
+  CheckTomlRejected(R"(amount = "1759.50")", "amount = 1759.50", RejectCode::kWrongType,
+                    "capitation.bands[1].amount");
+  CheckTomlRejected(R"(amount = "1759.50")", "amount = 175950", RejectCode::kWrongType,
+                    "capitation.bands[1].amount");
+  CheckTomlRejected("min_age = 6,", R"(min_age = "6",)", RejectCode::kWrongType, "capitation.bands[1].min_age");
+  CheckTomlRejected("top_n = 6", "top_n = inf", RejectCode::kWrongType, "cni_supplement.top_n");
+  CheckTomlRejected("top_n = 6", "top_n = 06:00:00", RejectCode::kWrongType, "cni_supplement.top_n");
+  CheckTomlRejected(R"({ min_age = 6, amount = "1759.50" })", "6", RejectCode::kWrongType, "capitation.bands[1]");
+  CheckTomlRejected(R"(bands = [ { min_km = "25.0", amount = "200.00" }, { min_km = "50.0", amount = "400.00" } ])",
+                    "bands = { min_km = \"25.0\", amount = \"200.00\" }", RejectCode::kWrongType,
+                    "distance_supplement.bands");
+  std::string text(kBaseToml);
+  const std::size_t from = text.find("[capitation]");
+  text.replace(from, text.find("[visits]") - from, "");
+  text.insert(text.find("retro_window_months"), "capitation = \"0:3726.00\"\n");
+  const Rejection table = RejectedToml(text);
+  CHECK(table.code == RejectCode::kWrongType);
+  CHECK(table.field == "capitation");
+  CHECK(table.message == "must be an object, not a TOML string (TOML line 7)");
+
+  const Rejection r = RejectedToml(Edited("retro_window_months = 12", "retro_window_months = 12.5"));
+  CHECK(r.message == "must be an integer, not a TOML float (TOML line 7)");
+  const Rejection date_time = RejectedToml(Edited("valid_from = 2024-01-01", "valid_from = 2024-01-01T06:00:00"));
+  CHECK(date_time.message == "must be a TOML date or a \"YYYY-MM-DD\" string, not a TOML date-time (TOML line 4)");
+}
+
+TEST_CASE("a rulebook id is 1-64 of [A-Za-z0-9._-] and the texts 1-200 characters") {
+  CheckTomlRejected(R"(id = "KoK-2024")", R"(id = "KoK 2024")", RejectCode::kInvalidId, "id");
+  CheckTomlRejected(R"(id = "KoK-2024")", R"(id = "")", RejectCode::kInvalidId, "id");
+  CheckTomlRejected(R"(id = "KoK-2024")", R"(id = "KoK/2024")", RejectCode::kInvalidId, "id");
+  CheckTomlRejected(R"(id = "KoK-2024")", R"(id = "KoK-2024-Ö")", RejectCode::kInvalidId, "id");
+  CheckTomlRejected(R"(id = "KoK-2024")", fmt::format("id = \"{}\"", std::string(65, 'a')), RejectCode::kInvalidId,
+                    "id");
+  CHECK(ParseRulebookToml(Edited(R"(id = "KoK-2024")", fmt::format("id = \"{}\"", std::string(64, 'a')))));
+  const std::string title = R"(title = "Krav- och kvalitetsbok Hälsoval Örebro län 2024")";
+  CheckTomlRejected(title, R"(title = "")", RejectCode::kInvalidText, "title");
+  CheckTomlRejected(title, R"(title = "tab\there")", RejectCode::kInvalidText, "title");
+  CheckTomlRejected(R"(decision = "23RS11979")", fmt::format("decision = \"{}\"", std::string(201, 'x')),
+                    RejectCode::kInvalidText, "decision");
+  // 200 characters, each 'ö' two bytes in UTF-8: counted as characters, not bytes.
+  std::string two_hundred;
+  for (int i = 0; i < 200; ++i) two_hundred += "ö";
+  CHECK(ParseRulebookToml(Edited(title, fmt::format("title = \"{}\"", two_hundred))));
+  CheckTomlRejected(title, fmt::format("title = \"{}ö\"", two_hundred), RejectCode::kInvalidText, "title");
+}
+
+TEST_CASE("counts outside the rulebook's limits are invalid_rulebook") {
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = -1", RejectCode::kInvalidRulebook,
+                    "retro_window_months");
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = 121", RejectCode::kInvalidRulebook,
+                    "retro_window_months");
+  CheckTomlRejected("\nmonths = 12", "\nmonths = 0", RejectCode::kInvalidRulebook, "start_grant.months");
+  CheckTomlRejected("\nmonths = 12", "\nmonths = 121", RejectCode::kInvalidRulebook, "start_grant.months");
+  CheckTomlRejected("top_n = 6", "top_n = 0", RejectCode::kInvalidRulebook, "cni_supplement.top_n");
+  CheckTomlRejected("top_n = 6", "top_n = 100001", RejectCode::kInvalidRulebook, "cni_supplement.top_n");
+  CheckTomlRejected("top_n = 6", "top_n = 4294967296", RejectCode::kInvalidRulebook, "cni_supplement.top_n");
+}
+
+TEST_CASE("a TOML syntax error is invalid_rulebook with the line in the message") {
+  CheckTomlRejected(R"(decision = "23RS11979")", "decision = ", RejectCode::kInvalidRulebook, "");
+  const Rejection r = RejectedToml(Edited(R"(decision = "23RS11979")", "decision = "));
+  CHECK(r.message.find("line 3") != std::string::npos);
+  // A key given twice is a TOML error too.
+  const Rejection twice = RejectedToml(Edited("retro_window_months = 12", "retro_window_months = 12\nid = \"X\""));
+  CHECK(twice.code == RejectCode::kInvalidRulebook);
+  CHECK(twice.message.find("line 8") != std::string::npos);
+  CHECK(RejectedToml("[capitation\n").code == RejectCode::kInvalidRulebook);
+  CHECK(RejectedToml("\xff = 1\n").code == RejectCode::kInvalidRulebook);
+}
+
+TEST_CASE("a validation rejection of a TOML file names the TOML line") {
+  const Rejection money = RejectedToml(Edited(R"(amount = "1759.50")", R"(amount = "1759.5")"));
+  CHECK(money.message.find("(TOML line 12)") != std::string::npos);
+  const Rejection missing = RejectedToml(Edited("\nmonths = 12\n", "\n"));
+  CHECK(missing.field == "start_grant.months");
+  CHECK(missing.message.find("(TOML line 22)") != std::string::npos);  // the [start_grant] header
+  const Rejection order = RejectedToml(Edited("valid_until = 2025-01-01", "valid_until = 2023-01-01"));
+  CHECK(order.message.find("(TOML line 5)") != std::string::npos);
+}
+
+TEST_CASE("a TOML file with more than 4096 values is refused before it is read") {
+  std::string many = "retro_window_months = 12\nextra = [";
+  for (int i = 0; i < 4096; ++i) many += "1,";
+  many += "]";
+  const Rejection r = RejectedToml(Edited("retro_window_months = 12", many));
+  CHECK(r.code == RejectCode::kInvalidRulebook);
+  CHECK(r.field == "extra");
+  CHECK(RejectedToml(std::string(limits::kInputLineBytesMax + 1, '#')).code == RejectCode::kInvalidRulebook);
+}
+
+TEST_CASE("an empty TOML file is missing its first required key") {
+  const Rejection r = RejectedToml("");
+  CHECK(r.code == RejectCode::kMissingField);
+  CHECK(r.field == "id");
+}
+
+// ---- The JSON form ------------------------------------------------------------------------------
+
+void CheckJsonRejected(std::string_view json, RejectCode code, std::string_view field) {
+  CAPTURE(json);
+  auto rb = ParseRulebookJson(json, "rulebook");
+  REQUIRE(!rb.has_value());
+  CHECK_MESSAGE(rb.error().code == code, RejectCodeName(rb.error().code) << ": " << rb.error().message);
+  CHECK(rb.error().field == field);
+}
+
+// kFullJson with `from` replaced by `to`.
+std::string EditedJson(std::string_view from, std::string_view to) {
+  std::string text(kFullJson);
+  const std::size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "not in the JSON rulebook: " << from);
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST_CASE("JSON rejections name the field under the given prefix") {
+  CheckJsonRejected(EditedJson(R"("amount":"92233720368547758.07")", R"("amount":"1.5")"),
+                    RejectCode::kInvalidMoney, "rulebook.capitation.bands[1].amount");
+  CheckJsonRejected(EditedJson(R"("amount":"92233720368547758.07")", R"("amount":1.50)"), RejectCode::kWrongType,
+                    "rulebook.capitation.bands[1].amount");
+  CheckJsonRejected(EditedJson(R"("min_age":150)", R"("min_age":150.0)"), RejectCode::kWrongType,
+                    "rulebook.capitation.bands[1].min_age");
+  CheckJsonRejected(EditedJson(R"("min_age":150)", R"("min_age":0)"), RejectCode::kInvalidRulebook,
+                    "rulebook.capitation.bands[1].min_age");
+  CheckJsonRejected(EditedJson(R"("valid_from":"2025-01-01")", R"("valid_from":"2026-01-01")"),
+                    RejectCode::kInvalidRulebook, "rulebook.valid_until");
+  CheckJsonRejected(EditedJson(R"("top_n":100000,)", R"("top_n":100000,"rank":1,)"), RejectCode::kUnknownField,
+                    "rulebook.cni_supplement.rank");
+  CheckJsonRejected(EditedJson(R"("decision":"24RS2584",)", ""), RejectCode::kMissingField, "rulebook.decision");
+  CheckJsonRejected(EditedJson(R"("min_km":"0.0")", R"("min_km":"0.0","min_km":"1.0")"), RejectCode::kMalformedJson,
+                    "rulebook.distance_supplement.bands[0].min_km");
+  CheckJsonRejected(EditedJson(R"("valid_from":"2025-01-01")", R"("valid_from":null)"), RejectCode::kWrongType,
+                    "rulebook.valid_from");
+  CheckJsonRejected(EditedJson(R"("capitation":{"bands":[)", R"("capitation":{"bands":[[],)"),
+                    RejectCode::kWrongType, "rulebook.capitation.bands[0]");
+  CheckJsonRejected(R"(["KoK-2024"])", RejectCode::kWrongType, "rulebook");
+  CheckJsonRejected(R"({"id":"KoK-2024",)", RejectCode::kMalformedJson, "rulebook");
+  CheckJsonRejected("", RejectCode::kMalformedJson, "rulebook");
+}
+
+TEST_CASE("without a prefix the JSON fields are the bare TOML paths") {
+  auto rb = ParseRulebookJson(EditedJson(R"("min_km":"100000.0")", R"("min_km":"0.0")"), "");
+  REQUIRE_FALSE(rb.has_value());
+  CHECK(rb.error().code == RejectCode::kInvalidRulebook);
+  CHECK(rb.error().field == "distance_supplement.bands[1].min_km");
+}
+
+}  // namespace
+}  // namespace capledger::codec
