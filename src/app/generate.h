@@ -1,36 +1,89 @@
-// A synthetic world as JSON Lines: residents, clinics, listings and reports over N years.
+// A synthetic world as JSON Lines: the rulebooks, the clinics and an initial population, then
+// month by month the residents' lives, the clinics' reports and a few late corrections.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
+#include "domain/rulebook.h"
 
 namespace capledger::app {
 
-// The size of a generated world.
+// The size and shape of a generated world.
 struct WorldPreset {
   std::string name;
-  std::int64_t residents = 0;
-  int clinics = 0;
+  std::int64_t residents = 0;  // the initial population
+  int clinics = 0;             // open at the start (one more opens during the world)
+  int private_clinics = 0;     // of `clinics`
 };
 
-// "tiny" (2,000 residents, 5 clinics), "orebro" (308,116, 29), "sweden" (10,500,000, 1,200).
+// "tiny" (3,000 residents in 3 Örebro municipalities, 5 clinics, 1 private), "orebro" (308,116
+// residents in the 12 municipalities of Örebro län, 29 clinics, 4 private), "sweden" (10,500,000
+// residents in 290 municipalities, 1,200 clinics, 480 private). kInvalidArgument otherwise.
 Result<WorldPreset> FindPreset(const std::string& name);
+
+// The largest --residents accepted: every birth date keeps fewer than 1,000 serial numbers.
+inline constexpr std::int64_t kGeneratedResidentsMax = 25'000'000;
 
 struct GenerateOptions {
   WorldPreset preset;
-  int years = 1;             // from 2023-01-01
+  int years = 1;  // simulated years from 1 January of first_year
   std::uint64_t seed = 1;
   int first_year = 2023;
+  std::vector<domain::Rulebook> rulebooks;  // each becomes one RulebookPublished line
 };
 
-// Writes the world to `out` as JSON Lines with recorded_at set (a backfill), deterministic for a
-// seed: an initial population registered and listed on the first day, then month by month
-// births, deaths, moves in and out, relocations, re-listings, visit reports, a CNI delivery each
-// March, yearly performance reports arriving in March of the next year, and a few retractions.
-// Returns the number of lines written.
-Result<std::uint64_t> GenerateWorld(const GenerateOptions& options, std::FILE* out);
+// What a generated world holds.
+struct WorldSummary {
+  std::uint64_t lines = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> lines_per_type;  // in a fixed type order
+  std::uint64_t dropped = 0;  // late events that would have been recorded after the world's end
+};
+
+// Writes the world to `out` as JSON Lines, deterministic for (options, seed). Line k has the id
+// "gen-k"; every line carries a recorded_at (a backfill) that never decreases along the file and
+// is never later than 15 January of first_year + years, except a rulebook decided after that.
+//
+// Contents, in recorded_at order:
+// - each rulebook, recorded on 15 December of the year before its valid_from;
+// - the clinics and the initial population (registered and listed effective 1 January of
+//   first_year, 92 % at a clinic of their own municipality), recorded at midnight that day;
+// - for each month M, recorded on days 1-5 of M + 1: births (1.1 % a year, listed at a parent's
+//   clinic), deaths (1.0 %, mostly the old), moves out and in (2.5 % each; 6 % of newcomers
+//   with a samordningsnummer), relocations within the region (1.5 %, 40 % re-listing there) and
+//   active re-listings (6 %, some with the old clinic's unlisting), all effective in M; no
+//   resident changes clinic twice within 7 months;
+// - each clinic's visits of M on days 3-10 of M + 1; SCB's CNI for every clinic on days 10-12 of
+//   March; the previous year's goal fulfilment on days 8-17 of April;
+// - a private clinic in the largest municipality approved three months before it opens on the
+//   1st of a month in April-October of the second year (the first if years == 1); 2 % of that
+//   municipality (at most 5,000) queued for it and are listed on the opening day;
+// - each year two deaths reported two months late, two listings sent to the wrong clinic and
+//   retracted 2-5 weeks later with the right listing, two visit reports replaced weeks later.
+// The preset figures and their sources are in generate_geography.cc.
+//
+// The initial population's age structure (per municipality and age group 0-15, 16-24, 25-44,
+// 45-64, 65+, the last tapering to 100) holds exactly for the ages in completed years on
+// 31 December of first_year, the date of the official figures: the 0-15 group then has ages
+// 1-15, and the year's newborns make up age 0.
+//
+// kInvalidArgument if preset.residents is not 1..kGeneratedResidentsMax or years not 1..10;
+// kIoError if writing fails.
+Result<WorldSummary> GenerateWorld(const GenerateOptions& options, std::FILE* out);
+
+// The rulebook directory: `explicit_dir` if not empty (kNotFound if it is not a directory), else
+// the first directory of $CAPLEDGER_SOURCE_DIR/config/rulebooks, ./config/rulebooks and
+// <directory of the running binary>/../../config/rulebooks; kNotFound if none exists.
+Result<std::filesystem::path> FindRulebookDir(const std::string& explicit_dir);
+
+// Reads and validates every *.toml file of `dir` (codec::ParseRulebookToml), in the order of
+// valid_from, then file name. kInvalidArgument names the file and field of the first invalid one;
+// kNotFound if the directory holds no *.toml file.
+Result<std::vector<domain::Rulebook>> LoadRulebooks(const std::filesystem::path& dir);
 
 }  // namespace capledger::app

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
+#include "app/generate.h"
+#include "app/generate_command.h"
 #include "common/logging.h"
 #include "domain/date.h"
 
@@ -74,7 +76,12 @@ int Run(int argc, char** argv) {
   generate->add_option("--preset", generate_args.preset, "tiny, orebro or sweden")->required();
   generate->add_option("--years", generate_args.years, "years from 2023")->check(CLI::Range(1, 10));
   generate->add_option("--seed", generate_args.seed, "random seed");
-  generate->add_option("--residents", generate_args.residents, "override the preset's population");
+  generate->add_option("--residents", generate_args.residents, "override the preset's population")
+      ->check(CLI::Range(std::int64_t{1}, app::kGeneratedResidentsMax));
+  std::string generate_rulebooks;
+  generate->add_option("--rulebooks", generate_rulebooks,
+                       "rulebook TOML directory (default: $CAPLEDGER_SOURCE_DIR/config/rulebooks, "
+                       "./config/rulebooks, <binary>/../../config/rulebooks)");
   app::ReportArgs report_args;
   auto* report = cli.add_subcommand("report", "every clinic's listed count and amounts for a month");
   report->add_option("--month", report_args.month, "YYYY-MM")->required();
@@ -102,7 +109,7 @@ int Run(int argc, char** argv) {
   if (log->parsed()) return app::RunLog(*context, from_seq, limit);
   if (verify->parsed()) return app::RunVerify(*context);
   if (rejects->parsed()) return app::RunRejects(*context);
-  if (generate->parsed()) return app::RunGenerate(*context, generate_args);
+  if (generate->parsed()) return app::RunGenerateWithRulebooks(*context, generate_args, generate_rulebooks);
   if (report->parsed()) return app::RunReport(*context, report_args);
   if (explain->parsed()) return app::RunExplain(*context, explain_args);
   if (checkpoint->parsed()) return app::RunCheckpoint(*context);

@@ -1,0 +1,145 @@
+// The generator's simulation: who lives where, who is listed where, and the events that say so.
+// Internal to generate*.cc.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/generate.h"
+#include "app/generate_geography.h"
+#include "app/generate_rng.h"
+#include "app/generate_sink.h"
+#include "domain/date.h"
+
+namespace capledger::app::gen {
+
+using domain::Date;
+using domain::Month;
+using domain::FirstDay;
+
+inline constexpr std::uint16_t kNoClinic = 0xFFFF;
+inline constexpr std::int16_t kNeverChanged = -100;
+// Months between two active listing changes of one resident: with 7, no resident changes three
+// times within 12 months (the national limit, DOMAIN.md §1), so the generator causes no such anomaly.
+inline constexpr int kMonthsBetweenChanges = 7;
+
+// One resident, 16 bytes: a Sweden-size world keeps 12 million of them.
+struct Person {
+  std::int32_t birth_days = 0;          // days since 1970-01-01
+  std::uint16_t serial = 0;             // NNN of the personnummer
+  std::uint16_t municipality = 0;       // index into Geography::municipalities
+  std::uint16_t clinic = kNoClinic;     // index into Geography::clinics
+  std::int16_t last_change = kNeverChanged;  // month index of the last active listing change
+  std::uint8_t flags = 0;               // kCoordinationNumber | kMovedIn
+};
+inline constexpr std::uint8_t kCoordinationNumber = 1;  // a samordningsnummer (day + 60)
+inline constexpr std::uint8_t kMovedIn = 2;             // moved into the region during the world
+
+// Everyone who ever lived in the world, the ones registered now, and the personnummer serials
+// taken per birth date (so that every resident's number is unique).
+class Population {
+ public:
+  // Birth dates from 1 January 1890 to 31 December of `last_year`.
+  explicit Population(int last_year);
+  // A new person, not yet alive. A birth date whose 1,000 serials are taken moves a day later.
+  std::uint32_t Add(std::int32_t birth_days, std::uint16_t municipality, std::uint8_t flags);
+  Person& operator[](std::uint32_t id) { return people_[id]; }
+  const Person& operator[](std::uint32_t id) const { return people_[id]; }
+
+  void MakeAlive(std::uint32_t id) { alive_.push_back(id); }
+  std::size_t alive_count() const { return alive_.size(); }
+  std::uint32_t alive_at(std::size_t slot) const { return alive_[slot]; }
+  // Removes the person at `slot` of the alive list (the last one takes the slot).
+  void RemoveAliveAt(std::size_t slot);
+  void Reserve(std::size_t people);
+  // Everyone ever added; ids are 0 .. size() - 1 in the order added.
+  std::uint32_t size() const { return static_cast<std::uint32_t>(people_.size()); }
+
+ private:
+  std::vector<Person> people_;
+  std::vector<std::uint32_t> alive_;
+  std::vector<std::uint16_t> serials_taken_;  // per (day since 1890, coordination)
+  std::int32_t first_day_;
+};
+
+// Appends "YYYYMMDDNNNC" (or "YYYYMMDD-NNNC" if `dash`) with its Luhn check digit.
+void AppendPersonnummer(std::string& out, const Person& person, bool dash);
+
+// Midnight UTC at the start of `date`, in microseconds.
+Micros DayStart(Date date);
+
+// The world over time. Each Step(K) writes what becomes known in month K: the residents' events
+// and visit reports of month K - 1, and K's deliveries (CNI in March, performance in April, the
+// rulebook in December). Late events are held by the sink until their time.
+class World {
+ public:
+  World(const GenerateOptions& options, std::FILE* out);
+  Status Run();
+  const EventSink& sink() const { return sink_; }
+
+ private:
+  // generate_world.cc
+  void PlanSpecialMonths();
+  void ScheduleRulebooks();
+  void Step(Month known_in);
+  Micros RandomTime(Date first_day, int days);
+  int MonthIndex(Month month) const;
+  bool IsSpecial(const std::vector<int>& months, Month month) const;
+  // generate_population.cc
+  void InitialPopulation(Micros& clock);
+  void InitialGroup(std::uint16_t m, std::size_t group, std::int64_t count, Micros& clock);
+  void WriteInitial(std::uint32_t id, Micros recorded);
+  std::uint16_t ClinicFor(std::uint16_t municipality, int own_per_mille);
+  void SetClinic(Person& person, std::uint16_t clinic);
+  // generate_dynamics.cc
+  void ResidentMonth(Month month);
+  std::uint64_t Count(std::uint64_t population, std::uint64_t per_100k_a_year);
+  Date DayIn(Month month);
+  Micros Recorded(Month month);
+  std::size_t PickAlive(int (*weight)(int age), int weight_max, std::int32_t today);
+  std::size_t PickChangeable(Month month);
+  void Deaths(std::uint64_t n, Month month, Micros late);
+  void MovesOut(std::uint64_t n, Month month);
+  void Relocations(std::uint64_t n, Month month);
+  void Relistings(std::uint64_t n, Month month);
+  void Unlistings(std::uint64_t n, Month month);
+  void WrongListing(Month month);
+  void Births(std::uint64_t n, Month month);
+  void MovesIn(std::uint64_t n, Month month);
+  void HoldResident(Kind kind, std::uint32_t id, Date effective, Micros recorded, std::string_view extra);
+  void HoldRegistered(std::uint32_t id, Date effective, std::string_view reason, Micros recorded);
+  void HoldListed(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason, Micros recorded,
+                  std::int32_t tag = -1);
+  void HoldUnlisted(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason, Micros recorded);
+  // generate_reports.cc
+  std::string ClinicBody(std::size_t clinic) const;
+  void RegisterClinics(Micros& clock);
+  void RegisterNewClinic();
+  void OpenNewClinic();
+  void VisitReports(Month month);
+  std::string VisitBody(std::size_t clinic, Month month, std::int64_t percent);
+  void CniDeliveries(Month march);
+  void PerformanceReports(int year, Month april);
+
+  const GenerateOptions& options_;
+  Rng rng_;
+  Geography geography_;
+  Population population_;
+  EventSink sink_;
+  std::vector<std::int64_t> listed_;  // per clinic: residents listed now
+  Month first_month_;
+  Month last_month_;
+  Month opening_month_;               // when the new clinic opens
+  std::uint16_t opening_municipality_ = 0;
+  std::uint32_t newcomers_from_ = 0;  // ids from here on arrived in the month last simulated
+  std::vector<int> late_death_months_;    // month indices with a death reported two months late
+  std::vector<int> wrong_listing_months_;  // ... with a listing sent to the wrong clinic
+  std::vector<int> visit_fix_months_;      // ... whose visit report for one clinic is replaced
+  std::uint64_t visit_noise_seed_ = 0;  // a clinic's report and its correction share the noise
+  std::string start_text_;  // the first day, "YYYY-MM-DD"
+  std::string scratch_;
+};
+
+}  // namespace capledger::app::gen
