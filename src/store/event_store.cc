@@ -166,10 +166,12 @@ Status EventStore::Scan(std::uint64_t from_seq, std::uint64_t limit,
                         const std::function<bool(const StoredRecord&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::uint64_t visited = 0;
+  std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   for (it->Seek(SeqKey(from_seq)); it->Valid() && (limit == 0 || visited < limit); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (key.size() != 8) return Fail(ErrorCode::kCorruption, "an events key is not 8 bytes");
-    auto record = DecodeStoredValue(ReadBigEndian64(key.ToStringView()), it->value().ToStringView());
+    value.assign(it->value().data(), it->value().size());
+    auto record = DecodeStoredValue(ReadBigEndian64(key.ToStringView()), value);
     if (!record) return tl::unexpected(record.error());
     ++visited;
     if (!visit(*record)) break;

@@ -40,15 +40,17 @@ Result<VerifyReport> EventStore::Verify() const {
   Head running;  // seq 0, zero hash, epoch
   running.recorded_at = FromMicros(std::numeric_limits<std::int64_t>::min());
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::uint64_t key_seq = it->key().size() == 8 ? ReadBigEndian64(it->key().ToStringView()) : 0;
-    std::string problem = CheckEvent(*impl_, key_seq, it->value().ToStringView(), running);
+    value.assign(it->value().data(), it->value().size());
+    std::string problem = CheckEvent(*impl_, key_seq, value, running);
     if (!problem.empty()) {
       report.first_bad_seq = key_seq == 0 ? running.seq + 1 : std::min(key_seq, running.seq + 1);
       report.problem = std::move(problem);
       return report;
     }
-    auto envelope = codec::DecodeEnvelope(it->value().ToStringView());
+    auto envelope = codec::DecodeEnvelope(value);
     running = Head{key_seq, FromMicros(envelope->recorded_at_us), envelope->hash};
     ++report.events_checked;
   }

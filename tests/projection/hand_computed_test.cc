@@ -91,33 +91,37 @@ TEST_CASE("world 2: the three snapshot rules and the birthday of 29 February") {
   w.Publish(rb3);
   w.Clinic("VC-C", D(2020, 1, 1));
   w.Resident(1, D(2016, 2, 29), "VC-C", D(2021, 1, 1));
-  w.Resident(2, D(2018, 2, 29), "VC-C", D(2021, 1, 1));
+  w.Resident(2, D(2008, 2, 29), "VC-C", D(2021, 1, 1));  // 2008 is a leap year; 2018 is not
 
   // Feb 2022, D = 2022-02-28: resident 1 is still 5 (the 29 Feb birthday comes on 1 March in
-  // 2022); resident 2 is 3. Both band 0: 2 × 3,600 kr / 12 = 720,000 / 12 = 60,000 öre.
+  // 2022): band 0, 3,600; resident 2 is 13: band 6, 1,700. (3,600 + 1,700) kr / 12 = 530,000 öre
+  // / 12 = 44,166.67 -> 44,167 öre.
   auto feb = w.Report(M(2022, 2));
   CHECK(feb.snapshot == D(2022, 2, 28));
-  CHECK(Line(feb, "VC-C").amounts.band_counts[0] == 2);
-  CHECK(Ore(Line(feb, "VC-C"), Component::kCapitation) == 60000);
+  CHECK(Line(feb, "VC-C").amounts.band_counts[0] == 1);
+  CHECK(Line(feb, "VC-C").amounts.band_counts[1] == 1);
+  CHECK(Ore(Line(feb, "VC-C"), Component::kCapitation) == 44167);
 
-  // Mar 2022, D = 2022-03-01: resident 1 turns 6 that day: band 6 (1,700) + band 0 (3,600):
-  // 530,000 / 12 = 44,166.67 -> 44,167 öre.
+  // Mar 2022, D = 2022-03-01: resident 1 turns 6 that day: band 6; resident 2 is 14: band 6.
+  // 2 × 1,700 kr / 12 = 340,000 / 12 = 28,333.33 -> 28,333 öre.
   auto mar = w.Report(M(2022, 3));
   CHECK(mar.snapshot == D(2022, 3, 1));
-  CHECK(Line(mar, "VC-C").amounts.band_counts[1] == 1);
-  CHECK(Ore(Line(mar, "VC-C"), Component::kCapitation) == 44167);
+  CHECK(Line(mar, "VC-C").amounts.band_counts[1] == 2);
+  CHECK(Ore(Line(mar, "VC-C"), Component::kCapitation) == 28333);
 
-  // Mar 2024 under the previous-month rule: D = 2024-02-29 (a leap day). Resident 2 turns 6 on D,
-  // resident 1 is 8: both band 6: 2 × 1,700 kr / 12 = 340,000 / 12 = 28,333.33 -> 28,333 öre.
+  // Mar 2024 under the previous-month rule: D = 2024-02-29 (a leap day). Resident 2 turns 16 on
+  // D itself: band 16, 1,900; resident 1 is 8: band 6, 1,700. 360,000 / 12 = 30,000 öre.
   auto mar24 = w.Report(M(2024, 3));
   CHECK(mar24.snapshot == D(2024, 2, 29));
-  CHECK(Line(mar24, "VC-C").amounts.band_counts[1] == 2);
-  CHECK(Ore(Line(mar24, "VC-C"), Component::kCapitation) == 28333);
+  CHECK(Line(mar24, "VC-C").amounts.band_counts[1] == 1);
+  CHECK(Line(mar24, "VC-C").amounts.band_counts[2] == 1);
+  CHECK(Ore(Line(mar24, "VC-C"), Component::kCapitation) == 30000);
 
-  // Feb 2024, D = 2024-01-31: resident 2 is 5 (band 0), resident 1 is 7 (band 6): 44,167 öre.
+  // Feb 2024, D = 2024-01-31: resident 1 is 7, resident 2 is 15: both band 6: 28,333 öre.
   auto feb24 = w.Report(M(2024, 2));
   CHECK(feb24.snapshot == D(2024, 1, 31));
-  CHECK(Ore(Line(feb24, "VC-C"), Component::kCapitation) == 44167);
+  CHECK(Line(feb24, "VC-C").amounts.band_counts[1] == 2);
+  CHECK(Ore(Line(feb24, "VC-C"), Component::kCapitation) == 28333);
 
   // 2023 has no rulebook: the month cannot be computed, which is an error and not zero.
   auto none = projection::BuildMonthReport(w.projection(), M(2023, 6), w.head());

@@ -14,8 +14,11 @@
 
 namespace capledger::testing {
 
+// A calendar date; fails the test if it does not exist (2018-02-29, say).
 inline domain::Date D(int y, unsigned m, unsigned d) {
-  return domain::Date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+  const domain::Date date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+  REQUIRE_MESSAGE(date.ok(), "no such date: " << y << "-" << m << "-" << d);
+  return date;
 }
 inline domain::Month M(int y, unsigned m) { return domain::Month{std::chrono::year(y), std::chrono::month(m)}; }
 inline domain::Money Kr(std::int64_t kronor) { return domain::Money::FromOre(kronor * 100); }
@@ -104,13 +107,14 @@ class WorldBuilder {
   projection::Projection projection_;
 };
 
-// The line of `clinic` in a report; fails the test if it is absent.
-inline const projection::ClinicMonthLine& Line(const projection::MonthReport& report, const std::string& clinic) {
+// A copy of the line of `clinic` in a report (a copy, so that it may outlive a temporary
+// report); fails the test if it is absent.
+inline projection::ClinicMonthLine Line(const projection::MonthReport& report, const std::string& clinic) {
   for (const auto& line : report.clinics) {
     if (line.clinic == clinic) return line;
   }
   FAIL("clinic " << clinic << " is not in the report");
-  return report.clinics.front();
+  return {};
 }
 
 inline std::int64_t Ore(const projection::ClinicMonthLine& line, domain::Component component) {
