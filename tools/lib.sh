@@ -3,6 +3,9 @@ set -euo pipefail
 
 CAPLEDGER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CAPLEDGER_ROOT
+# ccache: paths relative to the checkout, so that clones and worktrees share cached objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$CAPLEDGER_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 # Debian 12 packages the build, the tests and the demo need.
 CAPLEDGER_PACKAGES=(
