@@ -9,7 +9,7 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v1";
+constexpr std::string_view kMagic = "capledger/projection/v2";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 class Writer {
@@ -131,8 +131,29 @@ void PutResidents(Writer& w, const ResidentTable& t) {
     w.Bytes(std::string_view(reinterpret_cast<const char*>(t.pseudonym[i].bytes.data()), 16));
     w.Int(t.birth_days[i]);
     w.Int(t.sex[i]);
-    PutList(w, t.facts[i]);
+    const auto facts = t.facts.Of(static_cast<std::uint32_t>(i));
+    w.Int<std::uint64_t>(facts.size());
+    for (const ResidentFact& f : facts) Put(w, f);
   }
+}
+
+bool FactOrder(const ResidentFact& a, const ResidentFact& b) {
+  return a.effective != b.effective ? a.effective < b.effective : a.seq < b.seq;
+}
+
+// Reads one resident's facts, appending them to `facts`; false if damaged or out of order.
+bool GetFacts(Reader& r, std::vector<ResidentFact>& facts, std::uint32_t& count) {
+  std::uint64_t n = 0;
+  if (!r.Count(n)) return false;
+  const std::size_t first = facts.size();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    ResidentFact f;
+    if (!Get(r, f)) return false;
+    if (facts.size() > first && FactOrder(f, facts.back())) return false;
+    facts.push_back(f);
+  }
+  count = static_cast<std::uint32_t>(n);
+  return true;
 }
 
 bool GetResidents(Reader& r, ResidentTable& t) {
@@ -140,14 +161,21 @@ bool GetResidents(Reader& r, ResidentTable& t) {
   if (!r.Count(n)) return false;
   t.pseudonym.resize(n);
   t.birth_days.resize(n);
+  t.birth_ymd.resize(n);
   t.sex.resize(n);
-  t.facts.resize(n);
+  std::vector<std::uint32_t> counts(n);
+  std::vector<ResidentFact> facts;
   for (std::size_t i = 0; i < n; ++i) {
     std::string bytes;
     if (!r.Bytes(bytes) || bytes.size() != 16) return false;
     std::memcpy(t.pseudonym[i].bytes.data(), bytes.data(), 16);
-    if (!(r.Int(t.birth_days[i]) && r.Int(t.sex[i]) && GetList(r, t.facts[i]))) return false;
+    if (!(r.Int(t.birth_days[i]) && r.Int(t.sex[i]) && GetFacts(r, facts, counts[i]))) return false;
+    const domain::Date birth = domain::DateFromDays(t.birth_days[i]);
+    if (!birth.ok()) return false;
+    t.birth_ymd[i] = YmdOf(birth);
+    if (facts.size() > kCountMax) return false;
   }
+  t.facts = ResidentFacts::FromLists(std::move(counts), std::move(facts));
   return true;
 }
 

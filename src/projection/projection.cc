@@ -47,10 +47,13 @@ ResidentFact ResidentFactOf(std::int32_t effective, std::uint32_t seq, ResidentF
 
 }  // namespace
 
+std::int32_t YmdOf(domain::Date date) {
+  return static_cast<int>(date.year()) * 10000 + static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
+         static_cast<int>(static_cast<unsigned>(date.day()));
+}
+
 std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
-  auto it = resident_index_.find(pseudonym);
-  if (it == resident_index_.end()) return std::nullopt;
-  return it->second;
+  return resident_index_.Find(pseudonym, residents_.pseudonym);
 }
 
 std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) const {
@@ -66,21 +69,21 @@ Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, 
   p.clinics_ = std::move(clinics);
   p.rulebooks_ = std::move(rulebooks);
   p.applied_seq_ = applied_seq;
-  p.resident_index_.reserve(p.residents_.pseudonym.size());
-  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.emplace(p.residents_.pseudonym[r], r);
+  p.resident_index_.Reset(p.residents_.pseudonym.size());
+  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.Insert(p.residents_.pseudonym[r], r);
   for (std::uint16_t c = 0; c < p.clinics_.id.size(); ++c) p.clinic_index_.emplace(p.clinics_.id[c], c);
   return p;
 }
 
 std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
-  auto [it, inserted] = resident_index_.try_emplace(ref.pseudonym, static_cast<std::uint32_t>(residents_.facts.size()));
-  if (inserted) {
-    residents_.pseudonym.push_back(ref.pseudonym);
-    residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
-    residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
-    residents_.facts.emplace_back();
-  }
-  return it->second;
+  if (auto known = resident_index_.Find(ref.pseudonym, residents_.pseudonym)) return *known;
+  const std::uint32_t r = residents_.facts.AddResident();
+  residents_.pseudonym.push_back(ref.pseudonym);
+  residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
+  residents_.birth_ymd.push_back(YmdOf(ref.birth_date));
+  residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
+  resident_index_.Insert(ref.pseudonym, r);
+  return r;
 }
 
 std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
@@ -102,14 +105,14 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
 
 void Projection::AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact) {
   const std::uint32_t r = EnsureResident(ref);
-  auto& facts = residents_.facts[r];
   if (fact.kind == ResidentFactKind::kListed) {
+    const auto facts = residents_.facts.Of(r);
     const bool listed_here_before = std::any_of(facts.begin(), facts.end(), [&](const ResidentFact& f) {
       return f.kind == ResidentFactKind::kListed && f.clinic == fact.clinic;
     });
     if (!listed_here_before) clinics_.listed_residents[fact.clinic].push_back(r);
   }
-  InsertByEffective(facts, fact);
+  residents_.facts.Insert(r, fact);
 }
 
 Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
@@ -183,7 +186,7 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
 
 void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t seq) {
   if (const auto* resident = domain::ResidentOf(target)) {
-    if (auto r = ResidentIndex(resident->pseudonym)) Retract(residents_.facts[*r], target_seq, seq);
+    if (auto r = ResidentIndex(resident->pseudonym)) residents_.facts.Retract(*r, target_seq, seq);
     return;
   }
   if (std::holds_alternative<domain::RulebookPublished>(target)) {
