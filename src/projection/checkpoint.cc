@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/flatbuffer_codec.h"
 #include "codec/rulebook_codec.h"
 
 namespace capledger::projection {
@@ -96,6 +97,22 @@ void Put(Writer& w, const std::string& s) { w.Bytes(s); }
 bool Get(Reader& r, std::string& s) { return r.Bytes(s); }
 void Put(Writer& w, const std::uint32_t& v) { w.Int(v); }
 bool Get(Reader& r, std::uint32_t& v) { return r.Int(v); }
+
+// Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
+// verifies when the checkpoint is read back.
+void Put(Writer& w, const BookedEntry& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.entry))); }
+void Put(Writer& w, const BookedRun& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.run))); }
+template <typename T>
+bool GetLedgerEvent(Reader& r, std::uint64_t& seq, T& out) {
+  std::string bytes;
+  if (!(r.Int(seq) && r.Bytes(bytes))) return false;
+  auto body = codec::DecodeBody(bytes);
+  if (!body || !std::holds_alternative<T>(*body)) return false;
+  out = std::get<T>(std::move(*body));
+  return true;
+}
+bool Get(Reader& r, BookedEntry& e) { return GetLedgerEvent(r, e.seq, e.entry); }
+bool Get(Reader& r, BookedRun& e) { return GetLedgerEvent(r, e.seq, e.run); }
 
 template <typename T>
 void PutList(Writer& w, const std::vector<T>& list) {
@@ -208,6 +225,8 @@ std::string SerializeProjection(const Projection& p) {
   PutResidents(w, p.residents());
   PutClinics(w, p.clinics());
   PutList(w, p.rulebooks());
+  PutList(w, p.ledger().entries());
+  PutList(w, p.ledger().runs());
   return w.Take();
 }
 
@@ -218,11 +237,14 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   ResidentTable residents;
   ClinicTable clinics;
   std::vector<RulebookFact> rulebooks;
+  std::vector<BookedEntry> entries;
+  std::vector<BookedRun> runs;
   if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !r.AtEnd()) {
+      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) || !r.AtEnd()) {
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
-  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), applied_seq);
+  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks),
+                                LedgerTable::FromLists(std::move(entries), std::move(runs)), applied_seq);
 }
 
 }  // namespace capledger::projection

@@ -63,8 +63,9 @@ std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) co
 }
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                                  std::uint64_t applied_seq) {
+                                  LedgerTable ledger, std::uint64_t applied_seq) {
   Projection p;
+  p.ledger_ = std::move(ledger);
   p.residents_ = std::move(residents);
   p.clinics_ = std::move(clinics);
   p.rulebooks_ = std::move(rulebooks);
@@ -167,8 +168,11 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
           clinics_.visits[EnsureClinic(e.clinic)].push_back(VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
         } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
           status = ApplyRetraction(seq, e, lookup);
+        } else if constexpr (std::is_same_v<T, domain::LedgerEntry>) {
+          ledger_.AddEntry(seq, e);
+        } else if constexpr (std::is_same_v<T, domain::PayoutRun>) {
+          ledger_.AddRun(seq, e);
         }
-        // LedgerEntry and PayoutRun belong to the ledger, not to these projections.
       },
       body);
   if (status) applied_seq_ = seq64;

@@ -16,6 +16,7 @@
 #include "domain/calculation.h"
 #include "domain/event.h"
 #include "projection/facts.h"
+#include "projection/ledger_table.h"
 #include "projection/pseudonym_index.h"
 #include "projection/resident_facts.h"
 
@@ -94,8 +95,8 @@ class Projection {
  public:
   Projection() = default;
 
-  // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events are
-  // skipped. A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
+  // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events go
+  // to ledger(). A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
   // is returned and nothing is applied.
   Status Apply(std::uint64_t seq, const domain::EventBody& body, const TargetLookup& lookup);
 
@@ -105,6 +106,8 @@ class Projection {
   const ResidentTable& residents() const { return residents_; }
   const ClinicTable& clinics() const { return clinics_; }
   const std::vector<RulebookFact>& rulebooks() const { return rulebooks_; }
+  // The ledger's own events: booked entries and completed runs.
+  const LedgerTable& ledger() const { return ledger_; }
 
   // The dense id of a resident or clinic, if known.
   std::optional<std::uint32_t> ResidentIndex(const domain::Pseudonym& pseudonym) const;
@@ -142,6 +145,14 @@ class Projection {
   std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, std::uint64_t known_at) const;
   // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
   domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The residents listed at one clinic on `on` (resident, listed there and born), each with
+  // their age and the seq of the PatientListed that placed them, in dense id order.
+  struct CountedResident {
+    std::uint32_t resident = 0;
+    int age = 0;
+    std::uint32_t listed_seq = 0;
+  };
+  std::vector<CountedResident> CountedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
   // True if at least one resident is listed at the clinic on `on` (stops at the first).
   bool AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
 
@@ -149,7 +160,7 @@ class Projection {
 
   // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               std::uint64_t applied_seq);
+                               LedgerTable ledger, std::uint64_t applied_seq);
 
  private:
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
@@ -164,6 +175,7 @@ class Projection {
   ResidentTable residents_;
   ClinicTable clinics_;
   std::vector<RulebookFact> rulebooks_;
+  LedgerTable ledger_;
   PseudonymIndex resident_index_;
   std::unordered_map<std::string, std::uint16_t> clinic_index_;
   std::uint64_t applied_seq_ = 0;

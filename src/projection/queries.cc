@@ -251,6 +251,20 @@ domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t 
   return counts;
 }
 
+std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
+                                                               std::uint64_t known_at) const {
+  std::vector<CountedResident> out;
+  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
+  for (std::uint32_t r : clinics_.listed_residents[clinic]) {
+    const ResidentState state = FoldResident(r, on, known_at);
+    if (!state.resident || state.clinic != clinic) continue;
+    const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd);
+    if (age >= 0) out.push_back(CountedResident{r, age, state.listed_seq});
+  }
+  std::sort(out.begin(), out.end(), [](const CountedResident& a, const CountedResident& b) { return a.resident < b.resident; });
+  return out;
+}
+
 bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
   for (std::uint32_t r : clinics_.listed_residents[clinic]) {
     const ResidentState state = FoldResident(r, on, known_at);
