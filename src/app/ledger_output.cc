@@ -71,10 +71,18 @@ std::string PayoutTable(const domain::PayoutRun& run, const ledger::KnownAt& k, 
     header = true;
     out += "  " + EntryLine(e);
   }
-  if (!run.unbooked.empty()) out += "\ndifferences older than the retro window (reported, not booked):\n";
+  if (!run.unbooked.empty()) {
+    out += "\ndifferences older than the retro window (reported, not booked; per clinic in --json):\n";
+  }
+  std::map<std::pair<domain::Month, domain::Component>, std::pair<int, std::int64_t>> unbooked;  // clinics, sum
   for (const auto& u : run.unbooked) {
-    out += fmt::format("  {:<12} {} {:<19} {:>14}\n", u.clinic, domain::FormatMonth(u.period), domain::Name(u.component),
-                       FormatKronor(u.amount));
+    auto& [clinics, sum] = unbooked[{u.period, u.component}];
+    ++clinics;
+    sum += u.amount.ore();
+  }
+  for (const auto& [key, value] : unbooked) {
+    out += fmt::format("  {} {:<19} {:>3} clinics {:>14}\n", domain::FormatMonth(key.first), domain::Name(key.second),
+                       value.first, M(value.second));
   }
   for (const auto& a : anomalies) out += fmt::format("anomaly {}: {}\n", a.code, a.detail);
   return out;

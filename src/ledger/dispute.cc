@@ -51,8 +51,11 @@ class PointCollector {
     for (std::uint32_t i = 0; i < listed.size(); ++i) AddResident(i, listed[i]);
     for (std::uint16_t k = 0; k < p_.clinics().id.size(); ++k) AddClinic(k);
     for (const auto& rulebook : p_.rulebooks()) {
-      Add(rulebook.seq, rulebook.retracted_at, CauseKind::kRulebook, "RulebookPublished",
-          fmt::format("rulebook {}", rulebook.rulebook.id));
+      if (InRange(rulebook.seq, k1_, k2_) || InRange(rulebook.retracted_at, k1_, k2_)) {
+        Add(rulebook.seq, rulebook.retracted_at, CauseKind::kRulebook, "RulebookPublished",
+            fmt::format("RulebookPublished {} ({}) valid {} to {}", rulebook.rulebook.id, rulebook.rulebook.decision,
+                        domain::FormatDate(rulebook.rulebook.valid_from), domain::FormatDate(rulebook.rulebook.valid_until)));
+      }
     }
     return std::move(points_);
   }
@@ -72,26 +75,49 @@ class PointCollector {
     }
   }
 
-  template <typename Fact>
-  void AddFacts(const std::vector<Fact>& facts, CauseKind kind, std::string_view type, const std::string& what) {
-    for (const Fact& f : facts) Add(f.seq, f.retracted_at, kind, type, what);
+  template <typename Fact, typename Describe>
+  void AddFacts(const std::vector<Fact>& facts, CauseKind kind, std::string_view type, Describe&& describe) {
+    for (const Fact& f : facts) {
+      if (InRange(f.seq, k1_, k2_) || InRange(f.retracted_at, k1_, k2_)) Add(f.seq, f.retracted_at, kind, type, describe(f));
+    }
   }
 
   void AddClinic(std::uint16_t k) {
     const auto& t = p_.clinics();
     const std::string& id = t.id[k];
+    auto dated = [&](std::string_view what) {
+      return [&, what](const projection::DatedFact& f) {
+        return fmt::format("{} {} effective {}", what, id, domain::FormatDate(domain::DateFromDays(f.effective)));
+      };
+    };
     if (k != clinic_) {
-      AddFacts(t.cnis[k], CauseKind::kCniRanking, "CniReported", fmt::format("CNI delivery for {}", id));
-      AddFacts(t.registrations[k], CauseKind::kCniRanking, "ClinicRegistered", fmt::format("registration of {}", id));
-      AddFacts(t.closures[k], CauseKind::kCniRanking, "ClinicClosed", fmt::format("closing of {}", id));
+      AddFacts(t.cnis[k], CauseKind::kCniRanking, "CniReported", dated("CniReported for"));
+      AddFacts(t.registrations[k], CauseKind::kCniRanking, "ClinicRegistered", dated("ClinicRegistered"));
+      AddFacts(t.closures[k], CauseKind::kCniRanking, "ClinicClosed", dated("ClinicClosed"));
       return;
     }
-    AddFacts(t.distances[k], CauseKind::kClinicChange, "ClinicChanged", "distance to hospital");
-    AddFacts(t.registrations[k], CauseKind::kClinicChange, "ClinicRegistered", "registration (opening date)");
-    AddFacts(t.closures[k], CauseKind::kClinicChange, "ClinicClosed", "closing");
-    AddFacts(t.cnis[k], CauseKind::kCniDelivery, "CniReported", "CNI delivery");
-    AddFacts(t.performance[k], CauseKind::kPerformanceReport, "PerformanceReported", "performance report");
-    AddFacts(t.visits[k], CauseKind::kVisitsReport, "VisitsReported", "visits report");
+    AddFacts(t.distances[k], CauseKind::kClinicChange, "ClinicChanged", [&](const projection::DatedFact& f) {
+      return fmt::format("distance of {} {}.{} km from {}", id, f.value / 10, f.value % 10,
+                         domain::FormatDate(domain::DateFromDays(f.effective)));
+    });
+    AddFacts(t.registrations[k], CauseKind::kClinicChange, "ClinicRegistered", dated("ClinicRegistered (opening)"));
+    AddFacts(t.closures[k], CauseKind::kClinicChange, "ClinicClosed", dated("ClinicClosed"));
+    AddFacts(t.cnis[k], CauseKind::kCniDelivery, "CniReported", [&](const projection::DatedFact& f) {
+      return fmt::format("CniReported for {} effective {}: CNI {}.{:04d}", id,
+                         domain::FormatDate(domain::DateFromDays(f.effective)), f.value / 10000, f.value % 10000);
+    });
+    AddFacts(t.performance[k], CauseKind::kPerformanceReport, "PerformanceReported",
+             [&](const projection::PerformanceFact& f) {
+               return fmt::format("PerformanceReported for {} {} to {}: fulfilment {}.{:03d}", id,
+                                  domain::FormatMonth(domain::MonthFromOrdinal(f.from_month)),
+                                  domain::FormatMonth(domain::MonthFromOrdinal(f.to_month)),
+                                  f.fulfilment_thousandths / 1000, f.fulfilment_thousandths % 1000);
+             });
+    AddFacts(t.visits[k], CauseKind::kVisitsReport, "VisitsReported", [&](const projection::VisitFact& f) {
+      return fmt::format("VisitsReported for {} {}: {} home, {} listed, {} unlisted, {} out of region", id,
+                         domain::FormatMonth(domain::MonthFromOrdinal(f.month)), f.counts.home_visits,
+                         f.counts.other_listed, f.counts.unlisted, f.counts.out_of_region);
+    });
   }
 
   void Add(std::uint64_t seq, std::uint64_t retracted_at, CauseKind kind, std::string_view type, const std::string& what) {
