@@ -45,6 +45,15 @@ ResidentFact ResidentFactOf(std::int32_t effective, std::uint32_t seq, ResidentF
   return fact;
 }
 
+// The effective day of the fact with `seq` in a resident's list.
+std::int32_t EffectiveOf(std::span<const ResidentFact> facts, std::uint32_t seq) {
+  for (const ResidentFact& f : facts) {
+    if (f.seq == seq) return f.effective;
+  }
+  LEDGER_ASSERT(false);  // the retraction's target is this resident's fact
+  return 0;
+}
+
 }  // namespace
 
 std::int32_t YmdOf(domain::Date date) {
@@ -114,6 +123,8 @@ void Projection::AddResidentFact(const domain::ResidentRef& ref, ResidentFact fa
     if (!listed_here_before) clinics_.listed_residents[fact.clinic].push_back(r);
   }
   residents_.facts.Insert(r, fact);
+  touched_resident_ = r;
+  touched_effective_ = fact.effective;
 }
 
 Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
@@ -175,7 +186,11 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
         }
       },
       body);
-  if (status) applied_seq_ = seq64;
+  if (status) {
+    applied_seq_ = seq64;
+    index_cache_.OnApplied(*this, seq64, touched_resident_, touched_effective_);
+  }
+  touched_resident_ = -1;
   return status;
 }
 
@@ -190,7 +205,11 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
 
 void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t seq) {
   if (const auto* resident = domain::ResidentOf(target)) {
-    if (auto r = ResidentIndex(resident->pseudonym)) residents_.facts.Retract(*r, target_seq, seq);
+    if (auto r = ResidentIndex(resident->pseudonym)) {
+      residents_.facts.Retract(*r, target_seq, seq);
+      touched_resident_ = *r;
+      touched_effective_ = EffectiveOf(residents_.facts.Of(*r), target_seq);
+    }
     return;
   }
   if (std::holds_alternative<domain::RulebookPublished>(target)) {

@@ -16,6 +16,7 @@
 #include "domain/calculation.h"
 #include "domain/event.h"
 #include "projection/facts.h"
+#include "projection/index_cache.h"
 #include "projection/ledger_table.h"
 #include "projection/pseudonym_index.h"
 #include "projection/resident_facts.h"
@@ -139,8 +140,9 @@ class Projection {
     std::vector<domain::AgeCounts> by_clinic;
     std::array<std::int64_t, kAnomalyKinds> anomaly_residents{};
   };
+  // Answered from the snapshot index of `on` (built on first use, then kept current).
   Listing ListedByClinic(std::int32_t on, std::uint64_t known_at) const;
-  // The same for several dates at once, in one pass over the residents (a payout run needs the
+  // The same by folding every resident, for several dates at once, in one pass over the residents (a payout run needs the
   // month and the months it corrects). REQUIRES `days` strictly ascending; one Listing per day.
   std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, std::uint64_t known_at) const;
   // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
@@ -176,6 +178,10 @@ class Projection {
   ClinicTable clinics_;
   std::vector<RulebookFact> rulebooks_;
   LedgerTable ledger_;
+  IndexCache index_cache_;
+  // The resident the event being applied changed, and the day of the fact (for index_cache_).
+  std::int64_t touched_resident_ = -1;
+  std::int32_t touched_effective_ = 0;
   PseudonymIndex resident_index_;
   std::unordered_map<std::string, std::uint16_t> clinic_index_;
   std::uint64_t applied_seq_ = 0;

@@ -169,8 +169,10 @@ std::string_view AnomalyCode(int bit) {
 }
 
 Projection::Listing Projection::ListedByClinic(std::int32_t on, std::uint64_t known_at) const {
-  const std::int32_t days[] = {on};
-  return std::move(ListedByClinicOn(days, known_at).front());
+  LEDGER_ASSERT(known_at <= applied_seq_);
+  Listing listing;
+  index_cache_.Get(*this, on)->ListingAt(known_at, clinics_.id.size(), listing.by_clinic, listing.anomaly_residents);
+  return listing;
 }
 
 namespace {
@@ -240,15 +242,8 @@ std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const st
 }
 
 domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
-  domain::AgeCounts counts{};
-  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
-  for (std::uint32_t r : clinics_.listed_residents[clinic]) {
-    const ResidentState state = FoldResident(r, on, known_at);
-    if (!state.resident || state.clinic != clinic) continue;
-    const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd);
-    if (age >= 0) counts[static_cast<std::size_t>(age)] += 1;
-  }
-  return counts;
+  LEDGER_ASSERT(known_at <= applied_seq_);
+  return index_cache_.Get(*this, on)->CountsAt(clinic, known_at);
 }
 
 std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
@@ -266,11 +261,8 @@ std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t cli
 }
 
 bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
-  for (std::uint32_t r : clinics_.listed_residents[clinic]) {
-    const ResidentState state = FoldResident(r, on, known_at);
-    if (state.resident && state.clinic == clinic && residents_.birth_days[r] <= on) return true;
-  }
-  return false;
+  LEDGER_ASSERT(known_at <= applied_seq_);
+  return index_cache_.Get(*this, on)->AnyAt(clinic, known_at);
 }
 
 }  // namespace capledger::projection
