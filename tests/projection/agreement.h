@@ -51,10 +51,35 @@ class EventFeed {
   std::map<std::string, std::uint64_t> seq_of_id_;
 };
 
-inline const char* ComponentName(std::size_t c) {
+inline std::string ComponentName(std::size_t c) {
   static constexpr const char* kNames[] = {"capitation", "performance", "visits", "start_grant", "cni_supplement",
                                            "distance_supplement"};
   return kNames[c];
+}
+
+// Checks that two projections hold the same state, table by table. (Projection's own
+// operator== is declared defaulted but is deleted: ResidentTable and ClinicTable have no
+// operator==, so it cannot be called.)
+inline void CheckSameProjection(const projection::Projection& a, const projection::Projection& b) {
+  CHECK(a.applied_seq() == b.applied_seq());
+  const auto& ra = a.residents();
+  const auto& rb = b.residents();
+  CHECK(ra.pseudonym == rb.pseudonym);
+  CHECK(ra.birth_days == rb.birth_days);
+  CHECK(ra.sex == rb.sex);
+  CHECK(ra.facts == rb.facts);
+  const auto& ca = a.clinics();
+  const auto& cb = b.clinics();
+  CHECK(ca.id == cb.id);
+  CHECK(ca.name == cb.name);
+  CHECK(ca.registrations == cb.registrations);
+  CHECK(ca.closures == cb.closures);
+  CHECK(ca.distances == cb.distances);
+  CHECK(ca.cnis == cb.cnis);
+  CHECK(ca.performance == cb.performance);
+  CHECK(ca.visits == cb.visits);
+  CHECK(ca.listed_residents == cb.listed_residents);
+  CHECK(a.rulebooks() == b.rulebooks());
 }
 
 // Checks a report (or its refusal) against the oracle's figures, to the öre. The caller adds the

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -149,7 +150,7 @@ inline domain::Rulebook RandomRulebook(Rng& rng, const std::string& id, Date fro
     rb.start_grant = domain::StartGrant{Ore(amount), static_cast<int>(rng.Between(1, 13))};
   }
   if (rng.Chance(50)) {
-    rb.cni_supplement = domain::CniSupplement{static_cast<int>(rng.Between(0, 4)), Ore(rng.Between(0, 100'000))};
+    rb.cni_supplement = domain::CniSupplement{static_cast<int>(rng.Between(1, 4)), Ore(rng.Between(0, 100'000))};
   }
   if (rng.Chance(50)) {
     std::vector<domain::DistanceBand> distance;
@@ -216,7 +217,9 @@ class Generator {
       const Date first = First(FromOrdinal(o));
       cuts.push_back(rng_.Chance(30) ? FromDays(Days(first) + rng_.Between(1, 27)) : first);
     }
-    cuts.push_back(rng_.Chance(10) ? Ymd(2025, 10, 1) : Ymd(2026, 1, 1));
+    const Date end = rng_.Chance(10) ? Ymd(2025, 10, 1) : Ymd(2026, 1, 1);
+    while (Days(cuts.back()) >= Days(end)) cuts.pop_back();  // every period at least a day long
+    cuts.push_back(end);
     int n = 0;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
       if (cuts.size() > 2 && rng_.Chance(6)) continue;  // a gap: these months cannot be computed
@@ -296,6 +299,11 @@ class Generator {
   void AddCni(const std::string& clinic) {
     domain::CniReported cni = RandomCni(clinic);
     const std::int64_t known = Days(cni.effective) + Delay();
+    if (rng_.Chance(25)) {  // delivered again for the same day with other figures: the later one holds
+      domain::CniReported again = RandomCni(clinic);
+      again.effective = cni.effective;
+      Add(known + rng_.Between(0, 60), std::move(again));
+    }
     Add(known, std::move(cni));
   }
 
@@ -334,10 +342,15 @@ class Generator {
       const Date closed = RandomDate(rng_);
       Add(Days(closed) + Delay(), domain::ClinicClosed{id, closed});
     }
-    for (int changes = rng_.Chance(30) ? static_cast<int>(rng_.Between(1, 2)) : 0; changes > 0; --changes) {
+    std::optional<Date> changed;
+    for (int changes = rng_.Chance(30) ? static_cast<int>(rng_.Between(1, 3)) : 0; changes > 0; --changes) {
       domain::ClinicChanged change;
       change.clinic = id;
-      change.effective = RandomDate(rng_);
+      // Now and then a correction effective the same day as an earlier change, or as the opening:
+      // ties that the highest seq decides.
+      const int roll = static_cast<int>(rng_.Between(0, 99));
+      change.effective = changed && roll < 35 ? *changed : roll < 50 ? opening : RandomDate(rng_);
+      changed = change.effective;
       change.distance_to_hospital_km_tenths = rng_.Pick(kDistanceMenu);
       if (rng_.Chance(30)) change.name = "Hälsocentralen " + id;
       Add(Days(change.effective) + Delay(), change);
