@@ -10,7 +10,7 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v2";
+constexpr std::string_view kMagic = "capledger/projection/v3";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 class Writer {
@@ -93,6 +93,8 @@ bool Get(Reader& r, RulebookFact& f) {
   f.rulebook = std::move(*rulebook);
   return true;
 }
+void Put(Writer& w, const NameFact& f) { w.Int(f.seq); w.Int(f.retracted_at); w.Bytes(f.name); }
+bool Get(Reader& r, NameFact& f) { return r.Int(f.seq) && r.Int(f.retracted_at) && r.Bytes(f.name); }
 void Put(Writer& w, const std::string& s) { w.Bytes(s); }
 bool Get(Reader& r, std::string& s) { return r.Bytes(s); }
 void Put(Writer& w, const std::uint32_t& v) { w.Int(v); }
@@ -198,7 +200,7 @@ bool GetResidents(Reader& r, ResidentTable& t) {
 
 void PutClinics(Writer& w, const ClinicTable& t) {
   PutList(w, t.id);
-  PutList(w, t.name);
+  PutLists(w, t.names);
   PutLists(w, t.registrations);
   PutLists(w, t.closures);
   PutLists(w, t.distances);
@@ -209,9 +211,9 @@ void PutClinics(Writer& w, const ClinicTable& t) {
 }
 
 bool GetClinics(Reader& r, ClinicTable& t) {
-  if (!GetList(r, t.id) || !GetList(r, t.name) || t.name.size() != t.id.size()) return false;
+  if (!GetList(r, t.id)) return false;
   const std::size_t n = t.id.size();
-  return GetLists(r, t.registrations, n) && GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
+  return GetLists(r, t.names, n) && GetLists(r, t.registrations, n) && GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
          GetLists(r, t.cnis, n) && GetLists(r, t.performance, n) && GetLists(r, t.visits, n) &&
          GetLists(r, t.listed_residents, n);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "domain/event.h"
 #include "domain/rulebook.h"
@@ -65,6 +66,14 @@ struct VisitFact {
   std::int32_t month = 0;
   domain::VisitCounts counts;
   friend bool operator==(const VisitFact&, const VisitFact&) = default;
+};
+
+// A clinic's display name from a registration or change. Kept in seq order.
+struct NameFact {
+  std::uint32_t seq = 0;
+  std::uint32_t retracted_at = kNever;
+  std::string name;
+  friend bool operator==(const NameFact&, const NameFact&) = default;
 };
 
 // A published rulebook. Kept in seq order.

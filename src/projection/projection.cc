@@ -101,7 +101,7 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
   if (inserted) {
     LEDGER_ASSERT(clinics_.id.size() < 0xffff);  // clinic ids are 16-bit; Sweden has about 1,200
     clinics_.id.emplace_back(clinic);
-    clinics_.name.emplace_back();
+    clinics_.names.emplace_back();
     clinics_.registrations.emplace_back();
     clinics_.closures.emplace_back();
     clinics_.distances.emplace_back();
@@ -156,14 +156,14 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
           const std::int32_t day = domain::DaysSinceEpoch(e.effective);
           InsertByEffective(clinics_.registrations[c], Dated(day, seq));
           InsertByEffective(clinics_.distances[c], Dated(day, seq, e.distance_to_hospital_km_tenths));
-          clinics_.name[c] = e.name;
+          clinics_.names[c].push_back(NameFact{seq, kNever, e.name});
         } else if constexpr (std::is_same_v<T, domain::ClinicChanged>) {
           const std::uint16_t c = EnsureClinic(e.clinic);
           if (e.distance_to_hospital_km_tenths) {
             InsertByEffective(clinics_.distances[c],
                               Dated(domain::DaysSinceEpoch(e.effective), seq, *e.distance_to_hospital_km_tenths));
           }
-          if (e.name) clinics_.name[c] = *e.name;
+          if (e.name) clinics_.names[c].push_back(NameFact{seq, kNever, *e.name});
         } else if constexpr (std::is_same_v<T, domain::ClinicClosed>) {
           InsertByEffective(clinics_.closures[EnsureClinic(e.clinic)], Dated(domain::DaysSinceEpoch(e.effective), seq));
         } else if constexpr (std::is_same_v<T, domain::RulebookPublished>) {
@@ -226,6 +226,7 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
   Retract(clinics_.cnis[*c], target_seq, seq);
   Retract(clinics_.performance[*c], target_seq, seq);
   Retract(clinics_.visits[*c], target_seq, seq);
+  Retract(clinics_.names[*c], target_seq, seq);
 }
 
 }  // namespace capledger::projection

@@ -80,7 +80,7 @@ inline int AgeFromYmd(std::int32_t birth_ymd, std::int32_t on_ymd) {
 struct ClinicTable {
   friend bool operator==(const ClinicTable&, const ClinicTable&) = default;
   std::vector<std::string> id;
-  std::vector<std::string> name;                          // from the latest registration
+  std::vector<std::vector<NameFact>> names;               // from registrations and changes
   std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq)
   std::vector<std::vector<DatedFact>> closures;
   std::vector<std::vector<DatedFact>> distances;
@@ -122,6 +122,9 @@ class Projection {
   // Folds one resident's facts effective on or before `on` (DOMAIN.md §6.2).
   ResidentState FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const;
 
+  // The display name as known at K: the latest visible registration or change that gave one
+  // (empty if none).
+  std::string NameAt(std::uint16_t clinic, std::uint64_t known_at) const;
   // The opening date (days) per the latest visible registration, if registered.
   std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const;
   // Registered, opened on or before `on`, and not closed on or before `on`.

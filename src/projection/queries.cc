@@ -114,6 +114,14 @@ ResidentState Projection::FoldResident(std::uint32_t resident, std::int32_t on, 
   return ResidentFold(residents_.facts.Of(resident), residents_.birth_days[resident], known_at).Advance(on);
 }
 
+std::string Projection::NameAt(std::uint16_t clinic, std::uint64_t known_at) const {
+  const auto& names = clinics_.names[clinic];
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    if (VisibleAt(it->seq, it->retracted_at, known_at)) return it->name;
+  }
+  return {};
+}
+
 std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const {
   // The latest registration by seq decides the opening date, whatever its effective date.
   const DatedFact* latest = nullptr;

@@ -90,7 +90,7 @@ Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::AgeCount
   auto total = report.total.Plus(amounts->total);
   if (!total) return tl::unexpected(total.error());
   report.total = *total;
-  report.clinics.push_back(ClinicMonthLine{ctx.p.clinics().id[c], ctx.p.clinics().name[c], std::move(*amounts)});
+  report.clinics.push_back(ClinicMonthLine{ctx.p.clinics().id[c], ctx.p.NameAt(c, ctx.known_at), std::move(*amounts)});
   return {};
 }
 

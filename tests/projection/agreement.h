@@ -71,7 +71,7 @@ inline void CheckSameProjection(const projection::Projection& a, const projectio
   const auto& ca = a.clinics();
   const auto& cb = b.clinics();
   CHECK(ca.id == cb.id);
-  CHECK(ca.name == cb.name);
+  CHECK(ca.names == cb.names);
   CHECK(ca.registrations == cb.registrations);
   CHECK(ca.closures == cb.closures);
   CHECK(ca.distances == cb.distances);
