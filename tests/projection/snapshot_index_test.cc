@@ -1,0 +1,77 @@
+// The snapshot index answers exactly what folding every resident answers, at every K, whether it
+// was built before the events arrived (kept current by Apply) or after (DESIGN.md §7).
+#include <doctest/doctest.h>
+
+#include "projection/agreement.h"
+#include "projection/random_world.h"
+
+namespace capledger::testing {
+namespace {
+
+using projection::Projection;
+using world_detail::Days;
+using world_detail::First;
+using world_detail::Last;
+
+constexpr std::uint64_t kFirstSeed = 30'001;
+constexpr int kWorlds = 60;
+
+void CheckSameListing(const Projection::Listing& index, const Projection::Listing& fold) {
+  CHECK(index.by_clinic == fold.by_clinic);
+  CHECK(index.anomaly_residents == fold.anomaly_residents);
+}
+
+// The snapshot dates a month can have under the three rules.
+std::vector<std::int32_t> SnapshotDays(const RandomWorld& world) {
+  std::vector<std::int32_t> days;
+  for (domain::Month m : world.months) {
+    days.push_back(Days(First(m)));
+    days.push_back(Days(Last(m)));
+    days.push_back(Days(First(m)) - 1);
+  }
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
+}
+
+TEST_CASE("an index built on a finished projection equals the fold on every snapshot date at every K") {
+  for (std::uint64_t seed : TestSeeds(kFirstSeed, kWorlds)) {
+    CAPTURE(seed);
+    const RandomWorld world = GenerateWorld(seed);
+    const EventFeed feed(world.events);
+    const Projection p = feed.Build(feed.head());
+    for (std::int32_t day : SnapshotDays(world)) {
+      CAPTURE(day);
+      const std::int32_t days[] = {day};
+      for (std::uint64_t k = 0; k <= p.applied_seq(); k += 1 + k / 16) {
+        CAPTURE(k);
+        CheckSameListing(p.ListedByClinic(day, k), p.ListedByClinicOn(days, k).front());
+      }
+    }
+  }
+}
+
+TEST_CASE("an index built early and kept current by Apply equals the fold at every K") {
+  for (std::uint64_t seed : TestSeeds(kFirstSeed + 1000, kWorlds)) {
+    CAPTURE(seed);
+    const RandomWorld world = GenerateWorld(seed);
+    const EventFeed feed(world.events);
+    Rng rng(seed);
+    Projection p;
+    const std::vector<std::int32_t> days = SnapshotDays(world);
+    feed.ApplyUpTo(p, static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(feed.head()) / 2)));
+    for (std::int32_t day : days) (void)p.ListedByClinic(day, p.applied_seq());  // builds every index now
+    feed.ApplyUpTo(p, feed.head());
+    for (std::int32_t day : days) {
+      CAPTURE(day);
+      const std::int32_t one[] = {day};
+      for (std::uint64_t k = 0; k <= p.applied_seq(); k += 1 + k / 16) {
+        CAPTURE(k);
+        CheckSameListing(p.ListedByClinic(day, k), p.ListedByClinicOn(one, k).front());
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace capledger::testing
