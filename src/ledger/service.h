@@ -1,0 +1,73 @@
+// What a running capledger serves from: the store, the projection kept at the store's head,
+// and the lock that lets many queries run while events are appended one batch at a time.
+//
+// Writers (ingest, payout runs) append to the store and then apply the new events to the
+// projection under the exclusive lock; queries take the shared lock and see the projection as
+// of the last completed append. Every query names its knowledge point, so a query never sees
+// half of a batch: K is at most the head it resolved.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "ledger/payout.h"
+#include "projection/projection.h"
+#include "store/event_store.h"
+
+namespace capledger::ledger {
+
+// A booked run (or the run already booked for the month) as the payout command prints it.
+struct PayoutResult {
+  bool existing = false;  // the month had been run; nothing was booked now
+  domain::PayoutRun run;
+  std::vector<domain::LedgerEntry> entries;
+  std::vector<projection::AnomalyLine> anomalies;  // of a run booked now
+};
+
+// Plans and books the run for `month` at the projection's applied seq, which must be the store's
+// head (kRefused otherwise, and by AppendAtomically if the head moves meanwhile). Shows the
+// existing run if the month has been run. The refusals of PlanPayout. `recorded_at` backfills.
+// Leaves the projection behind the store by the run's events; the caller catches up.
+Result<PayoutResult> BookPayout(const projection::Projection& projection, store::EventStore& store, domain::Month month,
+                                std::optional<Timestamp> recorded_at);
+
+// Plans made while ingest appends are retried this often before the run is refused.
+inline constexpr int kPayoutAttemptsMax = 5;
+
+class LedgerService {
+ public:
+  // Loads the projection (newest checkpoint, then the tail). `store` must outlive the service.
+  static Result<std::unique_ptr<LedgerService>> Open(store::EventStore& store);
+
+  // Applies every event stored since the last call (exclusive lock).
+  Status CatchUp();
+
+  // Runs `read(projection)` under the shared lock and returns what it returns.
+  template <typename Read>
+  auto WithProjection(Read&& read) const {
+    std::shared_lock lock(mutex_);
+    return read(static_cast<const projection::Projection&>(projection_));
+  }
+
+  // BookPayout under the exclusive lock, then catches up.
+  Result<PayoutResult> Payout(domain::Month month, std::optional<Timestamp> recorded_at);
+
+  store::EventStore& store() { return store_; }
+  const store::EventStore& store() const { return store_; }
+
+ private:
+  LedgerService(store::EventStore& store, projection::Projection projection)
+      : store_(store), projection_(std::move(projection)) {}
+  Status CatchUpLocked();
+
+  store::EventStore& store_;
+  mutable std::shared_mutex mutex_;
+  projection::Projection projection_;
+};
+
+}  // namespace capledger::ledger
