@@ -1,0 +1,232 @@
+-- The calculation of DOMAIN.md §6 in SQL: every open clinic's listed count per band and every
+-- component for a month as known at K (a log seq). Everything reads only facts visible at K:
+-- seq <= K < retracted_seq.
+--
+--   select * from month_report('2024-03', 123456);            -- every open clinic
+--   select * from month_report('2024-03', 123456, 'VC-0012'); -- one clinic
+--
+-- Amounts are integer öre, each computed exactly in numeric and rounded once, half away from
+-- zero (PostgreSQL's round(numeric) does exactly that).
+
+-- YYYYMMDD of a date: ages in completed years are (ymd(D) - birth_ymd) / 10000, which also
+-- reaches a 29 February birthday on 1 March in other years (20010301 - 20000229 = 10072).
+create function ymd(d date) returns int language sql immutable parallel safe
+  as $$ select (extract(year from d) * 10000 + extract(month from d) * 100 + extract(day from d))::int $$;
+
+create function month_ordinal(first_day date) returns int language sql immutable parallel safe
+  as $$ select (extract(year from first_day) * 12 + extract(month from first_day) - 1)::int $$;
+
+-- D of a month under a rulebook's snapshot rule (§5).
+create function snapshot_date(rule text, first_day date) returns date language sql immutable parallel safe as $$
+  select case rule when 'last_day_of_month' then (first_day + interval '1 month')::date - 1
+                   when 'first_day_of_month' then first_day
+                   when 'last_day_of_previous_month' then first_day - 1 end
+$$;
+
+-- §6.1: the rulebook in force for the month starting first_day as known at K, the one published
+-- last among those whose validity covers first_day; all nulls if none.
+create function rulebook_in_force(first_day date, k int) returns rulebook language sql stable as $$
+  select * from rulebook r
+  where r.seq <= k and r.retracted_seq > k and r.valid_from <= first_day and first_day < r.valid_until
+  order by r.seq desc limit 1
+$$;
+
+-- §6.2, every clinic: the residents counted on D, as (clinic, age, n). A resident's fold ends
+-- listed at x when the last listing-stream event (PatientListed or an end: moved out, died) in
+-- (effective, seq) order is PatientListed at x and no PatientUnlisted at x follows it, and is a
+-- resident when the last status-stream event (ResidentRegistered or an end) is a registration.
+-- An unlisting at another clinic is an anomaly and changes nothing, so only unlistings at x
+-- matter. The two DISTINCT ON read their partial indexes in resident order and merge.
+create function listed_ages(d date, k int) returns table (clinic smallint, age int, n bigint)
+language sql stable as $$
+  with last_listing as (
+    select distinct on (e.pnr) e.pnr, e.kind, e.clinic, e.effective, e.seq, e.birth_ymd
+    from resident_event e
+    where e.kind in ('L', 'X') and e.effective <= d and e.seq <= k and e.retracted_seq > k
+    order by e.pnr, e.effective desc, e.seq desc
+  ), last_status as (
+    select distinct on (e.pnr) e.pnr, e.kind
+    from resident_event e
+    where e.kind in ('R', 'X') and e.effective <= d and e.seq <= k and e.retracted_seq > k
+    order by e.pnr, e.effective desc, e.seq desc
+  )
+  select l.clinic, (ymd(d) - l.birth_ymd) / 10000, count(*)
+  from last_listing l
+  join last_status s on s.pnr = l.pnr
+  where l.kind = 'L' and s.kind = 'R' and l.birth_ymd <= ymd(d)
+    and not exists (
+      select 1 from resident_event u
+      where u.kind = 'U' and u.pnr = l.pnr and u.clinic = l.clinic and u.effective <= d
+        and u.seq <= k and u.retracted_seq > k
+        and (u.effective > l.effective or (u.effective = l.effective and u.seq > l.seq)))
+  group by 1, 2
+$$;
+
+-- §6.2, one clinic c: the same fold, for the residents ever listed at c only (an index range),
+-- each folded by two index probes. An EXISTS over it stops at the first counted resident.
+create function listed_at(c smallint, d date, k int) returns table (pnr bigint, age int)
+language sql stable as $$
+  select cand.pnr, (ymd(d) - l.birth_ymd) / 10000
+  from (select distinct e.pnr from resident_event e
+        where e.kind = 'L' and e.clinic = c and e.effective <= d and e.seq <= k and e.retracted_seq > k) cand
+  cross join lateral (
+    select e.kind, e.clinic, e.effective, e.seq, e.birth_ymd from resident_event e
+    where e.pnr = cand.pnr and e.kind in ('L', 'X') and e.effective <= d and e.seq <= k and e.retracted_seq > k
+    order by e.effective desc, e.seq desc limit 1) l
+  cross join lateral (
+    select s.kind from resident_event s
+    where s.pnr = cand.pnr and s.kind in ('R', 'X') and s.effective <= d and s.seq <= k and s.retracted_seq > k
+    order by s.effective desc, s.seq desc limit 1) s
+  where l.kind = 'L' and l.clinic = c and s.kind = 'R' and l.birth_ymd <= ymd(d)
+    and not exists (
+      select 1 from resident_event u
+      where u.kind = 'U' and u.pnr = cand.pnr and u.clinic = c and u.effective <= d
+        and u.seq <= k and u.retracted_seq > k
+        and (u.effective > l.effective or (u.effective = l.effective and u.seq > l.seq)))
+$$;
+
+-- The counted residents per (clinic, age): every clinic, or only clinic `only_clinic`.
+create function counted_ages(d date, k int, only_clinic smallint) returns table (clinic smallint, age int, n bigint)
+language plpgsql stable set plan_cache_mode = force_custom_plan as $$
+begin
+  if only_clinic is null then
+    return query select * from listed_ages(d, k);
+  else
+    return query select only_clinic, l.age, count(*) from listed_at(only_clinic, d, k) l group by l.age;
+  end if;
+end
+$$;
+
+-- §6.2: the clinics open on D as known at K, with their opening date (the latest registration
+-- by seq), and their attributes on D: distance and CNI (latest effective on or before D, ties by
+-- the highest seq), the fulfilment of the latest performance report covering month m, and the
+-- latest visits report for m.
+create function clinic_facts(d date, m int, k int)
+returns table (clinic smallint, clinic_id text, opened date, distance_tenths int, cni_tt bigint,
+               fulfilment_milli int, home_visits bigint, other_listed bigint, unlisted bigint,
+               out_of_region bigint)
+language sql stable as $$
+  select c.clinic_no, c.clinic_id, o.effective, dist.distance_tenths, cni.cni_tt, perf.fulfilment_milli,
+         vis.home_visits, vis.other_listed, vis.unlisted, vis.out_of_region
+  from clinic c
+  cross join lateral (
+    select r.effective from clinic_event r
+    where r.clinic = c.clinic_no and r.kind = 'R' and r.seq <= k and r.retracted_seq > k
+    order by r.seq desc limit 1) o
+  left join lateral (
+    select x.distance_tenths from clinic_event x
+    where x.clinic = c.clinic_no and x.distance_tenths is not null and x.effective <= d
+      and x.seq <= k and x.retracted_seq > k
+    order by x.effective desc, x.seq desc limit 1) dist on true
+  left join lateral (
+    select x.cni_tt from cni_report x
+    where x.clinic = c.clinic_no and x.effective <= d and x.seq <= k and x.retracted_seq > k
+    order by x.effective desc, x.seq desc limit 1) cni on true
+  left join lateral (
+    select x.fulfilment_milli from performance_report x
+    where x.clinic = c.clinic_no and x.from_month <= m and m <= x.to_month and x.seq <= k and x.retracted_seq > k
+    order by x.seq desc limit 1) perf on true
+  left join lateral (
+    select x.home_visits, x.other_listed, x.unlisted, x.out_of_region from visits_report x
+    where x.clinic = c.clinic_no and x.month = m and x.seq <= k and x.retracted_seq > k
+    order by x.seq desc limit 1) vis on true
+  where o.effective <= d
+    and not exists (select 1 from clinic_event z
+                    where z.clinic = c.clinic_no and z.kind = 'C' and z.effective <= d
+                      and z.seq <= k and z.retracted_seq > k)
+$$;
+
+-- The month report: one row per open clinic (or only p_clinic, which must be open on D), by
+-- clinic id. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
+create function month_report(p_month text, p_k int, p_clinic text default null)
+returns table (clinic text, listed bigint, capitation bigint, performance bigint, visits bigint,
+               start_grant bigint, cni_supplement bigint, distance_supplement bigint, total bigint,
+               snapshot date, rulebook_id text)
+language plpgsql stable set plan_cache_mode = force_custom_plan as $$
+declare
+  first_day constant date := (p_month || '-01')::date;
+  m constant int := month_ordinal((p_month || '-01')::date);
+  rb rulebook;
+  d date;
+  only_clinic smallint;
+begin
+  rb := rulebook_in_force(first_day, p_k);
+  if rb.seq is null then
+    raise no_data_found using message = format('no rulebook is in force for %s as known at seq %s', p_month, p_k);
+  end if;
+  d := snapshot_date(rb.snapshot, first_day);
+  if p_clinic is not null then
+    select c.clinic_no into only_clinic from clinic c where c.clinic_id = p_clinic;
+    if only_clinic is null or not exists (select 1 from clinic_facts(d, m, p_k) f where f.clinic = only_clinic) then
+      raise no_data_found using message = format('clinic %s is not open on %s as known at seq %s', p_clinic, d, p_k);
+    end if;
+  end if;
+  return query
+  with facts as materialized (
+    select * from clinic_facts(d, m, p_k) f where only_clinic is null or f.clinic = only_clinic or rb.cni_top_n is not null
+  ), ages as materialized (
+    select * from counted_ages(d, p_k, only_clinic)
+  ), counts as (
+    -- Σ_b n_b × amount_b over the bands of the rulebook in force.
+    select a.clinic, sum(a.n)::bigint as n, sum(a.n * b.amount_ore) as capitation_12
+    from ages a
+    join rulebook_band b on b.rulebook_seq = rb.seq and a.age >= b.min_age and (b.max_age is null or a.age < b.max_age)
+    group by a.clinic
+  ), cni_target as (
+    select f.cni_tt, f.clinic_id from facts f where f.clinic = only_clinic
+  ), cni_ranked as (
+    -- §6.3: open clinics with N > 0 and a CNI on D, highest first, ties by clinic id. For one
+    -- clinic, only those ranked at or above it matter, and N > 0 is an EXISTS.
+    select f.clinic, row_number() over (order by f.cni_tt desc, f.clinic_id) as place
+    from facts f
+    where rb.cni_top_n is not null and f.cni_tt is not null
+      and (only_clinic is null
+           or exists (select 1 from cni_target t
+                      where f.cni_tt > t.cni_tt or (f.cni_tt = t.cni_tt and f.clinic_id <= t.clinic_id)))
+      and case when only_clinic is null or f.clinic = only_clinic then exists (select 1 from ages a where a.clinic = f.clinic)
+               else exists (select 1 from listed_at(f.clinic, d, p_k)) end
+  ), grant_rule as (
+    -- §6.3: the start grant under the rulebook in force for the opening month O, as known at K.
+    select f.clinic, g.start_grant_ore, g.start_grant_months, m - month_ordinal(date_trunc('month', f.opened)::date) as part
+    from facts f
+    cross join lateral rulebook_in_force(date_trunc('month', f.opened)::date, p_k) g
+    where g.start_grant_ore is not null
+  ), amounts as (
+    select f.clinic_id, coalesce(n.n, 0) as listed,
+      round(coalesce(n.capitation_12, 0)::numeric / 12)::bigint as capitation,
+      case when rb.performance_ore is not null and f.fulfilment_milli is not null
+           then round(coalesce(n.n, 0)::numeric * rb.performance_ore * f.fulfilment_milli / 12000)::bigint
+           else 0 end as performance,
+      case when rb.home_visit_ore is not null and f.home_visits is not null
+           then f.home_visits * rb.home_visit_ore + f.other_listed * rb.other_listed_ore
+                + f.unlisted * rb.unlisted_ore + f.out_of_region * rb.out_of_region_ore
+           else 0 end as visits,
+      case when g.part is null or g.part < 0 or g.part >= g.start_grant_months then 0
+           when g.part < g.start_grant_months - 1 then round(g.start_grant_ore::numeric / g.start_grant_months)::bigint
+           else g.start_grant_ore - (g.start_grant_months - 1) * round(g.start_grant_ore::numeric / g.start_grant_months)::bigint
+      end as start_grant,
+      case when r.place <= rb.cni_top_n then round(coalesce(n.n, 0)::numeric * rb.cni_ore / 12)::bigint else 0 end
+        as cni_supplement,
+      coalesce(round(coalesce(n.n, 0)::numeric *
+        (select db.amount_ore from rulebook_distance_band db
+         where db.rulebook_seq = rb.seq and db.min_km_tenths <= f.distance_tenths
+         order by db.min_km_tenths desc limit 1) / 12)::bigint, 0) as distance_supplement
+    from facts f
+    left join counts n on n.clinic = f.clinic
+    left join cni_ranked r on r.clinic = f.clinic
+    left join grant_rule g on g.clinic = f.clinic
+    where only_clinic is null or f.clinic = only_clinic
+  )
+  select a.clinic_id, a.listed, a.capitation, a.performance, a.visits, a.start_grant, a.cni_supplement,
+         a.distance_supplement,
+         a.capitation + a.performance + a.visits + a.start_grant + a.cni_supplement + a.distance_supplement,
+         d, rb.rulebook_id
+  from amounts a
+  order by a.clinic_id;
+end
+$$;
+
+-- seq of the last event recorded at or before t: "as known at t" (§3).
+create function seq_at(t timestamptz) returns bigint language sql stable as $$
+  select coalesce(max(seq), 0) from event where recorded_at <= t
+$$;
