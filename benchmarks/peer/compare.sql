@@ -3,10 +3,10 @@
 -- to the öre. Compared: the snapshot date, the rulebook, the set of clinics, and per clinic the
 -- listed count, the six components and the total, and the report's total.
 
-create function ore_of(kronor text) returns bigint language sql immutable
+create or replace function ore_of(kronor text) returns bigint language sql immutable
   as $$ select replace(kronor, '.', '')::bigint $$;
 
-create function report_differences(p_month text, p_k int, p_clinic text, theirs jsonb)
+create or replace function report_differences(p_month text, p_k int, p_clinic text, theirs jsonb)
 returns table (clinic text, field text, capledger text, postgresql text)
 language sql as $$
   with ours as (

@@ -23,20 +23,32 @@ insert into clinic (clinic_no, clinic_id)
 select row_number() over (order by c), c
 from (select distinct doc->>'clinic' collate "C" as c from stage where doc ? 'clinic') ids;
 
-insert into resident_event (pnr, birth_ymd, effective, seq, retracted_seq, kind, clinic)
-select p.pnr,
-       case when p.ymd % 100 > 60 then p.ymd - 60 else p.ymd end,
-       (s.doc->>'effective')::date, s.seq, coalesce(v.retracted_seq, 2147483647),
-       case s.doc->>'type' when 'ResidentRegistered' then 'R' when 'PatientListed' then 'L'
-                           when 'PatientUnlisted' then 'U' else 'X' end,
-       c.clinic_no
-from stage s
-cross join lateral (select replace(s.doc->>'personnummer', '-', '')::bigint as pnr) p0
-cross join lateral (select p0.pnr, (p0.pnr / 10000)::int as ymd) p
-left join clinic c on c.clinic_id = s.doc->>'clinic'
-left join void v on v.seq = s.seq
-where s.doc->>'type' in ('ResidentRegistered', 'ResidentMovedOut', 'ResidentDied', 'PatientListed',
-                         'PatientUnlisted');
+do $$ begin
+  if (select max(seq) from stage) >= 2 ^ 30 or (select count(*) from clinic) >= 4095 then
+    raise exception 'the world is too large for resident_event.fold_key';
+  end if;
+end $$;
+
+insert into resident_event (pnr, effective, seq, retracted_seq, kind, clinic, listing_key, status_key,
+                            unlisting_key)
+select p.pnr, p.effective, p.seq, p.retracted_seq, p.kind, p.clinic,
+       case when p.kind in ('L', 'X') then p.fold_key end,
+       case when p.kind in ('R', 'X') then p.fold_key end,
+       case when p.kind = 'U' then p.fold_key end
+from (
+  select q.*, (((q.effective - date '1800-01-01')::bigint << 30) + q.seq) * 4096
+              + case q.kind when 'R' then 4095 when 'X' then 0 else q.clinic end as fold_key
+  from (
+    select replace(s.doc->>'personnummer', '-', '')::bigint as pnr, (s.doc->>'effective')::date as effective, s.seq::int as seq,
+           coalesce(v.retracted_seq, 2147483647) as retracted_seq,
+           (case s.doc->>'type' when 'ResidentRegistered' then 'R' when 'PatientListed' then 'L'
+                                when 'PatientUnlisted' then 'U' else 'X' end)::"char" as kind,
+           c.clinic_no as clinic
+    from stage s
+    left join clinic c on c.clinic_id = s.doc->>'clinic'
+    left join void v on v.seq = s.seq
+    where s.doc->>'type' in ('ResidentRegistered', 'ResidentMovedOut', 'ResidentDied', 'PatientListed',
+                             'PatientUnlisted')) q) p;
 
 insert into clinic_event (clinic, seq, retracted_seq, kind, effective, distance_tenths)
 select c.clinic_no, s.seq, coalesce(v.retracted_seq, 2147483647),
@@ -113,16 +125,13 @@ join clinic c on c.clinic_id = s.doc->>'clinic'
 left join void v on v.seq = s.seq
 where s.doc->>'type' = 'VisitsReported';
 
--- The fold reads each resident's events newest first within one of two streams: the listing
--- stream (listings and ends) and the status stream (registrations and ends). Both indexes cover
--- the columns the fold needs, so the fold is an index-only scan in resident order.
-create index resident_listing_fold on resident_event (pnr, effective desc, seq desc)
-  include (kind, clinic, birth_ymd, retracted_seq) where kind in ('L', 'X');
-create index resident_status_fold on resident_event (pnr, effective desc, seq desc)
-  include (kind, retracted_seq) where kind in ('R', 'X');
--- Unlistings, checked against the listing the fold ended on.
-create index resident_unlisting on resident_event (pnr, clinic, effective, seq)
-  include (retracted_seq) where kind = 'U';
+-- The fold reads every resident's events in resident order, so that the grouping by resident
+-- streams without a sort or a hash; the index covers every column it reads (index-only scan).
+create index resident_fold on resident_event (pnr)
+  include (effective, seq, retracted_seq, listing_key, status_key, unlisting_key);
+-- Unlistings, checked against the listing the fold ended on when one follows it.
+create index resident_unlisting on resident_event (pnr, clinic, unlisting_key)
+  include (effective, seq, retracted_seq) where kind = 'U';
 -- One clinic's candidates: every resident ever listed there.
 create index resident_listed_at on resident_event (clinic, pnr) include (effective, seq, retracted_seq)
   where kind = 'L';

@@ -81,6 +81,7 @@ pg_sql() {
 pg_load() {
   local world="$1"
   pg_sql <<SQL
+set client_min_messages = warning;
 drop schema if exists public cascade;
 create schema public;
 begin;

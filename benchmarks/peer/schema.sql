@@ -6,7 +6,8 @@
 -- the same transaction. Every fact row carries its knowledge interval [seq, retracted_seq): it
 -- is visible at K when seq <= K < retracted_seq (retracted_seq is the seq of the first
 -- EventRetracted that voids it, or never). Residents are keyed on the 12-digit personnummer as a
--- bigint; clinics on a smallint from the `clinic` dictionary. Amounts are integer öre.
+-- bigint (birth_ymd() in report.sql derives the birth date from it), clinics on a smallint from
+-- the `clinic` dictionary. Amounts are integer öre.
 
 create table event (
   seq          bigint primary key,
@@ -25,14 +26,24 @@ create table clinic (
 -- Resident and listing events, the input of the fold of DOMAIN.md §6.2. kind:
 -- 'R' ResidentRegistered, 'X' ResidentMovedOut or ResidentDied, 'L' PatientListed,
 -- 'U' PatientUnlisted (ResidentRelocated changes nothing counted and stays in `event` only).
+--
+-- The fold is "the last event in (effective, seq) order" three times over (see listed_ages in
+-- report.sql), so each row carries its order as one bigint, fold_key =
+-- (days since 1800-01-01 << 42) | (seq << 12) | tag, with tag = the clinic number for 'L' and
+-- 'U', 0 for 'X' and 4095 for 'R'. fold_key order is (effective, seq) order (seq is unique), and
+-- max() over it is an arg-max that also yields the tag. Each row puts it in the column of the
+-- streams it belongs to (null elsewhere): listing_key for 'L' and 'X', status_key for 'R' and
+-- 'X', unlisting_key for 'U'. load.sql checks the bounds (seq < 2^30, clinics < 4095).
 create table resident_event (
   pnr            bigint not null,         -- YYYYMMDDNNNC
-  birth_ymd      int not null,            -- YYYYMMDD, samordningsnummer day - 60
   effective      date not null,
   seq            int not null,
   retracted_seq  int not null,
   kind           "char" not null,
-  clinic         smallint                 -- 'L' and 'U' only
+  clinic         smallint,                -- 'L' and 'U' only
+  listing_key    bigint,
+  status_key     bigint,
+  unlisting_key  bigint
 );
 
 -- ClinicRegistered ('R'), ClinicChanged ('H'), ClinicClosed ('C'). distance_tenths is set when
