@@ -12,8 +12,9 @@ PG_BINDIR="${PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 PG_CLUSTER=""
 PG_PORT=""
 
+# Runs a server program as the cluster's owner, from / (the caller's directory may be closed to it).
 pg_as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else (cd / && "$@"); fi
 }
 
 # A port nobody answers on, from a range away from the usual services.
