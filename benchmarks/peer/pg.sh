@@ -107,15 +107,15 @@ pg_agree() {
   [ -n "$clinic" ] && args+=(--clinic "$clinic")
   local rc=0
   "$CAPLEDGER_BIN" "${args[@]}" > "$json" 2> "$json.err" || rc=$?
-  local diffs
+  local diffs=""
   if [ "$rc" -eq 2 ]; then
-    # capledger refused: month_report must raise no_data_found too.
-    diffs=$(pg_sql -At 2>&1 <<SQL || true
-do \$\$ begin perform * from month_report('$month', $k, nullif('$clinic', ''));
-  raise exception 'agree: capledger refused, month_report did not';
-exception when no_data_found then null; end \$\$;
-SQL
-)
+    # capledger refused (no rulebook in force, clinic not open): month_report must refuse with
+    # the same message, which names the month or the snapshot date and K.
+    local theirs ours
+    theirs=$(sed -n '1s/^capledger: //p' "$json.err")
+    ours=$(pg_sql -At -c "select * from month_report('$month', $k, nullif('$clinic', ''))" 2>&1 \
+             | sed -n 's/^ERROR:  //p' | head -n 1)
+    [ -n "$ours" ] && [ "$ours" == "$theirs" ] || diffs="capledger refused: [$theirs]; month_report: [${ours:-no error}]"
   elif [ "$rc" -ne 0 ]; then
     diffs="capledger exited $rc: $(cat "$json.err")"
   else
