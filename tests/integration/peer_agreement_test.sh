@@ -9,6 +9,7 @@ source "$CAPLEDGER_SOURCE_DIR/benchmarks/peer/pg.sh"
 
 # The server runs as user postgres, which cannot enter $SCRATCH: it gets a directory of its own.
 PG_SCRATCH="$(mktemp -d /tmp/capledger-pg-XXXXXX)"
+export PG_SHARED_BUFFERS=256MB  # the worlds here are a few MB
 trap 'pg_stop; rm -rf "$SCRATCH" "$PG_SCRATCH"' EXIT
 pg_start "$PG_SCRATCH" || fail "could not start PostgreSQL 15 (is postgresql-15 installed?)"
 echo "-- PostgreSQL on 127.0.0.1:$PG_PORT"
