@@ -146,9 +146,10 @@ language sql stable as $$
 $$;
 
 -- The month report: one row per open clinic (or only p_clinic, which must be open on D), by
--- clinic id. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
+-- clinic id, with the listed count N, the count per capitation band (in min_age order) and the
+-- six components and their total in öre. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
 create or replace function month_report(p_month text, p_k int, p_clinic text default null)
-returns table (clinic text, listed bigint, capitation bigint, performance bigint, visits bigint,
+returns table (clinic text, listed bigint, band_counts bigint[], capitation bigint, performance bigint, visits bigint,
                start_grant bigint, cni_supplement bigint, distance_supplement bigint, total bigint,
                snapshot date, rulebook_id text)
 language plpgsql stable set plan_cache_mode = force_custom_plan as $$
@@ -175,12 +176,25 @@ begin
     select * from clinic_facts(d, m, p_k) f where only_clinic is null or f.clinic = only_clinic or rb.cni_top_n is not null
   ), ages as materialized (
     select * from counted_ages(d, p_k, only_clinic)
-  ), counts as (
-    -- Σ_b n_b × amount_b over the bands of the rulebook in force.
-    select a.clinic, sum(a.n)::bigint as n, sum(a.n * b.amount_ore) as capitation_12
+  ), per_band as (
+    -- n_b: the listed residents per capitation band of the rulebook in force.
+    select a.clinic, b.min_age, b.amount_ore, sum(a.n)::bigint as n
     from ages a
     join rulebook_band b on b.rulebook_seq = rb.seq and a.age >= b.min_age and (b.max_age is null or a.age < b.max_age)
-    group by a.clinic
+    group by a.clinic, b.min_age, b.amount_ore
+  ), counts as (
+    -- N = Σ_b n_b, and Σ_b n_b × amount_b.
+    select pb.clinic, sum(pb.n)::bigint as n, sum(pb.n * pb.amount_ore) as capitation_12
+    from per_band pb
+    group by pb.clinic
+  ), band_vectors as (
+    -- n_b for every band in min_age order, zeros included.
+    select f.clinic, array_agg(coalesce(pb.n, 0) order by b.min_age) as band_counts
+    from facts f
+    cross join rulebook_band b
+    left join per_band pb on pb.clinic = f.clinic and pb.min_age = b.min_age
+    where b.rulebook_seq = rb.seq
+    group by f.clinic
   ), cni_target as (
     select f.cni_tt, f.clinic_id from facts f where f.clinic = only_clinic
   ), cni_ranked as (
@@ -201,7 +215,7 @@ begin
     cross join lateral rulebook_in_force(date_trunc('month', f.opened)::date, p_k) g
     where g.start_grant_ore is not null
   ), amounts as (
-    select f.clinic_id, coalesce(n.n, 0) as listed,
+    select f.clinic_id, coalesce(n.n, 0) as listed, bv.band_counts,
       round(coalesce(n.capitation_12, 0)::numeric / 12)::bigint as capitation,
       case when rb.performance_ore is not null and f.fulfilment_milli is not null
            then round(coalesce(n.n, 0)::numeric * rb.performance_ore * f.fulfilment_milli / 12000)::bigint
@@ -224,9 +238,10 @@ begin
     left join counts n on n.clinic = f.clinic
     left join cni_ranked r on r.clinic = f.clinic
     left join grant_rule g on g.clinic = f.clinic
+    left join band_vectors bv on bv.clinic = f.clinic
     where only_clinic is null or f.clinic = only_clinic
   )
-  select a.clinic_id, a.listed, a.capitation, a.performance, a.visits, a.start_grant, a.cni_supplement,
+  select a.clinic_id, a.listed, a.band_counts, a.capitation, a.performance, a.visits, a.start_grant, a.cni_supplement,
          a.distance_supplement,
          a.capitation + a.performance + a.visits + a.start_grant + a.cni_supplement + a.distance_supplement,
          d, rb.rulebook_id

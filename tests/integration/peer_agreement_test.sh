@@ -75,7 +75,7 @@ check_world() {
 }
 
 echo "-- a fixed tiny world"
-check_world tiny 2023 3 2 8 --preset tiny --years 3 --seed 11
+check_world tiny 2023 3 3 6 --preset tiny --years 3 --seed 11
 
 echo "-- the comparison sees a difference of one öre"
 head=$(wc -l < "$SCRATCH/tiny.jsonl")
@@ -176,10 +176,25 @@ edge_lines=$(wc -l < "$SCRATCH/edge.jsonl")
 expect_eq "$("$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/edge.store" ingest "$SCRATCH/edge.jsonl")" \
   "stored $edge_lines, duplicate 0, rejected 0 (log head seq $edge_lines)" "ingest of the edge world"
 pg_load "$SCRATCH/edge.jsonl" > /dev/null
+# Two figures by hand, so that the oracle itself is checked and not only its agreement.
+# March 2023 under E-2023 (last day of the previous month): D = 2023-02-28. At VC-A: 19580531-1015
+# (64: band 45), 20080289-3032 (samordningsnummer, born 2008-02-29: 14 on D, the birthday comes
+# on 1 March; band 6; its unlisting is effective 2023-04-01), 20000101-6062 (23: band 16; the
+# listing at VC-B was retracted), 19900115-4047 (33: band 25) and 19700101-7073 (53: band 45; its
+# unlisting at VC-B changes nothing). 19850610-8086 moved to VC-N on 2023-02-01, 20230615-2220 is
+# not born on D. Bands {0, 6, 16, 25, 45, 65, 75, 85}: {0,1,1,1,2,0,0,0}, N = 5; capitation =
+# (1700 + 1900 + 2300 + 2 × 2900) kr / 12 = 1,170,000 öre / 12 = 97,500 öre.
+expect_eq "$(pg_value "select listed || ' ' || band_counts::text || ' ' || capitation from month_report('2023-03', $edge_lines, 'VC-A')")" \
+  "5 {0,1,1,1,2,0,0,0} 97500" "VC-A in March 2023, by hand"
+# June 2022 under E-2022b (first day of the month): D = 2022-06-01, N = 6 at VC-A, and the
+# fulfilment of the latest report covering June (0.500, the single-month one sent after the
+# yearly 0.800): 6 × 14,230 öre × 500 / 12,000 = 3,557.5 -> 3,558 öre (half away from zero).
+expect_eq "$(pg_value "select listed || ' ' || performance from month_report('2022-06', $edge_lines, 'VC-A')")" \
+  "6 3558" "VC-A's performance in June 2022, by hand"
 before=$compared
 for month in 2022-{01..12} 2023-{01..12}; do agree "$SCRATCH/edge.store" "$month" "$edge_lines"; done
 for ((k = 1; k <= edge_lines; k++)); do agree "$SCRATCH/edge.store" 2023-05 "$k"; done
-for ((k = 3; k <= edge_lines; k += 3)); do
+for ((k = 6; k <= edge_lines; k += 6)); do
   agree "$SCRATCH/edge.store" 2022-06 "$k"
   agree "$SCRATCH/edge.store" 2023-03 "$k"
 done
@@ -187,7 +202,7 @@ for clinic in VC-A VC-B VC-N VC-R VC-C; do agree "$SCRATCH/edge.store" 2023-08 "
 echo "   edge cases: $edge_lines events, $((compared - before)) reports agree"
 
 echo "-- random worlds"
-check_world random-small 2023 3 3 8 --preset tiny --residents 1500 --years 3 --seed $((RANDOM + 1))
-check_world random-orebro 2023 2 2 8 --preset orebro --residents 8000 --years 2 --seed $((RANDOM + 1))
+check_world random-small 2023 3 4 6 --preset tiny --residents 1500 --years 3 --seed $((RANDOM + 1))
+check_world random-orebro 2023 2 3 6 --preset orebro --residents 8000 --years 2 --seed $((RANDOM + 1))
 
 echo "peer_agreement_test: ok ($compared reports agree to the öre)"
