@@ -7,7 +7,8 @@ export CAPLEDGER_ROOT
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$CAPLEDGER_ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
-# Debian 12 packages the build, the tests and the demo need.
+# Debian 12 packages the build, the tests and the demo need (postgresql-15: the SQL peer in
+# benchmarks/peer/ and its agreement test).
 CAPLEDGER_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
@@ -16,6 +17,7 @@ CAPLEDGER_PACKAGES=(
   librdkafka-dev libbenchmark-dev
   clang libclang-rt-14-dev
   xxd
+  postgresql-15
 )
 
 # Installs the packages that are not installed yet (apt-get update first, only if needed).
