@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "bench_util.h"
 #include "ledger/dispute.h"
 #include "ledger/trace.h"
@@ -16,14 +14,11 @@
 
 int main(int argc, char** argv) {
   using namespace capledger;
-  std::string data;
-  int samples = 50;
-  std::uint64_t seed = 1;
-  CLI::App cli("audit_bench: time traces and disputes");
-  cli.add_option("--data", data, "store directory")->required();
-  cli.add_option("--samples", samples, "entries to trace")->check(CLI::Range(1, 100000));
-  cli.add_option("--seed", seed, "seed for drawing entries");
-  CLI11_PARSE(cli, argc, argv);
+  const bench::Args args(argc, argv, {"--data", "--samples", "--seed"}, {});
+  args.Require(argv[0], "--data");
+  const std::string data = args.Get("--data");
+  const int samples = static_cast<int>(std::clamp(args.Number("--samples", 50), 1LL, 100000LL));
+  const auto seed = static_cast<std::uint64_t>(args.Number("--seed", 1));
   SystemClock clock;
   auto store = bench::OpenReadOnly(data, clock);
   auto p = projection::LoadProjection(*store);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/resource.h>
@@ -20,6 +21,60 @@ using SteadyClock = std::chrono::steady_clock;
 inline double MillisSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
+
+// Command-line options of the form `--name value` (repeatable) and `--flag`, without a parsing
+// library: the benchmark programs stay quick to build. Unknown options end the program.
+class Args {
+ public:
+  // `flags` are the options that take no value.
+  Args(int argc, char** argv, std::vector<std::string> known, std::vector<std::string> flags) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string name = argv[i];
+      const bool is_flag = std::find(flags.begin(), flags.end(), name) != flags.end();
+      if (!is_flag && std::find(known.begin(), known.end(), name) == known.end()) Usage(argv[0], name);
+      if (is_flag) {
+        values_.emplace_back(name, "");
+      } else if (i + 1 < argc) {
+        values_.emplace_back(name, argv[++i]);
+      } else {
+        Usage(argv[0], name + " needs a value");
+      }
+    }
+  }
+  // The last value of `name`, or `fallback`.
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    std::string out = fallback;
+    for (const auto& [n, v] : values_) {
+      if (n == name) out = v;
+    }
+    return out;
+  }
+  long long Number(const std::string& name, long long fallback) const {
+    const std::string text = Get(name);
+    return text.empty() ? fallback : std::stoll(text);
+  }
+  std::vector<std::string> All(const std::string& name) const {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : values_) {
+      if (n == name) out.push_back(v);
+    }
+    return out;
+  }
+  bool Has(const std::string& name) const {
+    return std::any_of(values_.begin(), values_.end(), [&](const auto& nv) { return nv.first == name; });
+  }
+  // Ends the program unless `name` was given.
+  void Require(const char* program, const std::string& name) const {
+    if (!Has(name)) Usage(program, name + " is required");
+  }
+
+ private:
+  [[noreturn]] static void Usage(const char* program, const std::string& what) {
+    std::fprintf(stderr, "%s: %s (see the comment at the top of its source for the options)\n", program, what.c_str());
+    std::exit(2);
+  }
+  std::vector<std::pair<std::string, std::string>> values_;
+};
 
 // The p-th percentile (0..1) of `samples`, nearest rank.
 inline double Percentile(std::vector<double> samples, double p) {

@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "bench_util.h"
 #include "common/region_secret.h"
 #include "ledger/payout.h"
@@ -45,16 +43,13 @@ int Book(const std::string& data, domain::Month month) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data;
-  std::string month_text;
-  int runs = 5;
-  bool book = false;
-  CLI::App cli("payout_bench: time a payout run");
-  cli.add_option("--data", data, "store directory")->required();
-  cli.add_option("--month", month_text, "the month to run (the one after the last run)")->required();
-  cli.add_option("--runs", runs, "plans to time")->check(CLI::Range(1, 1000));
-  cli.add_flag("--book", book, "then book it once (changes the store)");
-  CLI11_PARSE(cli, argc, argv);
+  const bench::Args args(argc, argv, {"--data", "--month", "--runs"}, {"--book"});
+  args.Require(argv[0], "--data");
+  args.Require(argv[0], "--month");
+  const std::string data = args.Get("--data");
+  const std::string month_text = args.Get("--month");
+  const int runs = static_cast<int>(std::clamp(args.Number("--runs", 5), 1LL, 1000LL));
+  const bool book = args.Has("--book");
   auto month = domain::ParseMonth(month_text);
   if (!month) return std::fprintf(stderr, "bad --month\n"), 2;
   {

@@ -5,19 +5,15 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "bench_util.h"
 #include "projection/replay.h"
 
 int main(int argc, char** argv) {
   using namespace capledger;
-  std::string data;
-  int runs = 3;
-  CLI::App cli("replay_bench: rebuild the projections from the log");
-  cli.add_option("--data", data, "store directory")->required();
-  cli.add_option("--runs", runs, "rebuilds")->check(CLI::Range(1, 100));
-  CLI11_PARSE(cli, argc, argv);
+  const bench::Args args(argc, argv, {"--data", "--runs"}, {});
+  args.Require(argv[0], "--data");
+  const std::string data = args.Get("--data");
+  const int runs = static_cast<int>(std::clamp(args.Number("--runs", 3), 1LL, 100LL));
   SystemClock clock;
   auto store = bench::OpenReadOnly(data, clock);
   std::vector<double> rates;

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "bench_util.h"
 #include <fmt/format.h>
 
 #include "common/clock.h"
@@ -30,17 +30,9 @@
 namespace {
 
 using namespace capledger;
-using Clock = std::chrono::steady_clock;
-
-double MillisSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double Percentile(std::vector<double> samples, double p) {
-  std::sort(samples.begin(), samples.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1) + 0.5);
-  return samples[std::min(index, samples.size() - 1)];
-}
+using bench::MillisSince;
+using bench::Percentile;
+using Clock = bench::SteadyClock;
 
 struct Options {
   std::string data;
@@ -121,15 +113,16 @@ int Run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bench::Args args(argc, argv, {"--data", "--month", "--known-at", "--clinic", "--runs", "--random-k", "--seed"}, {});
+  args.Require(argv[0], "--data");
+  args.Require(argv[0], "--month");
   Options o;
-  CLI::App cli("report_bench: time month reports on a loaded projection");
-  cli.add_option("--data", o.data, "store directory")->required();
-  cli.add_option("--month", o.month, "YYYY-MM")->required();
-  cli.add_option("--known-at", o.known_at, "seq:N (repeatable; default: the head)");
-  cli.add_option("--clinic", o.clinic, "only this clinic");
-  cli.add_option("--runs", o.runs, "reports per knowledge point")->check(CLI::Range(1, 100000));
-  cli.add_option("--random-k", o.random_k, "also time this many reports at random knowledge points");
-  cli.add_option("--seed", o.seed, "seed for --random-k");
-  CLI11_PARSE(cli, argc, argv);
+  o.data = args.Get("--data");
+  o.month = args.Get("--month");
+  o.known_at = args.All("--known-at");
+  o.clinic = args.Get("--clinic");
+  o.runs = static_cast<int>(std::clamp(args.Number("--runs", 20), 1LL, 100000LL));
+  o.random_k = static_cast<int>(std::clamp(args.Number("--random-k", 0), 0LL, 1000000LL));
+  o.seed = static_cast<std::uint64_t>(args.Number("--seed", 1));
   return Run(o);
 }

@@ -36,12 +36,14 @@ capledger_install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# capledger_build DIR [cmake args...]: configures (once) and builds into $CAPLEDGER_ROOT/DIR.
+# capledger_build DIR [cmake args...]: configures (once) and builds into $CAPLEDGER_ROOT/DIR;
+# CAPLEDGER_TARGETS, if set, names the targets to build (default: all).
 capledger_build() {
   local dir="$CAPLEDGER_ROOT/$1"
   shift
   if [ ! -f "$dir/build.ninja" ]; then
     cmake -S "$CAPLEDGER_ROOT" -B "$dir" -G Ninja "$@" >&2
   fi
-  ninja -C "$dir" -j "${CAPLEDGER_JOBS:-2}" >&2
+  # shellcheck disable=SC2086
+  ninja -C "$dir" -j "${CAPLEDGER_JOBS:-2}" ${CAPLEDGER_TARGETS:-} >&2
 }
