@@ -10,7 +10,7 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v3";
+constexpr std::string_view kMagic = "capledger/projection/v4";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 class Writer {
@@ -98,6 +98,8 @@ bool Get(Reader& r, NameFact& f) { return r.Int(f.seq) && r.Int(f.retracted_at) 
 void Put(Writer& w, const std::string& s) { w.Bytes(s); }
 bool Get(Reader& r, std::string& s) { return r.Bytes(s); }
 void Put(Writer& w, const std::uint32_t& v) { w.Int(v); }
+void Put(Writer& w, const std::int32_t& v) { w.Int(v); }
+bool Get(Reader& r, std::int32_t& v) { return r.Int(v); }
 bool Get(Reader& r, std::uint32_t& v) { return r.Int(v); }
 
 // Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
@@ -229,6 +231,7 @@ std::string SerializeProjection(const Projection& p) {
   PutList(w, p.rulebooks());
   PutList(w, p.ledger().entries());
   PutList(w, p.ledger().runs());
+  PutList(w, p.affects_from());
   return w.Take();
 }
 
@@ -241,12 +244,15 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   std::vector<RulebookFact> rulebooks;
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
+  std::vector<std::int32_t> affects_from;
   if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) || !r.AtEnd()) {
+      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) ||
+      !GetList(r, affects_from) || affects_from.size() != applied_seq || !r.AtEnd()) {
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
   return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks),
-                                LedgerTable::FromLists(std::move(entries), std::move(runs)), applied_seq);
+                                LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
+                                applied_seq);
 }
 
 }  // namespace capledger::projection
