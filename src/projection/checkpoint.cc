@@ -64,7 +64,7 @@ class Reader {
     std::uint64_t n = 0;
     if (!Count(n) || n > (in_.size() - pos_) / sizeof(T)) return false;
     items.resize(n);
-    std::memcpy(items.data(), in_.data() + pos_, n * sizeof(T));
+    if (n != 0) std::memcpy(items.data(), in_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
     return true;
   }
