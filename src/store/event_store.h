@@ -52,7 +52,8 @@ struct VerifyReport {
 
 // Tuning of the RocksDB instance; explicit rather than library defaults.
 struct StoreOptions {
-  std::size_t write_buffer_bytes = 64 << 20;
+  std::size_t write_buffer_bytes = 64 << 20;  // per column family memtable
+  std::uint64_t wal_bytes_max = 256 << 20;    // WAL kept before the oldest one's families are flushed
   int background_jobs = 2;
   bool read_only = false;  // open for reading only (verify, log, queries)
 };
@@ -60,6 +61,9 @@ struct StoreOptions {
 // The log. Appends are serialized by an internal mutex; reads may run concurrently with them and
 // see the state of a completed append. Everything one Append implies (events, ids, indexes,
 // rejects, head) is one synced WriteBatch: after a crash either all of it is there or none.
+// Closing a store opened for writing flushes its memtables to table files, so that the next open
+// (read-only ones included) need not replay the write-ahead log; durability never depends on that
+// flush, only on the synced writes.
 class EventStore {
  public:
   // Opens or creates the store in `dir`. The secret's fingerprint is kept in the store on first

@@ -193,6 +193,35 @@ TEST_CASE("the store reopens where it was and continues the chain") {
   CHECK(report->events_checked == 3);
 }
 
+// The bytes of write-ahead log a later open would have to replay.
+std::uintmax_t WalBytes(const std::filesystem::path& dir) {
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+TEST_CASE("closing a store opened for writing leaves no log to replay, and a read-only open sees it all") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    AppendAll(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")});
+    CHECK(WalBytes(dir.path()) > 0);  // the synced batch is in the WAL while the store is open
+  }
+  CHECK(WalBytes(dir.path()) == 0);
+  store::StoreOptions options;
+  options.read_only = true;
+  auto s = store::EventStore::Open(dir.path(), nullptr, clock, options);
+  REQUIRE(s.has_value());
+  CHECK((*s)->head().seq == 2);
+  CHECK((*s)->Read(2)->stored.event.id == "b");
+  CHECK(*(*s)->SeqsForClinic("VC-B") == std::vector<std::uint64_t>{2});
+  CHECK((*s)->LookupId("a")->value().seq == 1);
+}
+
 TEST_CASE("a store refuses a different region secret") {
   TempDir dir;
   FakeClock clock(FromMicros(kTestNowUs));
