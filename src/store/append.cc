@@ -1,6 +1,5 @@
 // EventStore::Append: the one place that writes events (DESIGN.md §3: one synced WriteBatch).
 #include <algorithm>
-#include <unordered_map>
 
 #include <rocksdb/perf_level.h>
 #include <rocksdb/write_batch.h>
@@ -11,43 +10,42 @@
 #include "common/assert.h"
 #include "common/limits.h"
 #include "domain/date.h"
+#include "store/batch_ids.h"
 #include "store/hash_chain.h"
+#include "store/index_keys.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
+
+PreparedBody PrepareBody(const domain::Event& event) {
+  PreparedBody p;
+  p.type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
+  p.body = codec::EncodeBody(event.body);
+  p.digest = PayloadDigest(p.type, event.source, p.body);
+  return p;
+}
+
 namespace {
 
 using codec::RejectCode;
 using domain::EventType;
 
-// A request's encoded body and payload digest, computed before the batch is assembled.
-struct Prepared {
-  std::uint8_t type = 0;
-  std::string body;
-  crypto::Digest digest{};
-};
-
-Prepared Prepare(const AppendRequest& request) {
-  Prepared p;
-  p.type = static_cast<std::uint8_t>(domain::TypeOf(request.event.body));
-  p.body = codec::EncodeBody(request.event.body);
-  p.digest = PayloadDigest(p.type, request.event.source, p.body);
-  return p;
-}
-
-const std::string* RetractionTarget(const AppendRequest& request) {
-  const auto* retraction = std::get_if<domain::EventRetracted>(&request.event.body);
-  return retraction ? &retraction->target : nullptr;
-}
+// Bytes of WriteBatch to reserve per request: an envelope, its ids entry and two index keys,
+// with RocksDB's record headers (a guess that avoids regrowing the batch; nothing depends on it).
+constexpr std::size_t kBatchBytesPerRequest = 512;
 
 // Assembles one WriteBatch from a batch of requests, tracking the head as it goes.
 class BatchAssembler {
  public:
-  BatchAssembler(EventStore::Impl& impl, Timestamp now) : impl_(impl), now_(now), head_(impl.head) {}
+  BatchAssembler(EventStore::Impl& impl, Timestamp now, std::span<const AppendRequest> requests)
+      : impl_(impl), now_(now), head_(impl.head), first_seq_(impl.head.seq + 1), requests_(requests),
+        ids_(requests), batch_(requests.size() * kBatchBytesPerRequest) {
+    appended_bodies_.reserve(requests.size());
+  }
 
-  // Looks up every id and retraction target of the batch in one MultiGet.
-  Status LoadStoredIds(std::span<const AppendRequest> requests);
-  AppendOutcome Add(const AppendRequest& request, const Prepared& prepared);
+  // Looks up every id and retraction target of the batch in one sorted MultiGet.
+  Status LoadStoredIds();
+  AppendOutcome Add(std::size_t request, const PreparedBody& prepared);
   void AddReject(const RejectRecord& record);
   Status Commit();
 
@@ -55,38 +53,34 @@ class BatchAssembler {
   std::uint64_t reject_count() const { return reject_count_; }
 
  private:
-  std::optional<IdRecord> FindId(std::string_view id) const;
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
-  std::optional<codec::Rejection> CheckRetraction(const AppendRequest& request) const;
-  void PutEvent(const AppendRequest& request, const Prepared& prepared, Timestamp recorded_at);
-  void PutIndexes(const domain::EventBody& body, std::uint64_t seq);
-  void IndexRetraction(const domain::EventRetracted& retraction, std::uint64_t seq);
+  std::optional<codec::Rejection> CheckRetraction(std::size_t request) const;
+  void PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at);
+  void PutIndexes(std::size_t request, std::uint64_t seq);
+  void IndexRetraction(std::size_t request, std::uint64_t seq);
+  void PutIndexesOf(const domain::EventBody& body, std::uint64_t seq);
   AppendOutcome Reject(const AppendRequest& request, codec::Rejection rejection);
-  void PutSortedIndexes();
+  void PutIds();
 
   EventStore::Impl& impl_;
   Timestamp now_;
   Head head_;
+  const std::uint64_t first_seq_;  // the seq the batch's first stored event gets
   std::uint64_t reject_count_ = impl_.reject_count;
+  std::span<const AppendRequest> requests_;
+  BatchIds ids_;
+  IndexKeys index_keys_;
   rocksdb::WriteBatch batch_;
-  // Index keys of the batch, written at Commit in ascending order (see OneInsertHint).
-  std::vector<std::string> resident_keys_;
-  std::vector<std::string> clinic_keys_;
   std::vector<RejectRecord> rejects_;
-  std::unordered_map<std::string, IdRecord> stored_ids_;               // from the store
-  std::unordered_map<std::string_view, IdRecord> batch_ids_;           // stored by this batch
-  std::unordered_map<std::uint64_t, const domain::EventBody*> batch_bodies_;  // seq -> body
+  std::vector<const domain::EventBody*> appended_bodies_;  // [seq - first_seq_]
+  std::string canonical_;  // reused buffers: no allocation per event
+  std::string envelope_;
+  std::string id_value_;
 };
 
-Status BatchAssembler::LoadStoredIds(std::span<const AppendRequest> requests) {
-  std::vector<rocksdb::Slice> keys;
-  keys.reserve(requests.size() + 8);
-  for (const auto& request : requests) {
-    keys.emplace_back(request.event.id);
-    if (const auto* target = RetractionTarget(request)) keys.emplace_back(*target);
-  }
-  // Sorted, the lookups walk each memtable and table file once in key order.
-  std::sort(keys.begin(), keys.end(), [](const rocksdb::Slice& a, const rocksdb::Slice& b) { return a.compare(b) < 0; });
+Status BatchAssembler::LoadStoredIds() {
+  const auto ids = ids_.keys();
+  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
   impl_.db->MultiGet(rocksdb::ReadOptions(), impl_.ids, keys.size(), keys.data(), values.data(),
@@ -96,15 +90,9 @@ Status BatchAssembler::LoadStoredIds(std::span<const AppendRequest> requests) {
     if (!statuses[i].ok()) return tl::unexpected(StatusError(statuses[i], "reading the ids index"));
     auto record = DecodeIdRecord(values[i].ToStringView());
     if (!record) return Fail(ErrorCode::kCorruption, "an ids entry is damaged");
-    stored_ids_.emplace(keys[i].ToString(), *record);
+    ids_.SetStored(i, *record);
   }
   return {};
-}
-
-std::optional<IdRecord> BatchAssembler::FindId(std::string_view id) const {
-  if (auto it = batch_ids_.find(id); it != batch_ids_.end()) return it->second;
-  if (auto it = stored_ids_.find(std::string(id)); it != stored_ids_.end()) return it->second;
-  return std::nullopt;
 }
 
 std::optional<codec::Rejection> BatchAssembler::CheckRecordedAt(const AppendRequest& request,
@@ -128,10 +116,9 @@ std::optional<codec::Rejection> BatchAssembler::CheckRecordedAt(const AppendRequ
   return std::nullopt;
 }
 
-std::optional<codec::Rejection> BatchAssembler::CheckRetraction(const AppendRequest& request) const {
-  const std::string* target = RetractionTarget(request);
-  if (!target) return std::nullopt;
-  auto found = FindId(*target);
+std::optional<codec::Rejection> BatchAssembler::CheckRetraction(std::size_t request) const {
+  if (!std::holds_alternative<domain::EventRetracted>(requests_[request].event.body)) return std::nullopt;
+  auto found = ids_.FindTarget(request);
   if (!found) {
     return codec::Rejection{RejectCode::kUnknownRetractionTarget, "target", "no stored event has this id"};
   }
@@ -154,80 +141,69 @@ AppendOutcome BatchAssembler::Reject(const AppendRequest& request, codec::Reject
   return outcome;
 }
 
-AppendOutcome BatchAssembler::Add(const AppendRequest& request, const Prepared& prepared) {
-  if (auto existing = FindId(request.event.id)) {
+AppendOutcome BatchAssembler::Add(std::size_t request, const PreparedBody& prepared) {
+  const AppendRequest& r = requests_[request];
+  if (auto existing = ids_.FindId(request)) {
     if (existing->payload_digest == prepared.digest && existing->type == prepared.type) {
       return AppendOutcome{AppendOutcome::Kind::kDuplicate, existing->seq, std::nullopt};
     }
-    return Reject(request, codec::Rejection{RejectCode::kIdempotencyConflict, "id",
-                                            fmt::format("id is already stored (seq {}) with another payload",
-                                                        existing->seq)});
+    return Reject(r, codec::Rejection{RejectCode::kIdempotencyConflict, "id",
+                                      fmt::format("id is already stored (seq {}) with another payload",
+                                                  existing->seq)});
   }
   Timestamp recorded_at;
-  if (auto rejection = CheckRecordedAt(request, recorded_at)) return Reject(request, std::move(*rejection));
-  if (auto rejection = CheckRetraction(request)) return Reject(request, std::move(*rejection));
+  if (auto rejection = CheckRecordedAt(r, recorded_at)) return Reject(r, std::move(*rejection));
+  if (auto rejection = CheckRetraction(request)) return Reject(r, std::move(*rejection));
   PutEvent(request, prepared, recorded_at);
   return AppendOutcome{AppendOutcome::Kind::kStored, head_.seq, std::nullopt};
 }
 
-void BatchAssembler::PutEvent(const AppendRequest& request, const Prepared& prepared, Timestamp recorded_at) {
+void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at) {
+  const domain::Event& event = requests_[request].event;
   const std::uint64_t seq = head_.seq + 1;
   const std::int64_t recorded_us = ToMicros(recorded_at);
-  const std::string canonical = CanonicalEventBytes(seq, recorded_us, prepared.type, request.event.id,
-                                                    request.event.source, prepared.body);
-  const crypto::Digest hash = ChainHash(head_.hash, canonical);
-  codec::EnvelopeFields fields{seq, recorded_us, prepared.type, request.event.source, request.event.id,
-                               head_.hash, hash, prepared.body};
-  batch_.Put(impl_.events, SeqKey(seq), codec::EncodeEnvelope(fields));
-  batch_ids_.emplace(request.event.id, IdRecord{seq, prepared.type, prepared.digest});
-  batch_bodies_.emplace(seq, &request.event.body);
-  PutIndexes(request.event.body, seq);
+  CanonicalEventBytes(seq, recorded_us, prepared.type, event.id, event.source, prepared.body, canonical_);
+  const crypto::Digest hash = ChainHash(head_.hash, canonical_);
+  codec::EncodeEnvelope(codec::EnvelopeFields{seq, recorded_us, prepared.type, event.source, event.id, head_.hash,
+                                              hash, prepared.body},
+                        envelope_);
+  char key[8];
+  WriteBigEndian64(key, seq);
+  batch_.Put(impl_.events, rocksdb::Slice(key, sizeof key), envelope_);
+  ids_.SetAppended(request, IdRecord{seq, prepared.type, prepared.digest});
+  appended_bodies_.push_back(&event.body);
+  PutIndexes(request, seq);
   head_ = Head{seq, recorded_at, hash};
 }
 
-void BatchAssembler::PutIndexes(const domain::EventBody& body, std::uint64_t seq) {
-  if (const auto* resident = domain::ResidentOf(body)) {
-    resident_keys_.push_back(ResidentIndexKey(resident->pseudonym, seq));
+void BatchAssembler::PutIndexes(std::size_t request, std::uint64_t seq) {
+  const domain::EventBody& body = requests_[request].event.body;
+  if (std::holds_alternative<domain::EventRetracted>(body)) {
+    IndexRetraction(request, seq);
+  } else {
+    PutIndexesOf(body, seq);
   }
-  if (const auto* clinic = domain::ClinicOf(body)) clinic_keys_.push_back(ClinicIndexKey(*clinic, seq));
-  if (const auto* retraction = std::get_if<domain::EventRetracted>(&body)) IndexRetraction(*retraction, seq);
+}
+
+void BatchAssembler::PutIndexesOf(const domain::EventBody& body, std::uint64_t seq) {
+  if (const auto* resident = domain::ResidentOf(body)) index_keys_.AddResident(resident->pseudonym, seq);
+  if (const auto* clinic = domain::ClinicOf(body)) index_keys_.AddClinic(*clinic, seq);
 }
 
 // A retraction is indexed under the resident and clinic of the event it voids, so that a
 // resident's or clinic's history shows it.
-void BatchAssembler::IndexRetraction(const domain::EventRetracted& retraction, std::uint64_t seq) {
-  auto target = FindId(retraction.target);
+void BatchAssembler::IndexRetraction(std::size_t request, std::uint64_t seq) {
+  auto target = ids_.FindTarget(request);
   LEDGER_ASSERT(target.has_value());  // CheckRetraction accepted it
-  domain::EventBody stored_body;
-  const domain::EventBody* body = nullptr;
-  if (auto it = batch_bodies_.find(target->seq); it != batch_bodies_.end()) {
-    body = it->second;
-  } else {
-    std::string value;
-    auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target->seq), &value);
-    auto record = s.ok() ? DecodeStoredValue(target->seq, value) : Fail(ErrorCode::kNotFound, "");
-    if (!record) return;  // the target's own indexes still hold; verify reports a damaged event
-    stored_body = std::move(record->stored.event.body);
-    body = &stored_body;
+  if (target->seq >= first_seq_) {    // stored by this batch
+    PutIndexesOf(*appended_bodies_.at(target->seq - first_seq_), seq);
+    return;
   }
-  if (const auto* resident = domain::ResidentOf(*body)) {
-    resident_keys_.push_back(ResidentIndexKey(resident->pseudonym, seq));
-  }
-  if (const auto* clinic = domain::ClinicOf(*body)) clinic_keys_.push_back(ClinicIndexKey(*clinic, seq));
-}
-
-// The ids and index entries of the batch, each family in ascending key order (events are already
-// in seq order), so that every memtable insert lands next to the previous one.
-void BatchAssembler::PutSortedIndexes() {
-  std::vector<std::pair<std::string_view, IdRecord>> ids(batch_ids_.begin(), batch_ids_.end());
-  std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [id, record] : ids) {
-    batch_.Put(impl_.ids, rocksdb::Slice(id.data(), id.size()), EncodeIdRecord(record));
-  }
-  std::sort(resident_keys_.begin(), resident_keys_.end());
-  for (const auto& key : resident_keys_) batch_.Put(impl_.by_resident, key, rocksdb::Slice());
-  std::sort(clinic_keys_.begin(), clinic_keys_.end());
-  for (const auto& key : clinic_keys_) batch_.Put(impl_.by_clinic, key, rocksdb::Slice());
+  std::string value;
+  auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target->seq), &value);
+  auto record = s.ok() ? DecodeStoredValue(target->seq, value) : Fail(ErrorCode::kNotFound, "");
+  if (!record) return;  // the target's own indexes still hold; verify reports a damaged event
+  PutIndexesOf(record->stored.event.body, seq);
 }
 
 void BatchAssembler::AddReject(const RejectRecord& record) {
@@ -235,8 +211,18 @@ void BatchAssembler::AddReject(const RejectRecord& record) {
   if (rejects_.back().rejected_at == Timestamp{}) rejects_.back().rejected_at = now_;
 }
 
+// The ids entries of the batch, in ascending key order (see OneInsertHint in event_store.cc).
+void BatchAssembler::PutIds() {
+  ids_.ForEachAppended([this](std::string_view id, const IdRecord& record) {
+    EncodeIdRecord(record, id_value_);
+    batch_.Put(impl_.ids, rocksdb::Slice(id.data(), id.size()), id_value_);
+  });
+}
+
 Status BatchAssembler::Commit() {
-  PutSortedIndexes();
+  // Events went in as they were assembled (seq order); every other family follows in key order.
+  PutIds();
+  index_keys_.PutSorted(batch_, impl_.by_resident, impl_.by_clinic);
   // Rejects are kept in input order, whichever check refused them.
   std::stable_sort(rejects_.begin(), rejects_.end(),
                    [](const RejectRecord& a, const RejectRecord& b) { return a.origin.line < b.origin.line; });
@@ -257,6 +243,15 @@ Status BatchAssembler::Commit() {
   return {};
 }
 
+// The prepared bodies of requests that came without one.
+std::vector<PreparedBody> PrepareMissing(std::span<const AppendRequest> requests) {
+  std::vector<PreparedBody> prepared(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (!requests[i].prepared) prepared[i] = PrepareBody(requests[i].event);
+  }
+  return prepared;
+}
+
 }  // namespace
 
 Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequest> requests,
@@ -265,19 +260,19 @@ Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequ
     return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
   }
   LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
-  std::vector<Prepared> prepared;
-  prepared.reserve(requests.size());
-  for (const auto& request : requests) prepared.push_back(Prepare(request));
+  const std::vector<PreparedBody> computed = PrepareMissing(requests);
 
   std::lock_guard append_lock(impl_->append_mutex);
   // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
   // inside the memtable inserts, and nothing reads them.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  BatchAssembler assembler(*impl_, impl_->clock->Now());
-  if (auto loaded = assembler.LoadStoredIds(requests); !loaded) return tl::unexpected(loaded.error());
+  BatchAssembler assembler(*impl_, impl_->clock->Now(), requests);
+  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
   std::vector<AppendOutcome> outcomes;
   outcomes.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) outcomes.push_back(assembler.Add(requests[i], prepared[i]));
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    outcomes.push_back(assembler.Add(i, requests[i].prepared ? *requests[i].prepared : computed[i]));
+  }
   for (const auto& reject : decode_rejects) assembler.AddReject(reject);
   if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
 

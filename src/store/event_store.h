@@ -21,11 +21,25 @@
 
 namespace capledger::store {
 
+// An event body in its stored form, with its idempotency digest (docs/storage.md).
+struct PreparedBody {
+  std::uint8_t type = 0;    // the EventType number
+  std::string body;         // the EventBody FlatBuffer, exactly as stored
+  crypto::Digest digest{};  // the payload digest of type, source and body
+};
+
+// Encodes `event`'s body and computes its payload digest. Pure; callable on any thread, so that
+// a caller can do this work off the thread that appends.
+PreparedBody PrepareBody(const domain::Event& event);
+
 // An event offered to the log.
 struct AppendRequest {
   domain::Event event;
   std::optional<Timestamp> recorded_at;  // requested for a backfill; else the clock decides
   InputOrigin origin;                    // kept with the line if the store rejects it
+  // PrepareBody(event) if the caller computed it already; else Append computes it.
+  // REQUIRES: when set, equal to PrepareBody(event) (the event is not changed afterwards).
+  std::optional<PreparedBody> prepared;
 };
 
 // What became of one AppendRequest.

@@ -4,8 +4,14 @@
 
 namespace capledger::store {
 
+void WriteBigEndian64(char* out, std::uint64_t value) {
+  for (int i = 7; i >= 0; --i, value >>= 8) out[i] = static_cast<char>(value & 0xff);
+}
+
 void PutBigEndian64(std::string& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+  char bytes[8];
+  WriteBigEndian64(bytes, value);
+  out.append(bytes, sizeof bytes);
 }
 
 std::uint64_t ReadBigEndian64(std::string_view bytes) {
@@ -45,11 +51,16 @@ std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq) {
 
 std::string EncodeIdRecord(const IdRecord& record) {
   std::string out;
+  EncodeIdRecord(record, out);
+  return out;
+}
+
+void EncodeIdRecord(const IdRecord& record, std::string& out) {
+  out.clear();
   out.reserve(41);
   PutBigEndian64(out, record.seq);
   out.push_back(static_cast<char>(record.type));
   out.append(reinterpret_cast<const char*>(record.payload_digest.data()), record.payload_digest.size());
-  return out;
 }
 
 std::optional<IdRecord> DecodeIdRecord(std::string_view bytes) {

@@ -27,8 +27,9 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaFingerprint = "secret_fingerprint";
 inline constexpr std::string_view kMetaRejectCount = "reject_count";
 
-// Appends a big-endian u64 / i64 to `out`; reads one at `bytes[0..8)`.
+// Appends a big-endian u64 / i64 to `out`; writes one to `out[0..8)`; reads one at `bytes[0..8)`.
 void PutBigEndian64(std::string& out, std::uint64_t value);
+void WriteBigEndian64(char* out, std::uint64_t value);
 std::uint64_t ReadBigEndian64(std::string_view bytes);
 
 // The events key of a seq (8 bytes, big-endian).
@@ -47,6 +48,7 @@ struct IdRecord {
   crypto::Digest payload_digest{};
 };
 std::string EncodeIdRecord(const IdRecord& record);
+void EncodeIdRecord(const IdRecord& record, std::string& out);  // the same, written over `out`
 std::optional<IdRecord> DecodeIdRecord(std::string_view bytes);
 
 // The log head: the last seq, its recorded_at and hash. seq 0 is the empty log.

@@ -44,7 +44,9 @@ Status LineIngester::AddLine(std::string_view line) {
     pending_.rejects.push_back(RejectRecord{std::move(origin), std::move(decoded.error()), {}});
   } else {
     auto recorded_at = decoded->recorded_at ? decoded->recorded_at : options_.default_recorded_at;
-    pending_.requests.push_back(AppendRequest{std::move(decoded->event), recorded_at, std::move(origin)});
+    AppendRequest& request = pending_.requests.emplace_back(
+        AppendRequest{std::move(decoded->event), recorded_at, std::move(origin), std::nullopt});
+    request.prepared = PrepareBody(request.event);  // here, so that the writer thread need not
   }
   if (pending_.requests.size() + pending_.rejects.size() >= options_.batch_events) return Submit();
   return {};
