@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "app/commands.h"
-#include "app/known_at.h"
+#include "ledger/known_at.h"
 #include "app/store_access.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
@@ -10,8 +10,6 @@
 #include "store/json_text.h"
 
 namespace capledger::app {
-
-Result<projection::Projection> LoadForQuery(const store::EventStore& store);
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
+#include "ledger/render_json.h"
 #include "app/line_reader.h"
 #include "app/store_access.h"
 #include "codec/json_line_decoder.h"
@@ -28,10 +29,7 @@ void PrintCounts(const CommandContext& context, const store::IngestCounts& count
 
 int Refuse(const CommandContext& context, const Error& error) {
   std::fprintf(stderr, "capledger: %s\n", error.message.c_str());
-  if (context.json) {
-    fmt::print("{{\"error\": {{\"code\": \"{}\", \"message\": {}}}}}\n", ErrorCodeName(error.code),
-               store::JsonString(error.message));
-  }
+  if (context.json) std::fputs(ledger::ErrorJson(error).c_str(), stdout);
   return kExitRefused;
 }
 

@@ -2,7 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "app/known_at.h"
+#include "ledger/known_at.h"
 #include "app/report_output.h"
 #include "app/store_access.h"
 #include "domain/date.h"

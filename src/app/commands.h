@@ -9,8 +9,14 @@
 
 #include "app/config.h"
 #include "common/clock.h"
+#include "projection/projection.h"
+#include "store/event_store.h"
+#include "ledger/known_at.h"
 
 namespace capledger::app {
+
+using ledger::KnownAt;
+using ledger::ResolveKnownAt;
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
@@ -67,6 +73,40 @@ int RunExplain(const CommandContext& context, const ExplainArgs& args);
 
 // checkpoint: saves the projection state at the head, so later start-ups replay only the tail.
 int RunCheckpoint(const CommandContext& context);
+
+// payout --month M: books the run for M with its adjustments (DOMAIN.md §8), or shows the run
+// already booked for M. Refusals (order, no rulebook) exit 2.
+int RunPayout(const CommandContext& context, const std::string& month);
+
+// entries [--month M] [--run M] [--clinic C]: booked entries.
+struct EntriesArgs {
+  std::string month;
+  std::string run;
+  std::string clinic;
+};
+int RunEntries(const CommandContext& context, const EntriesArgs& args);
+
+// statement --run M [--clinic C]: what a run pays each clinic, this month and corrections.
+int RunStatement(const CommandContext& context, const std::string& run, const std::string& clinic);
+
+// trace ENTRY: the derivation of one entry; exit 1 if it does not reproduce.
+int RunTrace(const CommandContext& context, const std::string& entry_id);
+
+// dispute --clinic C --month M --known-at T1 --vs T2: the difference attributed to events.
+struct DisputeArgs {
+  std::string clinic;
+  std::string month;
+  std::string known_at;
+  std::string vs;
+};
+int RunDispute(const CommandContext& context, const DisputeArgs& args);
+
+// balance --account A [--known-at T]: an account's balance; with --account all, every account
+// and the check that they sum to zero.
+int RunBalance(const CommandContext& context, const std::string& account, const std::string& known_at);
+
+// Loads the projection for a query (newest checkpoint, then the tail), logging how.
+Result<projection::Projection> LoadForQuery(const store::EventStore& store);
 
 // Prints an error for the user on stderr (and as JSON on stdout with --json) and returns 2.
 int Refuse(const CommandContext& context, const Error& error);

@@ -93,7 +93,37 @@ int Run(int argc, char** argv) {
   explain->add_option("--month", explain_args.month, "YYYY-MM")->required();
   explain->add_option("--known-at", explain_args.known_at, "RFC 3339 time or seq:N (default: now)");
   auto* checkpoint = cli.add_subcommand("checkpoint", "save the projection state at the head");
-  for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint}) sub->fallthrough();
+  std::string payout_month;
+  auto* payout = cli.add_subcommand("payout", "book the payout run for a month, with its adjustments");
+  payout->add_option("--month", payout_month, "YYYY-MM")->required();
+  app::EntriesArgs entries_args;
+  auto* entries = cli.add_subcommand("entries", "booked ledger entries");
+  entries->add_option("--month", entries_args.month, "the month the entries are for (YYYY-MM)");
+  entries->add_option("--run", entries_args.run, "the run that booked them (YYYY-MM)");
+  entries->add_option("--clinic", entries_args.clinic, "one clinic");
+  std::string statement_run;
+  std::string statement_clinic;
+  auto* statement = cli.add_subcommand("statement", "what a run pays each clinic: this month and corrections");
+  statement->add_option("--run", statement_run, "YYYY-MM")->required();
+  statement->add_option("--clinic", statement_clinic, "one clinic");
+  std::string entry_id;
+  auto* trace = cli.add_subcommand("trace", "the derivation of one booked entry; exit 1 if it does not reproduce");
+  trace->add_option("entry", entry_id, "entry id, e.g. E-2024-03-000017")->required();
+  app::DisputeArgs dispute_args;
+  auto* dispute = cli.add_subcommand("dispute", "a clinic-month at two knowledge points, the difference attributed");
+  dispute->add_option("--clinic", dispute_args.clinic, "clinic id")->required();
+  dispute->add_option("--month", dispute_args.month, "YYYY-MM")->required();
+  dispute->add_option("--known-at", dispute_args.known_at, "the earlier point: RFC 3339 time or seq:N")->required();
+  dispute->add_option("--vs", dispute_args.vs, "the later point: RFC 3339 time or seq:N")->required();
+  std::string account;
+  std::string balance_known_at;
+  auto* balance = cli.add_subcommand("balance", "an account's balance");
+  balance->add_option("--account", account, "expense:halsoval:<component> or payable:<clinic>")->required();
+  balance->add_option("--known-at", balance_known_at, "RFC 3339 time or seq:N (default: now)");
+  for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint, payout, entries,
+                    statement, trace, dispute, balance}) {
+    sub->fallthrough();
+  }
 
   try {
     cli.parse(argc, argv);
@@ -113,6 +143,12 @@ int Run(int argc, char** argv) {
   if (report->parsed()) return app::RunReport(*context, report_args);
   if (explain->parsed()) return app::RunExplain(*context, explain_args);
   if (checkpoint->parsed()) return app::RunCheckpoint(*context);
+  if (payout->parsed()) return app::RunPayout(*context, payout_month);
+  if (entries->parsed()) return app::RunEntries(*context, entries_args);
+  if (statement->parsed()) return app::RunStatement(*context, statement_run, statement_clinic);
+  if (trace->parsed()) return app::RunTrace(*context, entry_id);
+  if (dispute->parsed()) return app::RunDispute(*context, dispute_args);
+  if (balance->parsed()) return app::RunBalance(*context, account, balance_known_at);
   return app::kExitRefused;
 }
 

@@ -3,50 +3,18 @@
 #include <fmt/format.h>
 
 #include "domain/date.h"
-#include "store/json_text.h"
+#include "ledger/render_json.h"
 
 namespace capledger::app {
 namespace {
 
-using domain::Component;
 using domain::FormatKronor;
-
-constexpr Component kComponents[] = {Component::kCapitation, Component::kPerformance, Component::kVisits,
-                                     Component::kStartGrant, Component::kCniSupplement,
-                                     Component::kDistanceSupplement};
-
-std::string AmountsJson(const domain::ClinicMonthAmounts& a) {
-  std::string out = "{";
-  for (Component c : kComponents) {
-    if (out.size() > 1) out += ", ";
-    out += fmt::format("\"{}\": \"{}\"", domain::Name(c), FormatKronor(a.amounts[static_cast<std::size_t>(c)]));
-  }
-  return out + "}";
-}
 
 }  // namespace
 
-std::string ReportJson(const projection::MonthReport& r, const KnownAt& k) {
-  std::string out = fmt::format(
-      "{{\"month\": \"{}\", \"snapshot_date\": \"{}\", \"rulebook\": {}, \"known_at\": {{\"seq\": {}, "
-      "\"recorded_at\": \"{}\"}}, \"clinics\": [",
-      domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), store::JsonString(r.rulebook_id), k.seq,
-      domain::FormatTimestamp(k.recorded_at));
-  for (std::size_t i = 0; i < r.clinics.size(); ++i) {
-    const auto& line = r.clinics[i];
-    out += fmt::format("{}{{\"clinic\": {}, \"listed\": {}, \"amounts\": {}, \"total\": \"{}\"}}", i ? ", " : "",
-                       store::JsonString(line.clinic), line.amounts.listed, AmountsJson(line.amounts),
-                       FormatKronor(line.amounts.total));
-  }
-  out += fmt::format("], \"total\": \"{}\", \"anomalies\": [", FormatKronor(r.total));
-  for (std::size_t i = 0; i < r.anomalies.size(); ++i) {
-    out += fmt::format("{}{{\"code\": {}, \"detail\": {}}}", i ? ", " : "", store::JsonString(r.anomalies[i].code),
-                       store::JsonString(r.anomalies[i].detail));
-  }
-  return out + "]}\n";
-}
+std::string ReportJson(const projection::MonthReport& r, const ledger::KnownAt& k) { return ledger::ReportJson(r, k); }
 
-std::string ReportTable(const projection::MonthReport& r, const KnownAt& k) {
+std::string ReportTable(const projection::MonthReport& r, const ledger::KnownAt& k) {
   std::string out = fmt::format("Month {}  snapshot {}  rulebook {} (seq {})  known at seq {} ({})\n\n",
                                 domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), r.rulebook_id,
                                 r.rulebook_seq, k.seq, domain::FormatTimestamp(k.recorded_at));

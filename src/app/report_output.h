@@ -3,16 +3,16 @@
 
 #include <string>
 
-#include "app/known_at.h"
+#include "ledger/known_at.h"
 #include "projection/report.h"
 
 namespace capledger::app {
 
 // {"month", "snapshot_date", "rulebook", "known_at": {"seq", "recorded_at"}, "clinics": [...],
 //  "total", "anomalies": [...]} exactly as DESIGN.md §4 shows it.
-std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
+std::string ReportJson(const projection::MonthReport& report, const ledger::KnownAt& known_at);
 
 // Clinics as rows, components as columns, with totals; then the anomalies.
-std::string ReportTable(const projection::MonthReport& report, const KnownAt& known_at);
+std::string ReportTable(const projection::MonthReport& report, const ledger::KnownAt& known_at);
 
 }  // namespace capledger::app

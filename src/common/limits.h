@@ -7,6 +7,9 @@
 namespace capledger::limits {
 
 inline constexpr std::size_t kEventsPerAppendMax = 10'000;     // events in one WriteBatch
+// One payout run is booked in one WriteBatch: Sweden's 1,200 clinics × 6 components, with a
+// year of corrections, stay below this (about 100,000 entries at the very worst).
+inline constexpr std::size_t kEventsPerAtomicAppendMax = 250'000;
 inline constexpr std::size_t kInputLineBytesMax = 1 << 20;     // one JSON line (a rulebook fits)
 inline constexpr std::size_t kIdBytesMax = 128;                // idempotency key
 inline constexpr std::size_t kFreeTextCharsMax = 200;          // name, reason, source

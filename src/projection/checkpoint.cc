@@ -4,12 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "codec/flatbuffer_codec.h"
 #include "codec/rulebook_codec.h"
 
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v1";
+constexpr std::string_view kMagic = "capledger/projection/v2";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 class Writer {
@@ -97,6 +98,22 @@ bool Get(Reader& r, std::string& s) { return r.Bytes(s); }
 void Put(Writer& w, const std::uint32_t& v) { w.Int(v); }
 bool Get(Reader& r, std::uint32_t& v) { return r.Int(v); }
 
+// Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
+// verifies when the checkpoint is read back.
+void Put(Writer& w, const BookedEntry& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.entry))); }
+void Put(Writer& w, const BookedRun& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.run))); }
+template <typename T>
+bool GetLedgerEvent(Reader& r, std::uint64_t& seq, T& out) {
+  std::string bytes;
+  if (!(r.Int(seq) && r.Bytes(bytes))) return false;
+  auto body = codec::DecodeBody(bytes);
+  if (!body || !std::holds_alternative<T>(*body)) return false;
+  out = std::get<T>(std::move(*body));
+  return true;
+}
+bool Get(Reader& r, BookedEntry& e) { return GetLedgerEvent(r, e.seq, e.entry); }
+bool Get(Reader& r, BookedRun& e) { return GetLedgerEvent(r, e.seq, e.run); }
+
 template <typename T>
 void PutList(Writer& w, const std::vector<T>& list) {
   w.Int<std::uint64_t>(list.size());
@@ -131,8 +148,29 @@ void PutResidents(Writer& w, const ResidentTable& t) {
     w.Bytes(std::string_view(reinterpret_cast<const char*>(t.pseudonym[i].bytes.data()), 16));
     w.Int(t.birth_days[i]);
     w.Int(t.sex[i]);
-    PutList(w, t.facts[i]);
+    const auto facts = t.facts.Of(static_cast<std::uint32_t>(i));
+    w.Int<std::uint64_t>(facts.size());
+    for (const ResidentFact& f : facts) Put(w, f);
   }
+}
+
+bool FactOrder(const ResidentFact& a, const ResidentFact& b) {
+  return a.effective != b.effective ? a.effective < b.effective : a.seq < b.seq;
+}
+
+// Reads one resident's facts, appending them to `facts`; false if damaged or out of order.
+bool GetFacts(Reader& r, std::vector<ResidentFact>& facts, std::uint32_t& count) {
+  std::uint64_t n = 0;
+  if (!r.Count(n)) return false;
+  const std::size_t first = facts.size();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    ResidentFact f;
+    if (!Get(r, f)) return false;
+    if (facts.size() > first && FactOrder(f, facts.back())) return false;
+    facts.push_back(f);
+  }
+  count = static_cast<std::uint32_t>(n);
+  return true;
 }
 
 bool GetResidents(Reader& r, ResidentTable& t) {
@@ -140,14 +178,21 @@ bool GetResidents(Reader& r, ResidentTable& t) {
   if (!r.Count(n)) return false;
   t.pseudonym.resize(n);
   t.birth_days.resize(n);
+  t.birth_ymd.resize(n);
   t.sex.resize(n);
-  t.facts.resize(n);
+  std::vector<std::uint32_t> counts(n);
+  std::vector<ResidentFact> facts;
   for (std::size_t i = 0; i < n; ++i) {
     std::string bytes;
     if (!r.Bytes(bytes) || bytes.size() != 16) return false;
     std::memcpy(t.pseudonym[i].bytes.data(), bytes.data(), 16);
-    if (!(r.Int(t.birth_days[i]) && r.Int(t.sex[i]) && GetList(r, t.facts[i]))) return false;
+    if (!(r.Int(t.birth_days[i]) && r.Int(t.sex[i]) && GetFacts(r, facts, counts[i]))) return false;
+    const domain::Date birth = domain::DateFromDays(t.birth_days[i]);
+    if (!birth.ok()) return false;
+    t.birth_ymd[i] = YmdOf(birth);
+    if (facts.size() > kCountMax) return false;
   }
+  t.facts = ResidentFacts::FromLists(std::move(counts), std::move(facts));
   return true;
 }
 
@@ -180,6 +225,8 @@ std::string SerializeProjection(const Projection& p) {
   PutResidents(w, p.residents());
   PutClinics(w, p.clinics());
   PutList(w, p.rulebooks());
+  PutList(w, p.ledger().entries());
+  PutList(w, p.ledger().runs());
   return w.Take();
 }
 
@@ -190,11 +237,14 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   ResidentTable residents;
   ClinicTable clinics;
   std::vector<RulebookFact> rulebooks;
+  std::vector<BookedEntry> entries;
+  std::vector<BookedRun> runs;
   if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !r.AtEnd()) {
+      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) || !r.AtEnd()) {
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
-  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), applied_seq);
+  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks),
+                                LedgerTable::FromLists(std::move(entries), std::move(runs)), applied_seq);
 }
 
 }  // namespace capledger::projection

@@ -7,7 +7,7 @@
 namespace capledger::projection {
 namespace {
 
-std::vector<ExplainedFact> ClassifyFacts(const std::vector<ResidentFact>& facts, std::int32_t on,
+std::vector<ExplainedFact> ClassifyFacts(std::span<const ResidentFact> facts, std::int32_t on,
                                          std::uint64_t known_at, std::uint32_t decisive_seq) {
   std::vector<ExplainedFact> out;
   for (const ResidentFact& f : facts) {
@@ -67,7 +67,7 @@ Result<ResidentExplanation> ExplainResident(const Projection& p, const domain::P
     if (bands[b].min_age <= e.age) e.band = static_cast<int>(b);
   }
   e.why = Why(e);
-  e.facts = ClassifyFacts(p.residents().facts[*r], on, known_at, e.state.listed_seq);
+  e.facts = ClassifyFacts(p.residents().facts.Of(*r), on, known_at, e.state.listed_seq);
   return e;
 }
 

@@ -45,12 +45,24 @@ ResidentFact ResidentFactOf(std::int32_t effective, std::uint32_t seq, ResidentF
   return fact;
 }
 
+// The effective day of the fact with `seq` in a resident's list.
+std::int32_t EffectiveOf(std::span<const ResidentFact> facts, std::uint32_t seq) {
+  for (const ResidentFact& f : facts) {
+    if (f.seq == seq) return f.effective;
+  }
+  LEDGER_ASSERT(false);  // the retraction's target is this resident's fact
+  return 0;
+}
+
 }  // namespace
 
+std::int32_t YmdOf(domain::Date date) {
+  return static_cast<int>(date.year()) * 10000 + static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
+         static_cast<int>(static_cast<unsigned>(date.day()));
+}
+
 std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
-  auto it = resident_index_.find(pseudonym);
-  if (it == resident_index_.end()) return std::nullopt;
-  return it->second;
+  return resident_index_.Find(pseudonym, residents_.pseudonym);
 }
 
 std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) const {
@@ -60,27 +72,28 @@ std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) co
 }
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                                  std::uint64_t applied_seq) {
+                                  LedgerTable ledger, std::uint64_t applied_seq) {
   Projection p;
+  p.ledger_ = std::move(ledger);
   p.residents_ = std::move(residents);
   p.clinics_ = std::move(clinics);
   p.rulebooks_ = std::move(rulebooks);
   p.applied_seq_ = applied_seq;
-  p.resident_index_.reserve(p.residents_.pseudonym.size());
-  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.emplace(p.residents_.pseudonym[r], r);
+  p.resident_index_.Reset(p.residents_.pseudonym.size());
+  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.Insert(p.residents_.pseudonym[r], r);
   for (std::uint16_t c = 0; c < p.clinics_.id.size(); ++c) p.clinic_index_.emplace(p.clinics_.id[c], c);
   return p;
 }
 
 std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
-  auto [it, inserted] = resident_index_.try_emplace(ref.pseudonym, static_cast<std::uint32_t>(residents_.facts.size()));
-  if (inserted) {
-    residents_.pseudonym.push_back(ref.pseudonym);
-    residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
-    residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
-    residents_.facts.emplace_back();
-  }
-  return it->second;
+  if (auto known = resident_index_.Find(ref.pseudonym, residents_.pseudonym)) return *known;
+  const std::uint32_t r = residents_.facts.AddResident();
+  residents_.pseudonym.push_back(ref.pseudonym);
+  residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
+  residents_.birth_ymd.push_back(YmdOf(ref.birth_date));
+  residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
+  resident_index_.Insert(ref.pseudonym, r);
+  return r;
 }
 
 std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
@@ -102,14 +115,16 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
 
 void Projection::AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact) {
   const std::uint32_t r = EnsureResident(ref);
-  auto& facts = residents_.facts[r];
   if (fact.kind == ResidentFactKind::kListed) {
+    const auto facts = residents_.facts.Of(r);
     const bool listed_here_before = std::any_of(facts.begin(), facts.end(), [&](const ResidentFact& f) {
       return f.kind == ResidentFactKind::kListed && f.clinic == fact.clinic;
     });
     if (!listed_here_before) clinics_.listed_residents[fact.clinic].push_back(r);
   }
-  InsertByEffective(facts, fact);
+  residents_.facts.Insert(r, fact);
+  touched_resident_ = r;
+  touched_effective_ = fact.effective;
 }
 
 Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
@@ -164,11 +179,18 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
           clinics_.visits[EnsureClinic(e.clinic)].push_back(VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
         } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
           status = ApplyRetraction(seq, e, lookup);
+        } else if constexpr (std::is_same_v<T, domain::LedgerEntry>) {
+          ledger_.AddEntry(seq, e);
+        } else if constexpr (std::is_same_v<T, domain::PayoutRun>) {
+          ledger_.AddRun(seq, e);
         }
-        // LedgerEntry and PayoutRun belong to the ledger, not to these projections.
       },
       body);
-  if (status) applied_seq_ = seq64;
+  if (status) {
+    applied_seq_ = seq64;
+    index_cache_.OnApplied(*this, seq64, touched_resident_, touched_effective_);
+  }
+  touched_resident_ = -1;
   return status;
 }
 
@@ -183,7 +205,11 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
 
 void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t seq) {
   if (const auto* resident = domain::ResidentOf(target)) {
-    if (auto r = ResidentIndex(resident->pseudonym)) Retract(residents_.facts[*r], target_seq, seq);
+    if (auto r = ResidentIndex(resident->pseudonym)) {
+      residents_.facts.Retract(*r, target_seq, seq);
+      touched_resident_ = *r;
+      touched_effective_ = EffectiveOf(residents_.facts.Of(*r), target_seq);
+    }
     return;
   }
   if (std::holds_alternative<domain::RulebookPublished>(target)) {

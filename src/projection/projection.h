@@ -16,6 +16,10 @@
 #include "domain/calculation.h"
 #include "domain/event.h"
 #include "projection/facts.h"
+#include "projection/index_cache.h"
+#include "projection/ledger_table.h"
+#include "projection/pseudonym_index.h"
+#include "projection/resident_facts.h"
 
 namespace capledger::projection {
 
@@ -52,14 +56,29 @@ struct ResidentState {
 // Residents: dense ids in order of first appearance, parallel flat arrays.
 struct ResidentTable {
   std::vector<domain::Pseudonym> pseudonym;
-  std::vector<std::int32_t> birth_days;
+  std::vector<std::int32_t> birth_days;  // days since epoch
+  std::vector<std::int32_t> birth_ymd;   // the same date as yyyymmdd (see AgeFromYmd)
   std::vector<std::uint8_t> sex;
-  std::vector<std::vector<ResidentFact>> facts;  // each sorted by (effective, seq)
+  ResidentFacts facts;                   // each resident's list sorted by (effective, seq)
+  friend bool operator==(const ResidentTable&, const ResidentTable&) = default;
 };
+
+// A date as the integer yyyymmdd.
+std::int32_t YmdOf(domain::Date date);
+
+// Completed years on the date `on_ymd` of someone born on `birth_ymd` (both yyyymmdd), or -1 if
+// not yet born: (on - birth) / 10000 compares (month, day) as the calendar does, so a birthday
+// on 29 February is reached on 1 March in other years. Capped at kAgeSlots - 1.
+inline int AgeFromYmd(std::int32_t birth_ymd, std::int32_t on_ymd) {
+  if (on_ymd < birth_ymd) return -1;
+  const int age = (on_ymd - birth_ymd) / 10000;
+  return age < domain::kAgeSlots ? age : domain::kAgeSlots - 1;
+}
 
 // Clinics: dense ids in order of first appearance (a listing may name a clinic before it is
 // registered), parallel arrays of per-clinic fact lists.
 struct ClinicTable {
+  friend bool operator==(const ClinicTable&, const ClinicTable&) = default;
   std::vector<std::string> id;
   std::vector<std::string> name;                          // from the latest registration
   std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq)
@@ -71,23 +90,14 @@ struct ClinicTable {
   std::vector<std::vector<std::uint32_t>> listed_residents;  // ever listed here, once each
 };
 
-// Hashes a pseudonym by its first 8 bytes (they are already uniformly random).
-struct PseudonymHash {
-  std::size_t operator()(const domain::Pseudonym& p) const {
-    std::uint64_t h = 0;
-    for (int i = 0; i < 8; ++i) h = (h << 8) | p.bytes[static_cast<std::size_t>(i)];
-    return static_cast<std::size_t>(h);
-  }
-};
-
 // All projections together. Apply events in seq order; query at any D and K <= applied_seq().
 // Not thread-safe for writing; concurrent const queries are safe.
 class Projection {
  public:
   Projection() = default;
 
-  // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events are
-  // skipped. A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
+  // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events go
+  // to ledger(). A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
   // is returned and nothing is applied.
   Status Apply(std::uint64_t seq, const domain::EventBody& body, const TargetLookup& lookup);
 
@@ -97,6 +107,8 @@ class Projection {
   const ResidentTable& residents() const { return residents_; }
   const ClinicTable& clinics() const { return clinics_; }
   const std::vector<RulebookFact>& rulebooks() const { return rulebooks_; }
+  // The ledger's own events: booked entries and completed runs.
+  const LedgerTable& ledger() const { return ledger_; }
 
   // The dense id of a resident or clinic, if known.
   std::optional<std::uint32_t> ResidentIndex(const domain::Pseudonym& pseudonym) const;
@@ -128,9 +140,21 @@ class Projection {
     std::vector<domain::AgeCounts> by_clinic;
     std::array<std::int64_t, kAnomalyKinds> anomaly_residents{};
   };
+  // Answered from the snapshot index of `on` (built on first use, then kept current).
   Listing ListedByClinic(std::int32_t on, std::uint64_t known_at) const;
+  // The same by folding every resident, for several dates at once, in one pass over the residents (a payout run needs the
+  // month and the months it corrects). REQUIRES `days` strictly ascending; one Listing per day.
+  std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, std::uint64_t known_at) const;
   // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
   domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The residents listed at one clinic on `on` (resident, listed there and born), each with
+  // their age and the seq of the PatientListed that placed them, in dense id order.
+  struct CountedResident {
+    std::uint32_t resident = 0;
+    int age = 0;
+    std::uint32_t listed_seq = 0;
+  };
+  std::vector<CountedResident> CountedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
   // True if at least one resident is listed at the clinic on `on` (stops at the first).
   bool AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
 
@@ -138,19 +162,27 @@ class Projection {
 
   // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               std::uint64_t applied_seq);
+                               LedgerTable ledger, std::uint64_t applied_seq);
 
  private:
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
   std::uint16_t EnsureClinic(std::string_view clinic);
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
+  // Folds residents [first, last) on each of `days` into `listings` (one per day).
+  void FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
+                 std::span<const std::int32_t> on_ymd, std::uint64_t known_at, std::vector<Listing>& listings) const;
   Status ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction, const TargetLookup& lookup);
   void RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t retraction_seq);
 
   ResidentTable residents_;
   ClinicTable clinics_;
   std::vector<RulebookFact> rulebooks_;
-  std::unordered_map<domain::Pseudonym, std::uint32_t, PseudonymHash> resident_index_;
+  LedgerTable ledger_;
+  IndexCache index_cache_;
+  // The resident the event being applied changed, and the day of the fact (for index_cache_).
+  std::int64_t touched_resident_ = -1;
+  std::int32_t touched_effective_ = 0;
+  PseudonymIndex resident_index_;
   std::unordered_map<std::string, std::uint16_t> clinic_index_;
   std::uint64_t applied_seq_ = 0;
 };

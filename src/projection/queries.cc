@@ -1,5 +1,6 @@
 // Projection queries: everything "as of effective date D, as known at K".
 #include <algorithm>
+#include <thread>
 
 #include "common/assert.h"
 #include "projection/projection.h"
@@ -21,9 +22,6 @@ std::optional<std::int64_t> LatestOnOrBefore(const std::vector<DatedFact>& facts
   return std::nullopt;
 }
 
-// Counts listing changes effective in (on - 1 year, on] for the too-many-changes anomaly.
-bool TooManyChanges(int changes_in_window) { return changes_in_window > 2; }
-
 }  // namespace
 
 const RulebookFact* Projection::RulebookInForce(domain::Month month, std::uint64_t known_at) const {
@@ -36,47 +34,84 @@ const RulebookFact* Projection::RulebookInForce(domain::Month month, std::uint64
   return chosen;
 }
 
-ResidentState Projection::FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const {
-  ResidentState state;
-  const std::int32_t birth = residents_.birth_days[resident];
-  bool died = false;
-  bool listed_before = false;
-  int changes_in_window = 0;
-  for (const ResidentFact& f : residents_.facts[resident]) {
-    if (f.effective > on) break;
-    if (!VisibleAt(f.seq, f.retracted_at, known_at)) continue;
-    if (f.effective < birth) state.anomalies |= kEventBeforeBirth;
+namespace {
+
+// The fold of DOMAIN.md §6.2 over one resident's facts, stepped date by date: Advance(on) applies
+// every visible fact effective on or before `on` not applied yet, so a walk over ascending dates
+// reads each fact once.
+class ResidentFold {
+ public:
+  ResidentFold(std::span<const ResidentFact> facts, std::int32_t birth_day, std::uint64_t known_at)
+      : facts_(facts), birth_day_(birth_day), known_at_(known_at) {}
+
+  // The state on `on`. REQUIRES `on` >= every earlier call's.
+  ResidentState Advance(std::int32_t on) {
+    for (; next_ < facts_.size() && facts_[next_].effective <= on; ++next_) Apply(facts_[next_]);
+    ResidentState out = state_;
+    if (out.clinic >= 0 && !out.resident) out.anomalies |= kListedNonResident;
+    if (changes_seen_ > 2 && ChangesSince(on - kYearDays) > 2) out.anomalies |= kTooManyChanges;
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kChangesKept = 8;  // enough to tell "more than two" in any window
+
+  void Apply(const ResidentFact& f) {
+    if (!VisibleAt(f.seq, f.retracted_at, known_at_)) return;
+    if (f.effective < birth_day_) state_.anomalies |= kEventBeforeBirth;
     switch (f.kind) {
       case K::kRegistered:
-        if (died) state.anomalies |= kRegistrationAfterDeath;
-        state.resident = true;
+        if (died_) state_.anomalies |= kRegistrationAfterDeath;
+        state_.resident = true;
         break;
       case K::kMovedOut:
       case K::kDied:
-        died = died || f.kind == K::kDied;
-        state.resident = false;
-        state.clinic = -1;
+        died_ = died_ || f.kind == K::kDied;
+        state_.resident = false;
+        state_.clinic = -1;
         break;
       case K::kRelocated: break;
       case K::kListed:
         // A change is a listing after an earlier one; the first listing is not a change.
-        if (listed_before && f.effective > on - kYearDays) ++changes_in_window;
-        listed_before = true;
-        state.clinic = f.clinic;
-        state.listed_seq = f.seq;
+        if (listed_before_) changes_[changes_seen_++ % kChangesKept] = f.effective;
+        listed_before_ = true;
+        state_.clinic = f.clinic;
+        state_.listed_seq = f.seq;
         break;
       case K::kUnlisted:
-        if (state.clinic == f.clinic) {
-          state.clinic = -1;
+        if (state_.clinic == f.clinic) {
+          state_.clinic = -1;
         } else {
-          state.anomalies |= kUnlistingElsewhere;
+          state_.anomalies |= kUnlistingElsewhere;
         }
         break;
     }
   }
-  if (state.clinic >= 0 && !state.resident) state.anomalies |= kListedNonResident;
-  if (TooManyChanges(changes_in_window)) state.anomalies |= kTooManyChanges;
-  return state;
+
+  // Listing changes effective after `after` among those applied (the last kChangesKept suffice:
+  // they are the latest by effective date, and three in the window are all that matter).
+  int ChangesSince(std::int32_t after) const {
+    int n = 0;
+    const std::size_t kept = std::min<std::size_t>(changes_seen_, kChangesKept);
+    for (std::size_t i = 0; i < kept; ++i) n += changes_[i] > after ? 1 : 0;
+    return n;
+  }
+
+  std::span<const ResidentFact> facts_;
+  std::int32_t birth_day_;
+  std::uint64_t known_at_;
+  std::size_t next_ = 0;
+  ResidentState state_;
+  bool died_ = false;
+  bool listed_before_ = false;
+  std::size_t changes_seen_ = 0;
+  std::array<std::int32_t, kChangesKept> changes_{};
+};
+
+}  // namespace
+
+ResidentState Projection::FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const {
+  return ResidentFold(residents_.facts.Of(resident), residents_.birth_days[resident], known_at).Advance(on);
 }
 
 std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const {
@@ -134,41 +169,100 @@ std::string_view AnomalyCode(int bit) {
 }
 
 Projection::Listing Projection::ListedByClinic(std::int32_t on, std::uint64_t known_at) const {
+  LEDGER_ASSERT(known_at <= applied_seq_);
   Listing listing;
-  listing.by_clinic.assign(clinics_.id.size(), domain::AgeCounts{});
-  auto& counts = listing.by_clinic;
-  const domain::Date on_date = domain::DateFromDays(on);
-  for (std::uint32_t r = 0; r < residents_.facts.size(); ++r) {
-    const ResidentState state = FoldResident(r, on, known_at);
-    for (int bit = 0; state.anomalies != 0 && bit < kAnomalyKinds; ++bit) {
-      if (state.anomalies & (1u << bit)) ++listing.anomaly_residents[static_cast<std::size_t>(bit)];
-    }
-    if (!state.resident || state.clinic < 0) continue;
-    const int age = domain::AgeOn(domain::DateFromDays(residents_.birth_days[r]), on_date);
-    if (age < 0) continue;  // not yet born on D
-    counts[static_cast<std::size_t>(state.clinic)][static_cast<std::size_t>(age)] += 1;
-  }
+  index_cache_.Get(*this, on)->ListingAt(known_at, clinics_.id.size(), listing.by_clinic, listing.anomaly_residents);
   return listing;
 }
 
+namespace {
+
+// Residents per worker thread below which a query folds on the calling thread alone.
+constexpr std::uint32_t kResidentsPerThreadMin = 50'000;
+constexpr unsigned kFoldThreadsMax = 4;
+
+void AddListing(Projection::Listing& into, const Projection::Listing& from) {
+  for (std::size_t c = 0; c < into.by_clinic.size(); ++c) {
+    for (std::size_t a = 0; a < into.by_clinic[c].size(); ++a) into.by_clinic[c][a] += from.by_clinic[c][a];
+  }
+  for (std::size_t b = 0; b < into.anomaly_residents.size(); ++b) into.anomaly_residents[b] += from.anomaly_residents[b];
+}
+
+}  // namespace
+
+void Projection::FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
+                           std::span<const std::int32_t> on_ymd, std::uint64_t known_at,
+                           std::vector<Listing>& listings) const {
+  for (std::uint32_t r = first; r < last; ++r) {
+    ResidentFold fold(residents_.facts.Of(r), residents_.birth_days[r], known_at);
+    for (std::size_t d = 0; d < days.size(); ++d) {
+      const ResidentState state = fold.Advance(days[d]);
+      Listing& listing = listings[d];
+      for (int bit = 0; state.anomalies != 0 && bit < kAnomalyKinds; ++bit) {
+        if (state.anomalies & (1u << bit)) ++listing.anomaly_residents[static_cast<std::size_t>(bit)];
+      }
+      if (!state.resident || state.clinic < 0) continue;
+      const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd[d]);
+      if (age < 0) continue;  // not yet born on D
+      listing.by_clinic[static_cast<std::size_t>(state.clinic)][static_cast<std::size_t>(age)] += 1;
+    }
+  }
+}
+
+std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const std::int32_t> days,
+                                                              std::uint64_t known_at) const {
+  LEDGER_ASSERT(!days.empty() && std::is_sorted(days.begin(), days.end()));
+  std::vector<std::int32_t> on_ymd;
+  for (std::int32_t day : days) on_ymd.push_back(YmdOf(domain::DateFromDays(day)));
+  auto empty_listings = [&] {
+    std::vector<Listing> listings(days.size());
+    for (auto& listing : listings) listing.by_clinic.assign(clinics_.id.size(), domain::AgeCounts{});
+    return listings;
+  };
+  const std::uint32_t n = residents_.facts.size();
+  const unsigned threads =
+      std::clamp<unsigned>(n / kResidentsPerThreadMin, 1, std::min(kFoldThreadsMax, std::thread::hardware_concurrency()));
+  std::vector<std::vector<Listing>> parts(threads);
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    parts[t] = empty_listings();
+    const auto first = static_cast<std::uint32_t>(std::uint64_t{n} * t / threads);
+    const auto last = static_cast<std::uint32_t>(std::uint64_t{n} * (t + 1) / threads);
+    if (t + 1 == threads) {
+      FoldRange(first, last, days, on_ymd, known_at, parts[t]);  // the last part on this thread
+    } else {
+      workers.emplace_back([&, t, first, last] { FoldRange(first, last, days, on_ymd, known_at, parts[t]); });
+    }
+  }
+  for (auto& worker : workers) worker.join();
+  for (unsigned t = 1; t < threads; ++t) {
+    for (std::size_t d = 0; d < days.size(); ++d) AddListing(parts[0][d], parts[t][d]);
+  }
+  return std::move(parts[0]);
+}
+
 domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
-  domain::AgeCounts counts{};
-  const domain::Date on_date = domain::DateFromDays(on);
+  LEDGER_ASSERT(known_at <= applied_seq_);
+  return index_cache_.Get(*this, on)->CountsAt(clinic, known_at);
+}
+
+std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
+                                                               std::uint64_t known_at) const {
+  std::vector<CountedResident> out;
+  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
   for (std::uint32_t r : clinics_.listed_residents[clinic]) {
     const ResidentState state = FoldResident(r, on, known_at);
     if (!state.resident || state.clinic != clinic) continue;
-    const int age = domain::AgeOn(domain::DateFromDays(residents_.birth_days[r]), on_date);
-    if (age >= 0) counts[static_cast<std::size_t>(age)] += 1;
+    const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd);
+    if (age >= 0) out.push_back(CountedResident{r, age, state.listed_seq});
   }
-  return counts;
+  std::sort(out.begin(), out.end(), [](const CountedResident& a, const CountedResident& b) { return a.resident < b.resident; });
+  return out;
 }
 
 bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
-  for (std::uint32_t r : clinics_.listed_residents[clinic]) {
-    const ResidentState state = FoldResident(r, on, known_at);
-    if (state.resident && state.clinic == clinic && residents_.birth_days[r] <= on) return true;
-  }
-  return false;
+  LEDGER_ASSERT(known_at <= applied_seq_);
+  return index_cache_.Get(*this, on)->AnyAt(clinic, known_at);
 }
 
 }  // namespace capledger::projection

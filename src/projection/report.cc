@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/assert.h"
+
 namespace capledger::projection {
 namespace {
 
@@ -98,8 +100,7 @@ std::int64_t Sum(const domain::AgeCounts& ages) {
   return n;
 }
 
-Result<MonthReport> AllClinics(const Context& ctx, MonthReport report) {
-  const Projection::Listing listing = ctx.p.ListedByClinic(ctx.on, ctx.known_at);
+Result<MonthReport> AllClinics(const Context& ctx, MonthReport report, const Projection::Listing& listing) {
   std::vector<std::uint16_t> open;
   for (std::uint16_t c = 0; c < ctx.p.clinics().id.size(); ++c) {
     if (ctx.p.OpenOn(c, ctx.on, ctx.known_at)) {
@@ -125,28 +126,33 @@ Result<MonthReport> AllClinics(const Context& ctx, MonthReport report) {
   return report;
 }
 
+std::vector<std::uint16_t> OpenClinics(const Context& ctx) {
+  std::vector<std::uint16_t> open;
+  for (std::uint16_t k = 0; k < ctx.p.clinics().id.size(); ++k) {
+    if (ctx.p.OpenOn(k, ctx.on, ctx.known_at)) open.push_back(k);
+  }
+  return open;
+}
+
 Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std::string& clinic) {
   auto c = ctx.p.ClinicIndex(clinic);
   if (!c || !ctx.p.OpenOn(*c, ctx.on, ctx.known_at)) {
     return Fail(ErrorCode::kNotFound, fmt::format("clinic {} is not open on {} as known at seq {}", clinic,
                                                   domain::FormatDate(report.snapshot), ctx.known_at));
   }
-  std::vector<std::uint16_t> open;
-  for (std::uint16_t k = 0; k < ctx.p.clinics().id.size(); ++k) {
-    if (ctx.p.OpenOn(k, ctx.on, ctx.known_at)) open.push_back(k);
-  }
   const auto winners =
-      CniWinners(ctx, open, [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
+      CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
   const bool in_top = std::find(winners.begin(), winners.end(), *c) != winners.end();
   const domain::AgeCounts ages = ctx.p.ListedAtClinic(*c, ctx.on, ctx.known_at);
   if (auto added = AddClinicLine(ctx, *c, ages, in_top, report); !added) return tl::unexpected(added.error());
   return report;
 }
 
+
 }  // namespace
 
-Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
-                                     const std::optional<std::string>& only_clinic) {
+// The report's header fields, or kNoRulebookInForce.
+Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, std::uint64_t known_at) {
   const RulebookFact* rulebook = projection.RulebookInForce(month, known_at);
   if (!rulebook) {
     return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
@@ -158,12 +164,76 @@ Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month
   report.rulebook_id = rulebook->rulebook.id;
   report.rulebook_seq = rulebook->seq;
   report.known_at_seq = known_at;
-  const Context ctx{projection, month, known_at, rulebook->rulebook, domain::DaysSinceEpoch(report.snapshot)};
-  auto built = only_clinic ? OneClinic(ctx, std::move(report), *only_clinic) : AllClinics(ctx, std::move(report));
-  if (!built) return built;
-  std::sort(built->clinics.begin(), built->clinics.end(),
+  return report;
+}
+
+namespace {
+
+Context ContextFor(const Projection& projection, const MonthReport& header) {
+  const RulebookFact* rulebook = projection.RulebookInForce(header.month, header.known_at_seq);
+  LEDGER_ASSERT(rulebook != nullptr);  // Header found it
+  return Context{projection, header.month, header.known_at_seq, rulebook->rulebook,
+                 domain::DaysSinceEpoch(header.snapshot)};
+}
+
+void SortLines(MonthReport& report) {
+  std::sort(report.clinics.begin(), report.clinics.end(),
             [](const ClinicMonthLine& a, const ClinicMonthLine& b) { return a.clinic < b.clinic; });
+}
+
+}  // namespace
+
+Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                     const std::optional<std::string>& only_clinic) {
+  auto header = ReportHeader(projection, month, known_at);
+  if (!header) return header;
+  const Context ctx = ContextFor(projection, *header);
+  auto built = only_clinic ? OneClinic(ctx, std::move(*header), *only_clinic)
+                           : AllClinics(ctx, std::move(*header), projection.ListedByClinic(ctx.on, known_at));
+  if (built) SortLines(*built);
   return built;
+}
+
+Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint16_t clinic, domain::Month month,
+                                         std::uint64_t known_at, const domain::AgeCounts& ages) {
+  LEDGER_ASSERT(clinic < projection.clinics().id.size());
+  auto header = ReportHeader(projection, month, known_at);
+  if (!header) return tl::unexpected(header.error());
+  const Context ctx = ContextFor(projection, *header);
+  ClinicMonthInputs inputs{std::move(*header), &ctx.rulebook, ctx.on, {}};
+  if (!projection.OpenOn(clinic, ctx.on, known_at)) {
+    inputs.facts.listed_by_age = ages;
+    return inputs;  // open_on_snapshot stays false: nothing is owed
+  }
+  const bool listed_here = Sum(ages) > 0;
+  const auto winners = CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) {
+    return k == clinic ? listed_here : projection.AnyListedAt(k, ctx.on, known_at);
+  });
+  const bool in_top = std::find(winners.begin(), winners.end(), clinic) != winners.end();
+  inputs.facts = FactsFor(ctx, clinic, ages, in_top);
+  return inputs;
+}
+
+std::vector<Result<MonthReport>> BuildMonthReports(const Projection& projection, std::span<const domain::Month> months,
+                                                   std::uint64_t known_at) {
+  std::vector<Result<MonthReport>> reports;
+  std::vector<std::int32_t> days;
+  for (domain::Month month : months) {
+    reports.push_back(ReportHeader(projection, month, known_at));
+    if (reports.back()) days.push_back(domain::DaysSinceEpoch(reports.back()->snapshot));
+  }
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  if (days.empty()) return reports;
+  const std::vector<Projection::Listing> listings = projection.ListedByClinicOn(days, known_at);
+  for (auto& report : reports) {
+    if (!report) continue;
+    const Context ctx = ContextFor(projection, *report);
+    const auto at = std::lower_bound(days.begin(), days.end(), ctx.on) - days.begin();
+    report = AllClinics(ctx, std::move(*report), listings[static_cast<std::size_t>(at)]);
+    if (report) SortLines(*report);
+  }
+  return reports;
 }
 
 }  // namespace capledger::projection

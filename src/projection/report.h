@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,26 @@ struct MonthReport {
 // kNotFound if `only_clinic` is not open on the snapshot date.
 Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
                                      const std::optional<std::string>& only_clinic = std::nullopt);
+
+// The inputs of the calculation for one clinic and month as known at K, given the residents
+// listed there on the snapshot date by age (`ages`). The CNI ranking takes N > 0 for this clinic
+// from `ages` and for the others from the projection. `rulebook` points into the projection.
+struct ClinicMonthInputs {
+  MonthReport header;  // month, snapshot, rulebook, K; no lines
+  const domain::Rulebook* rulebook = nullptr;
+  std::int32_t snapshot_day = 0;
+  domain::ClinicMonthFacts facts;  // open_on_snapshot false if the clinic is not open on D
+};
+// The snapshot header alone (kNoRulebookInForce if no rulebook covers the month).
+Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, std::uint64_t known_at);
+// kNoRulebookInForce as above. REQUIRES `clinic` is a dense clinic id of the projection.
+Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint16_t clinic, domain::Month month,
+                                         std::uint64_t known_at, const domain::AgeCounts& ages);
+
+// The all-clinics reports of several months as known at one K, folding the residents once for
+// all their snapshot dates. One result per month, in the order given; each equals what
+// BuildMonthReport gives for that month alone.
+std::vector<Result<MonthReport>> BuildMonthReports(const Projection& projection, std::span<const domain::Month> months,
+                                                   std::uint64_t known_at);
 
 }  // namespace capledger::projection

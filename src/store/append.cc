@@ -284,3 +284,43 @@ Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequ
 }
 
 }  // namespace capledger::store
+
+namespace capledger::store {
+
+Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const AppendRequest> requests,
+                                                                std::uint64_t expected_head_seq) {
+  if (impl_->read_only || !impl_->has_secret) {
+    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
+  }
+  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAtomicAppendMax);
+  std::vector<Prepared> prepared;
+  prepared.reserve(requests.size());
+  for (const auto& request : requests) prepared.push_back(Prepare(request));
+
+  std::lock_guard append_lock(impl_->append_mutex);
+  if (impl_->head.seq != expected_head_seq) {
+    return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
+                                                 expected_head_seq, impl_->head.seq));
+  }
+  BatchAssembler assembler(*impl_, impl_->clock->Now());
+  if (auto loaded = assembler.LoadStoredIds(requests); !loaded) return tl::unexpected(loaded.error());
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    outcomes.push_back(assembler.Add(requests[i], prepared[i]));
+    if (outcomes.back().kind != AppendOutcome::Kind::kStored) {
+      const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
+      return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
+                                                   requests[i].event.id, why));
+    }
+  }
+  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
+
+  std::lock_guard head_lock(impl_->head_mutex);
+  impl_->head = assembler.head();
+  impl_->reject_count = assembler.reject_count();
+  impl_->fingerprint_stored = true;
+  return outcomes;
+}
+
+}  // namespace capledger::store

@@ -105,6 +105,14 @@ class EventStore {
   Result<std::vector<AppendOutcome>> Append(std::span<const AppendRequest> requests,
                                             std::span<const RejectRecord> decode_rejects = {});
 
+  // Appends every request or none, in one synced write, provided the head is still at
+  // `expected_head_seq` (the knowledge point the batch was computed at). kRefused, with nothing
+  // written, if the head has moved or if any request would not be stored as a new event (a
+  // duplicate, an idempotency conflict or a rejection). For the ledger's payout runs, which
+  // are booked whole or not at all. At most limits::kEventsPerAtomicAppendMax requests.
+  Result<std::vector<AppendOutcome>> AppendAtomically(std::span<const AppendRequest> requests,
+                                                      std::uint64_t expected_head_seq);
+
   // Reads one event; kNotFound if seq is beyond the head, kCorruption if it does not decode.
   Result<StoredRecord> Read(std::uint64_t seq) const;
 

@@ -81,6 +81,9 @@ class WorldBuilder {
     Register(tag, effective);
     List(tag, clinic, effective);
   }
+  std::uint64_t Unlist(std::uint8_t tag, const std::string& clinic, domain::Date effective) {
+    return Add(domain::PatientUnlisted{residents_.at(tag), clinic, effective, domain::UnlistingReason::kOther});
+  }
   std::uint64_t Died(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentDied{residents_.at(tag), effective});
   }
@@ -91,6 +94,8 @@ class WorldBuilder {
   std::uint64_t Publish(const domain::Rulebook& rulebook) { return Add(domain::RulebookPublished{rulebook}); }
 
   std::uint64_t head() const { return events_.size(); }
+  // The events added so far, seq = position + 1.
+  const std::vector<domain::Event>& events() const { return events_; }
   const projection::Projection& projection() const { return projection_; }
 
   // The report at K (the head when 0); fails the test if there is none.

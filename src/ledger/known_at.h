@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "store/event_store.h"
 
-namespace capledger::app {
+namespace capledger::ledger {
 
 // A resolved knowledge point: the seq K and the recorded_at of that event.
 struct KnownAt {
@@ -20,4 +20,4 @@ struct KnownAt {
 // means the last event recorded at or before it; a time in the future means the head.
 Result<KnownAt> ResolveKnownAt(const store::EventStore& store, const std::string& text);
 
-}  // namespace capledger::app
+}  // namespace capledger::ledger

@@ -1,4 +1,4 @@
-#include "app/known_at.h"
+#include "ledger/known_at.h"
 
 #include <charconv>
 
@@ -6,7 +6,7 @@
 
 #include "domain/date.h"
 
-namespace capledger::app {
+namespace capledger::ledger {
 namespace {
 
 Result<KnownAt> AtSeq(const store::EventStore& store, std::uint64_t seq) {
@@ -41,4 +41,4 @@ Result<KnownAt> ResolveKnownAt(const store::EventStore& store, const std::string
   return AtSeq(store, *seq);
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::ledger

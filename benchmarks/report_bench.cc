@@ -1,0 +1,133 @@
+// report_bench: times month reports on a loaded projection, in process (DESIGN.md §7: a report
+// for all clinics at any past knowledge time, and for one clinic-month).
+//
+//   report_bench --data DIR --month YYYY-MM [--known-at seq:N]... [--clinic C] [--runs R]
+//
+// Loads the projection once from the store (the load is timed and printed on its own), then for
+// each knowledge point (default: the head) runs the report R times and prints one JSON line:
+// {"month":…,"known_at_seq":N,"clinic":null|"C","runs":R,"median_ms":…,"p50_ms":…,"p99_ms":…,
+//  "load_ms":…,"total":"…"}. With --random-k N it also draws N knowledge points uniformly from
+// [first seq at which the month has a rulebook, head] (seeded by --seed) and prints one line with
+// the distribution over all of them, one report each.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "domain/date.h"
+#include "domain/money.h"
+#include "projection/replay.h"
+#include "projection/report.h"
+#include "store/event_store.h"
+
+namespace {
+
+using namespace capledger;
+using Clock = std::chrono::steady_clock;
+
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double Percentile(std::vector<double> samples, double p) {
+  std::sort(samples.begin(), samples.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(samples.size() - 1) + 0.5);
+  return samples[std::min(index, samples.size() - 1)];
+}
+
+struct Options {
+  std::string data;
+  std::string month;
+  std::vector<std::string> known_at;
+  std::string clinic;
+  int runs = 20;
+  int random_k = 0;
+  std::uint64_t seed = 1;
+};
+
+std::optional<std::uint64_t> ParseSeq(const std::string& text) {
+  if (text.rfind("seq:", 0) != 0) return std::nullopt;
+  return std::stoull(text.substr(4));
+}
+
+// Runs one report and returns its time in ms; the total goes to `total` (for a sanity print).
+double TimeOne(const projection::Projection& p, domain::Month month, std::uint64_t k,
+               const std::optional<std::string>& clinic, std::string& total) {
+  const auto start = Clock::now();
+  auto report = projection::BuildMonthReport(p, month, k, clinic);
+  const double ms = MillisSince(start);
+  total = report ? domain::FormatKronor(report->total) : "error: " + report.error().message;
+  return ms;
+}
+
+void PrintLine(const Options& o, std::uint64_t k, const std::vector<double>& samples, double load_ms,
+               const std::string& total) {
+  std::printf("%s\n", fmt::format(R"({{"month":"{}","known_at_seq":{},"clinic":{},"runs":{},"median_ms":{:.4f},)"
+                                  R"("p50_ms":{:.4f},"p99_ms":{:.4f},"load_ms":{:.1f},"total":"{}"}})",
+                                  o.month, k, o.clinic.empty() ? "null" : "\"" + o.clinic + "\"", samples.size(),
+                                  Percentile(samples, 0.5), Percentile(samples, 0.5), Percentile(samples, 0.99),
+                                  load_ms, total)
+                          .c_str());
+}
+
+int Run(const Options& o) {
+  SystemClock clock;
+  store::StoreOptions store_options;
+  store_options.read_only = true;
+  auto store = store::EventStore::Open(o.data, nullptr, clock, store_options);
+  if (!store) return std::fprintf(stderr, "report_bench: %s\n", store.error().message.c_str()), 2;
+  auto month = domain::ParseMonth(o.month);
+  if (!month) return std::fprintf(stderr, "report_bench: bad --month\n"), 2;
+  const auto load_start = Clock::now();
+  auto projection = projection::LoadProjection(**store);
+  const double load_ms = MillisSince(load_start);
+  if (!projection) return std::fprintf(stderr, "report_bench: %s\n", projection.error().message.c_str()), 2;
+  const std::optional<std::string> clinic = o.clinic.empty() ? std::nullopt : std::optional(o.clinic);
+  std::vector<std::uint64_t> points;
+  for (const auto& text : o.known_at) {
+    auto seq = ParseSeq(text);
+    if (!seq || *seq == 0 || *seq > projection->applied_seq()) {
+      return std::fprintf(stderr, "report_bench: --known-at must be seq:N within the log\n"), 2;
+    }
+    points.push_back(*seq);
+  }
+  if (points.empty() && o.random_k == 0) points.push_back(projection->applied_seq());
+  std::string total;
+  for (std::uint64_t k : points) {
+    std::vector<double> samples;
+    for (int i = 0; i < o.runs; ++i) samples.push_back(TimeOne(*projection, *month, k, clinic, total));
+    PrintLine(o, k, samples, load_ms, total);
+  }
+  if (o.random_k > 0) {
+    const auto* rulebook = projection->RulebookInForce(*month, projection->applied_seq());
+    if (!rulebook) return std::fprintf(stderr, "report_bench: no rulebook for the month\n"), 2;
+    std::mt19937_64 rng(o.seed);
+    std::uniform_int_distribution<std::uint64_t> pick(rulebook->seq, projection->applied_seq());
+    std::vector<double> samples;
+    for (int i = 0; i < o.random_k; ++i) samples.push_back(TimeOne(*projection, *month, pick(rng), clinic, total));
+    PrintLine(o, 0, samples, load_ms, total);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App cli("report_bench: time month reports on a loaded projection");
+  cli.add_option("--data", o.data, "store directory")->required();
+  cli.add_option("--month", o.month, "YYYY-MM")->required();
+  cli.add_option("--known-at", o.known_at, "seq:N (repeatable; default: the head)");
+  cli.add_option("--clinic", o.clinic, "only this clinic");
+  cli.add_option("--runs", o.runs, "reports per knowledge point")->check(CLI::Range(1, 100000));
+  cli.add_option("--random-k", o.random_k, "also time this many reports at random knowledge points");
+  cli.add_option("--seed", o.seed, "seed for --random-k");
+  CLI11_PARSE(cli, argc, argv);
+  return Run(o);
+}

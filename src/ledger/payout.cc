@@ -1,0 +1,200 @@
+#include "ledger/payout.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "common/assert.h"
+#include "ledger/accounts.h"
+
+namespace capledger::ledger {
+namespace {
+
+using domain::Component;
+using domain::Money;
+using projection::EntryTarget;
+using projection::MonthReport;
+
+constexpr Component kComponents[] = {Component::kCapitation, Component::kPerformance, Component::kVisits,
+                                     Component::kStartGrant, Component::kCniSupplement,
+                                     Component::kDistanceSupplement};
+
+Status CheckOrder(const projection::LedgerTable& ledger, domain::Month month) {
+  if (ledger.FindRun(month)) {
+    return Fail(ErrorCode::kRefused, fmt::format("{} has already been run", domain::FormatMonth(month)));
+  }
+  const projection::BookedRun* last = ledger.LastRun();
+  if (!last) return {};
+  const std::string last_text = domain::FormatMonth(last->run.run);
+  if (month < last->run.run) {
+    return Fail(ErrorCode::kRefused, fmt::format("{} is earlier than the last run ({}): runs go in calendar order",
+                                                 domain::FormatMonth(month), last_text));
+  }
+  const domain::Month next = domain::AddMonths(last->run.run, 1);
+  if (month != next) {
+    return Fail(ErrorCode::kRefused, fmt::format("the last run is for {}: the next run must be for {}, not {}",
+                                                 last_text, domain::FormatMonth(next), domain::FormatMonth(month)));
+  }
+  return {};
+}
+
+Money AmountIn(const MonthReport& report, const std::string& clinic, Component component) {
+  for (const auto& line : report.clinics) {
+    if (line.clinic == clinic) return line.amounts.amounts[static_cast<std::size_t>(component)];
+  }
+  return Money::Zero();  // a clinic not open on D is owed nothing for the month
+}
+
+domain::LedgerEntry NewEntry(domain::Month run, const std::string& clinic, domain::Month period, Component component,
+                             Money amount, std::uint64_t known_at, const std::string& rulebook) {
+  domain::LedgerEntry e;
+  e.run = run;
+  e.clinic = clinic;
+  e.period = period;
+  e.component = component;
+  e.kind = run == period ? domain::EntryKind::kRegular : domain::EntryKind::kAdjustment;
+  e.amount = amount;
+  e.known_at_seq = known_at;
+  e.rulebook = rulebook;
+  e.debit = ExpenseAccount(component);
+  e.credit = PayableAccount(clinic);
+  return e;
+}
+
+void AddRegularEntries(const MonthReport& report, std::uint64_t known_at, PayoutPlan& plan) {
+  for (const auto& line : report.clinics) {
+    for (Component c : kComponents) {
+      const Money amount = line.amounts.amounts[static_cast<std::size_t>(c)];
+      if (amount != Money::Zero()) {
+        plan.entries.push_back(NewEntry(report.month, line.clinic, report.month, c, amount, known_at, report.rulebook_id));
+      }
+    }
+  }
+}
+
+// Every (clinic, component) that has a booked entry for the month or a non-zero amount in the
+// report, ordered by clinic then component.
+std::vector<EntryTarget> TargetsToCheck(const projection::LedgerTable& ledger, const MonthReport& report) {
+  std::vector<EntryTarget> targets = ledger.TargetsFor(report.month);
+  const std::int32_t period = domain::MonthOrdinal(report.month);
+  for (const auto& line : report.clinics) {
+    for (Component c : kComponents) {
+      if (line.amounts.amounts[static_cast<std::size_t>(c)] != Money::Zero()) {
+        targets.push_back(EntryTarget{line.clinic, period, c});
+      }
+    }
+  }
+  std::sort(targets.begin(), targets.end(), [](const EntryTarget& a, const EntryTarget& b) {
+    return a.clinic != b.clinic ? a.clinic < b.clinic : a.component < b.component;
+  });
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  return targets;
+}
+
+// Books adjustments (inside the window) or lists unbooked differences (outside it) for one
+// month already run.
+Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& report, bool in_window,
+                    std::uint64_t known_at, domain::Month run, PayoutPlan& plan) {
+  for (const EntryTarget& target : TargetsToCheck(ledger, report)) {
+    std::int64_t booked = 0;
+    std::vector<std::string> adjusts;
+    for (std::size_t i : ledger.EntriesFor(target, known_at)) {
+      const auto& entry = ledger.entries()[i].entry;
+      booked += entry.amount.ore();
+      adjusts.push_back(entry.entry_id);
+    }
+    auto difference = AmountIn(report, target.clinic, target.component).Minus(Money::FromOre(booked));
+    if (!difference) return tl::unexpected(difference.error());
+    if (*difference == Money::Zero()) continue;
+    if (!in_window) {
+      plan.run.unbooked.push_back(domain::UnbookedDifference{target.clinic, report.month, target.component, *difference});
+      continue;
+    }
+    auto entry = NewEntry(run, target.clinic, report.month, target.component, *difference, known_at, report.rulebook_id);
+    entry.adjusts = std::move(adjusts);
+    plan.entries.push_back(std::move(entry));
+  }
+  return {};
+}
+
+// The months already run before `month`, ascending.
+std::vector<domain::Month> EarlierRuns(const projection::LedgerTable& ledger, domain::Month month) {
+  std::vector<domain::Month> months;
+  for (const auto& run : ledger.runs()) {
+    if (run.run.run < month) months.push_back(run.run.run);
+  }
+  std::sort(months.begin(), months.end());
+  return months;
+}
+
+Status NumberAndTotal(PayoutPlan& plan) {
+  Money total = Money::Zero();
+  std::uint32_t ordinal = 0;
+  for (auto& entry : plan.entries) {
+    entry.entry_id = EntryId(plan.run.run, ++ordinal);
+    auto sum = total.Plus(entry.amount);
+    if (!sum) return tl::unexpected(sum.error());
+    total = *sum;
+  }
+  plan.run.entry_count = static_cast<std::int64_t>(plan.entries.size());
+  plan.run.total = total;
+  return {};
+}
+
+}  // namespace
+
+Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at) {
+  LEDGER_ASSERT(known_at <= projection.applied_seq());
+  const auto& ledger = projection.ledger();
+  if (auto ordered = CheckOrder(ledger, month); !ordered) return tl::unexpected(ordered.error());
+  std::vector<domain::Month> months = EarlierRuns(ledger, month);
+  months.push_back(month);
+  auto reports = projection::BuildMonthReports(projection, months, known_at);
+  if (!reports.back()) return tl::unexpected(reports.back().error());
+  const MonthReport& current = *reports.back();
+  const auto* rulebook = projection.RulebookInForce(month, known_at);
+  LEDGER_ASSERT(rulebook != nullptr);  // the month's report found it
+  PayoutPlan plan;
+  plan.run.run = month;
+  plan.run.known_at_seq = known_at;
+  plan.run.rulebook = current.rulebook_id;
+  plan.anomalies = current.anomalies;
+  AddRegularEntries(current, known_at, plan);
+  const domain::Month window_start = domain::AddMonths(month, -rulebook->rulebook.retro_window_months);
+  for (std::size_t i = 0; i + 1 < months.size(); ++i) {
+    if (!reports[i]) {
+      return Fail(reports[i].error().code,
+                  fmt::format("{} has been paid but cannot be recomputed as known at seq {}: {}",
+                              domain::FormatMonth(months[i]), known_at, reports[i].error().message));
+    }
+    const bool in_window = months[i] >= window_start;
+    if (auto corrected = CorrectMonth(ledger, *reports[i], in_window, known_at, month, plan); !corrected) {
+      return tl::unexpected(corrected.error());
+    }
+  }
+  if (auto numbered = NumberAndTotal(plan); !numbered) return tl::unexpected(numbered.error());
+  return plan;
+}
+
+std::optional<BookedPayout> FindExistingRun(const projection::Projection& projection, domain::Month month) {
+  const auto* run = projection.ledger().FindRun(month);
+  if (!run) return std::nullopt;
+  BookedPayout out{*run, {}};
+  for (const auto& entry : projection.ledger().entries()) {
+    if (entry.entry.run == month) out.entries.push_back(entry);
+  }
+  return out;
+}
+
+std::vector<domain::Event> PayoutEvents(const PayoutPlan& plan) {
+  std::vector<domain::Event> events;
+  events.reserve(plan.entries.size() + 1);
+  for (const auto& entry : plan.entries) {
+    events.push_back(domain::Event{entry.entry_id, std::string(kLedgerSource), entry});
+  }
+  events.push_back(domain::Event{RunEventId(plan.run.run), std::string(kLedgerSource), plan.run});
+  return events;
+}
+
+}  // namespace capledger::ledger

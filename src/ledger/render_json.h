@@ -1,0 +1,54 @@
+// The JSON documents of the command line's --json and of the HTTP API (DESIGN.md §4): one
+// renderer per answer, so that both give the same bytes. Money is a string with two decimals
+// ("-1234.50"), dates and months ISO, keys in a fixed order. Each returns one line with '\n'.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "ledger/books.h"
+#include "ledger/dispute.h"
+#include "ledger/known_at.h"
+#include "ledger/payout.h"
+#include "ledger/trace.h"
+#include "projection/report.h"
+
+namespace capledger::ledger {
+
+// {"month", "snapshot_date", "rulebook", "known_at", "clinics", "total", "anomalies"}
+std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
+
+// One entry: {"id", "run", "clinic", "month", "component", "kind", "amount", "known_at_seq",
+// "rulebook", "adjusts", "debit", "credit"}.
+std::string EntryJsonObject(const domain::LedgerEntry& entry);
+// {"entries": [...]}
+std::string EntriesJson(const std::vector<projection::BookedEntry>& entries);
+
+// {"run", "known_at", "existing", "rulebook", "entries", "total", "unbooked", "anomalies"}:
+// `existing` is true when the month had already been run and nothing was booked now.
+std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& known_at, bool existing,
+                       const std::vector<domain::LedgerEntry>& entries,
+                       const std::vector<projection::AnomalyLine>& anomalies);
+
+// {"entry", "known_at", "rulebook", "parameters", "snapshot_date", "band_counts", "amounts",
+//  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
+std::string TraceJson(const EntryTrace& trace);
+
+// {"clinic", "month", "before", "after", "difference", "causes"}
+std::string DisputeJson(const DisputeReport& dispute, const KnownAt& before, const KnownAt& after);
+
+// {"account", "known_at", "balance", "entries"}
+std::string BalanceJson(const Balance& balance, const KnownAt& known_at);
+
+// {"run", "known_at_seq", "clinics": [{"clinic", "current", "corrections", "current_total",
+//  "corrections_total", "total"}], "total"}
+std::string StatementJson(const RunStatement& statement);
+
+// {"error": {"code": "...", "message": "..."}}
+std::string ErrorJson(const Error& error);
+
+// The JSON of a component-indexed array of amounts: {"capitation": "...", ...}.
+std::string ComponentAmountsJson(const std::array<domain::Money, domain::kComponentCount>& amounts);
+
+}  // namespace capledger::ledger

@@ -1,0 +1,86 @@
+#include "ledger/trace.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace capledger::ledger {
+namespace {
+
+using domain::Money;
+
+int BandOf(const domain::Rulebook& rulebook, int age) {
+  int band = 0;
+  for (std::size_t b = 0; b < rulebook.capitation.size(); ++b) {
+    if (rulebook.capitation[b].min_age <= age) band = static_cast<int>(b);
+  }
+  return band;
+}
+
+std::vector<TracedResident> Residents(const projection::Projection& p, std::uint16_t clinic,
+                                      const projection::ClinicMonthInputs& inputs, std::uint64_t known_at) {
+  std::vector<TracedResident> out;
+  if (!inputs.facts.open_on_snapshot) return out;
+  for (const auto& counted : p.CountedAt(clinic, inputs.snapshot_day, known_at)) {
+    out.push_back(TracedResident{p.residents().pseudonym[counted.resident], counted.age,
+                                 BandOf(*inputs.rulebook, counted.age), counted.listed_seq});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const TracedResident& a, const TracedResident& b) { return a.pseudonym < b.pseudonym; });
+  return out;
+}
+
+// The booked sum of the entries `entry` adjusts, and the latest K among them.
+Result<std::pair<Money, std::uint64_t>> Adjusted(const projection::LedgerTable& ledger, const domain::LedgerEntry& entry) {
+  Money sum = Money::Zero();
+  std::uint64_t latest_k = 0;
+  for (const auto& id : entry.adjusts) {
+    const auto* adjusted = ledger.FindEntry(id);
+    if (!adjusted) return Fail(ErrorCode::kCorruption, fmt::format("entry {} adjusts {}, which is not booked", entry.entry_id, id));
+    auto total = sum.Plus(adjusted->entry.amount);
+    if (!total) return tl::unexpected(total.error());
+    sum = *total;
+    latest_k = std::max(latest_k, adjusted->entry.known_at_seq);
+  }
+  return std::pair{sum, latest_k};
+}
+
+}  // namespace
+
+Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view entry_id) {
+  const auto* booked = p.ledger().FindEntry(entry_id);
+  if (!booked) return Fail(ErrorCode::kNotFound, fmt::format("no entry {} is booked", entry_id));
+  const domain::LedgerEntry& entry = booked->entry;
+  auto clinic = p.ClinicIndex(entry.clinic);
+  if (!clinic) return Fail(ErrorCode::kCorruption, fmt::format("entry {} is for unknown clinic {}", entry_id, entry.clinic));
+  const std::uint64_t k = entry.known_at_seq;
+  auto header = projection::ReportHeader(p, entry.period, k);
+  if (!header) return tl::unexpected(header.error());
+  const domain::AgeCounts ages = p.ListedAtClinic(*clinic, domain::DaysSinceEpoch(header->snapshot), k);
+  auto inputs = projection::ClinicInputsAt(p, *clinic, entry.period, k, ages);
+  if (!inputs) return tl::unexpected(inputs.error());
+  auto amounts = domain::ComputeClinicMonth(*inputs->rulebook, inputs->facts);
+  if (!amounts) return tl::unexpected(amounts.error());
+  EntryTrace trace;
+  trace.entry = *booked;
+  trace.rulebook = *inputs->rulebook;
+  trace.residents = Residents(p, *clinic, *inputs, k);
+  trace.inputs = std::move(*inputs);
+  trace.amounts = std::move(*amounts);
+  trace.recomputed = trace.amounts.amounts[static_cast<std::size_t>(entry.component)];
+  auto adjusted = Adjusted(p.ledger(), entry);
+  if (!adjusted) return tl::unexpected(adjusted.error());
+  trace.booked_before = adjusted->first;
+  auto expected = trace.recomputed.Minus(trace.booked_before);
+  if (!expected) return tl::unexpected(expected.error());
+  trace.expected = *expected;
+  trace.reproduces = trace.expected == entry.amount;
+  if (entry.kind == domain::EntryKind::kAdjustment && adjusted->second <= k) {
+    auto change = Dispute(p, entry.clinic, entry.period, adjusted->second, k);
+    if (!change) return tl::unexpected(change.error());
+    trace.change = std::move(*change);
+  }
+  return trace;
+}
+
+}  // namespace capledger::ledger

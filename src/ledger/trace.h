@@ -1,0 +1,43 @@
+// Trace of one booked entry (DOMAIN.md §8): recompute it at its knowledge point, show the
+// rulebook and parameters used, the counts per band and every counted resident with the event
+// that placed them, and check that the recomputation equals what was booked.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "domain/calculation.h"
+#include "ledger/dispute.h"
+#include "projection/projection.h"
+#include "projection/report.h"
+
+namespace capledger::ledger {
+
+struct TracedResident {
+  domain::Pseudonym pseudonym;
+  int age = 0;
+  int band = 0;                 // index into the rulebook's capitation bands
+  std::uint64_t listed_seq = 0; // the PatientListed that put them at the clinic on D
+};
+
+struct EntryTrace {
+  projection::BookedEntry entry;
+  projection::ClinicMonthInputs inputs;  // header: the period's snapshot, rulebook and its seq, K
+  domain::Rulebook rulebook;             // the parameters used
+  domain::ClinicMonthAmounts amounts;    // every component of the clinic-month at K
+  std::vector<TracedResident> residents; // counted on D at K, by pseudonym
+  domain::Money recomputed = domain::Money::Zero();     // the entry's component at K
+  domain::Money booked_before = domain::Money::Zero();  // the entries it adjusts, summed
+  domain::Money expected = domain::Money::Zero();       // recomputed − booked_before
+  bool reproduces = false;                               // expected == the booked amount
+  // An adjustment: what changed between the latest adjusted entry's K and this entry's K.
+  std::optional<DisputeReport> change;
+};
+
+// Traces the entry with id `entry_id`. kNotFound if no such entry is booked.
+Result<EntryTrace> TraceEntry(const projection::Projection& projection, std::string_view entry_id);
+
+}  // namespace capledger::ledger

@@ -1,0 +1,451 @@
+// Test helper: a second, deliberately plain implementation of DOMAIN.md §6, to check the
+// projections against.
+//
+// It shares nothing with src/projection or domain/calculation.cc: it reads the events as a list
+// in seq order and recomputes everything for each (month, K) with straightforward loops over
+// that list, one resident at a time. Only the plain domain value types (Date, Month, Money,
+// Rulebook, the event structs) are used. Amounts are exact rationals in öre, held as an
+// __int128 numerator over a small denominator, rounded once, half away from zero.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.h"
+#include "domain/rulebook.h"
+
+namespace capledger::testing::oracle {
+
+using domain::Date;
+using domain::Month;
+
+// --- Plain arithmetic on dates and money ----------------------------------------------------------
+
+inline std::int64_t DayNumber(Date d) { return std::chrono::sys_days(d).time_since_epoch().count(); }
+inline int MonthNumber(Month m) {
+  return static_cast<int>(m.year()) * 12 + static_cast<int>(static_cast<unsigned>(m.month()));
+}
+inline Month MonthContaining(Date d) { return Month{d.year(), d.month()}; }
+inline Month MonthAfter(Month m, int n) {
+  const int k = MonthNumber(m) - 1 + n;
+  return Month{std::chrono::year(k / 12), std::chrono::month(static_cast<unsigned>(k % 12 + 1))};
+}
+inline Date FirstOf(Month m) { return Date{m.year(), m.month(), std::chrono::day(1)}; }
+
+// numerator / denominator rounded half away from zero (denominator > 0).
+inline std::int64_t RoundHalfAwayFromZero(__int128 numerator, __int128 denominator) {
+  const bool negative = numerator < 0;
+  const __int128 magnitude = negative ? -numerator : numerator;
+  __int128 quotient = magnitude / denominator;
+  if (2 * (magnitude % denominator) >= denominator) ++quotient;
+  return static_cast<std::int64_t>(negative ? -quotient : quotient);
+}
+
+// DOMAIN.md §5: the day of `month` on which the listed population is counted.
+inline Date SnapshotDay(domain::SnapshotRule rule, Month month) {
+  using domain::SnapshotRule;
+  const Date first = FirstOf(month);
+  switch (rule) {
+    case SnapshotRule::kFirstDayOfMonth: return first;
+    case SnapshotRule::kLastDayOfMonth:
+      return Date{std::chrono::sys_days(FirstOf(MonthAfter(month, 1))) - std::chrono::days(1)};
+    case SnapshotRule::kLastDayOfPreviousMonth: return Date{std::chrono::sys_days(first) - std::chrono::days(1)};
+  }
+  return first;
+}
+
+inline bool LeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// The day in `year` on which someone born on `birth` has a birthday: 1 March stands in for
+// 29 February in a year without one (DOMAIN.md §6.2).
+inline Date BirthdayIn(Date birth, int year) {
+  const unsigned m = static_cast<unsigned>(birth.month());
+  const unsigned d = static_cast<unsigned>(birth.day());
+  if (m == 2 && d == 29 && !LeapYear(year)) return Date{std::chrono::year(year), std::chrono::March, std::chrono::day(1)};
+  return Date{std::chrono::year(year), std::chrono::month(m), std::chrono::day(d)};
+}
+
+// Completed years on `on` (REQUIRES on >= birth): the years whose birthday has come by `on`.
+inline int CompletedYears(Date birth, Date on) {
+  const int year = static_cast<int>(on.year());
+  int age = year - static_cast<int>(birth.year());
+  if (DayNumber(on) < DayNumber(BirthdayIn(birth, year))) --age;
+  return age;
+}
+
+// DOMAIN.md §6.2: CNI = (Σ weight × hits / population) / 2.476, truncated to 4 decimals, here in
+// ten-thousandths. Weights in hundredths: 615, 572, 513, 419, 419, 397, 323.
+inline std::int64_t CniFromHits(const domain::CniHits& h, std::int64_t population) {
+  const __int128 index_hundredths = __int128{615} * h.over_65_alone + __int128{572} * h.born_abroad +
+                                    __int128{513} * h.unemployed + __int128{419} * h.single_parent +
+                                    __int128{419} * h.moved_in + __int128{397} * h.low_education +
+                                    __int128{323} * h.under_5;
+  // (I / 100) / population / (2476 / 1000) × 10000 = I × 100000 / (2476 × population); I >= 0.
+  return static_cast<std::int64_t>(index_hundredths * 100000 / (__int128{2476} * population));
+}
+
+// --- What the oracle answers -----------------------------------------------------------------------
+
+// One open clinic's figures for a month: counts per band and öre per component (indexed by
+// domain::Component).
+struct ClinicFigures {
+  std::string clinic;
+  std::int64_t listed = 0;
+  std::vector<std::int64_t> band_counts;
+  std::array<std::int64_t, domain::kComponentCount> ore{};
+  std::int64_t total = 0;
+};
+
+// A month as known at K. `computable` is false when no rulebook is in force (DOMAIN.md §6.1).
+struct MonthFigures {
+  bool computable = false;
+  std::string rulebook_id;
+  std::uint64_t rulebook_seq = 0;
+  Date snapshot;
+  std::vector<ClinicFigures> clinics;  // the clinics open on the snapshot date, by id
+  std::int64_t total = 0;
+};
+
+// The calculation of DOMAIN.md §6 over a list of events, seq = position + 1.
+class Oracle {
+ public:
+  explicit Oracle(std::vector<domain::Event> events) : events_(std::move(events)) {
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      const std::uint64_t seq = i + 1;
+      seq_of_id_.emplace(events_[i].id, seq);  // the first event stored under an id
+      if (const domain::ResidentRef* r = domain::ResidentOf(events_[i].body)) {
+        auto& seqs = resident_events_[r->pseudonym];
+        if (seqs.empty()) birth_[r->pseudonym] = r->birth_date;
+        seqs.push_back(seq);
+      }
+    }
+  }
+
+  // Every open clinic's figures for `month` as known at `known_at` (REQUIRES known_at <= the
+  // number of events).
+  MonthFigures Compute(Month month, std::uint64_t known_at) const {
+    const Query q = Prepare(known_at);
+    MonthFigures out;
+    const std::optional<std::uint64_t> rulebook_seq = RulebookInForce(q, month);
+    if (!rulebook_seq) return out;
+    const domain::Rulebook& rb = RulebookAt(*rulebook_seq);
+    out.computable = true;
+    out.rulebook_id = rb.id;
+    out.rulebook_seq = *rulebook_seq;
+    out.snapshot = SnapshotDay(rb.snapshot, month);
+    const Date on = out.snapshot;
+
+    // The clinics open on D, by id (std::map keeps them sorted).
+    std::map<std::string, ClinicFigures> open;
+    for (const std::string& clinic : RegisteredClinics(q)) {
+      if (IsOpenOn(q, clinic, on)) open[clinic].clinic = clinic;
+    }
+    for (auto& [id, figures] : open) figures.band_counts.assign(rb.capitation.size(), 0);
+
+    // Each resident's fold on D, counted in their clinic's age band.
+    for (const auto& [pseudonym, seqs] : resident_events_) {
+      const std::optional<std::string> clinic = FoldResident(q, seqs, on);
+      if (!clinic) continue;
+      auto it = open.find(*clinic);
+      if (it == open.end()) continue;
+      const Date birth = birth_.at(pseudonym);
+      if (DayNumber(on) < DayNumber(birth)) continue;  // not yet born on D
+      it->second.band_counts[BandOf(rb, CompletedYears(birth, on))] += 1;
+    }
+    for (auto& [id, figures] : open) {
+      for (std::int64_t n : figures.band_counts) figures.listed += n;
+    }
+
+    const std::vector<std::string> cni_winners = CniWinners(q, rb, open, on);
+    for (auto& [id, figures] : open) {
+      Amounts(q, rb, month, on, std::find(cni_winners.begin(), cni_winners.end(), id) != cni_winners.end(), figures);
+      out.total += figures.total;
+      out.clinics.push_back(figures);
+    }
+    return out;
+  }
+
+  const std::vector<domain::Event>& events() const { return events_; }
+
+ private:
+  // Which events count as known at K: stored at or before K and not retracted at or before K.
+  struct Query {
+    std::uint64_t known_at = 0;
+    std::vector<bool> visible;  // indexed by seq
+  };
+
+  Query Prepare(std::uint64_t known_at) const {
+    Query q;
+    q.known_at = known_at;
+    q.visible.assign(known_at + 1, false);
+    for (std::uint64_t seq = 1; seq <= known_at; ++seq) {
+      q.visible[seq] = !std::holds_alternative<domain::EventRetracted>(At(seq).body);
+    }
+    for (std::uint64_t seq = 1; seq <= known_at; ++seq) {
+      if (const auto* retraction = std::get_if<domain::EventRetracted>(&At(seq).body)) {
+        auto target = seq_of_id_.find(retraction->target);
+        if (target != seq_of_id_.end() && target->second < seq) q.visible[target->second] = false;
+      }
+    }
+    return q;
+  }
+
+  const domain::Event& At(std::uint64_t seq) const { return events_[seq - 1]; }
+  const domain::Rulebook& RulebookAt(std::uint64_t seq) const {
+    return std::get<domain::RulebookPublished>(At(seq).body).rulebook;
+  }
+
+  // §6.1: valid_from <= first day of M < valid_until; the highest seq among several.
+  std::optional<std::uint64_t> RulebookInForce(const Query& q, Month month) const {
+    const std::int64_t first = DayNumber(FirstOf(month));
+    std::optional<std::uint64_t> chosen;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* published = std::get_if<domain::RulebookPublished>(&At(seq).body);
+      if (!published || !q.visible[seq]) continue;
+      const domain::Rulebook& rb = published->rulebook;
+      if (DayNumber(rb.valid_from) <= first && first < DayNumber(rb.valid_until)) chosen = seq;
+    }
+    return chosen;
+  }
+
+  std::vector<std::string> RegisteredClinics(const Query& q) const {
+    std::vector<std::string> clinics;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* reg = std::get_if<domain::ClinicRegistered>(&At(seq).body);
+      if (reg && q.visible[seq] && std::find(clinics.begin(), clinics.end(), reg->clinic) == clinics.end()) {
+        clinics.push_back(reg->clinic);
+      }
+    }
+    return clinics;
+  }
+
+  // The effective date of the latest registration by seq.
+  std::optional<Date> OpeningDate(const Query& q, const std::string& clinic) const {
+    std::optional<Date> opening;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* reg = std::get_if<domain::ClinicRegistered>(&At(seq).body);
+      if (reg && q.visible[seq] && reg->clinic == clinic) opening = reg->effective;
+    }
+    return opening;
+  }
+
+  // Opened on or before D and no closure effective on or before D.
+  bool IsOpenOn(const Query& q, const std::string& clinic, Date on) const {
+    const std::optional<Date> opening = OpeningDate(q, clinic);
+    if (!opening || DayNumber(*opening) > DayNumber(on)) return false;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* closed = std::get_if<domain::ClinicClosed>(&At(seq).body);
+      if (closed && q.visible[seq] && closed->clinic == clinic && DayNumber(closed->effective) <= DayNumber(on)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static std::int64_t EffectiveDay(const domain::EventBody& body) {
+    return std::visit(
+        [](const auto& e) -> std::int64_t {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (requires { e.effective; } && !std::is_same_v<T, domain::RulebookPublished>) {
+            return DayNumber(e.effective);
+          } else {
+            return 0;
+          }
+        },
+        body);
+  }
+
+  // §6.2: fold the resident's events effective on or before D in (effective, seq) order. Returns
+  // the clinic they are listed at if they are a resident at the end, else nothing.
+  std::optional<std::string> FoldResident(const Query& q, const std::vector<std::uint64_t>& seqs, Date on) const {
+    std::vector<std::uint64_t> known;  // in seq order
+    for (std::uint64_t seq : seqs) {
+      if (seq <= q.known_at && q.visible[seq] && EffectiveDay(At(seq).body) <= DayNumber(on)) known.push_back(seq);
+    }
+    std::stable_sort(known.begin(), known.end(), [&](std::uint64_t a, std::uint64_t b) {
+      return EffectiveDay(At(a).body) < EffectiveDay(At(b).body);
+    });
+    bool resident = false;
+    std::optional<std::string> clinic;
+    for (std::uint64_t seq : known) {
+      const domain::EventBody& body = At(seq).body;
+      if (std::holds_alternative<domain::ResidentRegistered>(body)) {
+        resident = true;
+      } else if (std::holds_alternative<domain::ResidentMovedOut>(body) || std::holds_alternative<domain::ResidentDied>(body)) {
+        resident = false;
+        clinic.reset();
+      } else if (const auto* listed = std::get_if<domain::PatientListed>(&body)) {
+        clinic = listed->clinic;
+      } else if (const auto* unlisted = std::get_if<domain::PatientUnlisted>(&body)) {
+        if (clinic == unlisted->clinic) clinic.reset();  // at another clinic: changes nothing
+      }
+      // ResidentRelocated changes nothing in the count.
+    }
+    if (!resident) return std::nullopt;
+    return clinic;
+  }
+
+  // The band with the highest min_age <= age (bands start at 0).
+  static std::size_t BandOf(const domain::Rulebook& rb, int age) {
+    std::size_t band = 0;
+    for (std::size_t b = 0; b < rb.capitation.size(); ++b) {
+      if (rb.capitation[b].min_age <= age && rb.capitation[b].min_age >= rb.capitation[band].min_age) band = b;
+    }
+    return band;
+  }
+
+  // An attribute on D: the fact with the latest effective date on or before D, ties by the
+  // highest seq. `value` gives a fact's value, or nothing if the event is not one of them.
+  template <typename ValueOf>
+  std::optional<std::int64_t> AttributeOn(const Query& q, Date on, ValueOf value) const {
+    std::optional<std::int64_t> best;
+    std::int64_t best_day = 0;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      if (!q.visible[seq]) continue;
+      const std::optional<std::pair<Date, std::int64_t>> fact = value(At(seq).body);
+      if (!fact || DayNumber(fact->first) > DayNumber(on)) continue;
+      if (!best || DayNumber(fact->first) >= best_day) {  // seq rises: ties go to the later
+        best = fact->second;
+        best_day = DayNumber(fact->first);
+      }
+    }
+    return best;
+  }
+
+  std::optional<std::int64_t> DistanceOn(const Query& q, const std::string& clinic, Date on) const {
+    return AttributeOn(q, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
+      if (const auto* reg = std::get_if<domain::ClinicRegistered>(&body); reg && reg->clinic == clinic) {
+        return std::pair{reg->effective, std::int64_t{reg->distance_to_hospital_km_tenths}};
+      }
+      if (const auto* change = std::get_if<domain::ClinicChanged>(&body);
+          change && change->clinic == clinic && change->distance_to_hospital_km_tenths) {
+        return std::pair{change->effective, std::int64_t{*change->distance_to_hospital_km_tenths}};
+      }
+      return std::nullopt;
+    });
+  }
+
+  std::optional<std::int64_t> CniOn(const Query& q, const std::string& clinic, Date on) const {
+    return AttributeOn(q, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
+      const auto* cni = std::get_if<domain::CniReported>(&body);
+      if (!cni || cni->clinic != clinic) return std::nullopt;
+      return std::pair{cni->effective, cni->cni_ten_thousandths ? *cni->cni_ten_thousandths
+                                                                 : CniFromHits(cni->hits, cni->population)};
+    });
+  }
+
+  // §6.3 CNI: open clinics with N > 0 and a CNI on D, highest CNI first, ties by id; the top_n.
+  std::vector<std::string> CniWinners(const Query& q, const domain::Rulebook& rb,
+                                      const std::map<std::string, ClinicFigures>& open, Date on) const {
+    if (!rb.cni_supplement) return {};
+    std::vector<std::pair<std::int64_t, std::string>> ranked;
+    for (const auto& [id, figures] : open) {
+      if (figures.listed <= 0) continue;
+      if (const std::optional<std::int64_t> cni = CniOn(q, id, on)) ranked.emplace_back(*cni, id);
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<std::string> winners;
+    for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(rb.cni_supplement->top_n); ++i) {
+      winners.push_back(ranked[i].second);
+    }
+    return winners;
+  }
+
+  // The fulfilment (thousandths) of the latest report by seq whose period covers M.
+  std::optional<std::int64_t> Fulfilment(const Query& q, const std::string& clinic, Month month) const {
+    std::optional<std::int64_t> f;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* p = std::get_if<domain::PerformanceReported>(&At(seq).body);
+      if (p && q.visible[seq] && p->clinic == clinic && MonthNumber(p->period_from) <= MonthNumber(month) &&
+          MonthNumber(month) <= MonthNumber(p->period_to)) {
+        f = p->fulfilment_thousandths;
+      }
+    }
+    return f;
+  }
+
+  // The counts of the latest visit report by seq for (c, M).
+  std::optional<domain::VisitCounts> Visits(const Query& q, const std::string& clinic, Month month) const {
+    std::optional<domain::VisitCounts> counts;
+    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+      const auto* v = std::get_if<domain::VisitsReported>(&At(seq).body);
+      if (v && q.visible[seq] && v->clinic == clinic && v->month == month) counts = v->counts;
+    }
+    return counts;
+  }
+
+  // §6.3 start grant: the part for M of the grant of the rulebook in force for the opening month
+  // O as known at K. The caller knows the clinic is open on M's snapshot date.
+  std::int64_t StartGrantPart(const Query& q, const std::string& clinic, Month month) const {
+    const std::optional<Date> opening = OpeningDate(q, clinic);
+    if (!opening) return 0;
+    const Month opened = MonthContaining(*opening);
+    const std::optional<std::uint64_t> at_opening = RulebookInForce(q, opened);
+    if (!at_opening) return 0;
+    const auto& grant = RulebookAt(*at_opening).start_grant;
+    if (!grant) return 0;
+    const int part = MonthNumber(month) - MonthNumber(opened) + 1;  // 1-based: part i is month O + i - 1
+    if (part < 1 || part > grant->months) return 0;
+    const std::int64_t each = RoundHalfAwayFromZero(grant->amount.ore(), grant->months);
+    if (part < grant->months) return each;
+    return grant->amount.ore() - each * (grant->months - 1);
+  }
+
+  void Amounts(const Query& q, const domain::Rulebook& rb, Month month, Date on, bool cni_winner,
+               ClinicFigures& f) const {
+    using domain::Component;
+    auto set = [&](Component c, std::int64_t ore) { f.ore[static_cast<std::size_t>(c)] = ore; };
+    const __int128 n = f.listed;
+
+    __int128 capitation = 0;  // Σ_b n_b × amount_b, over 12
+    for (std::size_t b = 0; b < rb.capitation.size(); ++b) {
+      capitation += __int128{f.band_counts[b]} * rb.capitation[b].amount_per_year.ore();
+    }
+    set(Component::kCapitation, RoundHalfAwayFromZero(capitation, 12));
+
+    if (rb.performance_per_year) {
+      // N × amount / 12 × f / 1000; no report yet: f = 0.
+      const std::int64_t thousandths = Fulfilment(q, f.clinic, month).value_or(0);
+      set(Component::kPerformance, RoundHalfAwayFromZero(n * rb.performance_per_year->ore() * thousandths, 12 * 1000));
+    }
+    if (rb.visits) {
+      if (const auto counts = Visits(q, f.clinic, month)) {
+        const __int128 sum = __int128{counts->home_visits} * rb.visits->home_visit.ore() +
+                             __int128{counts->other_listed} * rb.visits->other_listed.ore() +
+                             __int128{counts->unlisted} * rb.visits->unlisted.ore() +
+                             __int128{counts->out_of_region} * rb.visits->out_of_region.ore();
+        set(Component::kVisits, RoundHalfAwayFromZero(sum, 1));
+      }
+    }
+    set(Component::kStartGrant, StartGrantPart(q, f.clinic, month));
+    if (rb.cni_supplement && cni_winner) {
+      set(Component::kCniSupplement, RoundHalfAwayFromZero(n * rb.cni_supplement->amount_per_year.ore(), 12));
+    }
+    if (rb.distance_supplement) {
+      if (const auto distance = DistanceOn(q, f.clinic, on)) {
+        const domain::DistanceBand* chosen = nullptr;  // the highest band with min_km <= distance
+        for (const auto& band : *rb.distance_supplement) {
+          if (band.min_km_tenths <= *distance && (!chosen || band.min_km_tenths > chosen->min_km_tenths)) chosen = &band;
+        }
+        if (chosen) set(Component::kDistanceSupplement, RoundHalfAwayFromZero(n * chosen->amount_per_year.ore(), 12));
+      }
+    }
+    f.total = 0;
+    for (std::int64_t ore : f.ore) f.total += ore;
+  }
+
+  std::vector<domain::Event> events_;
+  std::map<std::string, std::uint64_t> seq_of_id_;
+  std::map<domain::Pseudonym, std::vector<std::uint64_t>> resident_events_;  // seq order
+  std::map<domain::Pseudonym, Date> birth_;
+};
+
+}  // namespace capledger::testing::oracle
