@@ -243,13 +243,42 @@ Status BatchAssembler::Commit() {
   return {};
 }
 
-// The prepared bodies of requests that came without one.
-std::vector<PreparedBody> PrepareMissing(std::span<const AppendRequest> requests) {
-  std::vector<PreparedBody> prepared(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (!requests[i].prepared) prepared[i] = PrepareBody(requests[i].event);
-  }
+std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests) {
+  std::vector<PreparedBody> prepared;
+  prepared.reserve(requests.size());
+  for (const auto& request : requests) prepared.push_back(PrepareBody(request.event));
   return prepared;
+}
+
+// Assembles and writes one batch (REQUIRES the append mutex held). With `all_or_nothing`, the
+// first request that would not be stored as a new event refuses the whole batch.
+Result<std::vector<AppendOutcome>> AppendLocked(EventStore::Impl& impl, std::span<const AppendRequest> requests,
+                                                std::span<const PreparedBody> prepared,
+                                                std::span<const RejectRecord> decode_rejects, bool all_or_nothing) {
+  LEDGER_ASSERT(prepared.size() == requests.size());
+  // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
+  // inside the memtable inserts, and nothing reads them.
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  BatchAssembler assembler(impl, impl.clock->Now(), requests);
+  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    outcomes.push_back(assembler.Add(i, prepared[i]));
+    if (all_or_nothing && outcomes.back().kind != AppendOutcome::Kind::kStored) {
+      const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
+      return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
+                                                   requests[i].event.id, why));
+    }
+  }
+  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
+  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
+
+  std::lock_guard head_lock(impl.head_mutex);
+  impl.head = assembler.head();
+  impl.reject_count = assembler.reject_count();
+  impl.fingerprint_stored = true;
+  return outcomes;
 }
 
 }  // namespace
@@ -259,33 +288,19 @@ Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequ
   if (impl_->read_only || !impl_->has_secret) {
     return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
   }
-  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
-  const std::vector<PreparedBody> computed = PrepareMissing(requests);
-
-  std::lock_guard append_lock(impl_->append_mutex);
-  // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
-  // inside the memtable inserts, and nothing reads them.
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  BatchAssembler assembler(*impl_, impl_->clock->Now(), requests);
-  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
-  std::vector<AppendOutcome> outcomes;
-  outcomes.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    outcomes.push_back(assembler.Add(i, requests[i].prepared ? *requests[i].prepared : computed[i]));
-  }
-  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
-  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
-
-  std::lock_guard head_lock(impl_->head_mutex);
-  impl_->head = assembler.head();
-  impl_->reject_count = assembler.reject_count();
-  impl_->fingerprint_stored = true;
-  return outcomes;
+  return AppendPrepared(requests, PrepareAll(requests), decode_rejects);
 }
 
-}  // namespace capledger::store
-
-namespace capledger::store {
+Result<std::vector<AppendOutcome>> EventStore::AppendPrepared(std::span<const AppendRequest> requests,
+                                                              std::span<const PreparedBody> prepared,
+                                                              std::span<const RejectRecord> decode_rejects) {
+  if (impl_->read_only || !impl_->has_secret) {
+    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
+  }
+  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
+  std::lock_guard append_lock(impl_->append_mutex);
+  return AppendLocked(*impl_, requests, prepared, decode_rejects, false);
+}
 
 Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const AppendRequest> requests,
                                                                 std::uint64_t expected_head_seq) {
@@ -293,34 +308,13 @@ Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const 
     return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
   }
   LEDGER_ASSERT(requests.size() <= limits::kEventsPerAtomicAppendMax);
-  std::vector<Prepared> prepared;
-  prepared.reserve(requests.size());
-  for (const auto& request : requests) prepared.push_back(Prepare(request));
-
+  const std::vector<PreparedBody> prepared = PrepareAll(requests);
   std::lock_guard append_lock(impl_->append_mutex);
   if (impl_->head.seq != expected_head_seq) {
     return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
                                                  expected_head_seq, impl_->head.seq));
   }
-  BatchAssembler assembler(*impl_, impl_->clock->Now());
-  if (auto loaded = assembler.LoadStoredIds(requests); !loaded) return tl::unexpected(loaded.error());
-  std::vector<AppendOutcome> outcomes;
-  outcomes.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    outcomes.push_back(assembler.Add(requests[i], prepared[i]));
-    if (outcomes.back().kind != AppendOutcome::Kind::kStored) {
-      const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
-      return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
-                                                   requests[i].event.id, why));
-    }
-  }
-  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
-
-  std::lock_guard head_lock(impl_->head_mutex);
-  impl_->head = assembler.head();
-  impl_->reject_count = assembler.reject_count();
-  impl_->fingerprint_stored = true;
-  return outcomes;
+  return AppendLocked(*impl_, requests, prepared, {}, true);
 }
 
 }  // namespace capledger::store

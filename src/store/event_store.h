@@ -37,9 +37,6 @@ struct AppendRequest {
   domain::Event event;
   std::optional<Timestamp> recorded_at;  // requested for a backfill; else the clock decides
   InputOrigin origin;                    // kept with the line if the store rejects it
-  // PrepareBody(event) if the caller computed it already; else Append computes it.
-  // REQUIRES: when set, equal to PrepareBody(event) (the event is not changed afterwards).
-  std::optional<PreparedBody> prepared;
 };
 
 // What became of one AppendRequest.
@@ -104,6 +101,12 @@ class EventStore {
   // same batch. kIoError if the write fails (then nothing of the batch is stored).
   Result<std::vector<AppendOutcome>> Append(std::span<const AppendRequest> requests,
                                             std::span<const RejectRecord> decode_rejects = {});
+
+  // Append with the bodies already prepared by the caller (for instance on another thread):
+  // REQUIRES prepared.size() == requests.size() and prepared[i] == PrepareBody(requests[i].event).
+  Result<std::vector<AppendOutcome>> AppendPrepared(std::span<const AppendRequest> requests,
+                                                    std::span<const PreparedBody> prepared,
+                                                    std::span<const RejectRecord> decode_rejects = {});
 
   // Appends every request or none, in one synced write, provided the head is still at
   // `expected_head_seq` (the knowledge point the batch was computed at). kRefused, with nothing

@@ -19,6 +19,7 @@ LineIngester::LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, I
     : store_(store), decoder_(decoder), options_(std::move(options)) {
   LEDGER_ASSERT(options_.batch_events >= 1 && options_.batch_events <= limits::kEventsPerAppendMax);
   pending_.requests.reserve(options_.batch_events);
+  pending_.prepared.reserve(options_.batch_events);
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -44,9 +45,8 @@ Status LineIngester::AddLine(std::string_view line) {
     pending_.rejects.push_back(RejectRecord{std::move(origin), std::move(decoded.error()), {}});
   } else {
     auto recorded_at = decoded->recorded_at ? decoded->recorded_at : options_.default_recorded_at;
-    AppendRequest& request = pending_.requests.emplace_back(
-        AppendRequest{std::move(decoded->event), recorded_at, std::move(origin), std::nullopt});
-    request.prepared = PrepareBody(request.event);  // here, so that the writer thread need not
+    pending_.requests.push_back(AppendRequest{std::move(decoded->event), recorded_at, std::move(origin)});
+    pending_.prepared.push_back(PrepareBody(pending_.requests.back().event));  // here, off the writer thread
   }
   if (pending_.requests.size() + pending_.rejects.size() >= options_.batch_events) return Submit();
   return {};
@@ -60,6 +60,7 @@ Status LineIngester::Submit() {
   if (pending_.lines > 0) queued_ = std::move(pending_);
   pending_ = Batch{};
   pending_.requests.reserve(options_.batch_events);
+  pending_.prepared.reserve(options_.batch_events);
   lock.unlock();
   changed_.notify_all();
   return {};
@@ -101,7 +102,7 @@ void LineIngester::WriteBatch(Batch& batch) {
     std::lock_guard lock(mutex_);
     if (error_) return;  // an earlier batch failed: write nothing after it
   }
-  auto outcomes = store_.Append(batch.requests, batch.rejects);
+  auto outcomes = store_.AppendPrepared(batch.requests, batch.prepared, batch.rejects);
   std::unique_lock lock(mutex_);
   if (!outcomes) {
     error_ = outcomes.error();

@@ -65,6 +65,7 @@ class LineIngester {
  private:
   struct Batch {
     std::vector<AppendRequest> requests;
+    std::vector<PreparedBody> prepared;  // PrepareBody of each request, computed on the caller's thread
     std::vector<RejectRecord> rejects;
     std::uint64_t lines = 0;         // non-blank lines in the batch
     std::uint64_t last_line = 0;     // the input line number of its last line
