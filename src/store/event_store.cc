@@ -235,8 +235,10 @@ Result<std::vector<std::uint64_t>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::Colu
   std::vector<std::uint64_t> seqs;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (it->key().size() != prefix.size() + 8) return Fail(ErrorCode::kCorruption, "an index key is malformed");
-    seqs.push_back(ReadBigEndian64(it->key().ToStringView().substr(prefix.size())));
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() != prefix.size() + 8 || !AppendIndexSeqs(key.substr(prefix.size()), it->value().ToStringView(), seqs)) {
+      return Fail(ErrorCode::kCorruption, "an index entry is malformed");
+    }
   }
   if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning an index"));
   return seqs;

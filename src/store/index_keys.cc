@@ -9,10 +9,7 @@
 namespace capledger::store {
 
 void IndexKeys::AddResident(const domain::Pseudonym& pseudonym, std::uint64_t seq) {
-  static_assert(sizeof(ResidentKey) == sizeof(pseudonym.bytes) + 8);
-  ResidentKey& key = residents_.emplace_back();
-  std::memcpy(key.data(), pseudonym.bytes.data(), pseudonym.bytes.size());
-  WriteBigEndian64(key.data() + pseudonym.bytes.size(), seq);
+  residents_.push_back(ResidentEntry{pseudonym.bytes, seq});
 }
 
 void IndexKeys::AddClinic(std::string_view clinic, std::uint64_t seq) {
@@ -24,24 +21,34 @@ void IndexKeys::AddClinic(std::string_view clinic, std::uint64_t seq) {
 
 void IndexKeys::PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* by_resident,
                           rocksdb::ColumnFamilyHandle* by_clinic) {
-  std::sort(residents_.begin(), residents_.end(), [](const ResidentKey& a, const ResidentKey& b) {
-    return std::memcmp(a.data(), b.data(), a.size()) < 0;
-  });
-  for (const ResidentKey& key : residents_) {
-    batch.Put(by_resident, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice());
-  }
-  // clinic · '\0' · seq orders by clinic (no clinic id holds '\0'), then by seq.
-  const auto text = [this](const ClinicEntry& e) { return std::string_view(clinic_text_).substr(e.offset, e.size); };
-  std::sort(clinics_.begin(), clinics_.end(), [&](const ClinicEntry& a, const ClinicEntry& b) {
-    const int order = text(a).compare(text(b));
-    return order != 0 ? order < 0 : a.seq < b.seq;
+  // Entries were added in seq order; a stable sort by resident keeps each resident's seqs ascending.
+  std::stable_sort(residents_.begin(), residents_.end(), [](const ResidentEntry& a, const ResidentEntry& b) {
+    return std::memcmp(a.pseudonym.data(), b.pseudonym.data(), a.pseudonym.size()) < 0;
   });
   std::string key;
-  for (const ClinicEntry& entry : clinics_) {
-    key.assign(text(entry));
+  std::string seqs;
+  for (std::size_t first = 0, end = 0; first < residents_.size(); first = end) {
+    seqs.clear();
+    for (end = first + 1; end < residents_.size() && residents_[end].pseudonym == residents_[first].pseudonym; ++end) {
+      PutBigEndian64(seqs, residents_[end].seq);
+    }
+    key.assign(reinterpret_cast<const char*>(residents_[first].pseudonym.data()), residents_[first].pseudonym.size());
+    PutBigEndian64(key, residents_[first].seq);
+    batch.Put(by_resident, key, seqs);
+  }
+  // clinic · '\0' · seq orders by clinic first (no clinic id holds '\0').
+  const auto text = [this](const ClinicEntry& e) { return std::string_view(clinic_text_).substr(e.offset, e.size); };
+  std::stable_sort(clinics_.begin(), clinics_.end(),
+                   [&](const ClinicEntry& a, const ClinicEntry& b) { return text(a) < text(b); });
+  for (std::size_t first = 0, end = 0; first < clinics_.size(); first = end) {
+    seqs.clear();
+    for (end = first + 1; end < clinics_.size() && text(clinics_[end]) == text(clinics_[first]); ++end) {
+      PutBigEndian64(seqs, clinics_[end].seq);
+    }
+    key.assign(text(clinics_[first]));
     key.push_back('\0');
-    PutBigEndian64(key, entry.seq);
-    batch.Put(by_clinic, key, rocksdb::Slice());
+    PutBigEndian64(key, clinics_[first].seq);
+    batch.Put(by_clinic, key, seqs);
   }
 }
 

@@ -13,27 +13,31 @@
 
 namespace capledger::store {
 
-// Collects index entries as events are assembled and puts them into the WriteBatch sorted by key,
-// so that each memtable insert lands next to the previous one (the families keep an insert hint).
-// The keys are those of keys.h: pseudonym · seq and clinic · '\0' · seq, with empty values.
+// Collects index entries as events are assembled and puts them into the WriteBatch, one entry per
+// resident and per clinic of the batch (keys.h: the key holds the first seq, the value the others),
+// each family in ascending key order so that every memtable insert lands next to the previous one
+// (the families keep an insert hint). Seqs must be added in ascending order.
 class IndexKeys {
  public:
   void AddResident(const domain::Pseudonym& pseudonym, std::uint64_t seq);
   void AddClinic(std::string_view clinic, std::uint64_t seq);  // the clinic text is copied
 
-  // Puts every entry into `batch`, each family in ascending key order (sorting the entries).
+  // Puts the entries into `batch` (sorting what was collected).
   void PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* by_resident,
                  rocksdb::ColumnFamilyHandle* by_clinic);
 
  private:
-  using ResidentKey = std::array<char, 24>;
+  struct ResidentEntry {
+    std::array<std::uint8_t, 16> pseudonym;
+    std::uint64_t seq;
+  };
   struct ClinicEntry {
     std::uint32_t offset;  // of the clinic id in clinic_text_
     std::uint32_t size;
     std::uint64_t seq;
   };
 
-  std::vector<ResidentKey> residents_;
+  std::vector<ResidentEntry> residents_;
   std::vector<ClinicEntry> clinics_;
   std::string clinic_text_;
 };

@@ -49,6 +49,16 @@ std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq) {
   return key;
 }
 
+bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<std::uint64_t>& seqs) {
+  if (key_seq.size() != 8 || value.size() % 8 != 0) return false;
+  for (std::size_t at = 0; at <= value.size(); at += 8) {
+    const std::uint64_t seq = ReadBigEndian64(at == 0 ? key_seq : value.substr(at - 8, 8));
+    if (!seqs.empty() && seq <= seqs.back()) return false;
+    seqs.push_back(seq);
+  }
+  return true;
+}
+
 std::string EncodeIdRecord(const IdRecord& record) {
   std::string out;
   EncodeIdRecord(record, out);

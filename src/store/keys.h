@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -35,11 +36,18 @@ std::uint64_t ReadBigEndian64(std::string_view bytes);
 // The events key of a seq (8 bytes, big-endian).
 std::string SeqKey(std::uint64_t seq);
 
-// by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq.
+// by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq. One entry holds the
+// seqs one append stored about that resident or clinic: the key's seq is the first, the value the
+// others (8 bytes big-endian each, ascending; empty when there is one), so that a batch writes one
+// entry per resident and per clinic rather than one per event.
 std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, std::uint64_t seq);
 std::string ResidentIndexPrefix(const domain::Pseudonym& pseudonym);
 std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq);
 std::string ClinicIndexPrefix(std::string_view clinic);
+
+// Appends the seqs of one index entry (its key's last 8 bytes and its value) to `seqs`, which
+// must stay strictly ascending; false if the entry is malformed or out of order.
+bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<std::uint64_t>& seqs);
 
 // The value of an ids entry: where the id is stored, its type and its payload digest.
 struct IdRecord {
