@@ -1,4 +1,5 @@
-// EventStore::Append: the one place that writes events (DESIGN.md §3: one synced WriteBatch).
+// Assembling an append: checks every request against the log and builds the one WriteBatch that
+// stores the batch (DESIGN.md §3). Writing it is append_write.cc's.
 #include <algorithm>
 
 #include <rocksdb/perf_level.h>
@@ -34,23 +35,23 @@ using domain::EventType;
 // with RocksDB's record headers (a guess that avoids regrowing the batch; nothing depends on it).
 constexpr std::size_t kBatchBytesPerRequest = 512;
 
-// Assembles one WriteBatch from a batch of requests, tracking the head as it goes.
+// Assembles one WriteBatch from a batch of requests, tracking the head as it goes, against the
+// log as it will be once the `pending` batches (assembled earlier, not yet written) are written.
 class BatchAssembler {
  public:
-  BatchAssembler(EventStore::Impl& impl, Timestamp now, std::span<const AppendRequest> requests)
-      : impl_(impl), now_(now), head_(impl.head), first_seq_(impl.head.seq + 1), requests_(requests),
-        ids_(requests), batch_(requests.size() * kBatchBytesPerRequest) {
-    appended_bodies_.reserve(requests.size());
-  }
+  BatchAssembler(EventStore::Impl& impl, Timestamp now, std::span<const AppendRequest> requests,
+                 std::vector<std::shared_ptr<const PendingBatch>> pending)
+      : impl_(impl), now_(now), head_(impl.assembled_head), first_seq_(head_.seq + 1),
+        reject_count_(impl.assembled_reject_count), requests_(requests), pending_(std::move(pending)),
+        ids_(requests), batch_(requests.size() * kBatchBytesPerRequest) {}
 
-  // Looks up every id and retraction target of the batch in one sorted MultiGet.
+  // Looks up every id and retraction target of the batch in one sorted MultiGet, and in the
+  // pending batches.
   Status LoadStoredIds();
   AppendOutcome Add(std::size_t request, const PreparedBody& prepared);
   void AddReject(const RejectRecord& record);
-  Status Commit();
-
-  const Head& head() const { return head_; }
-  std::uint64_t reject_count() const { return reject_count_; }
+  // Puts everything else into the batch and hands it over (REQUIRES: called once, last).
+  std::unique_ptr<AssembledAppend> Finish(std::vector<AppendOutcome> outcomes);
 
  private:
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
@@ -59,20 +60,22 @@ class BatchAssembler {
   void PutIndexes(std::size_t request, std::uint64_t seq);
   void IndexRetraction(std::size_t request, std::uint64_t seq);
   void PutIndexesOf(const domain::EventBody& body, std::uint64_t seq);
+  IndexKeys::Indexed IndexedUnder(std::uint64_t target_seq) const;
   AppendOutcome Reject(const AppendRequest& request, codec::Rejection rejection);
-  void PutIds();
+  void PutIds(AppendedIds& appended);
+  void PutRejectsAndMeta();
 
   EventStore::Impl& impl_;
   Timestamp now_;
   Head head_;
   const std::uint64_t first_seq_;  // the seq the batch's first stored event gets
-  std::uint64_t reject_count_ = impl_.reject_count;
+  std::uint64_t reject_count_;
   std::span<const AppendRequest> requests_;
+  std::vector<std::shared_ptr<const PendingBatch>> pending_;
   BatchIds ids_;
   IndexKeys index_keys_;
   rocksdb::WriteBatch batch_;
   std::vector<RejectRecord> rejects_;
-  std::vector<const domain::EventBody*> appended_bodies_;  // [seq - first_seq_]
   std::string canonical_;  // reused buffers: no allocation per event
   std::string envelope_;
   std::string id_value_;
@@ -91,6 +94,9 @@ Status BatchAssembler::LoadStoredIds() {
     auto record = DecodeIdRecord(values[i].ToStringView());
     if (!record) return Fail(ErrorCode::kCorruption, "an ids entry is damaged");
     ids_.SetStored(i, *record);
+  }
+  for (const auto& pending : pending_) {
+    pending->ids.FindAll(ids, [this](std::size_t i, const IdRecord& record) { ids_.SetStored(i, record); });
   }
   return {};
 }
@@ -171,7 +177,6 @@ void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared,
   WriteBigEndian64(key, seq);
   batch_.Put(impl_.events, rocksdb::Slice(key, sizeof key), envelope_);
   ids_.SetAppended(request, IdRecord{seq, prepared.type, prepared.digest});
-  appended_bodies_.push_back(&event.body);
   PutIndexes(request, seq);
   head_ = Head{seq, recorded_at, hash};
 }
@@ -195,15 +200,27 @@ void BatchAssembler::PutIndexesOf(const domain::EventBody& body, std::uint64_t s
 void BatchAssembler::IndexRetraction(std::size_t request, std::uint64_t seq) {
   auto target = ids_.FindTarget(request);
   LEDGER_ASSERT(target.has_value());  // CheckRetraction accepted it
-  if (target->seq >= first_seq_) {    // stored by this batch
-    PutIndexesOf(*appended_bodies_.at(target->seq - first_seq_), seq);
-    return;
+  const IndexKeys::Indexed indexed = IndexedUnder(target->seq);
+  if (indexed.resident) index_keys_.AddResident(*indexed.resident, seq);
+  if (indexed.clinic) index_keys_.AddClinic(*indexed.clinic, seq);
+}
+
+// Where the event `target_seq` is indexed: this batch's, a pending batch's or the stored entries.
+IndexKeys::Indexed BatchAssembler::IndexedUnder(std::uint64_t target_seq) const {
+  if (target_seq >= first_seq_) return index_keys_.Find(target_seq);
+  for (const auto& pending : pending_) {
+    if (pending->first_seq <= target_seq && target_seq <= pending->last_seq) {
+      return pending->index_keys.Find(target_seq);
+    }
   }
   std::string value;
-  auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target->seq), &value);
-  auto record = s.ok() ? DecodeStoredValue(target->seq, value) : Fail(ErrorCode::kNotFound, "");
-  if (!record) return;  // the target's own indexes still hold; verify reports a damaged event
-  PutIndexesOf(record->stored.event.body, seq);
+  auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target_seq), &value);
+  auto record = s.ok() ? DecodeStoredValue(target_seq, value) : Fail(ErrorCode::kNotFound, "");
+  IndexKeys::Indexed indexed;
+  if (!record) return indexed;  // the target's own entries still hold; verify reports a damaged event
+  if (const auto* resident = domain::ResidentOf(record->stored.event.body)) indexed.resident = resident->pseudonym;
+  if (const auto* clinic = domain::ClinicOf(record->stored.event.body)) indexed.clinic = *clinic;
+  return indexed;
 }
 
 void BatchAssembler::AddReject(const RejectRecord& record) {
@@ -212,17 +229,15 @@ void BatchAssembler::AddReject(const RejectRecord& record) {
 }
 
 // The ids entries of the batch, in ascending key order (see OneInsertHint in event_store.cc).
-void BatchAssembler::PutIds() {
-  ids_.ForEachAppended([this](std::string_view id, const IdRecord& record) {
+void BatchAssembler::PutIds(AppendedIds& appended) {
+  ids_.ForEachAppended([&](std::string_view id, const IdRecord& record) {
     EncodeIdRecord(record, id_value_);
     batch_.Put(impl_.ids, rocksdb::Slice(id.data(), id.size()), id_value_);
+    appended.Add(id, record);
   });
 }
 
-Status BatchAssembler::Commit() {
-  // Events went in as they were assembled (seq order); every other family follows in key order.
-  PutIds();
-  index_keys_.PutSorted(batch_, impl_.by_resident, impl_.by_clinic);
+void BatchAssembler::PutRejectsAndMeta() {
   // Rejects are kept in input order, whichever check refused them.
   std::stable_sort(rejects_.begin(), rejects_.end(),
                    [](const RejectRecord& a, const RejectRecord& b) { return a.origin.line < b.origin.line; });
@@ -232,15 +247,73 @@ Status BatchAssembler::Commit() {
   }
   batch_.Put(impl_.meta, std::string(kMetaHead), EncodeHead(head_));
   batch_.Put(impl_.meta, std::string(kMetaRejectCount), SeqKey(reject_count_));
-  if (!impl_.fingerprint_stored) {
+  if (!impl_.assembled_fingerprint) {
     batch_.Put(impl_.meta, std::string(kMetaFingerprint),
                rocksdb::Slice(reinterpret_cast<const char*>(impl_.fingerprint.data()), impl_.fingerprint.size()));
   }
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = impl_.db->Write(options, &batch_);
-  if (!s.ok()) return tl::unexpected(StatusError(s, "writing a batch"));
-  return {};
+}
+
+std::unique_ptr<AssembledAppend> BatchAssembler::Finish(std::vector<AppendOutcome> outcomes) {
+  auto pending = std::make_shared<PendingBatch>();
+  // Events went in as they were assembled (seq order); every other family follows in key order.
+  PutIds(pending->ids);
+  index_keys_.PutSorted(batch_, impl_.by_resident, impl_.by_clinic);
+  PutRejectsAndMeta();
+  pending->first_seq = first_seq_;
+  pending->last_seq = head_.seq;
+  pending->index_keys = std::move(index_keys_);
+  auto assembled = std::make_unique<AssembledAppend>();
+  assembled->batch = std::move(batch_);
+  assembled->outcomes = std::move(outcomes);
+  assembled->head = head_;
+  assembled->reject_count = reject_count_;
+  assembled->pending = std::move(pending);
+  return assembled;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::span<const AppendRequest> requests,
+                                                  std::span<const PreparedBody> prepared,
+                                                  std::span<const RejectRecord> decode_rejects,
+                                                  const AssembleRules& rules) {
+  LEDGER_ASSERT(prepared.size() == requests.size());
+  std::lock_guard lock(impl.assemble_mutex);
+  if (rules.expected_head_seq && impl.assembled_head.seq != *rules.expected_head_seq) {
+    return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
+                                                 *rules.expected_head_seq, impl.assembled_head.seq));
+  }
+  // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
+  // inside the memtable inserts, and nothing reads them.
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  std::vector<std::shared_ptr<const PendingBatch>> pending;
+  {
+    std::lock_guard pending_lock(impl.pending_mutex);
+    pending.assign(impl.pending.begin(), impl.pending.end());
+  }
+  BatchAssembler assembler(impl, impl.clock->Now(), requests, std::move(pending));
+  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    outcomes.push_back(assembler.Add(i, prepared[i]));
+    if (rules.all_or_nothing && outcomes.back().kind != AppendOutcome::Kind::kStored) {
+      const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
+      return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
+                                                   requests[i].event.id, why));
+    }
+  }
+  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
+  auto assembled = assembler.Finish(std::move(outcomes));
+  assembled->impl = &impl;
+  assembled->number = ++impl.assembled_number;
+  assembled->generation = impl.generation;
+  impl.assembled_head = assembled->head;
+  impl.assembled_reject_count = assembled->reject_count;
+  impl.assembled_fingerprint = true;
+  std::lock_guard pending_lock(impl.pending_mutex);
+  impl.pending.push_back(assembled->pending);
+  return assembled;
 }
 
 std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests) {
@@ -248,73 +321,6 @@ std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests) {
   prepared.reserve(requests.size());
   for (const auto& request : requests) prepared.push_back(PrepareBody(request.event));
   return prepared;
-}
-
-// Assembles and writes one batch (REQUIRES the append mutex held). With `all_or_nothing`, the
-// first request that would not be stored as a new event refuses the whole batch.
-Result<std::vector<AppendOutcome>> AppendLocked(EventStore::Impl& impl, std::span<const AppendRequest> requests,
-                                                std::span<const PreparedBody> prepared,
-                                                std::span<const RejectRecord> decode_rejects, bool all_or_nothing) {
-  LEDGER_ASSERT(prepared.size() == requests.size());
-  // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
-  // inside the memtable inserts, and nothing reads them.
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  BatchAssembler assembler(impl, impl.clock->Now(), requests);
-  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
-  std::vector<AppendOutcome> outcomes;
-  outcomes.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    outcomes.push_back(assembler.Add(i, prepared[i]));
-    if (all_or_nothing && outcomes.back().kind != AppendOutcome::Kind::kStored) {
-      const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
-      return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
-                                                   requests[i].event.id, why));
-    }
-  }
-  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
-  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
-
-  std::lock_guard head_lock(impl.head_mutex);
-  impl.head = assembler.head();
-  impl.reject_count = assembler.reject_count();
-  impl.fingerprint_stored = true;
-  return outcomes;
-}
-
-}  // namespace
-
-Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequest> requests,
-                                                      std::span<const RejectRecord> decode_rejects) {
-  if (impl_->read_only || !impl_->has_secret) {
-    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
-  }
-  return AppendPrepared(requests, PrepareAll(requests), decode_rejects);
-}
-
-Result<std::vector<AppendOutcome>> EventStore::AppendPrepared(std::span<const AppendRequest> requests,
-                                                              std::span<const PreparedBody> prepared,
-                                                              std::span<const RejectRecord> decode_rejects) {
-  if (impl_->read_only || !impl_->has_secret) {
-    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
-  }
-  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
-  std::lock_guard append_lock(impl_->append_mutex);
-  return AppendLocked(*impl_, requests, prepared, decode_rejects, false);
-}
-
-Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const AppendRequest> requests,
-                                                                std::uint64_t expected_head_seq) {
-  if (impl_->read_only || !impl_->has_secret) {
-    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
-  }
-  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAtomicAppendMax);
-  const std::vector<PreparedBody> prepared = PrepareAll(requests);
-  std::lock_guard append_lock(impl_->append_mutex);
-  if (impl_->head.seq != expected_head_seq) {
-    return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
-                                                 expected_head_seq, impl_->head.seq));
-  }
-  return AppendLocked(*impl_, requests, prepared, {}, true);
 }
 
 }  // namespace capledger::store

@@ -69,6 +69,8 @@ struct StoreOptions {
   bool read_only = false;  // open for reading only (verify, log, queries)
 };
 
+class AssembledAppend;  // a batch checked and encoded, not yet written (the store layer's own type)
+
 // The log. Appends are serialized by an internal mutex; reads may run concurrently with them and
 // see the state of a completed append. Everything one Append implies (events, ids, indexes,
 // rejects, head) is one synced WriteBatch: after a crash either all of it is there or none.
@@ -107,6 +109,22 @@ class EventStore {
   Result<std::vector<AppendOutcome>> AppendPrepared(std::span<const AppendRequest> requests,
                                                     std::span<const PreparedBody> prepared,
                                                     std::span<const RejectRecord> decode_rejects = {});
+
+  // Appending in two steps, so that a caller can assemble the next batch while the previous one
+  // is being written (LineIngester does). AssembleAppend checks and encodes a batch as
+  // AppendPrepared would, against the log as it will be once every batch assembled before it is
+  // written; nothing is written yet and readers see nothing of it. It keeps nothing of `requests`.
+  // Same limits and REQUIRES as AppendPrepared; kIoError or kCorruption if the ids index cannot be
+  // read.
+  Result<std::unique_ptr<AssembledAppend>> AssembleAppend(std::span<const AppendRequest> requests,
+                                                          std::span<const PreparedBody> prepared,
+                                                          std::span<const RejectRecord> decode_rejects = {});
+
+  // Writes an assembled batch in one synced write, after every batch assembled before it, and
+  // returns its outcomes. kIoError if the write fails: nothing of the batch is stored, and every
+  // batch assembled after it is void (kRefused when written; assemble it again). Dropping an
+  // assembled batch unwritten voids the batches assembled after it in the same way.
+  Result<std::vector<AppendOutcome>> WriteAssembled(std::unique_ptr<AssembledAppend> batch);
 
   // Appends every request or none, in one synced write, provided the head is still at
   // `expected_head_seq` (the knowledge point the batch was computed at). kRefused, with nothing

@@ -52,4 +52,15 @@ void IndexKeys::PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandl
   }
 }
 
+IndexKeys::Indexed IndexKeys::Find(std::uint64_t seq) const {
+  Indexed found;
+  for (const ResidentEntry& e : residents_) {
+    if (e.seq == seq) found.resident = domain::Pseudonym{e.pseudonym};
+  }
+  for (const ClinicEntry& e : clinics_) {
+    if (e.seq == seq) found.clinic = clinic_text_.substr(e.offset, e.size);
+  }
+  return found;
+}
+
 }  // namespace capledger::store

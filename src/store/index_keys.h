@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,14 @@ class IndexKeys {
   // Puts the entries into `batch` (sorting what was collected).
   void PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* by_resident,
                  rocksdb::ColumnFamilyHandle* by_clinic);
+
+  // The resident and clinic the event `seq` was indexed under, if it was (a linear search: for
+  // the rare retraction of an event that is not yet written).
+  struct Indexed {
+    std::optional<domain::Pseudonym> resident;
+    std::optional<std::string> clinic;
+  };
+  Indexed Find(std::uint64_t seq) const;
 
  private:
   struct ResidentEntry {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <rocksdb/db.h>
 
 #include "codec/flatbuffer_codec.h"
@@ -220,6 +222,35 @@ TEST_CASE("closing a store opened for writing leaves no log to replay, and a rea
   CHECK((*s)->Read(2)->stored.event.id == "b");
   CHECK(*(*s)->SeqsForClinic("VC-B") == std::vector<std::uint64_t>{2});
   CHECK((*s)->LookupId("a")->value().seq == 1);
+}
+
+TEST_CASE("a store is created whole: what a crash left half-made is replaced, a foreign directory refused") {
+  TempDir parent;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  const auto dir = parent.path() / "store";
+  // A crash while creating left this (as a run killed inside RocksDB's creation would).
+  std::filesystem::create_directories(dir.string() + ".creating");
+  std::ofstream(dir.string() + ".creating/MANIFEST-000001") << "half";
+  {
+    auto s = OpenForTest(dir, secret, clock);
+    AppendAll(*s, {Listing("a", 1, "VC-A")});
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.string() + ".creating"));
+  store::StoreOptions read_only;
+  read_only.read_only = true;
+  auto reopened = store::EventStore::Open(dir, nullptr, clock, read_only);
+  REQUIRE(reopened.has_value());
+  CHECK((*reopened)->head().seq == 1);
+
+  const auto foreign = parent.path() / "foreign";
+  std::filesystem::create_directories(foreign);
+  std::ofstream(foreign / "notes.txt") << "not a store";
+  auto refused = store::EventStore::Open(foreign, &secret, clock);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kIoError);
+  CHECK(std::filesystem::exists(foreign / "notes.txt"));
+  CHECK_FALSE(std::filesystem::exists(parent.path() / "foreign.creating"));
 }
 
 TEST_CASE("a store refuses a different region secret") {
