@@ -283,8 +283,7 @@ Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::s
     return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
                                                  *rules.expected_head_seq, impl.assembled_head.seq));
   }
-  // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
-  // inside the memtable inserts, and nothing reads them.
+  // No per-operation counters on this thread (see WriteAssembled): the lookups compare keys too.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::vector<std::shared_ptr<const PendingBatch>> pending;
   {
