@@ -71,6 +71,12 @@ Result<domain::EventBody> DecodeBody(std::string_view bytes) {
 }
 
 std::string EncodeEnvelope(const EnvelopeFields& fields) {
+  std::string out;
+  EncodeEnvelope(fields, out);
+  return out;
+}
+
+void EncodeEnvelope(const EnvelopeFields& fields, std::string& out) {
   flatbuffers::FlatBufferBuilder& fbb = ThreadBuilder();
   const auto source = fbb.CreateString(fields.source.data(), fields.source.size());
   const auto id = fbb.CreateString(fields.id.data(), fields.id.size());
@@ -82,7 +88,7 @@ std::string EncodeEnvelope(const EnvelopeFields& fields) {
                                      fields.body.size());
   fbb.Finish(fb::CreateEnvelope(fbb, fields.seq, fields.recorded_at_us, fields.type, source, id, prev_hash,
                                 hash, body));
-  return Finished(fbb);
+  out.assign(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
 
 Result<EnvelopeFields> DecodeEnvelope(std::string_view bytes) {

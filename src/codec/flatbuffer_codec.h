@@ -34,6 +34,9 @@ struct EnvelopeFields {
 
 // Encodes an Envelope. Deterministic.
 std::string EncodeEnvelope(const EnvelopeFields& fields);
+// The same bytes, written over `out` (whose capacity is reused: no allocation once it is large
+// enough, for the append path).
+void EncodeEnvelope(const EnvelopeFields& fields, std::string& out);
 
 // Verifies and reads an Envelope; the views in the result point into `bytes`, which must outlive
 // it. REQUIRES `bytes` to start 8-byte aligned (the envelope is read in place; copy a RocksDB

@@ -1,7 +1,8 @@
-// EventStore::Append: the one place that writes events (DESIGN.md §3: one synced WriteBatch).
+// Assembling an append: checks every request against the log and builds the one WriteBatch that
+// stores the batch (DESIGN.md §3). Writing it is append_write.cc's.
 #include <algorithm>
-#include <unordered_map>
 
+#include <rocksdb/perf_level.h>
 #include <rocksdb/write_batch.h>
 
 #include <fmt/format.h>
@@ -10,94 +11,94 @@
 #include "common/assert.h"
 #include "common/limits.h"
 #include "domain/date.h"
+#include "store/batch_ids.h"
 #include "store/hash_chain.h"
+#include "store/index_keys.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
+
+PreparedBody PrepareBody(const domain::Event& event) {
+  PreparedBody p;
+  p.type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
+  p.body = codec::EncodeBody(event.body);
+  p.digest = PayloadDigest(p.type, event.source, p.body);
+  return p;
+}
+
 namespace {
 
 using codec::RejectCode;
 using domain::EventType;
 
-// A request's encoded body and payload digest, computed before the batch is assembled.
-struct Prepared {
-  std::uint8_t type = 0;
-  std::string body;
-  crypto::Digest digest{};
-};
+// Bytes of WriteBatch to reserve per request: an envelope, its ids entry and two index keys,
+// with RocksDB's record headers (a guess that avoids regrowing the batch; nothing depends on it).
+constexpr std::size_t kBatchBytesPerRequest = 512;
 
-Prepared Prepare(const AppendRequest& request) {
-  Prepared p;
-  p.type = static_cast<std::uint8_t>(domain::TypeOf(request.event.body));
-  p.body = codec::EncodeBody(request.event.body);
-  p.digest = PayloadDigest(p.type, request.event.source, p.body);
-  return p;
-}
-
-const std::string* RetractionTarget(const AppendRequest& request) {
-  const auto* retraction = std::get_if<domain::EventRetracted>(&request.event.body);
-  return retraction ? &retraction->target : nullptr;
-}
-
-// Assembles one WriteBatch from a batch of requests, tracking the head as it goes.
+// Assembles one WriteBatch from a batch of requests, tracking the head as it goes, against the
+// log as it will be once the `pending` batches (assembled earlier, not yet written) are written.
 class BatchAssembler {
  public:
-  BatchAssembler(EventStore::Impl& impl, Timestamp now) : impl_(impl), now_(now), head_(impl.head) {}
+  BatchAssembler(EventStore::Impl& impl, Timestamp now, std::span<const AppendRequest> requests,
+                 std::vector<std::shared_ptr<const PendingBatch>> pending)
+      : impl_(impl), now_(now), head_(impl.assembled_head), first_seq_(head_.seq + 1),
+        reject_count_(impl.assembled_reject_count), requests_(requests), pending_(std::move(pending)),
+        ids_(requests), batch_(requests.size() * kBatchBytesPerRequest) {}
 
-  // Looks up every id and retraction target of the batch in one MultiGet.
-  Status LoadStoredIds(std::span<const AppendRequest> requests);
-  AppendOutcome Add(const AppendRequest& request, const Prepared& prepared);
+  // Looks up every id and retraction target of the batch in one sorted MultiGet, and in the
+  // pending batches.
+  Status LoadStoredIds();
+  AppendOutcome Add(std::size_t request, const PreparedBody& prepared);
   void AddReject(const RejectRecord& record);
-  Status Commit();
-
-  const Head& head() const { return head_; }
-  std::uint64_t reject_count() const { return reject_count_; }
+  // Puts everything else into the batch and hands it over (REQUIRES: called once, last).
+  std::unique_ptr<AssembledAppend> Finish(std::vector<AppendOutcome> outcomes);
 
  private:
-  std::optional<IdRecord> FindId(std::string_view id) const;
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
-  std::optional<codec::Rejection> CheckRetraction(const AppendRequest& request) const;
-  void PutEvent(const AppendRequest& request, const Prepared& prepared, Timestamp recorded_at);
-  void PutIndexes(const domain::EventBody& body, std::uint64_t seq);
-  void IndexRetraction(const domain::EventRetracted& retraction, std::uint64_t seq);
+  std::optional<codec::Rejection> CheckRetraction(std::size_t request) const;
+  void PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at);
+  void PutIndexes(std::size_t request, std::uint64_t seq);
+  void IndexRetraction(std::size_t request, std::uint64_t seq);
+  void PutIndexesOf(const domain::EventBody& body, std::uint64_t seq);
+  IndexKeys::Indexed IndexedUnder(std::uint64_t target_seq) const;
   AppendOutcome Reject(const AppendRequest& request, codec::Rejection rejection);
+  void PutIds(AppendedIds& appended);
+  void PutRejectsAndMeta();
 
   EventStore::Impl& impl_;
   Timestamp now_;
   Head head_;
-  std::uint64_t reject_count_ = impl_.reject_count;
+  const std::uint64_t first_seq_;  // the seq the batch's first stored event gets
+  std::uint64_t reject_count_;
+  std::span<const AppendRequest> requests_;
+  std::vector<std::shared_ptr<const PendingBatch>> pending_;
+  BatchIds ids_;
+  IndexKeys index_keys_;
   rocksdb::WriteBatch batch_;
   std::vector<RejectRecord> rejects_;
-  std::unordered_map<std::string, IdRecord> stored_ids_;               // from the store
-  std::unordered_map<std::string_view, IdRecord> batch_ids_;           // stored by this batch
-  std::unordered_map<std::uint64_t, const domain::EventBody*> batch_bodies_;  // seq -> body
+  std::string canonical_;  // reused buffers: no allocation per event
+  std::string envelope_;
+  std::string id_value_;
 };
 
-Status BatchAssembler::LoadStoredIds(std::span<const AppendRequest> requests) {
-  std::vector<rocksdb::Slice> keys;
-  keys.reserve(requests.size() + 8);
-  for (const auto& request : requests) {
-    keys.emplace_back(request.event.id);
-    if (const auto* target = RetractionTarget(request)) keys.emplace_back(*target);
-  }
+Status BatchAssembler::LoadStoredIds() {
+  const auto ids = ids_.keys();
+  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
   impl_.db->MultiGet(rocksdb::ReadOptions(), impl_.ids, keys.size(), keys.data(), values.data(),
-                     statuses.data());
+                     statuses.data(), /*sorted_input=*/true);
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) return tl::unexpected(StatusError(statuses[i], "reading the ids index"));
     auto record = DecodeIdRecord(values[i].ToStringView());
     if (!record) return Fail(ErrorCode::kCorruption, "an ids entry is damaged");
-    stored_ids_.emplace(keys[i].ToString(), *record);
+    ids_.SetStored(i, *record);
+  }
+  for (const auto& pending : pending_) {
+    pending->ids.FindAll(ids, [this](std::size_t i, const IdRecord& record) { ids_.SetStored(i, record); });
   }
   return {};
-}
-
-std::optional<IdRecord> BatchAssembler::FindId(std::string_view id) const {
-  if (auto it = batch_ids_.find(id); it != batch_ids_.end()) return it->second;
-  if (auto it = stored_ids_.find(std::string(id)); it != stored_ids_.end()) return it->second;
-  return std::nullopt;
 }
 
 std::optional<codec::Rejection> BatchAssembler::CheckRecordedAt(const AppendRequest& request,
@@ -121,10 +122,9 @@ std::optional<codec::Rejection> BatchAssembler::CheckRecordedAt(const AppendRequ
   return std::nullopt;
 }
 
-std::optional<codec::Rejection> BatchAssembler::CheckRetraction(const AppendRequest& request) const {
-  const std::string* target = RetractionTarget(request);
-  if (!target) return std::nullopt;
-  auto found = FindId(*target);
+std::optional<codec::Rejection> BatchAssembler::CheckRetraction(std::size_t request) const {
+  if (!std::holds_alternative<domain::EventRetracted>(requests_[request].event.body)) return std::nullopt;
+  auto found = ids_.FindTarget(request);
   if (!found) {
     return codec::Rejection{RejectCode::kUnknownRetractionTarget, "target", "no stored event has this id"};
   }
@@ -147,72 +147,80 @@ AppendOutcome BatchAssembler::Reject(const AppendRequest& request, codec::Reject
   return outcome;
 }
 
-AppendOutcome BatchAssembler::Add(const AppendRequest& request, const Prepared& prepared) {
-  if (auto existing = FindId(request.event.id)) {
+AppendOutcome BatchAssembler::Add(std::size_t request, const PreparedBody& prepared) {
+  const AppendRequest& r = requests_[request];
+  if (auto existing = ids_.FindId(request)) {
     if (existing->payload_digest == prepared.digest && existing->type == prepared.type) {
       return AppendOutcome{AppendOutcome::Kind::kDuplicate, existing->seq, std::nullopt};
     }
-    return Reject(request, codec::Rejection{RejectCode::kIdempotencyConflict, "id",
-                                            fmt::format("id is already stored (seq {}) with another payload",
-                                                        existing->seq)});
+    return Reject(r, codec::Rejection{RejectCode::kIdempotencyConflict, "id",
+                                      fmt::format("id is already stored (seq {}) with another payload",
+                                                  existing->seq)});
   }
   Timestamp recorded_at;
-  if (auto rejection = CheckRecordedAt(request, recorded_at)) return Reject(request, std::move(*rejection));
-  if (auto rejection = CheckRetraction(request)) return Reject(request, std::move(*rejection));
+  if (auto rejection = CheckRecordedAt(r, recorded_at)) return Reject(r, std::move(*rejection));
+  if (auto rejection = CheckRetraction(request)) return Reject(r, std::move(*rejection));
   PutEvent(request, prepared, recorded_at);
   return AppendOutcome{AppendOutcome::Kind::kStored, head_.seq, std::nullopt};
 }
 
-void BatchAssembler::PutEvent(const AppendRequest& request, const Prepared& prepared, Timestamp recorded_at) {
+void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at) {
+  const domain::Event& event = requests_[request].event;
   const std::uint64_t seq = head_.seq + 1;
   const std::int64_t recorded_us = ToMicros(recorded_at);
-  const std::string canonical = CanonicalEventBytes(seq, recorded_us, prepared.type, request.event.id,
-                                                    request.event.source, prepared.body);
-  const crypto::Digest hash = ChainHash(head_.hash, canonical);
-  codec::EnvelopeFields fields{seq, recorded_us, prepared.type, request.event.source, request.event.id,
-                               head_.hash, hash, prepared.body};
-  batch_.Put(impl_.events, SeqKey(seq), codec::EncodeEnvelope(fields));
-  const IdRecord id_record{seq, prepared.type, prepared.digest};
-  batch_.Put(impl_.ids, request.event.id, EncodeIdRecord(id_record));
-  batch_ids_.emplace(request.event.id, id_record);
-  batch_bodies_.emplace(seq, &request.event.body);
-  PutIndexes(request.event.body, seq);
+  CanonicalEventBytes(seq, recorded_us, prepared.type, event.id, event.source, prepared.body, canonical_);
+  const crypto::Digest hash = ChainHash(head_.hash, canonical_);
+  codec::EncodeEnvelope(codec::EnvelopeFields{seq, recorded_us, prepared.type, event.source, event.id, head_.hash,
+                                              hash, prepared.body},
+                        envelope_);
+  char key[8];
+  WriteBigEndian64(key, seq);
+  batch_.Put(impl_.events, rocksdb::Slice(key, sizeof key), envelope_);
+  ids_.SetAppended(request, IdRecord{seq, prepared.type, prepared.digest});
+  PutIndexes(request, seq);
   head_ = Head{seq, recorded_at, hash};
 }
 
-void BatchAssembler::PutIndexes(const domain::EventBody& body, std::uint64_t seq) {
-  if (const auto* resident = domain::ResidentOf(body)) {
-    batch_.Put(impl_.by_resident, ResidentIndexKey(resident->pseudonym, seq), rocksdb::Slice());
+void BatchAssembler::PutIndexes(std::size_t request, std::uint64_t seq) {
+  const domain::EventBody& body = requests_[request].event.body;
+  if (std::holds_alternative<domain::EventRetracted>(body)) {
+    IndexRetraction(request, seq);
+  } else {
+    PutIndexesOf(body, seq);
   }
-  if (const auto* clinic = domain::ClinicOf(body)) {
-    batch_.Put(impl_.by_clinic, ClinicIndexKey(*clinic, seq), rocksdb::Slice());
-  }
-  if (const auto* retraction = std::get_if<domain::EventRetracted>(&body)) IndexRetraction(*retraction, seq);
+}
+
+void BatchAssembler::PutIndexesOf(const domain::EventBody& body, std::uint64_t seq) {
+  if (const auto* resident = domain::ResidentOf(body)) index_keys_.AddResident(resident->pseudonym, seq);
+  if (const auto* clinic = domain::ClinicOf(body)) index_keys_.AddClinic(*clinic, seq);
 }
 
 // A retraction is indexed under the resident and clinic of the event it voids, so that a
 // resident's or clinic's history shows it.
-void BatchAssembler::IndexRetraction(const domain::EventRetracted& retraction, std::uint64_t seq) {
-  auto target = FindId(retraction.target);
+void BatchAssembler::IndexRetraction(std::size_t request, std::uint64_t seq) {
+  auto target = ids_.FindTarget(request);
   LEDGER_ASSERT(target.has_value());  // CheckRetraction accepted it
-  domain::EventBody stored_body;
-  const domain::EventBody* body = nullptr;
-  if (auto it = batch_bodies_.find(target->seq); it != batch_bodies_.end()) {
-    body = it->second;
-  } else {
-    std::string value;
-    auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target->seq), &value);
-    auto record = s.ok() ? DecodeStoredValue(target->seq, value) : Fail(ErrorCode::kNotFound, "");
-    if (!record) return;  // the target's own indexes still hold; verify reports a damaged event
-    stored_body = std::move(record->stored.event.body);
-    body = &stored_body;
+  const IndexKeys::Indexed indexed = IndexedUnder(target->seq);
+  if (indexed.resident) index_keys_.AddResident(*indexed.resident, seq);
+  if (indexed.clinic) index_keys_.AddClinic(*indexed.clinic, seq);
+}
+
+// Where the event `target_seq` is indexed: this batch's, a pending batch's or the stored entries.
+IndexKeys::Indexed BatchAssembler::IndexedUnder(std::uint64_t target_seq) const {
+  if (target_seq >= first_seq_) return index_keys_.Find(target_seq);
+  for (const auto& pending : pending_) {
+    if (pending->first_seq <= target_seq && target_seq <= pending->last_seq) {
+      return pending->index_keys.Find(target_seq);
+    }
   }
-  if (const auto* resident = domain::ResidentOf(*body)) {
-    batch_.Put(impl_.by_resident, ResidentIndexKey(resident->pseudonym, seq), rocksdb::Slice());
-  }
-  if (const auto* clinic = domain::ClinicOf(*body)) {
-    batch_.Put(impl_.by_clinic, ClinicIndexKey(*clinic, seq), rocksdb::Slice());
-  }
+  std::string value;
+  auto s = impl_.db->Get(rocksdb::ReadOptions(), impl_.events, SeqKey(target_seq), &value);
+  auto record = s.ok() ? DecodeStoredValue(target_seq, value) : Fail(ErrorCode::kNotFound, "");
+  IndexKeys::Indexed indexed;
+  if (!record) return indexed;  // the target's own entries still hold; verify reports a damaged event
+  if (const auto* resident = domain::ResidentOf(record->stored.event.body)) indexed.resident = resident->pseudonym;
+  if (const auto* clinic = domain::ClinicOf(record->stored.event.body)) indexed.clinic = *clinic;
+  return indexed;
 }
 
 void BatchAssembler::AddReject(const RejectRecord& record) {
@@ -220,7 +228,16 @@ void BatchAssembler::AddReject(const RejectRecord& record) {
   if (rejects_.back().rejected_at == Timestamp{}) rejects_.back().rejected_at = now_;
 }
 
-Status BatchAssembler::Commit() {
+// The ids entries of the batch, in ascending key order (see OneInsertHint in event_store.cc).
+void BatchAssembler::PutIds(AppendedIds& appended) {
+  ids_.ForEachAppended([&](std::string_view id, const IdRecord& record) {
+    EncodeIdRecord(record, id_value_);
+    batch_.Put(impl_.ids, rocksdb::Slice(id.data(), id.size()), id_value_);
+    appended.Add(id, record);
+  });
+}
+
+void BatchAssembler::PutRejectsAndMeta() {
   // Rejects are kept in input order, whichever check refused them.
   std::stable_sort(rejects_.begin(), rejects_.end(),
                    [](const RejectRecord& a, const RejectRecord& b) { return a.origin.line < b.origin.line; });
@@ -230,83 +247,79 @@ Status BatchAssembler::Commit() {
   }
   batch_.Put(impl_.meta, std::string(kMetaHead), EncodeHead(head_));
   batch_.Put(impl_.meta, std::string(kMetaRejectCount), SeqKey(reject_count_));
-  if (!impl_.fingerprint_stored) {
+  if (!impl_.assembled_fingerprint) {
     batch_.Put(impl_.meta, std::string(kMetaFingerprint),
                rocksdb::Slice(reinterpret_cast<const char*>(impl_.fingerprint.data()), impl_.fingerprint.size()));
   }
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = impl_.db->Write(options, &batch_);
-  if (!s.ok()) return tl::unexpected(StatusError(s, "writing a batch"));
-  return {};
+}
+
+std::unique_ptr<AssembledAppend> BatchAssembler::Finish(std::vector<AppendOutcome> outcomes) {
+  auto pending = std::make_shared<PendingBatch>();
+  // Events went in as they were assembled (seq order); every other family follows in key order.
+  PutIds(pending->ids);
+  index_keys_.PutSorted(batch_, impl_.by_resident, impl_.by_clinic);
+  PutRejectsAndMeta();
+  pending->first_seq = first_seq_;
+  pending->last_seq = head_.seq;
+  pending->index_keys = std::move(index_keys_);
+  auto assembled = std::make_unique<AssembledAppend>();
+  assembled->batch = std::move(batch_);
+  assembled->outcomes = std::move(outcomes);
+  assembled->head = head_;
+  assembled->reject_count = reject_count_;
+  assembled->pending = std::move(pending);
+  return assembled;
 }
 
 }  // namespace
 
-Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequest> requests,
-                                                      std::span<const RejectRecord> decode_rejects) {
-  if (impl_->read_only || !impl_->has_secret) {
-    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
-  }
-  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
-  std::vector<Prepared> prepared;
-  prepared.reserve(requests.size());
-  for (const auto& request : requests) prepared.push_back(Prepare(request));
-
-  std::lock_guard append_lock(impl_->append_mutex);
-  BatchAssembler assembler(*impl_, impl_->clock->Now());
-  if (auto loaded = assembler.LoadStoredIds(requests); !loaded) return tl::unexpected(loaded.error());
-  std::vector<AppendOutcome> outcomes;
-  outcomes.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) outcomes.push_back(assembler.Add(requests[i], prepared[i]));
-  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
-  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
-
-  std::lock_guard head_lock(impl_->head_mutex);
-  impl_->head = assembler.head();
-  impl_->reject_count = assembler.reject_count();
-  impl_->fingerprint_stored = true;
-  return outcomes;
-}
-
-}  // namespace capledger::store
-
-namespace capledger::store {
-
-Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const AppendRequest> requests,
-                                                                std::uint64_t expected_head_seq) {
-  if (impl_->read_only || !impl_->has_secret) {
-    return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
-  }
-  LEDGER_ASSERT(requests.size() <= limits::kEventsPerAtomicAppendMax);
-  std::vector<Prepared> prepared;
-  prepared.reserve(requests.size());
-  for (const auto& request : requests) prepared.push_back(Prepare(request));
-
-  std::lock_guard append_lock(impl_->append_mutex);
-  if (impl_->head.seq != expected_head_seq) {
+Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::span<const AppendRequest> requests,
+                                                  std::span<const PreparedBody> prepared,
+                                                  std::span<const RejectRecord> decode_rejects,
+                                                  const AssembleRules& rules) {
+  LEDGER_ASSERT(prepared.size() == requests.size());
+  std::lock_guard lock(impl.assemble_mutex);
+  if (rules.expected_head_seq && impl.assembled_head.seq != *rules.expected_head_seq) {
     return Fail(ErrorCode::kRefused, fmt::format("the log moved on from seq {} to seq {} while the batch was prepared",
-                                                 expected_head_seq, impl_->head.seq));
+                                                 *rules.expected_head_seq, impl.assembled_head.seq));
   }
-  BatchAssembler assembler(*impl_, impl_->clock->Now());
-  if (auto loaded = assembler.LoadStoredIds(requests); !loaded) return tl::unexpected(loaded.error());
+  // No per-operation counters on this thread (see WriteAssembled): the lookups compare keys too.
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  std::vector<std::shared_ptr<const PendingBatch>> pending;
+  {
+    std::lock_guard pending_lock(impl.pending_mutex);
+    pending.assign(impl.pending.begin(), impl.pending.end());
+  }
+  BatchAssembler assembler(impl, impl.clock->Now(), requests, std::move(pending));
+  if (auto loaded = assembler.LoadStoredIds(); !loaded) return tl::unexpected(loaded.error());
   std::vector<AppendOutcome> outcomes;
   outcomes.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    outcomes.push_back(assembler.Add(requests[i], prepared[i]));
-    if (outcomes.back().kind != AppendOutcome::Kind::kStored) {
+    outcomes.push_back(assembler.Add(i, prepared[i]));
+    if (rules.all_or_nothing && outcomes.back().kind != AppendOutcome::Kind::kStored) {
       const std::string why = outcomes.back().rejection ? outcomes.back().rejection->message : "already stored";
       return Fail(ErrorCode::kRefused, fmt::format("event {} would not be stored ({}): nothing was written",
                                                    requests[i].event.id, why));
     }
   }
-  if (auto committed = assembler.Commit(); !committed) return tl::unexpected(committed.error());
+  for (const auto& reject : decode_rejects) assembler.AddReject(reject);
+  auto assembled = assembler.Finish(std::move(outcomes));
+  assembled->impl = &impl;
+  assembled->number = ++impl.assembled_number;
+  assembled->generation = impl.generation;
+  impl.assembled_head = assembled->head;
+  impl.assembled_reject_count = assembled->reject_count;
+  impl.assembled_fingerprint = true;
+  std::lock_guard pending_lock(impl.pending_mutex);
+  impl.pending.push_back(assembled->pending);
+  return assembled;
+}
 
-  std::lock_guard head_lock(impl_->head_mutex);
-  impl_->head = assembler.head();
-  impl_->reject_count = assembler.reject_count();
-  impl_->fingerprint_stored = true;
-  return outcomes;
+std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests) {
+  std::vector<PreparedBody> prepared;
+  prepared.reserve(requests.size());
+  for (const auto& request : requests) prepared.push_back(PrepareBody(request.event));
+  return prepared;
 }
 
 }  // namespace capledger::store

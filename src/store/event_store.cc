@@ -1,8 +1,6 @@
 #include "store/event_store.h"
 
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <fmt/format.h>
@@ -13,36 +11,6 @@
 
 namespace capledger::store {
 namespace {
-
-rocksdb::ColumnFamilyOptions FamilyOptions(const StoreOptions& options, bool point_lookups) {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = options.write_buffer_bytes;
-  cf.compression = rocksdb::kLZ4Compression;
-  rocksdb::BlockBasedTableOptions table;
-  if (point_lookups) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return cf;
-}
-
-std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& options) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(options, false));
-  for (auto name : {kEventsCf, kIdsCf, kByResidentCf, kByClinicCf, kMetaCf, kCheckpointsCf, kRejectsCf}) {
-    families.emplace_back(std::string(name), FamilyOptions(options, name == kIdsCf));
-  }
-  return families;
-}
-
-rocksdb::Options DbOptions(const StoreOptions& options) {
-  rocksdb::Options db;
-  db.create_if_missing = true;
-  db.create_missing_column_families = true;
-  db.max_background_jobs = options.background_jobs;
-  db.paranoid_checks = true;
-  db.keep_log_file_num = 5;
-  return db;
-}
 
 Status LoadMeta(EventStore::Impl& impl) {
   std::string value;
@@ -92,6 +60,14 @@ Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const St
 }  // namespace
 
 EventStore::Impl::~Impl() {
+  if (db && !read_only) {
+    // Every appended batch is already durable in the WAL; flushing here only spares the next open
+    // from replaying it, so a failure is harmless and the next writable open flushes instead.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    db->Flush(flush, handles).PermitUncheckedError();
+  }
   for (auto* handle : handles) {
     if (db && handle) db->DestroyColumnFamilyHandle(handle);
   }
@@ -116,12 +92,13 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
   }
   impl->read_only = options.read_only;
   if (!options.read_only) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    if (auto created = CreateStoreIfMissing(dir, options); !created) return tl::unexpected(created.error());
   }
   if (auto opened = OpenDb(*impl, dir, options); !opened) return tl::unexpected(opened.error());
   if (auto loaded = LoadMeta(*impl); !loaded) return tl::unexpected(loaded.error());
+  impl->assembled_head = impl->head;
+  impl->assembled_reject_count = impl->reject_count;
+  impl->assembled_fingerprint = impl->fingerprint_stored;
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
@@ -187,8 +164,10 @@ Result<std::vector<std::uint64_t>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::Colu
   std::vector<std::uint64_t> seqs;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (it->key().size() != prefix.size() + 8) return Fail(ErrorCode::kCorruption, "an index key is malformed");
-    seqs.push_back(ReadBigEndian64(it->key().ToStringView().substr(prefix.size())));
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() != prefix.size() + 8 || !AppendIndexSeqs(key.substr(prefix.size()), it->value().ToStringView(), seqs)) {
+      return Fail(ErrorCode::kCorruption, "an index entry is malformed");
+    }
   }
   if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning an index"));
   return seqs;

@@ -21,6 +21,17 @@
 
 namespace capledger::store {
 
+// An event body in its stored form, with its idempotency digest (docs/storage.md).
+struct PreparedBody {
+  std::uint8_t type = 0;    // the EventType number
+  std::string body;         // the EventBody FlatBuffer, exactly as stored
+  crypto::Digest digest{};  // the payload digest of type, source and body
+};
+
+// Encodes `event`'s body and computes its payload digest. Pure; callable on any thread, so that
+// a caller can do this work off the thread that appends.
+PreparedBody PrepareBody(const domain::Event& event);
+
 // An event offered to the log.
 struct AppendRequest {
   domain::Event event;
@@ -52,14 +63,20 @@ struct VerifyReport {
 
 // Tuning of the RocksDB instance; explicit rather than library defaults.
 struct StoreOptions {
-  std::size_t write_buffer_bytes = 64 << 20;
+  std::size_t write_buffer_bytes = 64 << 20;  // per column family memtable
+  std::uint64_t wal_bytes_max = 256 << 20;    // WAL kept before the oldest one's families are flushed
   int background_jobs = 2;
   bool read_only = false;  // open for reading only (verify, log, queries)
 };
 
+class AssembledAppend;  // a batch checked and encoded, not yet written (the store layer's own type)
+
 // The log. Appends are serialized by an internal mutex; reads may run concurrently with them and
 // see the state of a completed append. Everything one Append implies (events, ids, indexes,
 // rejects, head) is one synced WriteBatch: after a crash either all of it is there or none.
+// Closing a store opened for writing flushes its memtables to table files, so that the next open
+// (read-only ones included) need not replay the write-ahead log; durability never depends on that
+// flush, only on the synced writes.
 class EventStore {
  public:
   // Opens or creates the store in `dir`. The secret's fingerprint is kept in the store on first
@@ -86,6 +103,28 @@ class EventStore {
   // same batch. kIoError if the write fails (then nothing of the batch is stored).
   Result<std::vector<AppendOutcome>> Append(std::span<const AppendRequest> requests,
                                             std::span<const RejectRecord> decode_rejects = {});
+
+  // Append with the bodies already prepared by the caller (for instance on another thread):
+  // REQUIRES prepared.size() == requests.size() and prepared[i] == PrepareBody(requests[i].event).
+  Result<std::vector<AppendOutcome>> AppendPrepared(std::span<const AppendRequest> requests,
+                                                    std::span<const PreparedBody> prepared,
+                                                    std::span<const RejectRecord> decode_rejects = {});
+
+  // Appending in two steps, so that a caller can assemble the next batch while the previous one
+  // is being written (LineIngester does). AssembleAppend checks and encodes a batch as
+  // AppendPrepared would, against the log as it will be once every batch assembled before it is
+  // written; nothing is written yet and readers see nothing of it. It keeps nothing of `requests`.
+  // Same limits and REQUIRES as AppendPrepared; kIoError or kCorruption if the ids index cannot be
+  // read.
+  Result<std::unique_ptr<AssembledAppend>> AssembleAppend(std::span<const AppendRequest> requests,
+                                                          std::span<const PreparedBody> prepared,
+                                                          std::span<const RejectRecord> decode_rejects = {});
+
+  // Writes an assembled batch in one synced write, after every batch assembled before it, and
+  // returns its outcomes. kIoError if the write fails: nothing of the batch is stored, and every
+  // batch assembled after it is void (kRefused when written; assemble it again). Dropping an
+  // assembled batch unwritten voids the batches assembled after it in the same way.
+  Result<std::vector<AppendOutcome>> WriteAssembled(std::unique_ptr<AssembledAppend> batch);
 
   // Appends every request or none, in one synced write, provided the head is still at
   // `expected_head_seq` (the knowledge point the batch was computed at). kRefused, with nothing

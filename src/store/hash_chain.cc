@@ -17,8 +17,15 @@ void PutLengthPrefixed(std::string& out, std::string_view bytes) {
 
 std::string CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type,
                                 std::string_view id, std::string_view source, std::string_view body) {
-  static constexpr std::string_view kLabel = "capledger/event/v1";
   std::string out;
+  CanonicalEventBytes(seq, recorded_at_us, type, id, source, body, out);
+  return out;
+}
+
+void CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
+                         std::string_view source, std::string_view body, std::string& out) {
+  static constexpr std::string_view kLabel = "capledger/event/v1";
+  out.clear();
   out.reserve(kLabel.size() + 8 + 8 + 1 + 12 + id.size() + source.size() + body.size());
   out.append(kLabel);
   PutBigEndian64(out, seq);
@@ -27,7 +34,6 @@ std::string CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, 
   PutLengthPrefixed(out, id);
   PutLengthPrefixed(out, source);
   PutLengthPrefixed(out, body);
-  return out;
 }
 
 crypto::Digest ChainHash(const crypto::Digest& prev_hash, std::string_view canonical_bytes) {

@@ -15,6 +15,9 @@ namespace capledger::store {
 // with big-endian integers and body = the EventBody FlatBuffer exactly as stored.
 std::string CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type,
                                 std::string_view id, std::string_view source, std::string_view body);
+// The same bytes, written over `out` (its capacity is reused).
+void CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
+                         std::string_view source, std::string_view body, std::string& out);
 
 // hash = SHA-256(prev_hash || canonical bytes).
 crypto::Digest ChainHash(const crypto::Digest& prev_hash, std::string_view canonical_bytes);

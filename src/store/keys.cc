@@ -4,8 +4,14 @@
 
 namespace capledger::store {
 
+void WriteBigEndian64(char* out, std::uint64_t value) {
+  for (int i = 7; i >= 0; --i, value >>= 8) out[i] = static_cast<char>(value & 0xff);
+}
+
 void PutBigEndian64(std::string& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+  char bytes[8];
+  WriteBigEndian64(bytes, value);
+  out.append(bytes, sizeof bytes);
 }
 
 std::uint64_t ReadBigEndian64(std::string_view bytes) {
@@ -43,13 +49,28 @@ std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq) {
   return key;
 }
 
+bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<std::uint64_t>& seqs) {
+  if (key_seq.size() != 8 || value.size() % 8 != 0) return false;
+  for (std::size_t at = 0; at <= value.size(); at += 8) {
+    const std::uint64_t seq = ReadBigEndian64(at == 0 ? key_seq : value.substr(at - 8, 8));
+    if (!seqs.empty() && seq <= seqs.back()) return false;
+    seqs.push_back(seq);
+  }
+  return true;
+}
+
 std::string EncodeIdRecord(const IdRecord& record) {
   std::string out;
+  EncodeIdRecord(record, out);
+  return out;
+}
+
+void EncodeIdRecord(const IdRecord& record, std::string& out) {
+  out.clear();
   out.reserve(41);
   PutBigEndian64(out, record.seq);
   out.push_back(static_cast<char>(record.type));
   out.append(reinterpret_cast<const char*>(record.payload_digest.data()), record.payload_digest.size());
-  return out;
 }
 
 std::optional<IdRecord> DecodeIdRecord(std::string_view bytes) {

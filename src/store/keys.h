@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -27,18 +28,26 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaFingerprint = "secret_fingerprint";
 inline constexpr std::string_view kMetaRejectCount = "reject_count";
 
-// Appends a big-endian u64 / i64 to `out`; reads one at `bytes[0..8)`.
+// Appends a big-endian u64 / i64 to `out`; writes one to `out[0..8)`; reads one at `bytes[0..8)`.
 void PutBigEndian64(std::string& out, std::uint64_t value);
+void WriteBigEndian64(char* out, std::uint64_t value);
 std::uint64_t ReadBigEndian64(std::string_view bytes);
 
 // The events key of a seq (8 bytes, big-endian).
 std::string SeqKey(std::uint64_t seq);
 
-// by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq.
+// by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq. One entry holds the
+// seqs one append stored about that resident or clinic: the key's seq is the first, the value the
+// others (8 bytes big-endian each, ascending; empty when there is one), so that a batch writes one
+// entry per resident and per clinic rather than one per event.
 std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, std::uint64_t seq);
 std::string ResidentIndexPrefix(const domain::Pseudonym& pseudonym);
 std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq);
 std::string ClinicIndexPrefix(std::string_view clinic);
+
+// Appends the seqs of one index entry (its key's last 8 bytes and its value) to `seqs`, which
+// must stay strictly ascending; false if the entry is malformed or out of order.
+bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<std::uint64_t>& seqs);
 
 // The value of an ids entry: where the id is stored, its type and its payload digest.
 struct IdRecord {
@@ -47,6 +56,7 @@ struct IdRecord {
   crypto::Digest payload_digest{};
 };
 std::string EncodeIdRecord(const IdRecord& record);
+void EncodeIdRecord(const IdRecord& record, std::string& out);  // the same, written over `out`
 std::optional<IdRecord> DecodeIdRecord(std::string_view bytes);
 
 // The log head: the last seq, its recorded_at and hash. seq 0 is the empty log.

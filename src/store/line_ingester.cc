@@ -2,6 +2,7 @@
 
 #include "common/assert.h"
 #include "common/limits.h"
+#include "store/pending.h"
 
 namespace capledger::store {
 namespace {
@@ -19,6 +20,7 @@ LineIngester::LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, I
     : store_(store), decoder_(decoder), options_(std::move(options)) {
   LEDGER_ASSERT(options_.batch_events >= 1 && options_.batch_events <= limits::kEventsPerAppendMax);
   pending_.requests.reserve(options_.batch_events);
+  pending_.prepared.reserve(options_.batch_events);
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -45,19 +47,40 @@ Status LineIngester::AddLine(std::string_view line) {
   } else {
     auto recorded_at = decoded->recorded_at ? decoded->recorded_at : options_.default_recorded_at;
     pending_.requests.push_back(AppendRequest{std::move(decoded->event), recorded_at, std::move(origin)});
+    pending_.prepared.push_back(PrepareBody(pending_.requests.back().event));  // here, off the writer thread
   }
   if (pending_.requests.size() + pending_.rejects.size() >= options_.batch_events) return Submit();
   return {};
 }
 
+// Assembles the pending batch (overlapping the writer's write of the previous one) and starts
+// the next one, keeping the vectors' memory.
+Result<LineIngester::Assembled> LineIngester::AssemblePending() {
+  auto append = store_.AssembleAppend(pending_.requests, pending_.prepared, pending_.rejects);
+  if (!append) return tl::unexpected(append.error());
+  Assembled assembled{std::move(*append), {}, pending_.rejects.size(), pending_.lines, pending_.last_line};
+  assembled.request_lines.reserve(pending_.requests.size());
+  for (const auto& request : pending_.requests) assembled.request_lines.push_back(request.origin.line);
+  pending_.requests.clear();
+  pending_.prepared.clear();
+  pending_.rejects.clear();
+  pending_.lines = 0;
+  return assembled;
+}
+
 // Hands the pending batch to the writer, waiting while another batch is still queued.
 Status LineIngester::Submit() {
+  {
+    std::lock_guard lock(mutex_);
+    if (error_) return tl::unexpected(*error_);
+  }
+  if (pending_.lines == 0) return {};
+  auto assembled = AssemblePending();
   std::unique_lock lock(mutex_);
+  if (!assembled && !error_) error_ = assembled.error();
   changed_.wait(lock, [this] { return !queued_.has_value() || error_.has_value(); });
-  if (error_) return tl::unexpected(*error_);
-  if (pending_.lines > 0) queued_ = std::move(pending_);
-  pending_ = Batch{};
-  pending_.requests.reserve(options_.batch_events);
+  if (error_) return tl::unexpected(*error_);  // an assembled batch is dropped, hence void
+  queued_ = std::move(*assembled);
   lock.unlock();
   changed_.notify_all();
   return {};
@@ -81,7 +104,7 @@ void LineIngester::WriterLoop() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return queued_.has_value() || stopping_; });
     if (!queued_) return;  // stopping with nothing left to write
-    Batch batch = std::move(*queued_);
+    Assembled batch = std::move(*queued_);
     queued_.reset();
     writing_ = true;
     lock.unlock();
@@ -94,19 +117,19 @@ void LineIngester::WriterLoop() {
   }
 }
 
-void LineIngester::WriteBatch(Batch& batch) {
+void LineIngester::WriteBatch(Assembled& batch) {
   {
     std::lock_guard lock(mutex_);
-    if (error_) return;  // an earlier batch failed: write nothing after it
+    if (error_) return;  // an earlier batch failed: write nothing after it (dropping it voids it)
   }
-  auto outcomes = store_.Append(batch.requests, batch.rejects);
+  auto outcomes = store_.WriteAssembled(std::move(batch.append));
   std::unique_lock lock(mutex_);
   if (!outcomes) {
     error_ = outcomes.error();
     return;
   }
   counts_.lines += batch.lines;
-  counts_.rejected += batch.rejects.size();
+  counts_.rejected += batch.decode_rejects;
   std::vector<std::string> descriptions;
   for (std::size_t i = 0; i < outcomes->size(); ++i) {
     const AppendOutcome& outcome = (*outcomes)[i];
@@ -114,7 +137,7 @@ void LineIngester::WriteBatch(Batch& batch) {
     if (outcome.kind == AppendOutcome::Kind::kDuplicate) ++counts_.duplicate;
     if (outcome.kind != AppendOutcome::Kind::kRejected) continue;
     ++counts_.rejected;
-    descriptions.push_back(codec::DescribeRejection(batch.requests[i].origin.line, *outcome.rejection));
+    descriptions.push_back(codec::DescribeRejection(batch.request_lines[i], *outcome.rejection));
   }
   counts_.committed_lines = batch.last_line;
   const IngestCounts snapshot = counts_;

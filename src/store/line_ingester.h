@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,10 +35,11 @@ struct IngestOptions {
 };
 
 // Batches lines and appends them. Each batch is one synced write holding its stored events and
-// its rejected lines. Decoding of the next batch overlaps the append of the previous one on a
-// second thread; at most one batch waits while one is written, so memory stays bounded (two
-// batches). After `Flush` returns, every line added so far is durable. Blank lines are skipped.
-// Keeps references to `store` and `decoder`, which must outlive it. Call from one thread only.
+// its rejected lines. Decoding, checking and encoding (EventStore::AssembleAppend) run on the
+// caller's thread while a second thread writes the previous batch; at most two assembled batches
+// wait while one is written, so memory stays bounded. After `Flush` returns, every line added so
+// far is durable. Blank lines are skipped. Keeps references to `store` and `decoder`, which must
+// outlive it. Call from one thread only.
 class LineIngester {
  public:
   LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, IngestOptions options);
@@ -63,16 +65,25 @@ class LineIngester {
   std::function<void(const std::string&)> on_reject;
 
  private:
-  struct Batch {
+  struct Batch {  // lines decoded on the caller's thread, not yet assembled
     std::vector<AppendRequest> requests;
+    std::vector<PreparedBody> prepared;  // PrepareBody of each request
     std::vector<RejectRecord> rejects;
     std::uint64_t lines = 0;         // non-blank lines in the batch
     std::uint64_t last_line = 0;     // the input line number of its last line
   };
+  struct Assembled {  // what the writer thread writes
+    std::unique_ptr<AssembledAppend> append;
+    std::vector<std::uint64_t> request_lines;  // the input line of each request
+    std::uint64_t decode_rejects = 0;
+    std::uint64_t lines = 0;
+    std::uint64_t last_line = 0;
+  };
 
   Status Submit();
+  Result<Assembled> AssemblePending();
   void WriterLoop();
-  void WriteBatch(Batch& batch);
+  void WriteBatch(Assembled& batch);
 
   EventStore& store_;
   codec::JsonLineDecoder& decoder_;
@@ -82,7 +93,7 @@ class LineIngester {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::optional<Batch> queued_;   // handed over, not yet taken by the writer
+  std::optional<Assembled> queued_;  // handed over, not yet taken by the writer
   bool writing_ = false;
   bool stopping_ = false;
   std::optional<Error> error_;

@@ -1,8 +1,13 @@
 // Private to the store layer: the RocksDB handles behind EventStore.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -10,6 +15,7 @@
 #include "common/clock.h"
 #include "common/region_secret.h"
 #include "store/event_store.h"
+#include "store/pending.h"
 
 namespace capledger::store {
 
@@ -30,13 +36,53 @@ struct EventStore::Impl {
   bool has_secret = false;
   bool read_only = false;
 
-  mutable std::mutex append_mutex;  // one append at a time
-  mutable std::mutex head_mutex;    // guards head and reject_count for readers
-  Head head;
+  mutable std::mutex head_mutex;    // guards head, reject_count and fingerprint_stored for readers
+  Head head;                        // of the written log
   std::uint64_t reject_count = 0;
+
+  // Appending (append_write.cc): batches are assembled one at a time, each against the log as it
+  // will be once the batches assembled before it are written, and written in assembly order.
+  std::mutex assemble_mutex;         // held while a batch is assembled; guards assembled_*
+  Head assembled_head;               // the head once every assembled batch is written
+  std::uint64_t assembled_reject_count = 0;
+  bool assembled_fingerprint = false;  // an assembled batch stores the secret's fingerprint
+  std::uint64_t assembled_number = 0;  // of the last assembly
+  std::uint64_t generation = 0;        // bumped (under both mutexes) when unwritten batches are voided
+  std::mutex pending_mutex;            // guards pending
+  std::deque<std::shared_ptr<const PendingBatch>> pending;  // assembled, not yet written, oldest first
+  std::mutex write_mutex;              // guards written_number; held while writing
+  std::condition_variable write_turn;
+  std::uint64_t written_number = 0;    // of the last batch written (or voided)
+  std::uint64_t abandoned_number = 0;  // the oldest batch dropped unwritten (0: none); guarded by write_mutex
 
   ~Impl();
 };
+
+// The RocksDB options of the store (rocksdb_options.cc): the database's, and every column family's
+// in the order Impl::handles holds them.
+rocksdb::Options DbOptions(const StoreOptions& options);
+std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& options);
+
+// Creates a store in `dir` unless one is there (create.cc): built in a sibling directory and
+// renamed into place once every column family exists, so that a crash while creating leaves no
+// store rather than one a read-only open refuses. kIoError if that fails, or if `dir` holds
+// something other than a store.
+Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options);
+
+// How Assemble treats a batch: AppendAtomically's batches are stored whole or refused.
+struct AssembleRules {
+  bool all_or_nothing = false;                     // kRefused if any request would not be stored
+  std::optional<std::uint64_t> expected_head_seq;  // kRefused unless the assembled head is there
+};
+
+// Assembles a batch (append.cc) against the log as it will be once the pending batches are written.
+Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::span<const AppendRequest> requests,
+                                                  std::span<const PreparedBody> prepared,
+                                                  std::span<const RejectRecord> decode_rejects,
+                                                  const AssembleRules& rules);
+
+// PrepareBody of every request.
+std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests);
 
 // Maps a RocksDB status to an Error (kIoError, or kCorruption for corruption).
 Error StatusError(const rocksdb::Status& status, std::string_view what);

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <rocksdb/db.h>
 
 #include "codec/flatbuffer_codec.h"
@@ -191,6 +193,64 @@ TEST_CASE("the store reopens where it was and continues the chain") {
   REQUIRE(report.has_value());
   CHECK_FALSE(report->first_bad_seq.has_value());
   CHECK(report->events_checked == 3);
+}
+
+// The bytes of write-ahead log a later open would have to replay.
+std::uintmax_t WalBytes(const std::filesystem::path& dir) {
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+TEST_CASE("closing a store opened for writing leaves no log to replay, and a read-only open sees it all") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    AppendAll(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")});
+    CHECK(WalBytes(dir.path()) > 0);  // the synced batch is in the WAL while the store is open
+  }
+  CHECK(WalBytes(dir.path()) == 0);
+  store::StoreOptions options;
+  options.read_only = true;
+  auto s = store::EventStore::Open(dir.path(), nullptr, clock, options);
+  REQUIRE(s.has_value());
+  CHECK((*s)->head().seq == 2);
+  CHECK((*s)->Read(2)->stored.event.id == "b");
+  CHECK(*(*s)->SeqsForClinic("VC-B") == std::vector<std::uint64_t>{2});
+  CHECK((*s)->LookupId("a")->value().seq == 1);
+}
+
+TEST_CASE("a store is created whole: what a crash left half-made is replaced, a foreign directory refused") {
+  TempDir parent;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  const auto dir = parent.path() / "store";
+  // A crash while creating left this (as a run killed inside RocksDB's creation would).
+  std::filesystem::create_directories(dir.string() + ".creating");
+  std::ofstream(dir.string() + ".creating/MANIFEST-000001") << "half";
+  {
+    auto s = OpenForTest(dir, secret, clock);
+    AppendAll(*s, {Listing("a", 1, "VC-A")});
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.string() + ".creating"));
+  store::StoreOptions read_only;
+  read_only.read_only = true;
+  auto reopened = store::EventStore::Open(dir, nullptr, clock, read_only);
+  REQUIRE(reopened.has_value());
+  CHECK((*reopened)->head().seq == 1);
+
+  const auto foreign = parent.path() / "foreign";
+  std::filesystem::create_directories(foreign);
+  std::ofstream(foreign / "notes.txt") << "not a store";
+  auto refused = store::EventStore::Open(foreign, &secret, clock);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kIoError);
+  CHECK(std::filesystem::exists(foreign / "notes.txt"));
+  CHECK_FALSE(std::filesystem::exists(parent.path() / "foreign.creating"));
 }
 
 TEST_CASE("a store refuses a different region secret") {

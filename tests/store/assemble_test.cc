@@ -1,0 +1,97 @@
+// Appending in two steps: a batch assembled while the one before it is not yet written.
+#include <doctest/doctest.h>
+
+#include "store/pending.h"
+#include "store/store_fixture.h"
+
+namespace capledger::testing {
+namespace {
+
+using Kind = store::AppendOutcome::Kind;
+using Seqs = std::vector<std::uint64_t>;
+
+std::unique_ptr<store::AssembledAppend> Assemble(store::EventStore& s, const std::vector<store::AppendRequest>& batch) {
+  std::vector<store::PreparedBody> prepared;
+  for (const auto& request : batch) prepared.push_back(store::PrepareBody(request.event));
+  auto assembled = s.AssembleAppend(batch, prepared);
+  REQUIRE_MESSAGE(assembled.has_value(), (assembled ? "" : assembled.error().message));
+  return std::move(*assembled);
+}
+
+std::vector<store::AppendOutcome> Write(store::EventStore& s, std::unique_ptr<store::AssembledAppend> batch) {
+  auto outcomes = s.WriteAssembled(std::move(batch));
+  REQUIRE_MESSAGE(outcomes.has_value(), (outcomes ? "" : outcomes.error().message));
+  return *outcomes;
+}
+
+TEST_CASE("a batch assembled before the previous one is written sees it, and readers see neither until written") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto s = OpenForTest(dir.path(), secret, clock);
+  auto first = Assemble(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")});  // seqs 1, 2
+  // The second batch repeats "a" (a duplicate of seq 1), retracts "b" (seq 2) and adds "c".
+  auto second = Assemble(*s, {Listing("a", 1, "VC-A"), Retraction("r", "b"), Listing("c", 3, "VC-A")});
+  CHECK(s->head().seq == 0);
+  CHECK(s->Read(1).error().code == ErrorCode::kNotFound);
+  CHECK_FALSE(s->LookupId("a")->has_value());
+
+  auto first_outcomes = Write(*s, std::move(first));
+  CHECK(first_outcomes[1].seq == 2);
+  CHECK(s->head().seq == 2);
+  auto outcomes = Write(*s, std::move(second));
+  CHECK(outcomes[0].kind == Kind::kDuplicate);
+  CHECK(outcomes[0].seq == 1);
+  CHECK(outcomes[1].seq == 3);  // the retraction
+  CHECK(outcomes[2].seq == 4);
+  CHECK(s->head().seq == 4);
+  CHECK(s->Read(3)->prev_hash == s->Read(2)->hash);
+  // The retraction is indexed under resident 2 and VC-B, the retracted event's, read from the
+  // first batch while it was not yet written.
+  CHECK(*s->SeqsForResident(Resident(2).pseudonym) == Seqs{2, 3});
+  CHECK(*s->SeqsForClinic("VC-B") == Seqs{2, 3});
+  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1, 4});
+  auto report = s->Verify();
+  REQUIRE(report.has_value());
+  CHECK_FALSE(report->first_bad_seq.has_value());
+  CHECK(report->events_checked == 4);
+}
+
+TEST_CASE("batches assembled after one dropped unwritten are void, and appending goes on from the written log") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto s = OpenForTest(dir.path(), secret, clock);
+  Write(*s, Assemble(*s, {Listing("a", 1, "VC-A")}));  // seq 1
+  auto dropped = Assemble(*s, {Listing("b", 2, "VC-A")});
+  auto after = Assemble(*s, {Listing("c", 3, "VC-A")});  // would be seq 3, built on "b"
+  dropped.reset();
+  auto refused = s->WriteAssembled(std::move(after));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kRefused);
+  CHECK(s->head().seq == 1);
+  // Assembled again, "c" gets seq 2 and chains to seq 1; "b" was never stored.
+  auto outcomes = Write(*s, Assemble(*s, {Listing("c", 3, "VC-A")}));
+  CHECK(outcomes[0].seq == 2);
+  CHECK(s->Read(2)->prev_hash == s->Read(1)->hash);
+  CHECK_FALSE(s->LookupId("b")->has_value());
+  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1, 2});
+}
+
+TEST_CASE("a batch dropped while an earlier one waits voids only what comes after it") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto s = OpenForTest(dir.path(), secret, clock);
+  auto first = Assemble(*s, {Listing("a", 1, "VC-A")});   // seq 1
+  auto second = Assemble(*s, {Listing("b", 2, "VC-A")});  // seq 2, dropped below
+  auto third = Assemble(*s, {Listing("c", 3, "VC-A")});   // seq 3, void with it
+  second.reset();
+  CHECK(Write(*s, std::move(first))[0].seq == 1);  // written: it came before the dropped one
+  CHECK(s->WriteAssembled(std::move(third)).error().code == ErrorCode::kRefused);
+  CHECK(Write(*s, Assemble(*s, {Listing("c", 3, "VC-A")}))[0].seq == 2);
+  CHECK(s->head().seq == 2);
+}
+
+}  // namespace
+}  // namespace capledger::testing
