@@ -104,6 +104,17 @@ void Configure(httplib::Server& server, Api& api, Metrics* metrics, const HttpOp
     if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
     res.set_content(std::move(response.body), response.content_type.c_str());
   };
+  // A request without a body (no Content-Length, no Transfer-Encoding; RFC 9112 §6.3) is answered
+  // before the library tries to read one: cpp-httplib 0.11 refuses a bodiless POST otherwise (as
+  // `curl -X POST` sends it). Requests with a body are read within body_bytes_max first.
+  const httplib::Server::HandlerWithResponse bodiless = [handler](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    handler(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  server.set_pre_routing_handler(bodiless);
   for (auto add : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put, &httplib::Server::Delete,
                    &httplib::Server::Patch}) {
     (server.*add)(".*", handler);

@@ -195,6 +195,17 @@ class RawConnection {
   bool connected_ = false;
 };
 
+TEST_CASE("a POST without a body or a Content-Length (as curl -X POST sends it) books the run") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send(std::string("POST /v1/payouts/2024-03 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                              "Authorization: Bearer ") + kOperatorToken + "\r\n\r\n");
+  const std::string response = connection.ReadAll();
+  CHECK(response.starts_with("HTTP/1.1 200"));
+  CHECK(response.find(R"("total": "683.33")") != std::string::npos);  // as worked out above
+}
+
 TEST_CASE("Stop refuses new connections but answers the request in flight") {
   ApiFixture f;
   RawConnection in_flight(f.port());
