@@ -16,6 +16,7 @@ CAPLEDGER_PACKAGES=(
   librdkafka-dev libbenchmark-dev
   clang libclang-rt-14-dev
   xxd
+  libcpp-httplib-dev prometheus-cpp-dev curl wrk
 )
 
 # Installs the packages that are not installed yet (apt-get update first, only if needed).
