@@ -7,7 +7,8 @@ export CAPLEDGER_ROOT
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$CAPLEDGER_ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
-# Debian 12 packages the build, the tests and the demo need.
+# Debian 12 packages the build, the tests and the demo need (postgresql-15: the SQL peer in
+# benchmarks/peer/ and its agreement test).
 CAPLEDGER_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
@@ -16,6 +17,7 @@ CAPLEDGER_PACKAGES=(
   librdkafka-dev libbenchmark-dev
   clang libclang-rt-14-dev
   xxd
+  postgresql-15
   libcpp-httplib-dev prometheus-cpp-dev curl wrk
 )
 
@@ -35,12 +37,14 @@ capledger_install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# capledger_build DIR [cmake args...]: configures (once) and builds into $CAPLEDGER_ROOT/DIR.
+# capledger_build DIR [cmake args...]: configures (once) and builds into $CAPLEDGER_ROOT/DIR;
+# CAPLEDGER_TARGETS, if set, names the targets to build (default: all).
 capledger_build() {
   local dir="$CAPLEDGER_ROOT/$1"
   shift
   if [ ! -f "$dir/build.ninja" ]; then
     cmake -S "$CAPLEDGER_ROOT" -B "$dir" -G Ninja "$@" >&2
   fi
-  ninja -C "$dir" -j "${CAPLEDGER_JOBS:-2}" >&2
+  # shellcheck disable=SC2086
+  ninja -C "$dir" -j "${CAPLEDGER_JOBS:-2}" ${CAPLEDGER_TARGETS:-} >&2
 }

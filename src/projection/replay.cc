@@ -1,5 +1,10 @@
 #include "projection/replay.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -18,16 +23,93 @@ TargetLookup StoreTargetLookup(const store::EventStore& store) {
   };
 }
 
+namespace {
+
+// Replay reads and decodes the log on one thread while the caller's thread applies: each side
+// hands over batches of kReplayBatchEvents, at most kReplayBatchesQueued waiting (bounded memory).
+constexpr std::size_t kReplayBatchEvents = 4096;
+constexpr std::size_t kReplayBatchesQueued = 4;
+
+class BatchQueue {
+ public:
+  // Blocks while the queue is full; false if the consumer has stopped.
+  bool Push(std::vector<store::StoredRecord> batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < kReplayBatchesQueued || stopped_; });
+    if (stopped_) return false;
+    queue_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+  // Blocks until a batch or the end; an empty result is the end.
+  std::vector<store::StoredRecord> Pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !queue_.empty() || finished_; });
+    if (queue_.empty()) return {};
+    auto batch = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+  void Finish(Status status) {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    status_ = std::move(status);
+    changed_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  Status status() {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<store::StoredRecord>> queue_;
+  bool finished_ = false;
+  bool stopped_ = false;
+  Status status_;
+};
+
+void ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue& queue) {
+  std::vector<store::StoredRecord> batch;
+  batch.reserve(kReplayBatchEvents);
+  bool open = true;
+  auto scanned = store.Scan(from_seq, 0, [&](const store::StoredRecord& record) {
+    batch.push_back(record);
+    if (batch.size() < kReplayBatchEvents) return true;
+    open = queue.Push(std::move(batch));
+    batch = {};
+    batch.reserve(kReplayBatchEvents);
+    return open;
+  });
+  if (scanned && open && !batch.empty()) queue.Push(std::move(batch));
+  queue.Finish(scanned);
+}
+
+}  // namespace
+
 Status CatchUp(Projection& projection, const store::EventStore& store, ReplayStats* stats) {
   const TargetLookup lookup = StoreTargetLookup(store);
+  BatchQueue queue;
+  std::thread reader([&] { ScanInto(store, projection.applied_seq() + 1, queue); });
   Status applied;
   std::uint64_t count = 0;
-  auto scanned = store.Scan(projection.applied_seq() + 1, 0, [&](const store::StoredRecord& record) {
-    applied = projection.Apply(record.stored.seq, record.stored.event.body, lookup);
-    ++count;
-    return applied.has_value();
-  });
-  if (!scanned) return scanned;
+  for (auto batch = queue.Pop(); applied && !batch.empty(); batch = queue.Pop()) {
+    for (const auto& record : batch) {
+      applied = projection.Apply(record.stored.seq, record.stored.event.body, lookup);
+      if (!applied) break;
+      ++count;
+    }
+  }
+  queue.Stop();
+  reader.join();
+  if (auto scanned = queue.status(); !scanned) return scanned;
   if (!applied) return applied;
   if (stats) stats->events_applied += count;
   return {};
