@@ -88,7 +88,7 @@ ApiRequest ToApiRequest(const httplib::Request& req) {
   return request;
 }
 
-void Configure(httplib::Server& server, Api& api, Metrics* metrics, const HttpOptions& options) {
+void SetBounds(httplib::Server& server, const HttpOptions& options) {
   server.new_task_queue = [threads = options.threads, queued = options.queued_connections_max] {
     return new BoundedPool(threads, queued);
   };
@@ -98,6 +98,9 @@ void Configure(httplib::Server& server, Api& api, Metrics* metrics, const HttpOp
   server.set_keep_alive_timeout(options.keep_alive_timeout_s);
   server.set_keep_alive_max_count(options.keep_alive_requests_max);
   server.set_tcp_nodelay(true);
+}
+
+void SetHandlers(httplib::Server& server, Api& api) {
   const httplib::Server::Handler handler = [&api](const httplib::Request& req, httplib::Response& res) {
     ApiResponse response = api.Handle(ToApiRequest(req));
     res.status = response.status;
@@ -120,11 +123,12 @@ void Configure(httplib::Server& server, Api& api, Metrics* metrics, const HttpOp
     (server.*add)(".*", handler);
   }
   // What the library answers itself (a malformed request, a body too large) gets our error body.
+  Metrics* metrics = &api.metrics();
   const httplib::Server::HandlerWithResponse on_error = [metrics](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // an answer of ours
     const auto [code, message] = LibraryError(res.status);
     res.set_content(HttpErrorJson(code, message), "application/json");
-    if (metrics) metrics->ObserveRequest("other", res.status, 0);
+    metrics->ObserveRequest("other", res.status, 0);
     return httplib::Server::HandlerResponse::Handled;
   };
   server.set_error_handler(on_error);
@@ -184,7 +188,8 @@ Status CheckHttpOptions(const HttpOptions& o) {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOptions& options) {
   if (auto checked = CheckHttpOptions(options); !checked) return tl::unexpected(checked.error());
   auto impl = std::make_unique<Impl>();
-  Configure(impl->server, api, &api.metrics(), options);
+  SetBounds(impl->server, options);
+  SetHandlers(impl->server, api);
   int port = options.port;
   if (port == 0) {
     port = impl->server.bind_to_any_port(options.host);

@@ -1,5 +1,6 @@
 // serve: the HTTP API (and later Kafka) on one store, until SIGTERM.
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <pthread.h>
 
@@ -95,6 +96,12 @@ Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext&
   }
   auto tokens = api::TokenTable::Load(tokens_file);
   if (!tokens) return tl::unexpected(tokens.error());
+  std::error_code error;
+  const auto permissions = std::filesystem::status(tokens_file, error).permissions();
+  if (!error && (permissions & (std::filesystem::perms::group_read | std::filesystem::perms::others_read)) !=
+                    std::filesystem::perms::none) {
+    spdlog::warn("the tokens file {} is readable by other users than its owner", tokens_file);
+  }
   std::vector<std::unique_ptr<ServePart>> parts;
   parts.push_back(MakeHttpPart(std::move(http), std::move(*tokens)));
   return parts;

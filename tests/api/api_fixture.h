@@ -10,6 +10,7 @@
 //   VC-B "Vårdcentralen Öster": resident 3 (born 2020-06-01), listed from 2023-01-01.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,9 +44,11 @@ inline domain::Rulebook Rulebook2024() {
 
 class ApiFixture {
  public:
-  ApiFixture() {
+  // `more` may append to the store after the world, before the service loads it.
+  explicit ApiFixture(const std::function<void(store::EventStore&)>& more = {}) {
     store_ = OpenForTest(dir_.path(), secret_, clock_);
     AppendWorld();
+    if (more) more(*store_);
     auto service = ledger::LedgerService::Open(*store_);
     REQUIRE_MESSAGE(service.has_value(), (service ? "" : service.error().message));
     service_ = std::move(*service);

@@ -8,9 +8,13 @@
 #include <thread>
 
 #include "api/api_fixture.h"
+#include "ledger/accounts.h"
+#include "ledger/payout.h"
 
 namespace capledger::testing {
 namespace {
+
+domain::Month M(int y, unsigned m) { return domain::Month{std::chrono::year(y), std::chrono::month(m)}; }
 
 // The "code" of an error body {"error": {"code": "...", ...}}.
 std::string ErrorCodeOf(const std::string& body) {
@@ -109,6 +113,28 @@ TEST_CASE("the trace of a booked entry is 200 and reproduces; an unknown entry i
   CHECK(trace->status == 200);
   CHECK(trace->body.find(R"("reproduces": true)") != std::string::npos);
   CHECK(StatusAndCode(f.Get("/v1/entries/E-1999-01-000001/trace")) == std::pair<int, std::string>{404, "not_found"});
+}
+
+TEST_CASE("a trace that does not reproduce is still 200, with reproduces false") {
+  // A run for March booked with a wrong amount: VC-A's capitation is 383.33 (2 × 2300.00 / 12),
+  // booked as 999.99.
+  ApiFixture f([](store::EventStore& store) {
+    domain::LedgerEntry entry{ledger::EntryId(M(2024, 3), 1), M(2024, 3), "VC-A", M(2024, 3),
+                              domain::Component::kCapitation, domain::EntryKind::kRegular,
+                              domain::Money::FromOre(99999), 9, "KoK-2024", {},
+                              ledger::ExpenseAccount(domain::Component::kCapitation), ledger::PayableAccount("VC-A")};
+    domain::PayoutRun run{M(2024, 3), 9, "KoK-2024", 1, domain::Money::FromOre(99999), {}};
+    std::vector<store::AppendRequest> requests;
+    for (auto& event : ledger::PayoutEvents(ledger::PayoutPlan{run, {entry}, {}})) {
+      requests.push_back(store::AppendRequest{std::move(event), std::nullopt, {}});
+    }
+    REQUIRE(store.AppendAtomically(requests, 9).has_value());
+  });
+  auto trace = f.Get("/v1/entries/E-2024-03-000001/trace");
+  REQUIRE(trace);
+  CHECK(trace->status == 200);
+  CHECK(trace->body.find(R"("reproduces": false)") != std::string::npos);
+  CHECK(trace->body.find(R"("expected": "383.33")") != std::string::npos);
 }
 
 TEST_CASE("malformed requests are 400 with the code invalid_argument") {
