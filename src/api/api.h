@@ -55,6 +55,7 @@ int HttpStatusOf(ErrorCode code);
 // the last Render. kInvalidArgument if they were added before.
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store);
 
+// Answers requests from the ledger service (see the header comment for the statuses).
 class Api {
  public:
   // Keeps references to everything; all must outlive the Api. `secret` (may be null) turns a

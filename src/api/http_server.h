@@ -24,6 +24,7 @@
 
 namespace capledger::api {
 
+// Where the server listens and its bounds (config [http]; see the header comment).
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: the system picks a free port (address() tells which)
@@ -36,6 +37,7 @@ struct HttpOptions {
   std::size_t keep_alive_requests_max = 1'000;
 };
 
+// The largest values CheckHttpOptions accepts.
 inline constexpr std::size_t kHttpThreadsMax = 256;
 inline constexpr std::size_t kHttpQueuedConnectionsMax = 4'096;
 inline constexpr std::size_t kHttpBodyBytesMax = 1 << 20;
@@ -48,6 +50,7 @@ Status ParseHttpAddress(std::string_view text, HttpOptions& options);
 // 0..kHttpBodyBytesMax, timeouts positive. kInvalidArgument names the setting.
 Status CheckHttpOptions(const HttpOptions& options);
 
+// The running server: listening from Start until Stop.
 class HttpServer {
  public:
   // Binds the address and starts serving `api` on a listener thread. kInvalidArgument for bad

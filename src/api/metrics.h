@@ -18,6 +18,7 @@
 
 namespace capledger::api {
 
+// At most this many gauges (AddGauge) may be added.
 inline constexpr std::size_t kGaugesMax = 64;
 
 class Metrics {

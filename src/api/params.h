@@ -13,8 +13,10 @@
 
 namespace capledger::api {
 
+// A request with more query parameters than this is refused.
 inline constexpr std::size_t kQueryParamsMax = 16;
 
+// The checked parameters; keeps copies of the keys and values.
 class Params {
  public:
   // kInvalidArgument if a key is not one of `allowed`, is given twice, or there are more than

@@ -26,12 +26,15 @@ std::string_view RoleName(Role role);
 // True if `held` allows what `needed` allows.
 inline bool Allows(Role held, Role needed) { return static_cast<int>(held) >= static_cast<int>(needed); }
 
-// Tokens shorter than this are refused when the table is loaded: a guessable token is no token.
+// Tokens shorter than kTokenCharsMin are refused when the table is loaded (a guessable token is
+// no token), and so are longer tokens, more tokens and larger files than the other bounds.
 inline constexpr std::size_t kTokenCharsMin = 16;
 inline constexpr std::size_t kTokenCharsMax = 512;
 inline constexpr std::size_t kTokensMax = 1'000;
 inline constexpr std::size_t kTokensFileBytesMax = 1 << 20;
 
+// The tokens of a tokens file and their roles, as digests. Immutable once loaded: Find may be
+// called from any thread.
 class TokenTable {
  public:
   // An empty table: every token is refused.

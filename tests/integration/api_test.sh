@@ -28,6 +28,8 @@ expect_exit 2 cl serve --http 127.0.0.1:0 --tokens "$SCRATCH/no-such-file"
 printf 'auditor short\n' > "$SCRATCH/bad-tokens"
 expect_exit 2 cl serve --http 127.0.0.1:0 --tokens "$SCRATCH/bad-tokens"
 expect_exit 2 cl serve --http 127.0.0.1:99999 --tokens "$SCRATCH/tokens"
+printf '[http]\nthreads = 0\n' > "$SCRATCH/bad-http.toml"
+expect_exit 2 cl --config "$SCRATCH/bad-http.toml" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens"
 
 # ---- start: one ready line on stdout -------------------------------------------------------
 "$CAPLEDGER_BIN" --log-level info --data "$SCRATCH/store" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" \
@@ -176,5 +178,16 @@ if LC_ALL=C grep -q $'\xc3' "$SCRATCH/run.se"; then fail "the SIE file holds UTF
 cl --config "$CAPLEDGER_SOURCE_DIR/config/capledger.toml" export-sie --month 2023-07 > "$SCRATCH/run-config.se"
 cmp -s "$SCRATCH/run.se" "$SCRATCH/run-config.se" || fail "config/capledger.toml's [sie] differs from the defaults"
 expect_exit 2 cl export-sie --month 2023-12
+# A mapping that puts the payables on an expense account is refused before anything is written.
+printf '[sie.accounts]\npayable = { number = 4610, name = "Skulder" }\n' > "$SCRATCH/bad-sie.toml"
+expect_exit 2 cl --config "$SCRATCH/bad-sie.toml" export-sie --month 2023-07
+# Another mapping moves the rows and nothing else: the same amounts on the configured accounts.
+printf '[sie]\nseries = "HV"\n[sie.accounts]\ncapitation = { number = 5010, name = "Kapitering" }\n' > "$SCRATCH/sie.toml"
+cl --config "$SCRATCH/sie.toml" export-sie --month 2023-07 > "$SCRATCH/run-mapped.se"
+sed 's/^   #TRANS 5010 /   #TRANS 4610 /; s/^#VER HV /#VER H /' "$SCRATCH/run-mapped.se" | grep -a -e '^   #TRANS' -e '^#VER' \
+  > "$SCRATCH/mapped-rows"
+grep -a -e '^   #TRANS' -e '^#VER' "$SCRATCH/run.se" > "$SCRATCH/default-rows"
+cmp -s "$SCRATCH/mapped-rows" "$SCRATCH/default-rows" || fail "the mapped file's rows, mapped back, are the default file's"
+grep -a -q '^   #TRANS 5010 ' "$SCRATCH/run-mapped.se" || fail "capitation rows on the configured account"
 echo "api_test: export-sie: $vers verifications, balanced, $run_total öre as the run's entries"
 echo "api_test: ok"
