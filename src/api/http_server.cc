@@ -185,7 +185,8 @@ Status CheckHttpOptions(const HttpOptions& o) {
   return {};
 }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOptions& options) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOptions& options,
+                                                     std::function<void()> on_failure) {
   if (auto checked = CheckHttpOptions(options); !checked) return tl::unexpected(checked.error());
   auto impl = std::make_unique<Impl>();
   SetBounds(impl->server, options);
@@ -200,8 +201,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
     return Fail(ErrorCode::kRefused, fmt::format("cannot listen on {}:{}", options.host, options.port));
   }
   Impl* raw = impl.get();
-  impl->listener = std::thread([raw] {
-    if (!raw->server.listen_after_bind()) spdlog::error("the HTTP listener stopped: accept failed");
+  impl->listener = std::thread([raw, on_failure = std::move(on_failure)] {
+    if (raw->server.listen_after_bind()) return;  // stopped by Stop
+    spdlog::error("the HTTP listener stopped: accepting connections failed");
+    if (on_failure) on_failure();
   });
   // stop() only acts on a running server: wait until the loop runs (bounded), so Stop never hangs.
   for (int waited_ms = 0; !raw->server.is_running() && waited_ms < 10'000; ++waited_ms) {

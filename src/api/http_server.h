@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,8 +56,10 @@ class HttpServer {
  public:
   // Binds the address and starts serving `api` on a listener thread. kInvalidArgument for bad
   // options; kRefused if the address cannot be bound (in use, not local). `api` must outlive the
-  // server.
-  static Result<std::unique_ptr<HttpServer>> Start(Api& api, const HttpOptions& options);
+  // server. `on_failure` (may be empty) is called on the listener thread if accepting fails for
+  // good, so that the owner can shut down rather than run deaf.
+  static Result<std::unique_ptr<HttpServer>> Start(Api& api, const HttpOptions& options,
+                                                   std::function<void()> on_failure = {});
   ~HttpServer();  // Stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

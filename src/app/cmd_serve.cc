@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -24,7 +25,7 @@ class HttpPart final : public ServePart {
 
   Result<std::string> Start(ServeEnv& env) override {
     api_ = std::make_unique<api::Api>(env.service, tokens_, env.metrics, &env.secret, *env.context.clock);
-    auto server = api::HttpServer::Start(*api_, options_);
+    auto server = api::HttpServer::Start(*api_, options_, env.request_stop);
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
     spdlog::info("HTTP API on {} ({} threads, {} tokens)", server_->address(), options_.threads, tokens_.size());
@@ -72,7 +73,8 @@ int Serve(ServeEnv& env, std::vector<std::unique_ptr<ServePart>>& parts, const s
   std::fflush(stdout);
   int signal = 0;
   sigwait(&signals, &signal);
-  spdlog::info("{}: draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  spdlog::info("{}: draining (further stop signals are ignored until stopped)",
+               signal == SIGTERM ? "SIGTERM" : "SIGINT");
   StopAll(parts, parts.size());
   return kExitOk;
 }
@@ -137,7 +139,7 @@ int RunServe(const CommandContext& context, const ServeArgs& args) {
   spdlog::info("serving the store in {} at seq {}", context.config.data_dir.string(), (*store)->head().seq);
   api::Metrics metrics;
   if (auto gauges = api::AddStoreGauges(metrics, **store); !gauges) return Refuse(context, gauges.error());
-  ServeEnv env{context, **store, **service, metrics, *secret};
+  ServeEnv env{context, **store, **service, metrics, *secret, [] { ::kill(::getpid(), SIGTERM); }};
   const int code = Serve(env, *parts, signals);
   parts->clear();
   service->reset();

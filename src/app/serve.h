@@ -8,6 +8,7 @@
 // stopped taking payouts.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct ServeEnv {
   ledger::LedgerService& service;  // queries and payouts; CatchUp after appending to `store`
   api::Metrics& metrics;           // add gauges here (AddGauge) before the ready line
   const RegionSecret& secret;
+  // Asks `serve` to drain and stop, as SIGTERM does; for a part that can no longer do its work.
+  // Safe from any thread, any number of times.
+  std::function<void()> request_stop;
 };
 
 // One part of the service.
