@@ -1,4 +1,4 @@
-// serve: the HTTP API (and later Kafka) on one store, until SIGTERM.
+// serve: the parts of the service (today the HTTP API) on one store, until SIGTERM.
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
