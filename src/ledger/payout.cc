@@ -1,7 +1,9 @@
 #include "ledger/payout.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -118,13 +120,44 @@ Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& re
   return {};
 }
 
-// The months already run before `month`, ascending.
-std::vector<domain::Month> EarlierRuns(const projection::LedgerTable& ledger, domain::Month month) {
-  std::vector<domain::Month> months;
-  for (const auto& run : ledger.runs()) {
-    if (run.run.run < month) months.push_back(run.run.run);
+// What is known about one earlier month before recomputing it.
+struct EarlierMonth {
+  domain::Month month;
+  bool recompute = true;
+  std::vector<domain::UnbookedDifference> carried;  // unbooked differences that still stand
+};
+
+// The months already run before `month`, ascending, each marked with whether it must be
+// recomputed at `known_at` or still stands as the previous run left it.
+std::vector<EarlierMonth> EarlierRuns(const projection::Projection& p, domain::Month month, std::uint64_t known_at,
+                                      domain::Month window_start, bool recompute_all) {
+  const auto& ledger = p.ledger();
+  const projection::BookedRun* previous = ledger.LastRun();
+  std::optional<domain::Month> previous_window_start;
+  std::int32_t changed_from = std::numeric_limits<std::int32_t>::min();
+  if (previous && !recompute_all && previous->run.known_at_seq <= known_at) {
+    const auto* rulebook = p.RulebookInForce(previous->run.run, previous->run.known_at_seq);
+    LEDGER_ASSERT(rulebook != nullptr);  // the previous run was planned with it
+    previous_window_start = domain::AddMonths(previous->run.run, -rulebook->rulebook.retro_window_months);
+    changed_from = p.EarliestDayAffected(previous->run.known_at_seq, known_at);
   }
-  std::sort(months.begin(), months.end());
+  std::vector<EarlierMonth> months;
+  for (const auto& run : ledger.runs()) {
+    if (run.run.run >= month) continue;
+    EarlierMonth m{run.run.run, true, {}};
+    const bool unchanged = domain::DaysSinceEpoch(domain::LastDay(m.month)) < changed_from;
+    const bool was_corrected = previous_window_start && m.month >= *previous_window_start;
+    const bool in_window = m.month >= window_start;
+    if (unchanged && was_corrected) m.recompute = false;  // booked == owed then, and nothing changed
+    if (unchanged && !was_corrected && !in_window) {
+      m.recompute = false;
+      for (const auto& u : previous->run.unbooked) {
+        if (u.period == m.month) m.carried.push_back(u);
+      }
+    }
+    months.push_back(std::move(m));
+  }
+  std::sort(months.begin(), months.end(), [](const EarlierMonth& a, const EarlierMonth& b) { return a.month < b.month; });
   return months;
 }
 
@@ -144,32 +177,44 @@ Status NumberAndTotal(PayoutPlan& plan) {
 
 }  // namespace
 
-Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at) {
+Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at,
+                              const PlanOptions& options) {
   LEDGER_ASSERT(known_at <= projection.applied_seq());
   const auto& ledger = projection.ledger();
   if (auto ordered = CheckOrder(ledger, month); !ordered) return tl::unexpected(ordered.error());
-  std::vector<domain::Month> months = EarlierRuns(ledger, month);
+  const auto* rulebook = projection.RulebookInForce(month, known_at);
+  if (!rulebook) {
+    return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
+                                                           domain::FormatMonth(month), known_at));
+  }
+  const domain::Month window_start = domain::AddMonths(month, -rulebook->rulebook.retro_window_months);
+  const std::vector<EarlierMonth> earlier = EarlierRuns(projection, month, known_at, window_start, options.recompute_all);
+  std::vector<domain::Month> months;
+  for (const auto& m : earlier) {
+    if (m.recompute) months.push_back(m.month);
+  }
   months.push_back(month);
   auto reports = projection::BuildMonthReports(projection, months, known_at);
   if (!reports.back()) return tl::unexpected(reports.back().error());
   const MonthReport& current = *reports.back();
-  const auto* rulebook = projection.RulebookInForce(month, known_at);
-  LEDGER_ASSERT(rulebook != nullptr);  // the month's report found it
   PayoutPlan plan;
   plan.run.run = month;
   plan.run.known_at_seq = known_at;
   plan.run.rulebook = current.rulebook_id;
   plan.anomalies = current.anomalies;
   AddRegularEntries(current, known_at, plan);
-  const domain::Month window_start = domain::AddMonths(month, -rulebook->rulebook.retro_window_months);
-  for (std::size_t i = 0; i + 1 < months.size(); ++i) {
-    if (!reports[i]) {
-      return Fail(reports[i].error().code,
-                  fmt::format("{} has been paid but cannot be recomputed as known at seq {}: {}",
-                              domain::FormatMonth(months[i]), known_at, reports[i].error().message));
+  std::size_t next_report = 0;
+  for (const auto& m : earlier) {
+    if (!m.recompute) {
+      plan.run.unbooked.insert(plan.run.unbooked.end(), m.carried.begin(), m.carried.end());
+      continue;
     }
-    const bool in_window = months[i] >= window_start;
-    if (auto corrected = CorrectMonth(ledger, *reports[i], in_window, known_at, month, plan); !corrected) {
+    const auto& report = reports[next_report++];
+    if (!report) {
+      return Fail(report.error().code, fmt::format("{} has been paid but cannot be recomputed as known at seq {}: {}",
+                                                   domain::FormatMonth(m.month), known_at, report.error().message));
+    }
+    if (auto corrected = CorrectMonth(ledger, *report, m.month >= window_start, known_at, month, plan); !corrected) {
       return tl::unexpected(corrected.error());
     }
   }

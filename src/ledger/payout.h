@@ -31,8 +31,16 @@ struct PayoutPlan {
 // Every month already run within the rulebook's retro_window_months before `month` gets an
 // adjustment per (clinic, component) whose recomputed amount differs from all that is booked for
 // it; older months' differences are listed in run.unbooked instead.
+// A month already run is recomputed only if something recorded since the previous run can
+// change it (Projection::EarliestDayAffected); otherwise what the previous run found for it
+// still holds: nothing to adjust if it was inside that run's window, the same unbooked
+// differences if it was outside. `recompute_all` recomputes every month (the tests compare).
 // REQUIRES known_at <= projection.applied_seq().
-Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at);
+struct PlanOptions {
+  bool recompute_all = false;
+};
+Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at,
+                              const PlanOptions& options = {});
 
 // The booked run for `month` and its entries, if the month has been run.
 struct BookedPayout {

@@ -1,6 +1,9 @@
 #include "projection/checkpoint.h"
 
+#include <bit>
 #include <cstring>
+#include <span>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -10,15 +13,29 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v3";
+constexpr std::string_view kMagic = "capledger/projection/v5";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
+
+// The checkpoint is a local cache of derived state, written and read by the same build: plain
+// little-endian bytes, with whole arrays of padding-free structs copied at once.
+static_assert(std::endian::native == std::endian::little, "checkpoints are written little-endian");
+
+template <typename T>
+constexpr bool kRawCopyable = std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>;
 
 class Writer {
  public:
   template <typename T>
   void Int(T value) {
     static_assert(std::is_integral_v<T>);
-    for (std::size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff));
+    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
+  }
+  // The count, then the elements' bytes.
+  template <typename T>
+  void Array(std::span<const T> items) {
+    static_assert(kRawCopyable<T>);
+    Int<std::uint64_t>(items.size());
+    out_.append(reinterpret_cast<const char*>(items.data()), items.size_bytes());
   }
   void Bytes(std::string_view bytes) {
     Int<std::uint64_t>(bytes.size());
@@ -35,11 +52,20 @@ class Reader {
   explicit Reader(std::string_view in) : in_(in) {}
   template <typename T>
   bool Int(T& value) {
+    static_assert(std::is_integral_v<T>);
     if (in_.size() - pos_ < sizeof(T)) return false;
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(in_[pos_ + i])) << (8 * i);
+    std::memcpy(&value, in_.data() + pos_, sizeof(T));
     pos_ += sizeof(T);
-    value = static_cast<T>(v);
+    return true;
+  }
+  template <typename T>
+  bool Array(std::vector<T>& items) {
+    static_assert(kRawCopyable<T>);
+    std::uint64_t n = 0;
+    if (!Count(n) || n > (in_.size() - pos_) / sizeof(T)) return false;
+    items.resize(n);
+    std::memcpy(items.data(), in_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
     return true;
   }
   bool Count(std::uint64_t& n) { return Int(n) && n <= kCountMax; }
@@ -57,17 +83,6 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-void Put(Writer& w, const ResidentFact& f) {
-  w.Int(f.effective); w.Int(f.seq); w.Int(f.retracted_at); w.Int(f.clinic);
-  w.Int(static_cast<std::uint8_t>(f.kind)); w.Int(f.reason);
-}
-bool Get(Reader& r, ResidentFact& f) {
-  std::uint8_t kind = 0;
-  if (!(r.Int(f.effective) && r.Int(f.seq) && r.Int(f.retracted_at) && r.Int(f.clinic) && r.Int(kind) && r.Int(f.reason))) return false;
-  if (kind > static_cast<std::uint8_t>(ResidentFactKind::kUnlisted)) return false;
-  f.kind = static_cast<ResidentFactKind>(kind);
-  return true;
-}
 void Put(Writer& w, const DatedFact& f) { w.Int(f.effective); w.Int(f.seq); w.Int(f.retracted_at); w.Int(f.value); }
 bool Get(Reader& r, DatedFact& f) { return r.Int(f.effective) && r.Int(f.seq) && r.Int(f.retracted_at) && r.Int(f.value); }
 void Put(Writer& w, const PerformanceFact& f) {
@@ -97,8 +112,11 @@ void Put(Writer& w, const NameFact& f) { w.Int(f.seq); w.Int(f.retracted_at); w.
 bool Get(Reader& r, NameFact& f) { return r.Int(f.seq) && r.Int(f.retracted_at) && r.Bytes(f.name); }
 void Put(Writer& w, const std::string& s) { w.Bytes(s); }
 bool Get(Reader& r, std::string& s) { return r.Bytes(s); }
-void Put(Writer& w, const std::uint32_t& v) { w.Int(v); }
-bool Get(Reader& r, std::uint32_t& v) { return r.Int(v); }
+// Lists of integers go as arrays.
+void PutList(Writer& w, const std::vector<std::uint32_t>& list) { w.Array(std::span<const std::uint32_t>(list)); }
+bool GetList(Reader& r, std::vector<std::uint32_t>& list) { return r.Array(list); }
+void PutList(Writer& w, const std::vector<std::int32_t>& list) { w.Array(std::span<const std::int32_t>(list)); }
+bool GetList(Reader& r, std::vector<std::int32_t>& list) { return r.Array(list); }
 
 // Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
 // verifies when the checkpoint is read back.
@@ -144,55 +162,56 @@ bool GetLists(Reader& r, std::vector<std::vector<T>>& lists, std::size_t n) {
   return true;
 }
 
+// Residents as columns: pseudonyms, birth days, sexes, the number of facts of each, and every
+// fact in resident order.
 void PutResidents(Writer& w, const ResidentTable& t) {
-  w.Int<std::uint64_t>(t.pseudonym.size());
-  for (std::size_t i = 0; i < t.pseudonym.size(); ++i) {
-    w.Bytes(std::string_view(reinterpret_cast<const char*>(t.pseudonym[i].bytes.data()), 16));
-    w.Int(t.birth_days[i]);
-    w.Int(t.sex[i]);
-    const auto facts = t.facts.Of(static_cast<std::uint32_t>(i));
-    w.Int<std::uint64_t>(facts.size());
-    for (const ResidentFact& f : facts) Put(w, f);
+  w.Array(std::span<const domain::Pseudonym>(t.pseudonym));
+  w.Array(std::span<const std::int32_t>(t.birth_days));
+  w.Array(std::span<const std::uint8_t>(t.sex));
+  std::vector<std::uint32_t> counts;
+  std::vector<ResidentFact> facts;
+  counts.reserve(t.pseudonym.size());
+  facts.reserve(t.facts.fact_count());
+  for (std::uint32_t r = 0; r < t.facts.size(); ++r) {
+    const auto list = t.facts.Of(r);
+    counts.push_back(static_cast<std::uint32_t>(list.size()));
+    facts.insert(facts.end(), list.begin(), list.end());
   }
+  w.Array(std::span<const std::uint32_t>(counts));
+  w.Array(std::span<const ResidentFact>(facts));
 }
 
 bool FactOrder(const ResidentFact& a, const ResidentFact& b) {
   return a.effective != b.effective ? a.effective < b.effective : a.seq < b.seq;
 }
 
-// Reads one resident's facts, appending them to `facts`; false if damaged or out of order.
-bool GetFacts(Reader& r, std::vector<ResidentFact>& facts, std::uint32_t& count) {
-  std::uint64_t n = 0;
-  if (!r.Count(n)) return false;
-  const std::size_t first = facts.size();
-  for (std::uint64_t i = 0; i < n; ++i) {
-    ResidentFact f;
-    if (!Get(r, f)) return false;
-    if (facts.size() > first && FactOrder(f, facts.back())) return false;
-    facts.push_back(f);
+// Each list sorted by (effective, seq), every kind known, the counts adding up.
+bool ValidFacts(const std::vector<std::uint32_t>& counts, const std::vector<ResidentFact>& facts) {
+  std::uint64_t at = 0;
+  for (std::uint32_t n : counts) {
+    if (n > facts.size() - at) return false;
+    for (std::uint64_t i = at; i < at + n; ++i) {
+      if (facts[i].kind > ResidentFactKind::kUnlisted) return false;
+      if (i > at && FactOrder(facts[i], facts[i - 1])) return false;
+    }
+    at += n;
   }
-  count = static_cast<std::uint32_t>(n);
-  return true;
+  return at == facts.size();
 }
 
 bool GetResidents(Reader& r, ResidentTable& t) {
-  std::uint64_t n = 0;
-  if (!r.Count(n)) return false;
-  t.pseudonym.resize(n);
-  t.birth_days.resize(n);
-  t.birth_ymd.resize(n);
-  t.sex.resize(n);
-  std::vector<std::uint32_t> counts(n);
+  std::vector<std::uint32_t> counts;
   std::vector<ResidentFact> facts;
+  if (!r.Array(t.pseudonym) || !r.Array(t.birth_days) || !r.Array(t.sex) || !r.Array(counts) || !r.Array(facts)) {
+    return false;
+  }
+  const std::size_t n = t.pseudonym.size();
+  if (t.birth_days.size() != n || t.sex.size() != n || counts.size() != n || !ValidFacts(counts, facts)) return false;
+  t.birth_ymd.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    std::string bytes;
-    if (!r.Bytes(bytes) || bytes.size() != 16) return false;
-    std::memcpy(t.pseudonym[i].bytes.data(), bytes.data(), 16);
-    if (!(r.Int(t.birth_days[i]) && r.Int(t.sex[i]) && GetFacts(r, facts, counts[i]))) return false;
     const domain::Date birth = domain::DateFromDays(t.birth_days[i]);
     if (!birth.ok()) return false;
     t.birth_ymd[i] = YmdOf(birth);
-    if (facts.size() > kCountMax) return false;
   }
   t.facts = ResidentFacts::FromLists(std::move(counts), std::move(facts));
   return true;
@@ -229,6 +248,7 @@ std::string SerializeProjection(const Projection& p) {
   PutList(w, p.rulebooks());
   PutList(w, p.ledger().entries());
   PutList(w, p.ledger().runs());
+  PutList(w, p.affects_from());
   return w.Take();
 }
 
@@ -241,12 +261,15 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   std::vector<RulebookFact> rulebooks;
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
+  std::vector<std::int32_t> affects_from;
   if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) || !r.AtEnd()) {
+      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) ||
+      !GetList(r, affects_from) || affects_from.size() != applied_seq || !r.AtEnd()) {
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
   return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks),
-                                LedgerTable::FromLists(std::move(entries), std::move(runs)), applied_seq);
+                                LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
+                                applied_seq);
 }
 
 }  // namespace capledger::projection

@@ -2,6 +2,7 @@
 #include "projection/projection.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/assert.h"
 
@@ -72,9 +73,12 @@ std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) co
 }
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                                  LedgerTable ledger, std::uint64_t applied_seq) {
+                                  LedgerTable ledger, std::vector<std::int32_t> affects_from,
+                                  std::uint64_t applied_seq) {
+  LEDGER_ASSERT(affects_from.size() == applied_seq);
   Projection p;
   p.ledger_ = std::move(ledger);
+  p.affects_from_ = std::move(affects_from);
   p.residents_ = std::move(residents);
   p.clinics_ = std::move(clinics);
   p.rulebooks_ = std::move(rulebooks);
@@ -188,10 +192,46 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
       body);
   if (status) {
     applied_seq_ = seq64;
+    affects_from_.push_back(AffectsFrom(body));
     index_cache_.OnApplied(*this, seq64, touched_resident_, touched_effective_);
   }
   touched_resident_ = -1;
   return status;
+}
+
+std::int32_t Projection::AffectsFrom(const EventBody& body) const {
+  constexpr std::int32_t kNothing = std::numeric_limits<std::int32_t>::max();
+  auto first_day = [](domain::Month m) { return domain::DaysSinceEpoch(domain::FirstDay(m)); };
+  return std::visit(
+      [&](const auto& e) -> std::int32_t {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, domain::ClinicRegistered>) {
+          // A new opening date also changes the months between the old date and the new one.
+          std::int32_t day = domain::DaysSinceEpoch(e.effective);
+          for (const auto& r : clinics_.registrations[*ClinicIndex(e.clinic)]) day = std::min(day, r.effective);
+          return day;
+        } else if constexpr (std::is_same_v<T, domain::RulebookPublished>) {
+          return domain::DaysSinceEpoch(e.rulebook.valid_from);
+        } else if constexpr (std::is_same_v<T, domain::PerformanceReported>) {
+          return first_day(e.period_from);
+        } else if constexpr (std::is_same_v<T, domain::VisitsReported>) {
+          return first_day(e.month);
+        } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
+          return retracted_affects_from_;
+        } else if constexpr (std::is_same_v<T, domain::LedgerEntry> || std::is_same_v<T, domain::PayoutRun>) {
+          return kNothing;
+        } else {
+          return domain::DaysSinceEpoch(e.effective);  // resident and clinic facts, CNI deliveries
+        }
+      },
+      body);
+}
+
+std::int32_t Projection::EarliestDayAffected(std::uint64_t after_seq, std::uint64_t upto_seq) const {
+  LEDGER_ASSERT(after_seq <= upto_seq && upto_seq <= applied_seq_);
+  std::int32_t day = std::numeric_limits<std::int32_t>::max();
+  for (std::uint64_t seq = after_seq + 1; seq <= upto_seq; ++seq) day = std::min(day, affects_from_[seq - 1]);
+  return day;
 }
 
 Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction,
@@ -199,6 +239,7 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
   auto target = lookup(retraction.target);
   if (!target) return tl::unexpected(target.error());
   LEDGER_ASSERT(target->seq < seq);  // the store accepts only retractions of earlier events
+  retracted_affects_from_ = affects_from_[target->seq - 1];
   RetractTarget(static_cast<std::uint32_t>(target->seq), target->body, seq);
   return {};
 }

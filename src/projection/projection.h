@@ -101,6 +101,12 @@ class Projection {
   // is returned and nothing is applied.
   Status Apply(std::uint64_t seq, const domain::EventBody& body, const TargetLookup& lookup);
 
+  // The earliest day that an event with seq in (after_seq, upto_seq] can change a count or an
+  // amount on (INT32_MAX if none can): a month whose last day is earlier is as it was at
+  // after_seq. Conservative: a report counts from its period's first day, a rulebook from its
+  // valid_from, a re-registration from the earlier opening date, a retraction as its target.
+  std::int32_t EarliestDayAffected(std::uint64_t after_seq, std::uint64_t upto_seq) const;
+
   // The last applied seq (0 when empty).
   std::uint64_t applied_seq() const { return applied_seq_; }
 
@@ -165,7 +171,9 @@ class Projection {
 
   // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               LedgerTable ledger, std::uint64_t applied_seq);
+                               LedgerTable ledger, std::vector<std::int32_t> affects_from, std::uint64_t applied_seq);
+  // Every event's earliest affected day, by seq - 1 (checkpoints keep it).
+  const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 
  private:
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
@@ -174,6 +182,7 @@ class Projection {
   // Folds residents [first, last) on each of `days` into `listings` (one per day).
   void FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
                  std::span<const std::int32_t> on_ymd, std::uint64_t known_at, std::vector<Listing>& listings) const;
+  std::int32_t AffectsFrom(const domain::EventBody& body) const;
   Status ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction, const TargetLookup& lookup);
   void RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t retraction_seq);
 
@@ -188,6 +197,8 @@ class Projection {
   PseudonymIndex resident_index_;
   std::unordered_map<std::string, std::uint16_t> clinic_index_;
   std::uint64_t applied_seq_ = 0;
+  std::vector<std::int32_t> affects_from_;  // per seq - 1: the earliest day the event can change
+  std::int32_t retracted_affects_from_ = 0;  // set by ApplyRetraction for AffectsFrom
 };
 
 }  // namespace capledger::projection

@@ -14,9 +14,14 @@ namespace capledger::testing {
 class LedgerWorld : public WorldBuilder {
  public:
   // Plans and books the run for `month` at the head; fails the test if it is refused.
+  // Also checks that the plan equals the one that recomputes every earlier month.
   ledger::PayoutPlan Pay(domain::Month month) {
     auto plan = ledger::PlanPayout(projection(), month, head());
     REQUIRE_MESSAGE(plan.has_value(), (plan ? "" : plan.error().message));
+    auto full = ledger::PlanPayout(projection(), month, head(), ledger::PlanOptions{true});
+    REQUIRE(full.has_value());
+    CHECK(full->entries == plan->entries);
+    CHECK(full->run == plan->run);
     for (auto& event : ledger::PayoutEvents(*plan)) Add(std::move(event.body));
     return *plan;
   }

@@ -20,7 +20,7 @@ using projection::Projection;
 using projection::ReplayStats;
 
 constexpr std::uint64_t kFirstSeed = 20'001;
-constexpr int kWorlds = 8;
+constexpr int kWorlds = 5;
 
 // A random world in a fresh store.
 class StoredWorld {
@@ -36,7 +36,7 @@ class StoredWorld {
   void AppendUpTo(std::uint64_t upto, Rng& rng) {
     while (store_->head().seq < upto) {
       const std::uint64_t from = store_->head().seq;
-      const std::uint64_t to = std::min<std::uint64_t>(upto, from + 1 + static_cast<std::uint64_t>(rng.Between(0, 150)));
+      const std::uint64_t to = std::min<std::uint64_t>(upto, from + 1 + static_cast<std::uint64_t>(rng.Between(0, 400)));
       std::vector<store::AppendRequest> requests;
       for (std::uint64_t seq = from + 1; seq <= to; ++seq) {
         store::AppendRequest request;

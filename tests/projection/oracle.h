@@ -1,10 +1,10 @@
 // Test helper: a second, deliberately plain implementation of DOMAIN.md §6, to check the
 // projections against.
 //
-// It shares nothing with src/projection or domain/calculation.cc: it reads the events as a list
-// in seq order and recomputes everything for each (month, K) with straightforward loops over
-// that list, one resident at a time. Only the plain domain value types (Date, Month, Money,
-// Rulebook, the event structs) are used. Amounts are exact rationals in öre, held as an
+// It shares nothing with src/projection or domain/calculation.cc: it keeps the events as a list
+// in seq order (grouped by resident and by clinic, nothing else) and recomputes everything for
+// each (month, K) with straightforward loops over those lists, one resident at a time. Only the
+// plain domain value types (Date, Month, Money, Rulebook, the event structs) are used. Amounts are exact rationals in öre, held as an
 // __int128 numerator over a small denominator, rounded once, half away from zero.
 #pragma once
 
@@ -116,15 +116,30 @@ struct MonthFigures {
 class Oracle {
  public:
   explicit Oracle(std::vector<domain::Event> events) : events_(std::move(events)) {
+    std::map<std::string, std::uint64_t> seq_of_id;  // the first event stored under an id
+    retracted_from_.assign(events_.size() + 1, kNever);
     for (std::size_t i = 0; i < events_.size(); ++i) {
       const std::uint64_t seq = i + 1;
-      seq_of_id_.emplace(events_[i].id, seq);  // the first event stored under an id
-      if (const domain::ResidentRef* r = domain::ResidentOf(events_[i].body)) {
-        auto& seqs = resident_events_[r->pseudonym];
-        if (seqs.empty()) birth_[r->pseudonym] = r->birth_date;
-        seqs.push_back(seq);
+      const domain::EventBody& body = events_[i].body;
+      seq_of_id.emplace(events_[i].id, seq);
+      if (const auto* retraction = std::get_if<domain::EventRetracted>(&body)) {
+        // The target is void from the first retraction's seq on.
+        auto target = seq_of_id.find(retraction->target);
+        if (target != seq_of_id.end() && target->second < seq) {
+          retracted_from_[target->second] = std::min(retracted_from_[target->second], seq);
+        }
+      } else if (const domain::ResidentRef* r = domain::ResidentOf(body)) {
+        Resident& resident = residents_[r->pseudonym];
+        if (resident.facts.empty()) resident.birth = r->birth_date;
+        resident.facts.emplace_back(EffectiveDay(body), seq);
+      } else if (std::holds_alternative<domain::RulebookPublished>(body)) {
+        rulebook_events_.push_back(seq);
+      } else if (const std::string* clinic = ClinicNamed(body)) {
+        clinic_events_[*clinic].push_back(seq);
       }
     }
+    // §6.2 folds a resident's events in (effective, seq) order.
+    for (auto& [pseudonym, resident] : residents_) std::sort(resident.facts.begin(), resident.facts.end());
   }
 
   // Every open clinic's figures for `month` as known at `known_at` (REQUIRES known_at <= the
@@ -149,14 +164,13 @@ class Oracle {
     for (auto& [id, figures] : open) figures.band_counts.assign(rb.capitation.size(), 0);
 
     // Each resident's fold on D, counted in their clinic's age band.
-    for (const auto& [pseudonym, seqs] : resident_events_) {
-      const std::optional<std::string> clinic = FoldResident(q, seqs, on);
+    for (const auto& [pseudonym, resident] : residents_) {
+      const std::string* clinic = FoldResident(q, resident, DayNumber(on));
       if (!clinic) continue;
       auto it = open.find(*clinic);
       if (it == open.end()) continue;
-      const Date birth = birth_.at(pseudonym);
-      if (DayNumber(on) < DayNumber(birth)) continue;  // not yet born on D
-      it->second.band_counts[BandOf(rb, CompletedYears(birth, on))] += 1;
+      if (DayNumber(on) < DayNumber(resident.birth)) continue;  // not yet born on D
+      it->second.band_counts[BandOf(rb, CompletedYears(resident.birth, on))] += 1;
     }
     for (auto& [id, figures] : open) {
       for (std::int64_t n : figures.band_counts) figures.listed += n;
@@ -174,26 +188,33 @@ class Oracle {
   const std::vector<domain::Event>& events() const { return events_; }
 
  private:
-  // Which events count as known at K: stored at or before K and not retracted at or before K.
+  static constexpr std::uint64_t kNever = ~std::uint64_t{0};
+
+  // The knowledge point of a computation.
   struct Query {
     std::uint64_t known_at = 0;
-    std::vector<bool> visible;  // indexed by seq
   };
+  Query Prepare(std::uint64_t known_at) const { return Query{known_at}; }
 
-  Query Prepare(std::uint64_t known_at) const {
-    Query q;
-    q.known_at = known_at;
-    q.visible.assign(known_at + 1, false);
-    for (std::uint64_t seq = 1; seq <= known_at; ++seq) {
-      q.visible[seq] = !std::holds_alternative<domain::EventRetracted>(At(seq).body);
-    }
-    for (std::uint64_t seq = 1; seq <= known_at; ++seq) {
-      if (const auto* retraction = std::get_if<domain::EventRetracted>(&At(seq).body)) {
-        auto target = seq_of_id_.find(retraction->target);
-        if (target != seq_of_id_.end() && target->second < seq) q.visible[target->second] = false;
-      }
-    }
-    return q;
+  // An event counts as known at K if it was stored at or before K and not retracted at or before K.
+  bool Visible(const Query& q, std::uint64_t seq) const { return seq <= q.known_at && retracted_from_[seq] > q.known_at; }
+
+  // The clinic a clinic event (not a listing) is about.
+  static const std::string* ClinicNamed(const domain::EventBody& body) {
+    if (const auto* e = std::get_if<domain::ClinicRegistered>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::ClinicChanged>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::ClinicClosed>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::CniReported>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::PerformanceReported>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::VisitsReported>(&body)) return &e->clinic;
+    return nullptr;
+  }
+
+  // The events about `clinic`, in seq order.
+  const std::vector<std::uint64_t>& ClinicEvents(const std::string& clinic) const {
+    static const std::vector<std::uint64_t> kNone;
+    auto it = clinic_events_.find(clinic);
+    return it == clinic_events_.end() ? kNone : it->second;
   }
 
   const domain::Event& At(std::uint64_t seq) const { return events_[seq - 1]; }
@@ -205,10 +226,9 @@ class Oracle {
   std::optional<std::uint64_t> RulebookInForce(const Query& q, Month month) const {
     const std::int64_t first = DayNumber(FirstOf(month));
     std::optional<std::uint64_t> chosen;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
-      const auto* published = std::get_if<domain::RulebookPublished>(&At(seq).body);
-      if (!published || !q.visible[seq]) continue;
-      const domain::Rulebook& rb = published->rulebook;
+    for (std::uint64_t seq : rulebook_events_) {
+      if (!Visible(q, seq)) continue;
+      const domain::Rulebook& rb = RulebookAt(seq);
       if (DayNumber(rb.valid_from) <= first && first < DayNumber(rb.valid_until)) chosen = seq;
     }
     return chosen;
@@ -216,10 +236,12 @@ class Oracle {
 
   std::vector<std::string> RegisteredClinics(const Query& q) const {
     std::vector<std::string> clinics;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
-      const auto* reg = std::get_if<domain::ClinicRegistered>(&At(seq).body);
-      if (reg && q.visible[seq] && std::find(clinics.begin(), clinics.end(), reg->clinic) == clinics.end()) {
-        clinics.push_back(reg->clinic);
+    for (const auto& [clinic, seqs] : clinic_events_) {
+      for (std::uint64_t seq : seqs) {
+        if (std::holds_alternative<domain::ClinicRegistered>(At(seq).body) && Visible(q, seq)) {
+          clinics.push_back(clinic);
+          break;
+        }
       }
     }
     return clinics;
@@ -228,9 +250,9 @@ class Oracle {
   // The effective date of the latest registration by seq.
   std::optional<Date> OpeningDate(const Query& q, const std::string& clinic) const {
     std::optional<Date> opening;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* reg = std::get_if<domain::ClinicRegistered>(&At(seq).body);
-      if (reg && q.visible[seq] && reg->clinic == clinic) opening = reg->effective;
+      if (reg && Visible(q, seq)) opening = reg->effective;
     }
     return opening;
   }
@@ -239,11 +261,9 @@ class Oracle {
   bool IsOpenOn(const Query& q, const std::string& clinic, Date on) const {
     const std::optional<Date> opening = OpeningDate(q, clinic);
     if (!opening || DayNumber(*opening) > DayNumber(on)) return false;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* closed = std::get_if<domain::ClinicClosed>(&At(seq).body);
-      if (closed && q.visible[seq] && closed->clinic == clinic && DayNumber(closed->effective) <= DayNumber(on)) {
-        return false;
-      }
+      if (closed && Visible(q, seq) && DayNumber(closed->effective) <= DayNumber(on)) return false;
     }
     return true;
   }
@@ -261,34 +281,34 @@ class Oracle {
         body);
   }
 
-  // §6.2: fold the resident's events effective on or before D in (effective, seq) order. Returns
-  // the clinic they are listed at if they are a resident at the end, else nothing.
-  std::optional<std::string> FoldResident(const Query& q, const std::vector<std::uint64_t>& seqs, Date on) const {
-    std::vector<std::uint64_t> known;  // in seq order
-    for (std::uint64_t seq : seqs) {
-      if (seq <= q.known_at && q.visible[seq] && EffectiveDay(At(seq).body) <= DayNumber(on)) known.push_back(seq);
-    }
-    std::stable_sort(known.begin(), known.end(), [&](std::uint64_t a, std::uint64_t b) {
-      return EffectiveDay(At(a).body) < EffectiveDay(At(b).body);
-    });
+  // A resident's birth date and events, by (effective day, seq).
+  struct Resident {
+    Date birth;
+    std::vector<std::pair<std::int64_t, std::uint64_t>> facts;
+  };
+
+  // §6.2: fold the resident's known events effective on or before D in (effective, seq) order.
+  // Returns the clinic they are listed at if they are a resident at the end, else null.
+  const std::string* FoldResident(const Query& q, const Resident& r, std::int64_t on) const {
     bool resident = false;
-    std::optional<std::string> clinic;
-    for (std::uint64_t seq : known) {
+    const std::string* clinic = nullptr;
+    for (const auto& [effective, seq] : r.facts) {
+      if (effective > on) break;
+      if (!Visible(q, seq)) continue;
       const domain::EventBody& body = At(seq).body;
       if (std::holds_alternative<domain::ResidentRegistered>(body)) {
         resident = true;
       } else if (std::holds_alternative<domain::ResidentMovedOut>(body) || std::holds_alternative<domain::ResidentDied>(body)) {
         resident = false;
-        clinic.reset();
+        clinic = nullptr;
       } else if (const auto* listed = std::get_if<domain::PatientListed>(&body)) {
-        clinic = listed->clinic;
+        clinic = &listed->clinic;
       } else if (const auto* unlisted = std::get_if<domain::PatientUnlisted>(&body)) {
-        if (clinic == unlisted->clinic) clinic.reset();  // at another clinic: changes nothing
+        if (clinic && *clinic == unlisted->clinic) clinic = nullptr;  // at another clinic: changes nothing
       }
       // ResidentRelocated changes nothing in the count.
     }
-    if (!resident) return std::nullopt;
-    return clinic;
+    return resident ? clinic : nullptr;
   }
 
   // The band with the highest min_age <= age (bands start at 0).
@@ -300,14 +320,14 @@ class Oracle {
     return band;
   }
 
-  // An attribute on D: the fact with the latest effective date on or before D, ties by the
-  // highest seq. `value` gives a fact's value, or nothing if the event is not one of them.
+  // An attribute of `clinic` on D: the fact with the latest effective date on or before D, ties
+  // by the highest seq. `value` gives a fact's value, or nothing if the event is not one of them.
   template <typename ValueOf>
-  std::optional<std::int64_t> AttributeOn(const Query& q, Date on, ValueOf value) const {
+  std::optional<std::int64_t> AttributeOn(const Query& q, const std::string& clinic, Date on, ValueOf value) const {
     std::optional<std::int64_t> best;
     std::int64_t best_day = 0;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
-      if (!q.visible[seq]) continue;
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
+      if (!Visible(q, seq)) continue;
       const std::optional<std::pair<Date, std::int64_t>> fact = value(At(seq).body);
       if (!fact || DayNumber(fact->first) > DayNumber(on)) continue;
       if (!best || DayNumber(fact->first) >= best_day) {  // seq rises: ties go to the later
@@ -319,12 +339,11 @@ class Oracle {
   }
 
   std::optional<std::int64_t> DistanceOn(const Query& q, const std::string& clinic, Date on) const {
-    return AttributeOn(q, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
-      if (const auto* reg = std::get_if<domain::ClinicRegistered>(&body); reg && reg->clinic == clinic) {
+    return AttributeOn(q, clinic, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
+      if (const auto* reg = std::get_if<domain::ClinicRegistered>(&body)) {
         return std::pair{reg->effective, std::int64_t{reg->distance_to_hospital_km_tenths}};
       }
-      if (const auto* change = std::get_if<domain::ClinicChanged>(&body);
-          change && change->clinic == clinic && change->distance_to_hospital_km_tenths) {
+      if (const auto* change = std::get_if<domain::ClinicChanged>(&body); change && change->distance_to_hospital_km_tenths) {
         return std::pair{change->effective, std::int64_t{*change->distance_to_hospital_km_tenths}};
       }
       return std::nullopt;
@@ -332,9 +351,9 @@ class Oracle {
   }
 
   std::optional<std::int64_t> CniOn(const Query& q, const std::string& clinic, Date on) const {
-    return AttributeOn(q, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
+    return AttributeOn(q, clinic, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
       const auto* cni = std::get_if<domain::CniReported>(&body);
-      if (!cni || cni->clinic != clinic) return std::nullopt;
+      if (!cni) return std::nullopt;
       return std::pair{cni->effective, cni->cni_ten_thousandths ? *cni->cni_ten_thousandths
                                                                  : CniFromHits(cni->hits, cni->population)};
     });
@@ -362,9 +381,9 @@ class Oracle {
   // The fulfilment (thousandths) of the latest report by seq whose period covers M.
   std::optional<std::int64_t> Fulfilment(const Query& q, const std::string& clinic, Month month) const {
     std::optional<std::int64_t> f;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* p = std::get_if<domain::PerformanceReported>(&At(seq).body);
-      if (p && q.visible[seq] && p->clinic == clinic && MonthNumber(p->period_from) <= MonthNumber(month) &&
+      if (p && Visible(q, seq) && MonthNumber(p->period_from) <= MonthNumber(month) &&
           MonthNumber(month) <= MonthNumber(p->period_to)) {
         f = p->fulfilment_thousandths;
       }
@@ -375,9 +394,9 @@ class Oracle {
   // The counts of the latest visit report by seq for (c, M).
   std::optional<domain::VisitCounts> Visits(const Query& q, const std::string& clinic, Month month) const {
     std::optional<domain::VisitCounts> counts;
-    for (std::uint64_t seq = 1; seq <= q.known_at; ++seq) {
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* v = std::get_if<domain::VisitsReported>(&At(seq).body);
-      if (v && q.visible[seq] && v->clinic == clinic && v->month == month) counts = v->counts;
+      if (v && Visible(q, seq) && v->month == month) counts = v->counts;
     }
     return counts;
   }
@@ -443,9 +462,10 @@ class Oracle {
   }
 
   std::vector<domain::Event> events_;
-  std::map<std::string, std::uint64_t> seq_of_id_;
-  std::map<domain::Pseudonym, std::vector<std::uint64_t>> resident_events_;  // seq order
-  std::map<domain::Pseudonym, Date> birth_;
+  std::vector<std::uint64_t> retracted_from_;  // by seq: the first retraction of it, or kNever
+  std::vector<std::uint64_t> rulebook_events_;  // seq order, as all these lists
+  std::map<std::string, std::vector<std::uint64_t>> clinic_events_;
+  std::map<domain::Pseudonym, Resident> residents_;
 };
 
 }  // namespace capledger::testing::oracle
