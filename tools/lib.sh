@@ -18,6 +18,7 @@ CAPLEDGER_PACKAGES=(
   clang libclang-rt-14-dev
   xxd
   postgresql-15
+  libcpp-httplib-dev prometheus-cpp-dev curl wrk
 )
 
 # Installs the packages that are not installed yet (apt-get update first, only if needed).

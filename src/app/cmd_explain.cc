@@ -2,12 +2,12 @@
 
 #include "app/commands.h"
 #include "ledger/known_at.h"
+#include "ledger/render_log_json.h"
 #include "app/store_access.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "projection/explain.h"
 #include "projection/replay.h"
-#include "store/json_text.h"
 
 namespace capledger::app {
 
@@ -28,46 +28,18 @@ Result<domain::Pseudonym> ResidentPseudonym(const CommandContext& context, const
   return pseudonymizer.Of(*pnr);
 }
 
-std::string_view UseName(ExplainedFact::Use use) {
-  switch (use) {
-    case ExplainedFact::Use::kApplied: return "applied";
-    case ExplainedFact::Use::kAfterSnapshot: return "after_snapshot";
-    case ExplainedFact::Use::kNotYetKnown: return "not_yet_known";
-    case ExplainedFact::Use::kRetracted: return "retracted";
-  }
-  return "unknown";
-}
-
-std::string FactLine(const store::EventStore& store, const ExplainedFact& f, bool json) {
-  auto record = store.Read(f.fact.seq);
-  const std::string id = record ? record->stored.event.id : "?";
-  const std::string type =
-      record ? std::string(domain::EventTypeName(domain::TypeOf(record->stored.event.body))) : "?";
-  const std::string* clinic = record ? domain::ClinicOf(record->stored.event.body) : nullptr;
+std::string FactLine(const store::EventStore& store, const ExplainedFact& f) {
+  const ledger::FactEvent event = ledger::DescribeFactEvent(store, f.fact.seq);
   const std::string effective = domain::FormatDate(domain::DateFromDays(f.fact.effective));
-  if (json) {
-    return fmt::format(R"({{"seq": {}, "id": {}, "type": "{}", "effective": "{}", "clinic": {}, "use": "{}", "decisive": {}}})",
-                       f.fact.seq, store::JsonString(id), type, effective,
-                       clinic ? store::JsonString(*clinic) : "null", UseName(f.use), f.decisive);
-  }
-  return fmt::format("  seq {:>8}  {}  {:<20} {:<10} {:<15} id {}{}\n", f.fact.seq, effective, type,
-                     clinic ? *clinic : "", UseName(f.use), id, f.decisive ? "   <- placed here" : "");
+  return fmt::format("  seq {:>8}  {}  {:<20} {:<10} {:<15} id {}{}\n", f.fact.seq, effective, event.type,
+                     event.clinic.value_or(""), ledger::UseName(f.use), event.id,
+                     f.decisive ? "   <- placed here" : "");
 }
 
 std::string Render(const store::EventStore& store, const projection::ResidentExplanation& e, bool json) {
+  if (json) return ledger::ExplainJson(store, e);
   std::string facts;
-  for (std::size_t i = 0; i < e.facts.size(); ++i) {
-    if (json && i) facts += ", ";
-    facts += FactLine(store, e.facts[i], json);
-  }
-  if (json) {
-    return fmt::format(
-        R"({{"resident": "{}", "birth_date": "{}", "sex": "{}", "month": "{}", "snapshot_date": "{}", "rulebook": {}, )"
-        R"("known_at_seq": {}, "counted": {}, "clinic": {}, "age": {}, "band": {}, "why": {}, "events": [{}]}})" "\n",
-        e.pseudonym.ToHex(), domain::FormatDate(e.birth_date), domain::Name(e.sex), domain::FormatMonth(e.month),
-        domain::FormatDate(e.snapshot), store::JsonString(e.rulebook_id), e.known_at_seq, e.counted,
-        e.clinic.empty() ? "null" : store::JsonString(e.clinic), e.age, e.band, store::JsonString(e.why), facts);
-  }
+  for (const auto& fact : e.facts) facts += FactLine(store, fact);
   return fmt::format("resident {} (born {}, {})\nmonth {}, snapshot {} under {}, known at seq {}\n{}: {}\n"
                      "{}events (effective order):\n{}",
                      e.pseudonym.ToHex(), domain::FormatDate(e.birth_date), domain::Name(e.sex),

@@ -7,6 +7,7 @@
 #include "app/store_access.h"
 #include "codec/json_writer.h"
 #include "common/crypto.h"
+#include "ledger/render_log_json.h"
 #include "store/json_text.h"
 
 namespace capledger::app {
@@ -39,11 +40,8 @@ int RunVerify(const CommandContext& context) {
   const store::Head head = (*store)->head();
   const bool ok = !report->first_bad_seq.has_value();
   if (context.json) {
-    fmt::print("{{\"ok\": {}, \"events_checked\": {}, \"head_seq\": {}, \"head_hash\": \"{}\"", ok,
-               report->events_checked, head.seq, crypto::Hex(head.hash));
-    if (!ok) fmt::print(", \"first_bad_seq\": {}, \"problem\": {}", *report->first_bad_seq,
-                       store::JsonString(report->problem));
-    fmt::print("}}\n");
+    const std::string out = ledger::VerifyJson(*report, head);
+    std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (ok) {
     fmt::print("ok: {} events, hash chain intact, head seq {} hash {}\n", report->events_checked, head.seq,
                crypto::Hex(head.hash));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/config.h"
 #include "common/clock.h"
@@ -22,6 +23,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitRefused = 2;
 inline constexpr int kExitRejectedLines = 3;
+
+// The version the program states where a file format asks for one (SIE's #PROGRAM).
+inline constexpr std::string_view kProgramVersion = "0.1";
 
 // What every command gets: the resolved configuration and the global flags.
 struct CommandContext {
@@ -104,6 +108,15 @@ int RunDispute(const CommandContext& context, const DisputeArgs& args);
 // balance --account A [--known-at T]: an account's balance; with --account all, every account
 // and the check that they sum to zero.
 int RunBalance(const CommandContext& context, const std::string& account, const std::string& known_at);
+
+// export-sie --month M: the run booked for M as an SIE 4 file (CP437) on stdout; exit 2 if the
+// month has no run.
+int RunExportSie(const CommandContext& context, const std::string& month);
+
+// serve [--http ADDR] [--tokens FILE] (app/serve.h): runs until SIGTERM or SIGINT, then drains
+// and exits 0; 2 if it cannot start.
+struct ServeArgs;
+int RunServe(const CommandContext& context, const ServeArgs& args);
 
 // Loads the projection for a query (newest checkpoint, then the tail), logging how.
 Result<projection::Projection> LoadForQuery(const store::EventStore& store);

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -22,6 +23,10 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
       {"log", {"level"}},
       {"ingest", {"batch_events"}},
       {"kafka", {}},  // reserved for the service; checked where it is used
+      {"http", {"address", "tokens_file", "threads", "queued_connections", "body_bytes_max", "read_timeout_ms",
+                "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max"}},
+      {"sie", {"company", "org_number", "series", "verification_date", "clinic_dimension", "clinic_dimension_name",
+               "accounts"}},
   };
   for (const auto& [table_name, node] : root) {
     auto known = kKnown.find(std::string(table_name.str()));
@@ -39,6 +44,106 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
   return {};
 }
 
+// An integer setting within [min, max], if present.
+Status ApplyInteger(const toml::node_view<const toml::node>& node, std::int64_t min, std::int64_t max,
+                    const std::string& name, const std::string& file, auto& target) {
+  if (!node) return {};
+  auto v = node.value<std::int64_t>();
+  if (!v || *v < min || *v > max) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be an integer from {} to {}", file, name, min, max));
+  }
+  target = static_cast<std::remove_reference_t<decltype(target)>>(*v);
+  return {};
+}
+
+Status ApplyHttp(AppConfig& config, const toml::table& root, const std::string& file) {
+  const auto http = root["http"];
+  if (!http) return {};
+  if (auto v = http["address"].value<std::string>()) {
+    if (auto parsed = api::ParseHttpAddress(*v, config.http); !parsed) {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: http.{}", file, parsed.error().message));
+    }
+  }
+  if (auto v = http["tokens_file"].value<std::string>()) config.tokens_file = *v;
+  api::HttpOptions& o = config.http;
+  for (auto status : {
+           ApplyInteger(http["threads"], 1, api::kHttpThreadsMax, "http.threads", file, o.threads),
+           ApplyInteger(http["queued_connections"], 1, api::kHttpQueuedConnectionsMax, "http.queued_connections",
+                        file, o.queued_connections_max),
+           ApplyInteger(http["body_bytes_max"], 0, api::kHttpBodyBytesMax, "http.body_bytes_max", file, o.body_bytes_max),
+           ApplyInteger(http["read_timeout_ms"], 1, 600'000, "http.read_timeout_ms", file, o.read_timeout_ms),
+           ApplyInteger(http["write_timeout_ms"], 1, 600'000, "http.write_timeout_ms", file, o.write_timeout_ms),
+           ApplyInteger(http["keep_alive_timeout_s"], 1, 600, "http.keep_alive_timeout_s", file, o.keep_alive_timeout_s),
+           ApplyInteger(http["keep_alive_requests_max"], 1, 1'000'000, "http.keep_alive_requests_max", file,
+                        o.keep_alive_requests_max),
+       }) {
+    if (!status) return status;
+  }
+  return {};
+}
+
+Status ApplySieAccount(ledger::SieAccount& account, const toml::node& node, const std::string& name,
+                       const std::string& file) {
+  const toml::table* table = node.as_table();
+  if (!table) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be {{ number = N, name = \"...\" }}", file, name));
+  for (const auto& [key, value] : *table) {
+    if (key.str() != "number" && key.str() != "name") {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key {}.{}", file, name, key.str()));
+    }
+  }
+  if (auto status = ApplyInteger((*table)["number"], 1000, 9999, name + ".number", file, account.number); !status) {
+    return status;
+  }
+  if (auto v = (*table)["name"].value<std::string>()) account.name = *v;
+  return {};
+}
+
+Status ApplySieAccounts(ledger::SieOptions& sie, const toml::table& accounts, const std::string& file) {
+  for (const auto& [key, node] : accounts) {
+    const std::string name = "sie.accounts." + std::string(key.str());
+    if (key.str() == "payable") {
+      if (auto status = ApplySieAccount(sie.payable, node, name, file); !status) return status;
+      continue;
+    }
+    std::optional<std::size_t> component;
+    for (std::size_t c = 0; c < sie.expense.size(); ++c) {
+      if (domain::Name(static_cast<domain::Component>(c)) == key.str()) component = c;
+    }
+    if (!component) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key {}", file, name));
+    auto& account = sie.expense[*component];
+    if (auto status = ApplySieAccount(account, node, name, file); !status) return status;
+  }
+  return {};
+}
+
+Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::string& file) {
+  const auto node = root["sie"];
+  if (!node) return {};
+  if (auto v = node["company"].value<std::string>()) sie.company = *v;
+  if (auto v = node["org_number"].value<std::string>()) sie.org_number = *v;
+  if (auto v = node["series"].value<std::string>()) sie.series = *v;
+  if (auto v = node["clinic_dimension_name"].value<std::string>()) sie.clinic_dimension_name = *v;
+  if (auto v = node["verification_date"].value<std::string>()) {
+    if (*v != "month_end" && *v != "booked") {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: sie.verification_date must be month_end or booked", file));
+    }
+    sie.date = *v == "booked" ? ledger::SieDate::kBooked : ledger::SieDate::kMonthEnd;
+  }
+  if (auto status = ApplyInteger(node["clinic_dimension"], 1, 999, "sie.clinic_dimension", file, sie.clinic_dimension);
+      !status) {
+    return status;
+  }
+  if (const toml::table* accounts = node["accounts"].as_table()) {
+    if (auto status = ApplySieAccounts(sie, *accounts, file); !status) return status;
+  } else if (node["accounts"]) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: sie.accounts must be a table", file));
+  }
+  if (auto checked = ledger::CheckSieOptions(sie); !checked) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", file, checked.error().message));
+  }
+  return {};
+}
+
 Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   auto parsed = toml::parse_file(path.string());
   if (!parsed) {
@@ -48,6 +153,8 @@ Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   }
   const toml::table& root = parsed.table();
   if (auto known = CheckKnownKeys(root, path.string()); !known) return known;
+  if (auto http = ApplyHttp(config, root, path.string()); !http) return http;
+  if (auto sie = ApplySie(config.sie, root, path.string()); !sie) return sie;
   if (auto v = root["store"]["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = root["secret"]["key_hex"].value<std::string>()) config.secret_hex = *v;
   if (auto v = root["secret"]["use_demo_key"].value<bool>()) config.use_demo_key = *v;

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "api/http_server.h"
 #include "common/error.h"
 #include "common/region_secret.h"
+#include "ledger/sie.h"
 
 namespace capledger::app {
 
@@ -18,6 +20,11 @@ struct AppConfig {
   bool use_demo_key = false;      // [secret] use_demo_key: demonstrations only
   std::string log_level = "info";
   std::size_t ingest_batch_events = 10'000;
+  // [http]: where `serve` listens (address = "HOST:PORT" fills host and port) and its bounds.
+  api::HttpOptions http;
+  std::string tokens_file;        // [http] tokens_file; `serve --tokens` wins
+  // [sie]: the account mapping of `export-sie`.
+  ledger::SieOptions sie;
 };
 
 // Reads `path` if given (else $CAPLEDGER_CONFIG if set, else built-in defaults) and applies

@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "app/generate.h"
 #include "app/generate_command.h"
+#include "app/serve.h"
 #include "common/logging.h"
 #include "domain/date.h"
 
@@ -120,8 +121,16 @@ int Run(int argc, char** argv) {
   auto* balance = cli.add_subcommand("balance", "an account's balance");
   balance->add_option("--account", account, "expense:halsoval:<component> or payable:<clinic>")->required();
   balance->add_option("--known-at", balance_known_at, "RFC 3339 time or seq:N (default: now)");
+  std::string sie_month;
+  auto* export_sie = cli.add_subcommand("export-sie", "the payout run of a month as an SIE 4 file on stdout");
+  export_sie->add_option("--month", sie_month, "YYYY-MM")->required();
+  app::ServeArgs serve_args;
+  auto* serve = cli.add_subcommand("serve", "the HTTP API until SIGTERM; prints one ready line on stdout");
+  serve->add_option("--http", serve_args.http, "HOST:PORT to listen on (default [http] address, 127.0.0.1:8080; "
+                                               "port 0 picks a free one)");
+  serve->add_option("--tokens", serve_args.tokens, "bearer tokens file: one ROLE TOKEN per line");
   for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint, payout, entries,
-                    statement, trace, dispute, balance}) {
+                    statement, trace, dispute, balance, export_sie, serve}) {
     sub->fallthrough();
   }
 
@@ -149,6 +158,8 @@ int Run(int argc, char** argv) {
   if (trace->parsed()) return app::RunTrace(*context, entry_id);
   if (dispute->parsed()) return app::RunDispute(*context, dispute_args);
   if (balance->parsed()) return app::RunBalance(*context, account, balance_known_at);
+  if (export_sie->parsed()) return app::RunExportSie(*context, sie_month);
+  if (serve->parsed()) return app::RunServe(*context, serve_args);
   return app::kExitRefused;
 }
 

@@ -1,0 +1,83 @@
+// The HTTP JSON API of DESIGN.md §4 as plain functions of a request: routing, access, parameters
+// and the answers, with no socket in sight (api/http_server.h carries it over HTTP). Every answer
+// body is the byte-for-byte JSON of the command line's --json for the same question, from the
+// same renderers (ledger/render_json.h, ledger/render_log_json.h).
+//
+// Statuses: 200 an answer (also a trace that does not reproduce, or a verify that fails: the
+// body says so, as the command line's exit code 1 does); 400 a malformed request; 401 no valid
+// bearer token; 403 a token whose role may not do this; 404 an unknown path, entry, clinic,
+// resident or run; 405 a known path with another method; 409 refused by the ledger's state (a
+// payout out of order, no rulebook in force); 500 the store failed. Errors have the body
+// {"error": {"code": "...", "message": "..."}}.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/metrics.h"
+#include "api/tokens.h"
+#include "common/clock.h"
+#include "common/region_secret.h"
+#include "ledger/service.h"
+
+namespace capledger::api {
+
+// One request as the HTTP layer received it.
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded, without the query: "/v1/entries/E-2024-03-000017/trace"
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, repeats kept
+  std::optional<std::string> authorization;                // the Authorization header, if sent
+};
+
+// The answer to send.
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::string endpoint = "other";  // the route's name, for metrics and the log ("other": none)
+  bool challenge = false;          // a 401: send WWW-Authenticate: Bearer
+};
+
+// The error body {"error": {"code": `code`, "message": `message`}} and '\n', as ledger::ErrorJson
+// renders it for an Error, for the HTTP-level codes that are no ErrorCode ("unauthorized",
+// "forbidden", "not_found", "method_not_allowed", "payload_too_large", "bad_request").
+std::string HttpErrorJson(std::string_view code, std::string_view message);
+
+// The HTTP status for a ledger error: kInvalidArgument 400, kNotFound 404, kRefused,
+// kNoRulebookInForce and kIdempotencyConflict 409, the rest (the store failed) 500.
+int HttpStatusOf(ErrorCode code);
+
+// Adds the log's gauges to `metrics`: capledger_log_events (the head seq: events in the log) and
+// capledger_rejects (rejected input lines kept). Keeps a reference to `store`, which must outlive
+// the last Render. kInvalidArgument if they were added before.
+Status AddStoreGauges(Metrics& metrics, const store::EventStore& store);
+
+// Answers requests from the ledger service (see the header comment for the statuses).
+class Api {
+ public:
+  // Keeps references to everything; all must outlive the Api. `secret` (may be null) turns a
+  // personnummer in /v1/explain into its pseudonym; without it only pseudonyms are accepted.
+  Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
+      const Clock& clock);
+
+  // Answers one request (thread-safe: queries share the projection's lock; payouts take it
+  // alone). Records the request in the metrics. Never logs a token or a query string.
+  ApiResponse Handle(const ApiRequest& request);
+
+  // The metrics this API records into.
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  ApiResponse Route(const ApiRequest& request);
+
+  ledger::LedgerService& service_;
+  const TokenTable& tokens_;
+  Metrics& metrics_;
+  const RegionSecret* secret_;
+  const Clock& clock_;
+};
+
+}  // namespace capledger::api

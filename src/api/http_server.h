@@ -1,0 +1,82 @@
+// The API over HTTP/1.1 on cpp-httplib: a listening socket, a fixed pool of worker threads and a
+// bounded queue of accepted connections in front of it.
+//
+// Bounds (all explicit, none left to the library's defaults): `threads` connections are served
+// at once (cpp-httplib serves one connection per worker, keep-alive included); at most
+// `queued_connections_max` accepted connections wait for a worker, and while the queue is full
+// the server accepts no more, so that further clients wait in the kernel's listen backlog
+// (back-pressure, not an unbounded queue); a request body above `body_bytes_max` is answered
+// 413 without being read; reads and writes time out; a connection serves at most
+// `keep_alive_requests_max` requests and is closed after `keep_alive_timeout_s` idle.
+//
+// Stop drains: the listening socket is closed (new connections are refused), requests being
+// handled are finished and answered, connections still waiting in the queue are closed unanswered,
+// and the workers are joined.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "api/api.h"
+#include "common/error.h"
+
+namespace capledger::api {
+
+// Where the server listens and its bounds (config [http]; see the header comment).
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: the system picks a free port (address() tells which)
+  std::size_t threads = 4;
+  std::size_t queued_connections_max = 64;
+  std::size_t body_bytes_max = 16 * 1024;  // no endpoint takes a body; a little is tolerated
+  int read_timeout_ms = 5'000;
+  int write_timeout_ms = 5'000;
+  int keep_alive_timeout_s = 2;  // also bounds how long an idle connection delays Stop
+  std::size_t keep_alive_requests_max = 1'000;
+};
+
+// The largest values CheckHttpOptions accepts.
+inline constexpr std::size_t kHttpThreadsMax = 256;
+inline constexpr std::size_t kHttpQueuedConnectionsMax = 4'096;
+inline constexpr std::size_t kHttpBodyBytesMax = 1 << 20;
+
+// Parses "HOST:PORT" ("127.0.0.1:8080", "localhost:0", "[::1]:8080") into options.host and
+// options.port. kInvalidArgument names what is wrong.
+Status ParseHttpAddress(std::string_view text, HttpOptions& options);
+
+// Checks the bounds: threads 1..kHttpThreadsMax, queue 1..kHttpQueuedConnectionsMax, body
+// 0..kHttpBodyBytesMax, timeouts positive. kInvalidArgument names the setting.
+Status CheckHttpOptions(const HttpOptions& options);
+
+// The running server: listening from Start until Stop.
+class HttpServer {
+ public:
+  // Binds the address and starts serving `api` on a listener thread. kInvalidArgument for bad
+  // options; kRefused if the address cannot be bound (in use, not local). `api` must outlive the
+  // server. `on_failure` (may be empty) is called on the listener thread if accepting fails for
+  // good, so that the owner can shut down rather than run deaf.
+  static Result<std::unique_ptr<HttpServer>> Start(Api& api, const HttpOptions& options,
+                                                   std::function<void()> on_failure = {});
+  ~HttpServer();  // Stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound address, "127.0.0.1:41234" (the port the system chose for port 0).
+  const std::string& address() const { return address_; }
+
+  // Drains as the header says and returns when every worker has finished. Idempotent; safe from
+  // any thread but the server's own workers.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  HttpServer(std::unique_ptr<Impl> impl, std::string address);
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+};
+
+}  // namespace capledger::api

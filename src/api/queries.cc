@@ -1,0 +1,179 @@
+#include "api/queries.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/personnummer.h"
+#include "domain/pseudonym.h"
+#include "ledger/books.h"
+#include "ledger/dispute.h"
+#include "ledger/render_json.h"
+#include "ledger/render_log_json.h"
+#include "ledger/trace.h"
+#include "projection/explain.h"
+#include "projection/report.h"
+
+namespace capledger::api {
+namespace {
+
+using projection::Projection;
+
+std::optional<std::string> Maybe(std::string value) {
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+Result<domain::Pseudonym> ResidentPseudonym(const RegionSecret* secret, const std::string& text) {
+  if (text.size() == 32) {
+    if (auto pseudonym = domain::ParsePseudonym(text)) return *pseudonym;
+  }
+  auto pnr = domain::ParsePersonnummer(text);
+  if (!pnr) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "resident: neither a pseudonym nor a valid personnummer: " + pnr.error().message);
+  }
+  if (!secret) return Fail(ErrorCode::kRefused, "resident: a personnummer needs the region secret; give the pseudonym");
+  domain::Pseudonymizer pseudonymizer(secret->bytes());
+  return pseudonymizer.Of(*pnr);
+}
+
+double SecondsSince(const Clock& clock, Timestamp start) {
+  return static_cast<double>((clock.Now() - start).count()) / 1e6;
+}
+
+}  // namespace
+
+Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text) {
+  auto known_at = ledger::ResolveKnownAt(service.store(), text);
+  if (!known_at) return known_at;
+  const std::uint64_t applied = service.WithProjection([](const Projection& p) { return p.applied_seq(); });
+  // The applied seq only grows, so after catching up it is at least the head resolved above.
+  if (known_at->seq > applied) {
+    if (auto caught_up = service.CatchUp(); !caught_up) return tl::unexpected(caught_up.error());
+  }
+  return known_at;
+}
+
+Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
+  auto month = params.RequiredMonth("month");
+  if (!month) return tl::unexpected(month.error());
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  const auto clinic = Maybe(params.Optional("clinic"));
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto report = projection::BuildMonthReport(p, *month, known_at->seq, clinic);
+    if (!report) return tl::unexpected(report.error());
+    return ledger::ReportJson(*report, *known_at);
+  });
+}
+
+Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
+  auto month = params.OptionalMonth("month");
+  if (!month) return tl::unexpected(month.error());
+  auto run = params.OptionalMonth("run");
+  if (!run) return tl::unexpected(run.error());
+  const ledger::EntryFilter filter{*month, *run, Maybe(params.Optional("clinic"))};
+  return context.service.WithProjection(
+      [&](const Projection& p) { return ledger::EntriesJson(ledger::SelectEntries(p, filter)); });
+}
+
+Result<std::string> StatementQuery(QueryContext& context, const Params& params) {
+  auto run = params.RequiredMonth("run");
+  if (!run) return tl::unexpected(run.error());
+  const auto clinic = Maybe(params.Optional("clinic"));
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto statement = ledger::Statement(p, *run, clinic);
+    if (!statement) return tl::unexpected(statement.error());
+    return ledger::StatementJson(*statement);
+  });
+}
+
+Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id) {
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto trace = ledger::TraceEntry(p, entry_id);
+    if (!trace) return tl::unexpected(trace.error());
+    return ledger::TraceJson(*trace);
+  });
+}
+
+Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
+  auto clinic = params.Required("clinic");
+  if (!clinic) return tl::unexpected(clinic.error());
+  auto month = params.RequiredMonth("month");
+  if (!month) return tl::unexpected(month.error());
+  auto k1_text = params.Required("known_at");
+  if (!k1_text) return tl::unexpected(k1_text.error());
+  auto k2_text = params.Required("vs");
+  if (!k2_text) return tl::unexpected(k2_text.error());
+  auto k1 = ResolveForQuery(context.service, *k1_text);
+  if (!k1) return tl::unexpected(k1.error());
+  auto k2 = ResolveForQuery(context.service, *k2_text);
+  if (!k2) return tl::unexpected(k2.error());
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto dispute = ledger::Dispute(p, *clinic, *month, k1->seq, k2->seq);
+    if (!dispute) return tl::unexpected(dispute.error());
+    return ledger::DisputeJson(*dispute, *k1, *k2);
+  });
+}
+
+Result<std::string> ExplainQuery(QueryContext& context, const Params& params) {
+  auto resident = params.Required("resident");
+  if (!resident) return tl::unexpected(resident.error());
+  auto month = params.RequiredMonth("month");
+  if (!month) return tl::unexpected(month.error());
+  auto pseudonym = ResidentPseudonym(context.secret, *resident);
+  if (!pseudonym) return tl::unexpected(pseudonym.error());
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto explanation = projection::ExplainResident(p, *pseudonym, *month, known_at->seq);
+    if (!explanation) return tl::unexpected(explanation.error());
+    return ledger::ExplainJson(context.service.store(), *explanation);
+  });
+}
+
+Result<std::string> BalanceQuery(QueryContext& context, const Params& params) {
+  auto account = params.Required("account");
+  if (!account) return tl::unexpected(account.error());
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto balance = ledger::AccountBalance(p, *account, known_at->seq);
+    if (!balance) return tl::unexpected(balance.error());
+    return ledger::BalanceJson(*balance, *known_at);
+  });
+}
+
+Result<std::string> VerifyQuery(QueryContext& context) {
+  const store::EventStore& store = context.service.store();
+  auto report = store.Verify();
+  if (!report) return tl::unexpected(report.error());
+  return ledger::VerifyJson(*report, store.head());
+}
+
+Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_text) {
+  auto month = domain::ParseMonth(month_text);
+  if (!month) return Fail(ErrorCode::kInvalidArgument, "month: " + month.error().message);
+  const Timestamp start = context.clock.Now();
+  auto result = context.service.Payout(*month, std::nullopt);
+  if (!result) return tl::unexpected(result.error());
+  context.metrics.ObservePayoutRun(SecondsSince(context.clock, start), !result->existing);
+  const std::string month_name = domain::FormatMonth(*month);
+  if (result->existing) {
+    spdlog::info("{} has already been run at seq {}: nothing was booked now", month_name, result->run.known_at_seq);
+  } else {
+    spdlog::info("booked the run for {}: {} entries, total {}, at seq {}", month_name, result->entries.size(),
+                 domain::FormatKronor(result->run.total), result->run.known_at_seq);
+  }
+  auto known_at = ledger::ResolveKnownAt(context.service.store(), fmt::format("seq:{}", result->run.known_at_seq));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return ledger::PayoutJson(result->run, *known_at, result->existing, result->entries, result->anomalies);
+}
+
+std::string HealthAnswer(QueryContext& context) {
+  const std::uint64_t applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
+  return fmt::format(R"({{"ready": true, "head_seq": {}, "applied_seq": {}}})" "\n", context.service.store().head().seq,
+                     applied);
+}
+
+}  // namespace capledger::api

@@ -1,0 +1,51 @@
+// The answers of the API's endpoints, each the JSON the command line prints with --json for the
+// same question. Errors are the ledger's (api/api.h maps them to statuses).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/metrics.h"
+#include "api/params.h"
+#include "common/clock.h"
+#include "common/region_secret.h"
+#include "ledger/known_at.h"
+#include "ledger/service.h"
+
+namespace capledger::api {
+
+// What the endpoints read from and write to; every reference outlives the calls.
+struct QueryContext {
+  ledger::LedgerService& service;
+  const RegionSecret* secret;  // may be null: /v1/explain then takes pseudonyms only
+  Metrics& metrics;
+  const Clock& clock;
+};
+
+// Resolves a known_at parameter (empty: the head) against the store, and makes sure the
+// projection has applied up to it (catching up if events were appended since), so that every
+// query may ask the projection at the K it resolved.
+Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text);
+
+// GET /v1/report?month=M[&known_at=T][&clinic=C]   (report --month M [--known-at T] [--clinic C])
+Result<std::string> ReportQuery(QueryContext& context, const Params& params);
+// GET /v1/entries[?month=M][&run=M][&clinic=C]    (entries ...)
+Result<std::string> EntriesQuery(QueryContext& context, const Params& params);
+// GET /v1/statement?run=M[&clinic=C]              (statement --run M [--clinic C])
+Result<std::string> StatementQuery(QueryContext& context, const Params& params);
+// GET /v1/entries/{id}/trace                      (trace ID)
+Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id);
+// GET /v1/dispute?clinic=C&month=M&known_at=T1&vs=T2
+Result<std::string> DisputeQuery(QueryContext& context, const Params& params);
+// GET /v1/explain?resident=P&month=M[&known_at=T]  (P: a pseudonym or a personnummer)
+Result<std::string> ExplainQuery(QueryContext& context, const Params& params);
+// GET /v1/balance?account=A[&known_at=T]
+Result<std::string> BalanceQuery(QueryContext& context, const Params& params);
+// GET /v1/verify
+Result<std::string> VerifyQuery(QueryContext& context);
+// POST /v1/payouts/{month}: books the run (or shows the run already booked), as `payout`.
+Result<std::string> PayoutCommand(QueryContext& context, std::string_view month);
+// GET /health: {"ready": true, "head_seq": N, "applied_seq": M}
+std::string HealthAnswer(QueryContext& context);
+
+}  // namespace capledger::api

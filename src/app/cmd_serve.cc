@@ -1,0 +1,151 @@
+// serve: the parts of the service (today the HTTP API) on one store, until SIGTERM.
+#include <csignal>
+#include <filesystem>
+#include <cstdio>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/api.h"
+#include "api/http_server.h"
+#include "app/serve.h"
+#include "app/store_access.h"
+#include "store/json_text.h"
+
+namespace capledger::app {
+namespace {
+
+class HttpPart final : public ServePart {
+ public:
+  HttpPart(api::HttpOptions options, api::TokenTable tokens) : options_(std::move(options)), tokens_(std::move(tokens)) {}
+
+  std::string_view name() const override { return "http"; }
+
+  Result<std::string> Start(ServeEnv& env) override {
+    api_ = std::make_unique<api::Api>(env.service, tokens_, env.metrics, &env.secret, *env.context.clock);
+    auto server = api::HttpServer::Start(*api_, options_, env.request_stop);
+    if (!server) return tl::unexpected(server.error());
+    server_ = std::move(*server);
+    spdlog::info("HTTP API on {} ({} threads, {} tokens)", server_->address(), options_.threads, tokens_.size());
+    return store::JsonString(server_->address());
+  }
+
+  void Stop() override {
+    server_->Stop();
+    spdlog::info("HTTP API stopped");
+  }
+
+ private:
+  api::HttpOptions options_;
+  api::TokenTable tokens_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::HttpServer> server_;
+};
+
+// SIGTERM and SIGINT, blocked in every thread (set before any is started) and taken by sigwait.
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+void StopAll(std::vector<std::unique_ptr<ServePart>>& parts, std::size_t started) {
+  while (started > 0) parts[--started]->Stop();
+}
+
+// Starts the parts, prints the ready line, waits for a stop signal, stops them.
+int Serve(ServeEnv& env, std::vector<std::unique_ptr<ServePart>>& parts, const sigset_t& signals) {
+  std::vector<std::pair<std::string, std::string>> ready;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto value = parts[i]->Start(env);
+    if (!value) {
+      StopAll(parts, i);
+      return Refuse(env.context, value.error());
+    }
+    ready.emplace_back(std::string(parts[i]->name()), std::move(*value));
+  }
+  const std::string line = ReadyLine(ready);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("{}: draining (further stop signals are ignored until stopped)",
+               signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  StopAll(parts, parts.size());
+  return kExitOk;
+}
+
+}  // namespace
+
+std::unique_ptr<ServePart> MakeHttpPart(api::HttpOptions options, api::TokenTable tokens) {
+  return std::make_unique<HttpPart>(std::move(options), std::move(tokens));
+}
+
+Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext& context, const ServeArgs& args) {
+  api::HttpOptions http = context.config.http;
+  if (!args.http.empty()) {
+    if (auto parsed = api::ParseHttpAddress(args.http, http); !parsed) {
+      return Fail(ErrorCode::kInvalidArgument, "--http: " + parsed.error().message);
+    }
+  }
+  const std::string tokens_file = args.tokens.empty() ? context.config.tokens_file : args.tokens;
+  if (tokens_file.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "serve needs a tokens file: --tokens FILE or [http] tokens_file");
+  }
+  auto tokens = api::TokenTable::Load(tokens_file);
+  if (!tokens) return tl::unexpected(tokens.error());
+  std::error_code error;
+  const auto permissions = std::filesystem::status(tokens_file, error).permissions();
+  if (!error && (permissions & (std::filesystem::perms::group_read | std::filesystem::perms::others_read)) !=
+                    std::filesystem::perms::none) {
+    spdlog::warn("the tokens file {} is readable by other users than its owner", tokens_file);
+  }
+  std::vector<std::unique_ptr<ServePart>> parts;
+  parts.push_back(MakeHttpPart(std::move(http), std::move(*tokens)));
+  return parts;
+}
+
+std::string ReadyLine(const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string http = "null";
+  std::string kafka = "null";
+  std::string others;
+  for (const auto& [name, value] : values) {
+    if (name == "http") {
+      http = value;
+    } else if (name == "kafka") {
+      kafka = value;
+    } else {
+      others += fmt::format(", {}: {}", store::JsonString(name), value);
+    }
+  }
+  return fmt::format(R"({{"ready": true, "http": {}, "kafka": {}{}}})" "\n", http, kafka, others);
+}
+
+int RunServe(const CommandContext& context, const ServeArgs& args) {
+  const sigset_t signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before RocksDB or any part starts a thread
+  auto parts = ServeParts(context, args);
+  if (!parts) return Refuse(context, parts.error());
+  auto secret = ResolveSecret(context.config);
+  if (!secret) return Refuse(context, secret.error());
+  auto store = OpenStore(context, Access::kWrite);
+  if (!store) return Refuse(context, store.error());
+  auto service = ledger::LedgerService::Open(**store);
+  if (!service) return Refuse(context, service.error());
+  spdlog::info("serving the store in {} at seq {}", context.config.data_dir.string(), (*store)->head().seq);
+  api::Metrics metrics;
+  if (auto gauges = api::AddStoreGauges(metrics, **store); !gauges) return Refuse(context, gauges.error());
+  ServeEnv env{context, **store, **service, metrics, *secret, [] { ::kill(::getpid(), SIGTERM); }};
+  const int code = Serve(env, *parts, signals);
+  parts->clear();
+  service->reset();
+  store->reset();  // closes RocksDB
+  spdlog::info("stopped; the store is closed");
+  return code;
+}
+
+}  // namespace capledger::app
