@@ -1,4 +1,4 @@
-// serve: the parts of the service (today the HTTP API) on one store, until SIGTERM.
+// serve: the parts of the service (Kafka, the HTTP API) on one store, until SIGTERM.
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
@@ -105,6 +105,9 @@ Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext&
     spdlog::warn("the tokens file {} is readable by other users than its owner", tokens_file);
   }
   std::vector<std::unique_ptr<ServePart>> parts;
+  if (context.config.kafka.enabled || args.kafka_mock) {
+    parts.push_back(MakeKafkaPart(context.config.kafka, args.kafka_mock));
+  }
   parts.push_back(MakeHttpPart(std::move(http), std::move(*tokens)));
   return parts;
 }

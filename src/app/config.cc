@@ -22,7 +22,7 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
       {"secret", {"key_hex", "use_demo_key"}},
       {"log", {"level"}},
       {"ingest", {"batch_events"}},
-      {"kafka", {}},  // reserved for the service; checked where it is used
+      {"kafka", {"enabled", "brokers", "events_topic", "ledger_topic", "group_id", "batch_messages", "properties"}},
       {"http", {"address", "tokens_file", "threads", "queued_connections", "body_bytes_max", "read_timeout_ms",
                 "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max"}},
       {"sie", {"company", "org_number", "series", "verification_date", "clinic_dimension", "clinic_dimension_name",
@@ -33,7 +33,6 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
     if (known == kKnown.end() || !node.is_table()) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown table [{}]", file, table_name.str()));
     }
-    if (known->first == "kafka") continue;
     for (const auto& [key, value] : *node.as_table()) {
       if (!known->second.contains(std::string(key.str()))) {
         return Fail(ErrorCode::kInvalidArgument,
@@ -144,6 +143,44 @@ Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::str
   return {};
 }
 
+// [kafka]; [kafka.properties] holds librdkafka properties as strings (or numbers, booleans).
+Status ApplyKafka(stream::KafkaConfig& kafka, const toml::table& root, const std::string& file) {
+  const auto node = root["kafka"];
+  if (!node) return {};
+  if (auto v = node["enabled"].value<bool>()) kafka.enabled = *v;
+  if (auto v = node["brokers"].value<std::string>()) kafka.brokers = *v;
+  if (auto v = node["events_topic"].value<std::string>()) kafka.events_topic = *v;
+  if (auto v = node["ledger_topic"].value<std::string>()) kafka.ledger_topic = *v;
+  if (auto v = node["group_id"].value<std::string>()) kafka.group_id = *v;
+  if (auto batch = ApplyInteger(node["batch_messages"], 1, static_cast<std::int64_t>(stream::kKafkaBatchMessagesMax),
+                                "kafka.batch_messages", file, kafka.batch_messages);
+      !batch) {
+    return batch;
+  }
+  if (const toml::node* properties = node["properties"].node()) {
+    const toml::table* table = properties->as_table();
+    if (table == nullptr) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: kafka.properties must be a table", file));
+    for (const auto& [key, value] : *table) {
+      std::string text;
+      if (auto str = value.value_exact<std::string>()) {
+        text = *str;
+      } else if (auto flag = value.value_exact<bool>()) {
+        text = *flag ? "true" : "false";
+      } else if (auto number = value.value_exact<std::int64_t>()) {
+        text = std::to_string(*number);
+      } else {
+        return Fail(ErrorCode::kInvalidArgument,
+                    fmt::format("{}: kafka.properties.{} must be a string, integer or boolean", file, key.str()));
+      }
+      kafka.properties.emplace_back(std::string(key.str()), std::move(text));
+    }
+  }
+  if (auto checked = stream::CheckKafkaConfig(kafka); !checked) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", file, checked.error().message));
+  }
+  return {};
+}
+
 Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   auto parsed = toml::parse_file(path.string());
   if (!parsed) {
@@ -155,6 +192,7 @@ Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   if (auto known = CheckKnownKeys(root, path.string()); !known) return known;
   if (auto http = ApplyHttp(config, root, path.string()); !http) return http;
   if (auto sie = ApplySie(config.sie, root, path.string()); !sie) return sie;
+  if (auto kafka = ApplyKafka(config.kafka, root, path.string()); !kafka) return kafka;
   if (auto v = root["store"]["data_dir"].value<std::string>()) config.data_dir = *v;
   if (auto v = root["secret"]["key_hex"].value<std::string>()) config.secret_hex = *v;
   if (auto v = root["secret"]["use_demo_key"].value<bool>()) config.use_demo_key = *v;

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/region_secret.h"
 #include "ledger/sie.h"
+#include "stream/kafka_config.h"
 
 namespace capledger::app {
 
@@ -25,6 +26,8 @@ struct AppConfig {
   std::string tokens_file;        // [http] tokens_file; `serve --tokens` wins
   // [sie]: the account mapping of `export-sie`.
   ledger::SieOptions sie;
+  // [kafka]: brokers, topics, group and pass-through properties of `serve`'s Kafka part.
+  stream::KafkaConfig kafka;
 };
 
 // Reads `path` if given (else $CAPLEDGER_CONFIG if set, else built-in defaults) and applies

@@ -129,6 +129,8 @@ int Run(int argc, char** argv) {
   serve->add_option("--http", serve_args.http, "HOST:PORT to listen on (default [http] address, 127.0.0.1:8080; "
                                                "port 0 picks a free one)");
   serve->add_option("--tokens", serve_args.tokens, "bearer tokens file: one ROLE TOKEN per line");
+  serve->add_flag("--kafka-mock", serve_args.kafka_mock,
+                  "start librdkafka's mock cluster in-process and use it (its address is in the ready line)");
   for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint, payout, entries,
                     statement, trace, dispute, balance, export_sie, serve}) {
     sub->fallthrough();

@@ -19,13 +19,15 @@
 #include "common/region_secret.h"
 #include "ledger/service.h"
 #include "store/event_store.h"
+#include "stream/kafka_config.h"
 
 namespace capledger::app {
 
-// serve [--http ADDR] [--tokens FILE]
+// serve [--http ADDR] [--tokens FILE] [--kafka-mock]
 struct ServeArgs {
-  std::string http;    // empty: [http] address
-  std::string tokens;  // empty: [http] tokens_file
+  std::string http;        // empty: [http] address
+  std::string tokens;      // empty: [http] tokens_file
+  bool kafka_mock = false; // run Kafka against librdkafka's mock cluster, started in-process
 };
 
 // What every part may use while it runs. Everything outlives every part's Stop.
@@ -54,12 +56,17 @@ class ServePart {
   virtual void Stop() = 0;
 };
 
-// The parts `serve` runs for this configuration, in start order: today the HTTP API only.
+// The parts `serve` runs for this configuration, in start order: Kafka (with [kafka] enabled or
+// --kafka-mock), then the HTTP API.
 // kInvalidArgument / kNotFound for a bad address or tokens file.
 Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext& context, const ServeArgs& args);
 
 // The HTTP API part (api/http_server.h), on `options` with `tokens`.
 std::unique_ptr<ServePart> MakeHttpPart(api::HttpOptions options, api::TokenTable tokens);
+
+// The Kafka part: the mock cluster if `mock` (its bootstrap address replaces config.brokers),
+// the finance feed and the ingest (stream/feed.h, stream/ingest.h), and their gauges.
+std::unique_ptr<ServePart> MakeKafkaPart(stream::KafkaConfig config, bool mock);
 
 // The ready line: {"ready": true, "http": <value>, "kafka": <value>} and '\n', every part's value
 // under its name; "http" and "kafka" are always present (null when no such part runs).

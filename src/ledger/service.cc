@@ -52,6 +52,7 @@ Result<PayoutResult> LedgerService::Payout(domain::Month month, std::optional<Ti
     if (result || store_.head().seq == projection_.applied_seq()) break;
   }
   if (auto caught_up = CatchUpLocked(); !caught_up) return tl::unexpected(caught_up.error());
+  if (result && !result->existing && on_booked) on_booked();
   return result;
 }
 

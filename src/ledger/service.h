@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <vector>
@@ -56,6 +57,10 @@ class LedgerService {
 
   // BookPayout under the exclusive lock, then catches up.
   Result<PayoutResult> Payout(domain::Month month, std::optional<Timestamp> recorded_at);
+
+  // Called (under the exclusive lock, so keep it quick) after Payout booked a new run: the
+  // finance feed's wake-up. Set it before the service is shared between threads.
+  std::function<void()> on_booked;
 
   store::EventStore& store() { return store_; }
   const store::EventStore& store() const { return store_; }

@@ -1,0 +1,112 @@
+// serve's Kafka part: the mock cluster (with --kafka-mock), the finance feed and the ingest, on
+// one store. Started before the HTTP API and stopped after it, so a payout booked through the
+// API is published before the feed drains.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/serve.h"
+#include "store/json_text.h"
+#include "stream/feed.h"
+#include "stream/ingest.h"
+#include "stream/mock_cluster.h"
+
+namespace capledger::app {
+namespace {
+
+// Partitions of each topic in the mock cluster.
+constexpr int kMockPartitions = 4;
+constexpr int kMockBrokers = 3;
+
+class KafkaPart final : public ServePart {
+ public:
+  KafkaPart(stream::KafkaConfig config, bool mock) : config_(std::move(config)), mock_(mock) {}
+
+  std::string_view name() const override { return "kafka"; }
+
+  Result<std::string> Start(ServeEnv& env) override {
+    if (mock_) {
+      auto cluster = stream::MockCluster::Start(kMockBrokers, {config_.events_topic, config_.ledger_topic},
+                                                kMockPartitions);
+      if (!cluster) return tl::unexpected(cluster.error());
+      cluster_ = std::move(*cluster);
+      config_.brokers = cluster_->bootstraps();
+      spdlog::info("Kafka mock cluster: {} brokers on {}", kMockBrokers, config_.brokers);
+    }
+    auto feed = stream::FinanceFeed::Start(config_, env.store, *env.context.clock, env.request_stop);
+    if (!feed) return Abandon(feed.error());
+    feed_ = std::move(*feed);
+    auto ingest = stream::KafkaIngest::Start(config_, env.store, env.service, env.secret, *env.context.clock,
+                                             env.request_stop);
+    if (!ingest) return Abandon(ingest.error());
+    ingest_ = std::move(*ingest);
+    if (auto gauges = AddGauges(env.metrics); !gauges) return Abandon(gauges.error());
+    env.service.on_booked = [feed = feed_.get()] { feed->Notify(); };
+    return fmt::format(R"({{"brokers": {}, "mock": {}, "events_topic": {}, "ledger_topic": {}}})",
+                       store::JsonString(config_.brokers), mock_ ? "true" : "false",
+                       store::JsonString(config_.events_topic), store::JsonString(config_.ledger_topic));
+  }
+
+  void Stop() override {
+    ingest_->Stop();
+    feed_->Stop();
+    cluster_.reset();
+    spdlog::info("Kafka stopped");
+  }
+
+ private:
+  tl::unexpected<Error> Abandon(Error error) {
+    if (ingest_) ingest_->Stop();
+    if (feed_) feed_->Stop();
+    ingest_.reset();
+    feed_.reset();
+    cluster_.reset();
+    return tl::unexpected(std::move(error));
+  }
+
+  Status AddGauges(api::Metrics& metrics) {
+    const stream::IngestStats& in = ingest_->stats();
+    const stream::FeedStats& out = feed_->stats();
+    const std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges = {
+        {"capledger_kafka_messages_consumed", "Kafka messages consumed and durable in the log",
+         [&in] { return static_cast<double>(in.messages.load()); }},
+        {"capledger_kafka_events_stored", "events stored from Kafka",
+         [&in] { return static_cast<double>(in.stored.load()); }},
+        {"capledger_kafka_rejects", "Kafka messages kept as rejects",
+         [&in] { return static_cast<double>(in.rejected.load()); }},
+        {"capledger_kafka_consumer_lag", "messages behind the events topic's high watermarks",
+         [&in] { return static_cast<double>(in.lag.load()); }},
+        {"capledger_kafka_consumer_broker_errors", "transport errors the consumer retried",
+         [&in] { return static_cast<double>(in.broker_errors.load()); }},
+        {"capledger_kafka_consumer_brokers_up", "1 while a broker answers the consumer",
+         [&in] { return in.brokers_up.load() ? 1.0 : 0.0; }},
+        {"capledger_feed_entries_published", "ledger entries delivered to the finance feed",
+         [&out] { return static_cast<double>(out.published.load()); }},
+        {"capledger_feed_backlog", "ledger entries booked and not yet delivered",
+         [&out] { return static_cast<double>(out.backlog.load()); }},
+        {"capledger_feed_cursor_seq", "log seq through which the feed is delivered",
+         [&out] { return static_cast<double>(out.cursor_seq.load()); }},
+        {"capledger_feed_broker_errors", "delivery or transport errors the feed retried",
+         [&out] { return static_cast<double>(out.broker_errors.load()); }},
+        {"capledger_feed_brokers_up", "1 while a broker answers the feed",
+         [&out] { return out.brokers_up.load() ? 1.0 : 0.0; }},
+    };
+    for (const auto& [name, help, read] : gauges) {
+      if (auto added = metrics.AddGauge(name, help, read); !added) return added;
+    }
+    return {};
+  }
+
+  stream::KafkaConfig config_;
+  bool mock_;
+  std::unique_ptr<stream::MockCluster> cluster_;
+  std::unique_ptr<stream::FinanceFeed> feed_;
+  std::unique_ptr<stream::KafkaIngest> ingest_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServePart> MakeKafkaPart(stream::KafkaConfig config, bool mock) {
+  return std::make_unique<KafkaPart>(std::move(config), mock);
+}
+
+}  // namespace capledger::app
