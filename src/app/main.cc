@@ -131,8 +131,12 @@ int Run(int argc, char** argv) {
   serve->add_option("--tokens", serve_args.tokens, "bearer tokens file: one ROLE TOKEN per line");
   serve->add_flag("--kafka-mock", serve_args.kafka_mock,
                   "start librdkafka's mock cluster in-process and use it (its address is in the ready line)");
+  app::KafkaMockArgs mock_args;
+  auto* kafka_mock = cli.add_subcommand("kafka-mock", "librdkafka's mock cluster until SIGTERM; prints its brokers");
+  kafka_mock->add_option("--brokers", mock_args.brokers, "mock brokers (1-9, default 3)");
+  kafka_mock->add_option("--partitions", mock_args.partitions, "partitions of each topic (default 4)");
   for (auto* sub : {ingest, publish, log, verify, rejects, generate, report, explain, checkpoint, payout, entries,
-                    statement, trace, dispute, balance, export_sie, serve}) {
+                    statement, trace, dispute, balance, export_sie, serve, kafka_mock}) {
     sub->fallthrough();
   }
 
@@ -162,6 +166,7 @@ int Run(int argc, char** argv) {
   if (balance->parsed()) return app::RunBalance(*context, account, balance_known_at);
   if (export_sie->parsed()) return app::RunExportSie(*context, sie_month);
   if (serve->parsed()) return app::RunServe(*context, serve_args);
+  if (kafka_mock->parsed()) return app::RunKafkaMock(*context, mock_args);
   return app::kExitRefused;
 }
 

@@ -30,6 +30,16 @@ struct ServeArgs {
   bool kafka_mock = false; // run Kafka against librdkafka's mock cluster, started in-process
 };
 
+// kafka-mock [--brokers N] [--partitions P]
+struct KafkaMockArgs {
+  int brokers = 3;
+  int partitions = 4;  // of each of [kafka] events_topic and ledger_topic
+};
+
+// Runs librdkafka's mock cluster until SIGTERM or SIGINT; prints {"ready": true, "brokers":
+// "127.0.0.1:PORT,..."} on stdout once it listens. Exit 2 if it cannot start.
+int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args);
+
 // What every part may use while it runs. Everything outlives every part's Stop.
 struct ServeEnv {
   const CommandContext& context;

@@ -1,0 +1,38 @@
+// kafka-mock: librdkafka's mock cluster as a process of its own, until SIGTERM. For demos and
+// tests that must kill `serve` without losing the broker (and what was produced to it).
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/serve.h"
+#include "store/json_text.h"
+#include "stream/mock_cluster.h"
+
+namespace capledger::app {
+
+int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before librdkafka starts its threads
+  const stream::KafkaConfig& kafka = context.config.kafka;
+  auto cluster = stream::MockCluster::Start(args.brokers, {kafka.events_topic, kafka.ledger_topic}, args.partitions);
+  if (!cluster) return Refuse(context, cluster.error());
+  spdlog::info("Kafka mock cluster: {} brokers on {}, topics {} and {} with {} partitions", args.brokers,
+               (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, args.partitions);
+  const std::string line = fmt::format(R"({{"ready": true, "brokers": {}}})" "\n",
+                                       store::JsonString((*cluster)->bootstraps()));
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  cluster->reset();
+  spdlog::info("Kafka mock cluster stopped");
+  return kExitOk;
+}
+
+}  // namespace capledger::app
