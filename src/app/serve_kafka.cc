@@ -1,7 +1,6 @@
 // serve's Kafka part: the mock cluster (with --kafka-mock), the finance feed and the ingest, on
 // one store. Started before the HTTP API and stopped after it, so a payout booked through the
 // API is published before the feed drains.
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/serve.h"
@@ -41,9 +40,7 @@ class KafkaPart final : public ServePart {
     ingest_ = std::move(*ingest);
     if (auto gauges = AddGauges(env.metrics); !gauges) return Abandon(gauges.error());
     env.service.on_booked = [feed = feed_.get()] { feed->Notify(); };
-    return fmt::format(R"({{"brokers": {}, "mock": {}, "events_topic": {}, "ledger_topic": {}}})",
-                       store::JsonString(config_.brokers), mock_ ? "true" : "false",
-                       store::JsonString(config_.events_topic), store::JsonString(config_.ledger_topic));
+    return store::JsonString(config_.brokers);  // DESIGN.md §4: "kafka": "127.0.0.1:39001,..."
   }
 
   void Stop() override {
