@@ -56,6 +56,7 @@ class BatchAssembler {
  private:
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
   std::optional<codec::Rejection> CheckRetraction(std::size_t request) const;
+  static std::optional<codec::Rejection> CheckReadable(const AppendRequest& request, const PreparedBody& prepared);
   void PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at);
   void PutIndexes(std::size_t request, std::uint64_t seq);
   void IndexRetraction(std::size_t request, std::uint64_t seq);
@@ -160,8 +161,27 @@ AppendOutcome BatchAssembler::Add(std::size_t request, const PreparedBody& prepa
   Timestamp recorded_at;
   if (auto rejection = CheckRecordedAt(r, recorded_at)) return Reject(r, std::move(*rejection));
   if (auto rejection = CheckRetraction(request)) return Reject(r, std::move(*rejection));
+  if (auto rejection = CheckReadable(r, prepared)) return Reject(r, std::move(*rejection));
   PutEvent(request, prepared, recorded_at);
   return AppendOutcome{AppendOutcome::Kind::kStored, head_.seq, std::nullopt};
+}
+
+// What the log stores must read back: a rulebook obeys DOMAIN.md §5 whoever built it (a JSON
+// line is checked by its decoder, an event from code or a FlatBuffers message is checked here),
+// and the ledger's own events decode (a bug if not). Other bodies are built by the codec's checks.
+std::optional<codec::Rejection> BatchAssembler::CheckReadable(const AppendRequest& request,
+                                                              const PreparedBody& prepared) {
+  const auto type = static_cast<EventType>(prepared.type);
+  if (const auto* rulebook = std::get_if<domain::RulebookPublished>(&request.event.body)) {
+    if (auto violation = domain::CheckRulebook(rulebook->rulebook)) {
+      return codec::Rejection{RejectCode::kInvalidRulebook, "rulebook." + violation->field, violation->message};
+    }
+  }
+  if (type == EventType::kRulebookPublished || type == EventType::kLedgerEntry || type == EventType::kPayoutRun) {
+    auto decoded = codec::DecodeBody(prepared.body);
+    LEDGER_ASSERT(decoded.has_value());
+  }
+  return std::nullopt;
 }
 
 void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at) {

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include "codec/flatbuffer_codec.h"
+#include "codec/rulebook_codec.h"
 #include "store/hash_chain.h"
 #include "store/store_fixture.h"
 
@@ -282,5 +283,41 @@ TEST_CASE("scan visits events in seq order from a given seq, up to a limit") {
   CHECK(s->Read(5).error().code == ErrorCode::kNotFound);
 }
 
+
+TEST_CASE("a rulebook that breaks DOMAIN.md §5 is rejected by the store, not stored unreadable") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto s = OpenForTest(dir.path(), secret, clock);
+  const char* source_dir = std::getenv("CAPLEDGER_SOURCE_DIR");
+  REQUIRE(source_dir != nullptr);
+  std::ifstream in(std::filesystem::path(source_dir) / "config/rulebooks/KoK-2024.toml");
+  const std::string toml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto rulebook = codec::ParseRulebookToml(toml);
+  REQUIRE(rulebook.has_value());
+  // Built in code (as a FlatBuffers message would arrive), not through the JSON decoder that
+  // would refuse it: top_n 0 is outside §5's 1..100000.
+  store::AppendRequest bad;
+  bad.event.id = "rb-bad";
+  bad.event.body = domain::RulebookPublished{*rulebook};
+  std::get<domain::RulebookPublished>(bad.event.body).rulebook.cni_supplement =
+      domain::CniSupplement{0, domain::Money::FromOre(45'000)};
+  bad.origin = store::InputOrigin{"test", 1, "{raw}"};
+  store::AppendRequest good;
+  good.event.id = "rb-good";
+  good.event.body = domain::RulebookPublished{*rulebook};
+  good.origin = store::InputOrigin{"test", 2, "{raw}"};
+  auto outcomes = AppendAll(*s, {bad, good});
+  REQUIRE(outcomes.size() == 2);
+  CHECK(outcomes[0].kind == Kind::kRejected);
+  REQUIRE(outcomes[0].rejection.has_value());
+  CHECK(outcomes[0].rejection->code == codec::RejectCode::kInvalidRulebook);
+  CHECK(outcomes[0].rejection->field == "rulebook.cni_supplement.top_n");
+  CHECK(outcomes[1].kind == Kind::kStored);
+  CHECK(s->head().seq == 1);
+  auto stored = s->Read(1);
+  REQUIRE(stored.has_value());
+  CHECK(stored->stored.event.id == "rb-good");
+}
 }  // namespace
 }  // namespace capledger::testing
