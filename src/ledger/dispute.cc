@@ -64,11 +64,14 @@ class PointCollector {
   void AddResident(std::uint32_t position, std::uint32_t r) {
     for (const ResidentFact& f : p_.residents().facts.Of(r)) {
       if (f.effective > last_day_) break;  // later than any snapshot date the month can have
+      const bool recorded = InRange(f.seq, k1_, k2_);
+      const bool retracted = InRange(f.retracted_at, k1_, k2_);
+      if (!recorded && !retracted) continue;  // most facts: described only when they are points
       const std::string what = fmt::format("{} effective {}", FactEventType(f.kind),
                                            domain::FormatDate(domain::DateFromDays(f.effective)));
-      if (InRange(f.seq, k1_, k2_)) points_[f.seq] = Point{CauseKind::kResidentGained, true, position,
+      if (recorded) points_[f.seq] = Point{CauseKind::kResidentGained, true, position,
                                                           std::string(FactEventType(f.kind)), 0, what};
-      if (InRange(f.retracted_at, k1_, k2_)) {
+      if (retracted) {
         points_[f.retracted_at] = Point{CauseKind::kResidentGained, true, position, "EventRetracted", f.seq,
                                         fmt::format("retraction of the {} at seq {}", what, f.seq)};
       }
@@ -154,6 +157,18 @@ class Evaluation {
     }
     on_ = domain::DaysSinceEpoch(header->snapshot);
     for (std::uint32_t i = 0; i < listed.size(); ++i) Recount(i);
+    return Compute(true);
+  }
+
+  // Recomputes at `known_at` after a point that changed no listed resident's facts (a rulebook,
+  // a clinic's facts, a report): every resident counts as before unless the snapshot date moved
+  // (a rulebook revision with another snapshot rule) or the month was not computable, which
+  // need Full. Dispute's closing Full(k2) checks the walk.
+  Status Refresh(std::uint64_t known_at) {
+    if (!computable_) return Full(known_at);
+    auto header = projection::ReportHeader(p_, month_, known_at);
+    if (!header || domain::DaysSinceEpoch(header->snapshot) != on_) return Full(known_at);
+    known_at_ = known_at;
     return Compute(true);
   }
 
@@ -273,8 +288,8 @@ Result<Cause> Step(const Projection& p, Evaluation& eval, const Point& point, st
     cause.resident = p.residents().pseudonym[r];
     cause.kind = ages->second >= 0 && ages->first < 0 ? CauseKind::kResidentGained : CauseKind::kResidentLost;
     cause.detail = ResidentDetail(point, *cause.resident, *ages, clinic, eval.snapshot());
-  } else if (auto full = eval.Full(seq); !full) {
-    return tl::unexpected(full.error());
+  } else if (auto refreshed = eval.Refresh(seq); !refreshed) {
+    return tl::unexpected(refreshed.error());
   }
   auto parts = Minus(eval.amounts(), before);
   if (!parts) return tl::unexpected(parts.error());

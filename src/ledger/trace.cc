@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/assert.h"
+
 namespace capledger::ledger {
 namespace {
 
@@ -17,13 +19,30 @@ int BandOf(const domain::Rulebook& rulebook, int age) {
   return band;
 }
 
-std::vector<TracedResident> Residents(const projection::Projection& p, std::uint16_t clinic,
-                                      const projection::ClinicMonthInputs& inputs, std::uint64_t known_at) {
+// Every resident counted at the clinic on the snapshot day as known at K (folded one by one:
+// the trace recomputes the count independently of the snapshot index the reports use).
+std::vector<projection::Projection::CountedResident> Counted(const projection::Projection& p, std::uint16_t clinic,
+                                                             domain::Date snapshot, std::uint64_t known_at) {
+  return p.CountedAt(clinic, domain::DaysSinceEpoch(snapshot), known_at);
+}
+
+domain::AgeCounts AgesOf(const std::vector<projection::Projection::CountedResident>& counted) {
+  domain::AgeCounts ages{};
+  for (const auto& c : counted) {
+    LEDGER_ASSERT(c.age >= 0 && c.age < domain::kAgeSlots);
+    ++ages[static_cast<std::size_t>(c.age)];
+  }
+  return ages;
+}
+
+std::vector<TracedResident> Residents(const projection::Projection& p,
+                                      const std::vector<projection::Projection::CountedResident>& counted,
+                                      const projection::ClinicMonthInputs& inputs) {
   std::vector<TracedResident> out;
   if (!inputs.facts.open_on_snapshot) return out;
-  for (const auto& counted : p.CountedAt(clinic, inputs.snapshot_day, known_at)) {
-    out.push_back(TracedResident{p.residents().pseudonym[counted.resident], counted.age,
-                                 BandOf(*inputs.rulebook, counted.age), counted.listed_seq});
+  for (const auto& c : counted) {
+    out.push_back(TracedResident{p.residents().pseudonym[c.resident], c.age, BandOf(*inputs.rulebook, c.age),
+                                 c.listed_seq});
   }
   std::sort(out.begin(), out.end(),
             [](const TracedResident& a, const TracedResident& b) { return a.pseudonym < b.pseudonym; });
@@ -56,15 +75,15 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view 
   const std::uint64_t k = entry.known_at_seq;
   auto header = projection::ReportHeader(p, entry.period, k);
   if (!header) return tl::unexpected(header.error());
-  const domain::AgeCounts ages = p.ListedAtClinic(*clinic, domain::DaysSinceEpoch(header->snapshot), k);
-  auto inputs = projection::ClinicInputsAt(p, *clinic, entry.period, k, ages);
+  const auto counted = Counted(p, *clinic, header->snapshot, k);
+  auto inputs = projection::ClinicInputsAt(p, *clinic, entry.period, k, AgesOf(counted));
   if (!inputs) return tl::unexpected(inputs.error());
   auto amounts = domain::ComputeClinicMonth(*inputs->rulebook, inputs->facts);
   if (!amounts) return tl::unexpected(amounts.error());
   EntryTrace trace;
   trace.entry = *booked;
   trace.rulebook = *inputs->rulebook;
-  trace.residents = Residents(p, *clinic, *inputs, k);
+  trace.residents = Residents(p, counted, *inputs);
   trace.inputs = std::move(*inputs);
   trace.amounts = std::move(*amounts);
   trace.recomputed = trace.amounts.amounts[static_cast<std::size_t>(entry.component)];
