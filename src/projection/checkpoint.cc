@@ -9,6 +9,7 @@
 
 #include "codec/flatbuffer_codec.h"
 #include "codec/rulebook_codec.h"
+#include "common/assert.h"
 
 namespace capledger::projection {
 namespace {
@@ -23,27 +24,43 @@ static_assert(std::endian::native == std::endian::little, "checkpoints are writt
 template <typename T>
 constexpr bool kRawCopyable = std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>;
 
+// Writes the checkpoint's bytes, or (counting) only adds up how many there will be, so that the
+// real pass reserves the whole string once: a Sweden-size state is not regrown (and copied)
+// while it is written.
 class Writer {
  public:
+  explicit Writer(bool counting = false) : counting_(counting) {}
+  void Reserve(std::size_t bytes) { out_.reserve(bytes); }
+
   template <typename T>
   void Int(T value) {
     static_assert(std::is_integral_v<T>);
-    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
+    Append(reinterpret_cast<const char*>(&value), sizeof(T));
   }
   // The count, then the elements' bytes.
   template <typename T>
   void Array(std::span<const T> items) {
     static_assert(kRawCopyable<T>);
     Int<std::uint64_t>(items.size());
-    out_.append(reinterpret_cast<const char*>(items.data()), items.size_bytes());
+    Append(reinterpret_cast<const char*>(items.data()), items.size_bytes());
   }
   void Bytes(std::string_view bytes) {
     Int<std::uint64_t>(bytes.size());
-    out_.append(bytes);
+    Append(bytes.data(), bytes.size());
   }
+  std::size_t size() const { return counting_ ? counted_ : out_.size(); }
   std::string Take() { return std::move(out_); }
 
  private:
+  void Append(const char* data, std::size_t n) {
+    if (counting_) {
+      counted_ += n;
+    } else if (n != 0) {
+      out_.append(data, n);
+    }
+  }
+  bool counting_;
+  std::size_t counted_ = 0;
   std::string out_;
 };
 
@@ -239,8 +256,9 @@ bool GetClinics(Reader& r, ClinicTable& t) {
 
 }  // namespace
 
-std::string SerializeProjection(const Projection& p) {
-  Writer w;
+namespace {
+
+void PutProjection(Writer& w, const Projection& p) {
   w.Bytes(kMagic);
   w.Int<std::uint64_t>(p.applied_seq());
   PutResidents(w, p.residents());
@@ -249,6 +267,17 @@ std::string SerializeProjection(const Projection& p) {
   PutList(w, p.ledger().entries());
   PutList(w, p.ledger().runs());
   PutList(w, p.affects_from());
+}
+
+}  // namespace
+
+std::string SerializeProjection(const Projection& p) {
+  Writer counter(true);
+  PutProjection(counter, p);
+  Writer w;
+  w.Reserve(counter.size());
+  PutProjection(w, p);
+  LEDGER_ASSERT(w.size() == counter.size());
   return w.Take();
 }
 

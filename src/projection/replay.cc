@@ -135,7 +135,9 @@ Result<Projection> LoadProjection(const store::EventStore& store, bool use_check
 }
 
 Status SaveCheckpoint(const Projection& projection, store::EventStore& store) {
-  return store.PutCheckpoint(projection.applied_seq(), SerializeProjection(projection));
+  const std::string state = SerializeProjection(projection);
+  spdlog::info("checkpoint at seq {}: {:.1f} MiB", projection.applied_seq(), static_cast<double>(state.size()) / (1 << 20));
+  return store.PutCheckpoint(projection.applied_seq(), state);
 }
 
 }  // namespace capledger::projection
