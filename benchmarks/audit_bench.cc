@@ -1,8 +1,8 @@
 // audit_bench --data DIR [--samples N] [--seed S]: the time to trace one booked entry (DESIGN.md
 // §7: <= 50 ms) and to settle one dispute, over N entries drawn at random (seeded) from the
 // ledger; a dispute is drawn for the same clinic and month, from the K of the month's own run to
-// the head. Prints p50/p99 of each, and the median number of causes per dispute, twice: on first
-// touch of each month (its snapshot index built then) and again with the indexes built.
+// the head. Prints p50/p99 of each, and the median number of causes per dispute, for two rounds
+// over the same entries.
 #include <cstdio>
 #include <random>
 #include <string>
@@ -30,10 +30,9 @@ int main(int argc, char** argv) {
   std::uniform_int_distribution<std::size_t> pick(0, entries.size() - 1);
   std::vector<std::size_t> drawn;
   for (int i = 0; i < samples; ++i) drawn.push_back(pick(rng));
-  // Round 1 is a fresh process: the first question about a month builds that month's snapshot
-  // index (the CNI ranking needs every clinic's count). Round 2 asks the same again, as a
-  // running `serve` would after its first questions about those months.
-  for (const char* round : {"first touch (builds each month's index)", "indexes built (as in serve)"}) {
+  // Round 1 is a fresh process; round 2 asks the same again, as a running `serve` would
+  // (neither needs a month's snapshot index: a trace and a dispute fold the clinic's residents).
+  for (const char* round : {"round 1 (a fresh process)", "round 2 (the same entries again)"}) {
     std::vector<double> traces;
     std::vector<double> disputes;
     std::vector<double> causes;

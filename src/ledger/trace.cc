@@ -94,8 +94,15 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view 
   if (!expected) return tl::unexpected(expected.error());
   trace.expected = *expected;
   trace.reproduces = trace.expected == entry.amount;
-  if (entry.kind == domain::EntryKind::kAdjustment && adjusted->second <= k) {
-    auto change = Dispute(p, entry.clinic, entry.period, adjusted->second, k);
+  // The adjustment's two knowledge points: the latest K among the entries it adjusts, or, when
+  // it adjusts none (the component was zero when the month was paid, say a visits report that
+  // came late), the K of the month's own run.
+  std::uint64_t before_k = adjusted->second;
+  if (entry.adjusts.empty()) {
+    if (const auto* run = p.ledger().FindRun(entry.period)) before_k = run->run.known_at_seq;
+  }
+  if (entry.kind == domain::EntryKind::kAdjustment && before_k <= k) {
+    auto change = Dispute(p, entry.clinic, entry.period, before_k, k);
     if (!change) return tl::unexpected(change.error());
     trace.change = std::move(*change);
   }

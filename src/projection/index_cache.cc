@@ -20,6 +20,17 @@ std::shared_ptr<const SnapshotIndex> IndexCache::Get(const Projection& projectio
   return index;
 }
 
+std::shared_ptr<const SnapshotIndex> IndexCache::Find(std::int32_t on) const {
+  std::lock_guard lock(mutex_);
+  for (Entry& entry : entries_) {
+    if (entry.index->day() == on) {
+      entry.last_used = ++tick_;
+      return entry.index;
+    }
+  }
+  return nullptr;
+}
+
 void IndexCache::EvictBeyondBudget() const {
   std::size_t total = 0;
   for (const Entry& entry : entries_) total += entry.index->bytes();

@@ -33,6 +33,9 @@ class IndexCache {
 
   // Keeps every index current after the projection applied `seq`; `resident` is the resident the
   // event changed (or -1) and `effective` the day of the fact it added or retracted.
+  // The index of day `on` if it is kept (counts as a use), else null: nothing is built.
+  std::shared_ptr<const SnapshotIndex> Find(std::int32_t on) const;
+
   void OnApplied(const Projection& projection, std::uint64_t seq, std::int64_t resident, std::int32_t effective);
 
   void Clear();

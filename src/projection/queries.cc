@@ -270,7 +270,15 @@ std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t cli
 
 bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
-  return index_cache_.Get(*this, on)->AnyAt(clinic, known_at);
+  if (auto index = index_cache_.Find(on)) return index->AnyAt(clinic, known_at);
+  // No index of the day is kept: fold the clinic's residents until one counts (usually the
+  // first), rather than build the day's index for one yes-or-no (a trace, a dispute).
+  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
+  for (std::uint32_t r : clinics_.listed_residents[clinic]) {
+    const ResidentState state = FoldResident(r, on, known_at);
+    if (state.resident && state.clinic == clinic && AgeFromYmd(residents_.birth_ymd[r], on_ymd) >= 0) return true;
+  }
+  return false;
 }
 
 }  // namespace capledger::projection
