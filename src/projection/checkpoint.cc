@@ -48,6 +48,12 @@ class Writer {
     Int<std::uint64_t>(bytes.size());
     Append(bytes.data(), bytes.size());
   }
+  // Part of an array whose count was written with Int: the elements' bytes as they are.
+  template <typename T>
+  void Elements(std::span<const T> items) {
+    static_assert(kRawCopyable<T>);
+    Append(reinterpret_cast<const char*>(items.data()), items.size_bytes());
+  }
   std::size_t size() const { return counting_ ? counted_ : out_.size(); }
   std::string Take() { return std::move(out_); }
 
@@ -186,16 +192,16 @@ void PutResidents(Writer& w, const ResidentTable& t) {
   w.Array(std::span<const std::int32_t>(t.birth_days));
   w.Array(std::span<const std::uint8_t>(t.sex));
   std::vector<std::uint32_t> counts;
-  std::vector<ResidentFact> facts;
   counts.reserve(t.pseudonym.size());
-  facts.reserve(t.facts.fact_count());
+  std::uint64_t total = 0;
   for (std::uint32_t r = 0; r < t.facts.size(); ++r) {
-    const auto list = t.facts.Of(r);
-    counts.push_back(static_cast<std::uint32_t>(list.size()));
-    facts.insert(facts.end(), list.begin(), list.end());
+    counts.push_back(static_cast<std::uint32_t>(t.facts.Of(r).size()));
+    total += counts.back();
   }
   w.Array(std::span<const std::uint32_t>(counts));
-  w.Array(std::span<const ResidentFact>(facts));
+  // The facts as one array, written list by list (no copy of them all).
+  w.Int<std::uint64_t>(total);
+  for (std::uint32_t r = 0; r < t.facts.size(); ++r) w.Elements(t.facts.Of(r));
 }
 
 bool FactOrder(const ResidentFact& a, const ResidentFact& b) {
