@@ -367,6 +367,7 @@ void Ingest::RefreshLag() {
     std::lock_guard lock(positions_mutex_);
     positions = positions_;
   }
+  if (positions.empty()) return;  // nothing assigned yet: nothing to ask, nothing learnt
   std::int64_t lag = 0;
   for (const auto& [partition, next] : positions) {
     if (stopping_) return;
