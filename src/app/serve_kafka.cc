@@ -73,6 +73,8 @@ class KafkaPart final : public ServePart {
          [&in] { return static_cast<double>(in.messages.load()); }},
         {"capledger_kafka_events_stored", "events stored from Kafka",
          [&in] { return static_cast<double>(in.stored.load()); }},
+        {"capledger_kafka_duplicates", "Kafka messages whose event was already stored (same id and payload)",
+         [&in] { return static_cast<double>(in.duplicates.load()); }},
         {"capledger_kafka_rejects", "Kafka messages kept as rejects",
          [&in] { return static_cast<double>(in.rejected.load()); }},
         {"capledger_kafka_consumer_lag", "messages behind the events topic's high watermarks",
