@@ -7,7 +7,6 @@
 
 #include "codec/flatbuffer_codec.h"
 #include "common/limits.h"
-#include "domain/date.h"
 
 namespace capledger::stream {
 namespace {

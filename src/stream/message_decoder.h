@@ -46,6 +46,7 @@ class MessageDecoder {
   // `secret` is the region's pseudonym key; it is copied.
   explicit MessageDecoder(std::span<const std::uint8_t> secret);
 
+  // The request or the reject for one message; never fails otherwise (every problem is a reject).
   DecodedMessage Decode(const MessageRef& message);
 
  private:
