@@ -168,7 +168,8 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   std::uint64_t failed_deliveries_ = 0;
   std::uint64_t stats_errors_base_ = 0;  // of producers destroyed
   std::uint64_t stats_errors_ = 0;       // of this producer
-  RateLimitedLog warnings_;
+  RateLimitedLog warnings_;    // Kafka's errors
+  RateLimitedLog recoveries_;  // publishing again from the cursor
   std::thread thread_;
 };
 
@@ -346,7 +347,7 @@ void Publisher::CountAhead() {
 // After a failure: drops the producer (and what it still held), waits the back-off, and starts
 // again from the cursor with a new one.
 void Publisher::Recover() {
-  warnings_.Warn(clock_.Now(), fmt::format("finance feed: {}; publishing again from seq {} in {} ms", failure_,
+  recoveries_.Warn(clock_.Now(), fmt::format("finance feed: {}; publishing again from seq {} in {} ms", failure_,
                                            tracker_.confirmed_through() + 1, backoff_.count()));
   producer_.reset();
   stats_errors_base_ += stats_errors_;
