@@ -27,7 +27,7 @@ constexpr std::size_t kInFlightMax = 10'000;     // messages published and not y
 constexpr std::uint64_t kScanChunk = 1'000;      // events read from the log per Scan
 constexpr milliseconds kIdleWait{200};           // the head is looked at this often when idle
 constexpr int kDeliveryPollMs = 5;               // wait for delivery reports in slices of this
-constexpr milliseconds kCursorInterval{100};     // the cursor is written at most this often
+constexpr milliseconds kCursorInterval{10};      // the cursor is written at most this often
 constexpr milliseconds kBackoffFirst{500};       // after a failure, wait this, doubling up to
 constexpr milliseconds kBackoffMax{30'000};      // this, before publishing again from the cursor
 constexpr milliseconds kStopTimeout{10'000};     // Stop publishes for at most this
