@@ -41,6 +41,8 @@ enum class RejectCode : std::uint16_t {
   kRetractionOfLedgerEvent = 29,  // `target` is a ledger entry or run: those are corrected by adjustments
   kLineTooLong = 30,              // longer than limits::kInputLineBytesMax
   kInvalidEncoding = 31,          // not valid UTF-8
+  kInvalidEnvelope = 32,          // a FlatBuffers message that fails the Verifier or its checks
+  kUnknownContentType = 33,       // a Kafka message whose content-type header names no format
 };
 
 // All codes, in number order (for tests and documentation).
@@ -55,7 +57,8 @@ inline constexpr RejectCode kAllRejectCodes[] = {
     RejectCode::kInvalidRulebook, RejectCode::kIdempotencyConflict, RejectCode::kRecordedAtBeforeHead,
     RejectCode::kRecordedAtInFuture, RejectCode::kInvalidRecordedAt,
     RejectCode::kUnknownRetractionTarget, RejectCode::kRetractionOfRetraction,
-    RejectCode::kRetractionOfLedgerEvent, RejectCode::kLineTooLong, RejectCode::kInvalidEncoding};
+    RejectCode::kRetractionOfLedgerEvent, RejectCode::kLineTooLong, RejectCode::kInvalidEncoding,
+    RejectCode::kInvalidEnvelope, RejectCode::kUnknownContentType};
 
 // "malformed_json", "idempotency_conflict", ...
 std::string_view RejectCodeName(RejectCode code);

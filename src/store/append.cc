@@ -304,6 +304,10 @@ Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::s
   }
   for (const auto& reject : decode_rejects) assembler.AddReject(reject);
   auto assembled = assembler.Finish(std::move(outcomes));
+  for (const auto& put : rules.meta) {
+    LEDGER_ASSERT(put.key != kMetaHead && put.key != kMetaFingerprint && put.key != kMetaRejectCount);
+    assembled->batch.Put(impl.meta, put.key, put.value);
+  }
   assembled->impl = &impl;
   assembled->number = ++impl.assembled_number;
   assembled->generation = impl.generation;

@@ -69,10 +69,13 @@ AssembledAppend::~AssembledAppend() {
 
 Result<std::unique_ptr<AssembledAppend>> EventStore::AssembleAppend(std::span<const AppendRequest> requests,
                                                                     std::span<const PreparedBody> prepared,
-                                                                    std::span<const RejectRecord> decode_rejects) {
+                                                                    std::span<const RejectRecord> decode_rejects,
+                                                                    std::span<const MetaPut> meta) {
   if (auto writable = RefuseUnlessWritable(*impl_); !writable) return tl::unexpected(writable.error());
   LEDGER_ASSERT(requests.size() <= limits::kEventsPerAppendMax);
-  return Assemble(*impl_, requests, prepared, decode_rejects, AssembleRules{});
+  AssembleRules rules;
+  rules.meta = meta;
+  return Assemble(*impl_, requests, prepared, decode_rejects, rules);
 }
 
 Result<std::vector<AppendOutcome>> EventStore::WriteAssembled(std::unique_ptr<AssembledAppend> batch) {
@@ -110,8 +113,9 @@ Result<std::vector<AppendOutcome>> EventStore::Append(std::span<const AppendRequ
 
 Result<std::vector<AppendOutcome>> EventStore::AppendPrepared(std::span<const AppendRequest> requests,
                                                               std::span<const PreparedBody> prepared,
-                                                              std::span<const RejectRecord> decode_rejects) {
-  auto assembled = AssembleAppend(requests, prepared, decode_rejects);
+                                                              std::span<const RejectRecord> decode_rejects,
+                                                              std::span<const MetaPut> meta) {
+  auto assembled = AssembleAppend(requests, prepared, decode_rejects, meta);
   if (!assembled) return tl::unexpected(assembled.error());
   return WriteAssembled(std::move(*assembled));
 }

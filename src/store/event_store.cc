@@ -200,6 +200,14 @@ Result<std::uint64_t> EventStore::SeqKnownAt(Timestamp t) const {
   return low;
 }
 
+Result<std::optional<std::string>> EventStore::ReadMeta(std::string_view key) const {
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->meta, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return tl::unexpected(StatusError(s, "reading the meta column family"));
+  return std::optional<std::string>(std::move(value));
+}
+
 Result<std::optional<IdRecord>> EventStore::LookupId(std::string_view id) const {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->ids, rocksdb::Slice(id.data(), id.size()), &value);

@@ -69,6 +69,15 @@ struct StoreOptions {
   bool read_only = false;  // open for reading only (verify, log, queries)
 };
 
+// A caller's key and value for the meta column family, written in the same synced WriteBatch as
+// the events and rejects of an append (the stream layer keeps its Kafka offsets this way, so that
+// they are durable exactly when the events they produced are). The key must not be one of the
+// store's own meta keys (keys.h); a later put of the same key replaces the value.
+struct MetaPut {
+  std::string key;
+  std::string value;
+};
+
 class AssembledAppend;  // a batch checked and encoded, not yet written (the store layer's own type)
 
 // The log. Appends are serialized by an internal mutex; reads may run concurrently with them and
@@ -106,9 +115,11 @@ class EventStore {
 
   // Append with the bodies already prepared by the caller (for instance on another thread):
   // REQUIRES prepared.size() == requests.size() and prepared[i] == PrepareBody(requests[i].event).
+  // `meta` is put into the same synced write (REQUIRES no key of the store's own).
   Result<std::vector<AppendOutcome>> AppendPrepared(std::span<const AppendRequest> requests,
                                                     std::span<const PreparedBody> prepared,
-                                                    std::span<const RejectRecord> decode_rejects = {});
+                                                    std::span<const RejectRecord> decode_rejects = {},
+                                                    std::span<const MetaPut> meta = {});
 
   // Appending in two steps, so that a caller can assemble the next batch while the previous one
   // is being written (LineIngester does). AssembleAppend checks and encodes a batch as
@@ -116,9 +127,11 @@ class EventStore {
   // written; nothing is written yet and readers see nothing of it. It keeps nothing of `requests`.
   // Same limits and REQUIRES as AppendPrepared; kIoError or kCorruption if the ids index cannot be
   // read.
+  // `meta` is put into the same batch (REQUIRES no key of the store's own).
   Result<std::unique_ptr<AssembledAppend>> AssembleAppend(std::span<const AppendRequest> requests,
                                                           std::span<const PreparedBody> prepared,
-                                                          std::span<const RejectRecord> decode_rejects = {});
+                                                          std::span<const RejectRecord> decode_rejects = {},
+                                                          std::span<const MetaPut> meta = {});
 
   // Writes an assembled batch in one synced write, after every batch assembled before it, and
   // returns its outcomes. kIoError if the write fails: nothing of the batch is stored, and every
@@ -148,6 +161,10 @@ class EventStore {
   // The seqs of the events about a resident / a clinic, ascending.
   Result<std::vector<std::uint64_t>> SeqsForResident(const domain::Pseudonym& pseudonym) const;
   Result<std::vector<std::uint64_t>> SeqsForClinic(std::string_view clinic) const;
+
+  // The value a MetaPut stored under `key`, as last written (empty if none). kIoError if RocksDB
+  // cannot read it.
+  Result<std::optional<std::string>> ReadMeta(std::string_view key) const;
 
   // Where an id is stored, if it is.
   Result<std::optional<IdRecord>> LookupId(std::string_view id) const;

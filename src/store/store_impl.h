@@ -73,6 +73,7 @@ Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions
 struct AssembleRules {
   bool all_or_nothing = false;                     // kRefused if any request would not be stored
   std::optional<std::uint64_t> expected_head_seq;  // kRefused unless the assembled head is there
+  std::span<const MetaPut> meta;                   // the caller's meta puts, in the same batch
 };
 
 // Assembles a batch (append.cc) against the log as it will be once the pending batches are written.

@@ -1,10 +1,380 @@
+// The consuming half of Kafka ingest: one thread polls the events topic, decodes each message and
+// fills a batch, which BatchWriter makes durable with the partitions' next offsets. Partition
+// assignment seeks to the offsets in the store, after the batch in flight is durable.
 #include "stream/ingest.h"
 
-namespace capledger::stream {
+#include <array>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
-Result<std::unique_ptr<KafkaIngest>> KafkaIngest::Start(const KafkaConfig&, store::EventStore&, ledger::LedgerService&,
-                                                        const RegionSecret&, const Clock&, std::function<void()>) {
-  return Fail(ErrorCode::kRefused, "Kafka ingest is not available in this build yet");
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
+
+#include "common/assert.h"
+#include "stream/batch_writer.h"
+#include "stream/message_decoder.h"
+
+namespace capledger::stream {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// A batch is written once it holds batch_messages messages or its first message is this old.
+constexpr auto kBatchAge = std::chrono::milliseconds(100);
+// Poll timeouts: short while a batch fills, longer when idle (neither spins).
+constexpr int kPollBusyMs = 20;
+constexpr int kPollIdleMs = 100;
+// How often the lag and the brokers' liveness are refreshed, and the wait for one answer.
+constexpr auto kLagInterval = std::chrono::seconds(1);
+constexpr int kWatermarkTimeoutMs = 250;
+// At most one log line per kind in this interval (the rest are counted).
+constexpr auto kLogInterval = std::chrono::seconds(10);
+
+// librdkafka tunables with capledger's defaults, unless [kafka.properties] sets them: bounded
+// reconnect back-off and a bounded prefetch queue (memory stays bounded when the store is slow).
+const std::array<std::pair<const char*, const char*>, 5> kTunables = {{
+    {"reconnect.backoff.ms", "100"},
+    {"reconnect.backoff.max.ms", "10000"},
+    {"queued.max.messages.kbytes", "16384"},
+    {"queued.min.messages", "20000"},
+    {"fetch.max.bytes", "8388608"},
+}};
+
+// One log line per kind per kLogInterval, saying how many were held back.
+class RateLimitedLog {
+ public:
+  void Warn(const std::string& kind, const std::string& text) {
+    std::lock_guard lock(mutex_);
+    auto& entry = entries_[kind];
+    const auto now = SteadyClock::now();
+    if (entry.logged && now - entry.last < kLogInterval) {
+      ++entry.held;
+      return;
+    }
+    if (entry.held > 0) {
+      spdlog::warn("Kafka consumer: {} ({} more like it not logged)", text, entry.held);
+    } else {
+      spdlog::warn("Kafka consumer: {}", text);
+    }
+    entry = Entry{true, now, 0};
+  }
+
+ private:
+  struct Entry {
+    bool logged = false;
+    SteadyClock::time_point last{};
+    std::uint64_t held = 0;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+};
+
+class Ingest final : public KafkaIngest {
+ public:
+  Ingest(const KafkaConfig& config, store::EventStore& store, ledger::LedgerService& service,
+         const RegionSecret& secret, std::function<void()> request_stop)
+      : config_(config), store_(store), decoder_(secret.bytes()), request_stop_(std::move(request_stop)),
+        writer_(store, service, config.events_topic, stats_, [this] { Failed(); }) {}
+  ~Ingest() override { Stop(); }
+
+  Status Open();
+  void Stop() override;
+  const IngestStats& stats() const override { return stats_; }
+
+  // librdkafka's callbacks (on the poll thread, inside rd_kafka_consumer_poll or close).
+  void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void OnError(int err, const char* reason);
+  void OnLog(int level, const char* facility, const char* text);
+
+ private:
+  void PollLoop();
+  void Handle(const rd_kafka_message_t& message);
+  bool Flush();
+  void Assign(rd_kafka_topic_partition_list_t* partitions);
+  void Revoke(rd_kafka_topic_partition_list_t* partitions);
+  void RefreshLag();
+  void Failed();
+
+  const KafkaConfig config_;
+  store::EventStore& store_;
+  MessageDecoder decoder_;  // poll thread only
+  std::function<void()> request_stop_;
+  IngestStats stats_;
+  RateLimitedLog log_;
+  rd_kafka_t* rk_ = nullptr;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> failed_{false};
+  std::once_flag stop_once_;
+  std::once_flag failed_once_;
+
+  // Poll thread only.
+  IngestBatch batch_;
+  SteadyClock::time_point batch_started_{};
+  std::map<std::int32_t, std::int64_t> next_;  // assigned partitions: the next offset to take (-1: any)
+
+  BatchWriter writer_;
+  std::thread poller_;
+};
+
+extern "C" void RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                                  void* opaque) {
+  static_cast<Ingest*>(opaque)->OnRebalance(err, partitions);
+}
+
+extern "C" void ErrorCallback(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  static_cast<Ingest*>(opaque)->OnError(err, reason);
+}
+
+extern "C" void LogCallback(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+  static_cast<Ingest*>(rd_kafka_opaque(rk))->OnLog(level, facility, text);
+}
+
+bool IsSet(const KafkaConfig& config, std::string_view name) {
+  for (const auto& [key, value] : config.properties) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
+Status Ingest::Open() {
+  std::vector<std::pair<std::string, std::string>> fixed;
+  for (const auto& [name, value] : kTunables) {
+    if (!IsSet(config_, name)) fixed.emplace_back(name, value);
+  }
+  // capledger's own: the offsets live in the store, never in Kafka.
+  fixed.emplace_back("group.id", config_.group_id);
+  fixed.emplace_back("enable.auto.commit", "false");
+  fixed.emplace_back("enable.auto.offset.store", "false");
+  fixed.emplace_back("auto.offset.reset", "earliest");
+  fixed.emplace_back("enable.partition.eof", "false");
+  auto conf = MakeRdKafkaConf(config_, fixed);
+  if (!conf) return tl::unexpected(conf.error());
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_rebalance_cb(*conf, RebalanceCallback);
+  rd_kafka_conf_set_error_cb(*conf, ErrorCallback);
+  rd_kafka_conf_set_log_cb(*conf, LogCallback);
+  std::array<char, 512> message{};
+  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, message.data(), message.size());
+  if (rk_ == nullptr) {
+    rd_kafka_conf_destroy(*conf);
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("Kafka consumer: {}", message.data()));
+  }
+  rd_kafka_poll_set_consumer(rk_);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, config_.events_topic.c_str(), RD_KAFKA_PARTITION_UA);
+  const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("Kafka subscribe to {}: {}", config_.events_topic,
+                                                         rd_kafka_err2str(err)));
+  }
+  batch_.requests.reserve(config_.batch_messages);
+  batch_.prepared.reserve(config_.batch_messages);
+  poller_ = std::thread([this] { PollLoop(); });
+  spdlog::info("Kafka ingest: consuming {} as group {}", config_.events_topic, config_.group_id);
+  return {};
+}
+
+void Ingest::Stop() {
+  std::call_once(stop_once_, [this] {
+    stopping_ = true;
+    if (poller_.joinable()) poller_.join();
+    if (rk_ != nullptr) {
+      rd_kafka_destroy(rk_);
+      rk_ = nullptr;
+    }
+    spdlog::info("Kafka ingest stopped: {} messages durable ({} stored, {} duplicate, {} rejected)",
+                 stats_.messages.load(), stats_.stored.load(), stats_.duplicates.load(), stats_.rejected.load());
+  });
+}
+
+void Ingest::Failed() {
+  failed_ = true;
+  std::call_once(failed_once_, [this] {
+    if (request_stop_) request_stop_();
+  });
+}
+
+void Ingest::PollLoop() {
+  auto lag_due = SteadyClock::now();
+  while (!stopping_ && !failed_) {
+    const int timeout = batch_.messages > 0 ? kPollBusyMs : kPollIdleMs;
+    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, timeout)) {
+      Handle(*message);
+      rd_kafka_message_destroy(message);
+    }
+    const auto now = SteadyClock::now();
+    if (batch_.messages >= config_.batch_messages || (batch_.messages > 0 && now - batch_started_ >= kBatchAge)) {
+      Flush();
+    }
+    if (now >= lag_due) {
+      RefreshLag();
+      lag_due = now + kLagInterval;
+    }
+  }
+  // Drain: the batch in flight is made durable with its offsets, then the consumer leaves the
+  // group (the revocation in close flushes nothing more).
+  if (!failed_) Flush();
+  writer_.WaitIdle();
+  rd_kafka_consumer_close(rk_);
+}
+
+bool Ingest::Flush() {
+  if (batch_.messages == 0) return !failed_;
+  IngestBatch full;
+  std::swap(full, batch_);
+  batch_.requests.reserve(config_.batch_messages);
+  batch_.prepared.reserve(config_.batch_messages);
+  return writer_.Submit(std::move(full));
+}
+
+void Ingest::Handle(const rd_kafka_message_t& message) {
+  if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
+    log_.Warn("message-error", rd_kafka_message_errstr(&message));
+    return;
+  }
+  stats_.brokers_up = true;
+  auto found = next_.find(message.partition);
+  if (found == next_.end()) return;  // revoked meanwhile
+  if (found->second >= 0 && message.offset < found->second) return;  // already durable: never twice
+  if (found->second >= 0 && message.offset > found->second) {
+    log_.Warn(fmt::format("gap-{}", message.partition),
+              fmt::format("{} partition {}: offsets {} to {} were not there to consume (below the log start or "
+                          "compacted away)",
+                          config_.events_topic, message.partition, found->second, message.offset - 1));
+  }
+  found->second = message.offset + 1;
+
+  MessageRef ref;
+  ref.topic = config_.events_topic;
+  ref.partition = message.partition;
+  ref.offset = message.offset;
+  ref.value = std::string_view(static_cast<const char*>(message.payload), message.payload ? message.len : 0);
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const void* value = nullptr;
+    std::size_t size = 0;
+    if (rd_kafka_header_get_last(headers, kContentTypeHeader.data(), &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      ref.content_type = std::string_view(static_cast<const char*>(value), value ? size : 0);
+    }
+  }
+  DecodedMessage decoded = decoder_.Decode(ref);
+  if (batch_.messages == 0) batch_started_ = SteadyClock::now();
+  ++batch_.messages;
+  batch_.next_offsets[message.partition] = message.offset + 1;
+  if (decoded.reject) {
+    batch_.rejects.push_back(std::move(*decoded.reject));
+  } else {
+    LEDGER_ASSERT(decoded.request.has_value());
+    batch_.prepared.push_back(store::PrepareBody(decoded.request->event));  // here, off the writer thread
+    batch_.requests.push_back(std::move(*decoded.request));
+  }
+}
+
+void Ingest::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+  // Whatever is in flight becomes durable first: the offsets read next are then the store's last.
+  Flush();
+  writer_.WaitIdle();
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    Assign(partitions);
+  } else {
+    Revoke(partitions);
+  }
+}
+
+void Ingest::Assign(rd_kafka_topic_partition_list_t* partitions) {
+  for (int i = 0; i < partitions->cnt; ++i) {
+    rd_kafka_topic_partition_t& p = partitions->elems[i];
+    auto stored = store_.ReadMeta(OffsetKey(p.topic, p.partition));
+    std::optional<std::int64_t> next;
+    if (!stored) {
+      spdlog::error("Kafka ingest stopped: {}", stored.error().message);
+      Failed();
+    } else if (stored->has_value()) {
+      next = DecodeOffset(**stored);
+      if (!next) {
+        spdlog::error("Kafka ingest stopped: the stored offset of {} partition {} is damaged", p.topic, p.partition);
+        Failed();
+      }
+    }
+    p.offset = next ? *next : RD_KAFKA_OFFSET_BEGINNING;
+    next_[p.partition] = next ? *next : -1;
+    spdlog::info("Kafka ingest: {} partition {} assigned, resuming at {}", p.topic, p.partition,
+                 next ? fmt::format("offset {}", *next) : std::string("the beginning"));
+  }
+  if (failed_) return;  // nothing assigned: the service is stopping
+  if (std::string_view(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE") {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk_, partitions)) {
+      log_.Warn("assign", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+  } else if (auto e = rd_kafka_assign(rk_, partitions); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log_.Warn("assign", rd_kafka_err2str(e));
+  }
+}
+
+void Ingest::Revoke(rd_kafka_topic_partition_list_t* partitions) {
+  for (int i = 0; i < partitions->cnt; ++i) next_.erase(partitions->elems[i].partition);
+  if (std::string_view(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE") {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_, partitions)) {
+      log_.Warn("unassign", rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+  } else {
+    rd_kafka_assign(rk_, nullptr);
+  }
+}
+
+// Lag: the high watermarks (asked of the brokers, which also shows they answer) less the next
+// offsets to consume.
+void Ingest::RefreshLag() {
+  std::int64_t lag = 0;
+  for (const auto& [partition, next] : next_) {
+    std::int64_t low = 0, high = 0;
+    const auto err = rd_kafka_query_watermark_offsets(rk_, config_.events_topic.c_str(), partition, &low, &high,
+                                                      kWatermarkTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      stats_.brokers_up = false;
+      log_.Warn("watermarks", fmt::format("watermarks of partition {}: {}", partition, rd_kafka_err2str(err)));
+      return;  // the last figure stands until the brokers answer
+    }
+    lag += std::max<std::int64_t>(0, high - (next >= 0 ? next : low));
+  }
+  stats_.brokers_up = true;
+  stats_.lag = lag;
+}
+
+void Ingest::OnError(int err, const char* reason) {
+  const auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) stats_.brokers_up = false;
+  if (code == RD_KAFKA_RESP_ERR__TRANSPORT || code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
+      code == RD_KAFKA_RESP_ERR__RESOLVE || code == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+    ++stats_.broker_errors;
+  }
+  log_.Warn(fmt::format("error-{}", err), fmt::format("{} (retried)", reason));
+}
+
+void Ingest::OnLog(int level, const char* facility, const char* text) {
+  if (level <= 4) {  // up to warning
+    log_.Warn(fmt::format("log-{}", facility), fmt::format("{}: {}", facility, text));
+  } else {
+    spdlog::debug("librdkafka {}: {}", facility, text);
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaIngest>> KafkaIngest::Start(const KafkaConfig& config, store::EventStore& store,
+                                                        ledger::LedgerService& service, const RegionSecret& secret,
+                                                        const Clock&, std::function<void()> request_stop) {
+  if (auto checked = CheckKafkaConfig(config); !checked) return tl::unexpected(checked.error());
+  auto ingest = std::make_unique<Ingest>(config, store, service, secret, std::move(request_stop));
+  if (auto opened = ingest->Open(); !opened) return tl::unexpected(opened.error());
+  return std::unique_ptr<KafkaIngest>(std::move(ingest));
 }
 
 }  // namespace capledger::stream

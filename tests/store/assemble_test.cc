@@ -95,3 +95,37 @@ TEST_CASE("a batch dropped while an earlier one waits voids only what comes afte
 
 }  // namespace
 }  // namespace capledger::testing
+
+namespace capledger::testing {
+namespace {
+
+TEST_CASE("meta puts are written with the batch that carries them, and not before") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    const std::vector<store::AppendRequest> batch = {Listing("a", 1, "VC-A")};
+    const std::vector<store::PreparedBody> prepared = {store::PrepareBody(batch[0].event)};
+    const std::vector<store::MetaPut> meta = {{"kafka_offset/t/0", "17"}, {"kafka_offset/t/1", "4"}};
+    auto assembled = s->AssembleAppend(batch, prepared, {}, meta);
+    REQUIRE(assembled.has_value());
+    CHECK_FALSE(s->ReadMeta("kafka_offset/t/0")->has_value());  // assembled, not written
+    REQUIRE(s->WriteAssembled(std::move(*assembled)).has_value());
+    // A second batch replaces one key and leaves the other.
+    const std::vector<store::AppendRequest> second = {Listing("b", 2, "VC-A")};
+    const std::vector<store::PreparedBody> second_prepared = {store::PrepareBody(second[0].event)};
+    const std::vector<store::MetaPut> second_meta = {{"kafka_offset/t/0", "18"}};
+    auto again = s->AssembleAppend(second, second_prepared, {}, second_meta);
+    REQUIRE(again.has_value());
+    REQUIRE(s->WriteAssembled(std::move(*again)).has_value());
+  }
+  auto reopened = OpenForTest(dir.path(), secret, clock);
+  CHECK(reopened->head().seq == 2);
+  CHECK(**reopened->ReadMeta("kafka_offset/t/0") == "18");
+  CHECK(**reopened->ReadMeta("kafka_offset/t/1") == "4");
+  CHECK_FALSE(reopened->ReadMeta("kafka_offset/t/2")->has_value());
+}
+
+}  // namespace
+}  // namespace capledger::testing

@@ -1,0 +1,52 @@
+// The message decoder alone (no broker): formats by header, origins, offsets' encoding.
+#include <doctest/doctest.h>
+
+#include "store/store_fixture.h"
+#include "stream/kafka_fixture.h"
+#include "stream/message_decoder.h"
+
+namespace capledger::testing {
+namespace {
+
+stream::MessageRef Message(std::string_view value, std::optional<std::string_view> content_type = std::nullopt) {
+  stream::MessageRef m;
+  m.topic = "t";
+  m.partition = 2;
+  m.offset = 41;
+  m.content_type = content_type;
+  m.value = value;
+  return m;
+}
+
+TEST_CASE("the content-type header chooses the format; absent means JSON") {
+  auto secret = TestSecret();
+  stream::MessageDecoder decoder(secret.bytes());
+  const std::string line = ClinicLine("x");
+  CHECK(decoder.Decode(Message(line)).request.has_value());
+  CHECK(decoder.Decode(Message(line + "\n")).request.has_value());  // one trailing newline allowed
+  CHECK(decoder.Decode(Message(line, "Application/JSON; charset=utf-8")).request.has_value());
+  auto csv = decoder.Decode(Message(line, "text/csv"));
+  REQUIRE(csv.reject.has_value());
+  CHECK(csv.reject->rejection.code == codec::RejectCode::kUnknownContentType);
+  auto not_fb = decoder.Decode(Message(line, stream::kFlatBuffersContentType));
+  REQUIRE(not_fb.reject.has_value());
+  CHECK(not_fb.reject->rejection.code == codec::RejectCode::kInvalidEnvelope);
+}
+
+TEST_CASE("a message's origin names topic, partition and offset; its line is offset + 1") {
+  const auto origin = stream::MessageOrigin(Message("raw"));
+  CHECK(origin.source == "kafka:t/2/41");
+  CHECK(origin.line == 42);
+  CHECK(origin.raw == "raw");
+}
+
+TEST_CASE("offsets are stored as 8 bytes big-endian") {
+  // 0x0102 = 258: bytes 00 00 00 00 00 00 01 02.
+  CHECK(stream::EncodeOffset(258) == std::string("\0\0\0\0\0\0\x01\x02", 8));
+  CHECK(stream::DecodeOffset(stream::EncodeOffset(258)) == 258);
+  CHECK_FALSE(stream::DecodeOffset("short").has_value());
+  CHECK(stream::OffsetKey("halsoval.events", 3) == "kafka_offset/halsoval.events/3");
+}
+
+}  // namespace
+}  // namespace capledger::testing
