@@ -32,7 +32,7 @@ constexpr milliseconds kBackoffFirst{500};       // after a failure, wait this, 
 constexpr milliseconds kBackoffMax{30'000};      // this, before publishing again from the cursor
 constexpr milliseconds kStopTimeout{10'000};     // Stop publishes for at most this
 constexpr milliseconds kLogInterval{10'000};     // a repeated warning is logged at most this often
-constexpr int kMetadataTimeoutMs = 2'000;
+constexpr milliseconds kMetadataTimeout{2'000};  // a wait for the partition count, at most
 
 std::uint64_t Tag(std::uint64_t seq, bool run) { return seq << 1 | (run ? 1 : 0); }
 
@@ -91,6 +91,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
       if (!stopping_) {
         stopping_ = true;
         stop_target_ = store_.head().seq;
+        stop_at_ = clock_.Now() + std::chrono::duration_cast<std::chrono::microseconds>(kStopTimeout);
       }
       notified_ = true;
     }
@@ -106,6 +107,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   bool PublishSome(bool& stalled);
   bool PublishRecord(const store::StoredRecord& record, bool& stalled);
   bool PublishRun(const store::StoredRecord& record, const domain::PayoutRun& run, bool& stalled);
+  bool ReadRunAgain(const store::StoredRecord& record, const domain::PayoutRun& run);
   void CountAhead();
   void Recover();
   void Finish();
@@ -113,12 +115,10 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   void UpdateStats();
   void Wait(milliseconds timeout);
   bool Stopping(std::uint64_t& target) {
-    {
-      std::lock_guard lock(mutex_);
-      if (!stopping_) return false;
-      target = stop_target_;
-    }
-    if (!stop_deadline_) stop_deadline_ = clock_.Now() + std::chrono::duration_cast<std::chrono::microseconds>(kStopTimeout);
+    std::lock_guard lock(mutex_);
+    if (!stopping_) return false;
+    target = stop_target_;
+    stop_deadline_ = stop_at_;
     return true;
   }
   // What is left of the stop timeout (the whole of `wait` while not stopping).
@@ -144,12 +144,13 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   std::function<void()> request_stop_;
   FeedStats stats_;
 
-  mutable std::mutex mutex_;  // guards notified_, stopping_, stop_target_
+  mutable std::mutex mutex_;  // guards notified_, stopping_, stop_target_, stop_at_
   std::condition_variable wake_;
   bool notified_ = false;
   bool stopping_ = false;
   std::uint64_t stop_target_ = 0;
-  std::optional<Timestamp> stop_deadline_;  // publisher thread only
+  Timestamp stop_at_{};                     // when Stop gives up publishing
+  std::optional<Timestamp> stop_deadline_;  // stop_at_, once the publisher thread has seen it
 
   // Only the publisher thread touches the rest.
   DeliveryTracker tracker_;
@@ -291,7 +292,7 @@ bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun
   const std::uint64_t seq = r.stored.seq;
   if (!partitions_) {
     std::string why;
-    partitions_ = producer_->Partitions(kMetadataTimeoutMs, why);
+    partitions_ = producer_->Partitions(static_cast<int>(std::max<milliseconds::rep>(1, Capped(kMetadataTimeout).count())), why);
     if (!partitions_) {
       ++client_errors_;
       warnings_.Warn(clock_.Now(), fmt::format("finance feed: no partition count for {}: {}", config_.ledger_topic, why));
@@ -303,22 +304,7 @@ bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun
     stalled = true;
     return false;
   }
-  if (!run_.Complete(seq, run)) {  // resumed inside the run: read its entries again
-    run_.Clear();
-    const auto count = static_cast<std::uint64_t>(run.entry_count);
-    LEDGER_ASSERT(count < seq);
-    Status added;
-    const Status scanned = store_.Scan(seq - count, count, [&](const store::StoredRecord& e) {
-      const auto* entry = std::get_if<domain::LedgerEntry>(&e.stored.event.body);
-      if (entry == nullptr) added = Fail(ErrorCode::kCorruption, fmt::format("seq {} is not an entry of run {}", e.stored.seq, r.stored.event.id));
-      if (added) added = run_.AddEntry(e.stored.seq, *entry);
-      return static_cast<bool>(added);
-    });
-    if (!scanned || !added || !run_.Complete(seq, run)) {
-      GiveUp(!scanned ? scanned.error() : !added ? added.error() : Error{ErrorCode::kCorruption, fmt::format("the entries before {} are not its run's", r.stored.event.id)});
-      return false;
-    }
-  }
+  if (!run_.Complete(seq, run) && !ReadRunAgain(r, run)) return false;
   const RunSummary summary = run_.Finish(r);
   tracker_.Published(seq, static_cast<std::uint32_t>(*partitions_), false);
   for (int p = 0; p < *partitions_ && !failed_; ++p) {
@@ -328,6 +314,29 @@ bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun
     }
   }
   return true;
+}
+
+// After a resume inside a run: adds the run's entries (the entry_count events before its
+// PayoutRun) from the log. False, having given up, if they are not the run's.
+bool Publisher::ReadRunAgain(const store::StoredRecord& r, const domain::PayoutRun& run) {
+  run_.Clear();
+  const std::uint64_t seq = r.stored.seq;
+  const auto count = static_cast<std::uint64_t>(run.entry_count);
+  Status added;
+  const Status scanned = store_.Scan(seq > count ? seq - count : 1, count, [&](const store::StoredRecord& e) {
+    const auto* entry = std::get_if<domain::LedgerEntry>(&e.stored.event.body);
+    added = entry != nullptr ? run_.AddEntry(e.stored.seq, *entry)
+                             : Fail(ErrorCode::kCorruption, fmt::format("seq {} is not an entry", e.stored.seq));
+    return static_cast<bool>(added);
+  });
+  if (!scanned) {
+    GiveUp(scanned.error());
+  } else if (!added) {
+    GiveUp(added.error());
+  } else if (!run_.Complete(seq, run)) {
+    GiveUp(Error{ErrorCode::kCorruption, fmt::format("the events before {} are not its entries", r.stored.event.id)});
+  }
+  return !given_up_;
 }
 
 // While publishing cannot go on, counts the entries further on for the backlog (a chunk a turn).

@@ -481,6 +481,27 @@ TEST_CASE("a message that fails for good is published again from the cursor by a
   CheckTopicEqualsLedger(d.kept, w.LedgerRecords());
 }
 
+TEST_CASE("with every broker down the backlog counts every entry, and Stop returns within its timeout") {
+  FeedWorld w;
+  w.PayFourMonths();
+  rd_kafka_mock_cluster_t* mock = w.cluster().handle();
+  for (int broker = 1; broker <= 3; ++broker) REQUIRE(rd_kafka_mock_broker_set_down(mock, broker) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto feed = w.StartFeed();
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (feed->stats().backlog.load() < 33 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+  CHECK(feed->stats().backlog.load() == 33);  // the 33 entries of the four runs (top of the file)
+  CHECK(feed->stats().published.load() == 0);
+  CHECK_FALSE(feed->stats().brokers_up.load());
+  const auto stop_began = std::chrono::steady_clock::now();
+  feed->Stop();
+  const auto stop_took = std::chrono::steady_clock::now() - stop_began;
+  // The stop timeout is 10 s, and then the producer is dropped.
+  MESSAGE("Stop took ", std::chrono::duration_cast<std::chrono::milliseconds>(stop_took).count(), " ms");
+  CHECK(stop_took < 11s);
+  CHECK(*w.store().FeedCursor() < w.store().head().seq);
+  CHECK(w.stop_requests() == 0);
+}
+
 TEST_CASE("a bad librdkafka property is refused at start") {
   FeedWorld w;
   w.config().properties = {{"no.such.property", "1"}};
