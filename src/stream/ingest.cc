@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -29,17 +30,18 @@ constexpr int kPollBusyMs = 20;
 constexpr int kPollIdleMs = 100;
 // How often the lag and the brokers' liveness are refreshed, and the wait for one answer.
 constexpr auto kLagInterval = std::chrono::seconds(1);
-constexpr int kWatermarkTimeoutMs = 250;
+constexpr int kWatermarkTimeoutMs = 1500;
 // At most one log line per kind in this interval (the rest are counted).
 constexpr auto kLogInterval = std::chrono::seconds(10);
 
 // librdkafka tunables with capledger's defaults, unless [kafka.properties] sets them: bounded
-// reconnect back-off and a bounded prefetch queue (memory stays bounded when the store is slow).
-const std::array<std::pair<const char*, const char*>, 5> kTunables = {{
+// reconnect back-off and a prefetch queue bounded in bytes (memory stays bounded when the store
+// is slow). queued.min.messages keeps librdkafka's default (100000): below one fetch response's
+// worth, 2.0.2's fetcher backs off for a second each time the queue holds it (4,600 events/s).
+const std::array<std::pair<const char*, const char*>, 4> kTunables = {{
     {"reconnect.backoff.ms", "100"},
     {"reconnect.backoff.max.ms", "10000"},
     {"queued.max.messages.kbytes", "16384"},
-    {"queued.min.messages", "20000"},
     {"fetch.max.bytes", "8388608"},
 }};
 
@@ -95,7 +97,9 @@ class Ingest final : public KafkaIngest {
   bool Flush();
   void Assign(rd_kafka_topic_partition_list_t* partitions);
   void Revoke(rd_kafka_topic_partition_list_t* partitions);
+  void LagLoop();
   void RefreshLag();
+  void PublishPositions();
   void Failed();
 
   const KafkaConfig config_;
@@ -115,8 +119,15 @@ class Ingest final : public KafkaIngest {
   SteadyClock::time_point batch_started_{};
   std::map<std::int32_t, std::int64_t> next_;  // assigned partitions: the next offset to take (-1: any)
 
+  // The lag thread's view of next_, published by the poll thread at each flush and rebalance.
+  std::mutex positions_mutex_;
+  std::condition_variable positions_changed_;
+  std::map<std::int32_t, std::int64_t> positions_;
+  bool lag_stopping_ = false;
+
   BatchWriter writer_;
   std::thread poller_;
+  std::thread lagger_;  // asks the brokers for the watermarks, off the poll thread (the answers are slow)
 };
 
 extern "C" void RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
@@ -174,6 +185,7 @@ Status Ingest::Open() {
   batch_.requests.reserve(config_.batch_messages);
   batch_.prepared.reserve(config_.batch_messages);
   poller_ = std::thread([this] { PollLoop(); });
+  lagger_ = std::thread([this] { LagLoop(); });
   spdlog::info("Kafka ingest: consuming {} as group {}", config_.events_topic, config_.group_id);
   return {};
 }
@@ -181,6 +193,12 @@ Status Ingest::Open() {
 void Ingest::Stop() {
   std::call_once(stop_once_, [this] {
     stopping_ = true;
+    {
+      std::lock_guard lock(positions_mutex_);
+      lag_stopping_ = true;
+    }
+    positions_changed_.notify_all();
+    if (lagger_.joinable()) lagger_.join();
     if (poller_.joinable()) poller_.join();
     if (rk_ != nullptr) {
       rd_kafka_destroy(rk_);
@@ -199,7 +217,6 @@ void Ingest::Failed() {
 }
 
 void Ingest::PollLoop() {
-  auto lag_due = SteadyClock::now();
   while (!stopping_ && !failed_) {
     const int timeout = batch_.messages > 0 ? kPollBusyMs : kPollIdleMs;
     if (rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, timeout)) {
@@ -210,10 +227,6 @@ void Ingest::PollLoop() {
     if (batch_.messages >= config_.batch_messages || (batch_.messages > 0 && now - batch_started_ >= kBatchAge)) {
       Flush();
     }
-    if (now >= lag_due) {
-      RefreshLag();
-      lag_due = now + kLagInterval;
-    }
   }
   // Drain: the batch in flight is made durable with its offsets, then the consumer leaves the
   // group (the revocation in close flushes nothing more).
@@ -222,8 +235,14 @@ void Ingest::PollLoop() {
   rd_kafka_consumer_close(rk_);
 }
 
+void Ingest::PublishPositions() {
+  std::lock_guard lock(positions_mutex_);
+  positions_ = next_;
+}
+
 bool Ingest::Flush() {
   if (batch_.messages == 0) return !failed_;
+  PublishPositions();
   IngestBatch full;
   std::swap(full, batch_);
   batch_.requests.reserve(config_.batch_messages);
@@ -284,6 +303,7 @@ void Ingest::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_
   } else {
     Revoke(partitions);
   }
+  PublishPositions();
 }
 
 void Ingest::Assign(rd_kafka_topic_partition_list_t* partitions) {
@@ -329,11 +349,27 @@ void Ingest::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   }
 }
 
+void Ingest::LagLoop() {
+  std::unique_lock lock(positions_mutex_);
+  while (!lag_stopping_) {
+    lock.unlock();
+    RefreshLag();
+    lock.lock();
+    positions_changed_.wait_for(lock, kLagInterval, [this] { return lag_stopping_; });
+  }
+}
+
 // Lag: the high watermarks (asked of the brokers, which also shows they answer) less the next
 // offsets to consume.
 void Ingest::RefreshLag() {
+  std::map<std::int32_t, std::int64_t> positions;
+  {
+    std::lock_guard lock(positions_mutex_);
+    positions = positions_;
+  }
   std::int64_t lag = 0;
-  for (const auto& [partition, next] : next_) {
+  for (const auto& [partition, next] : positions) {
+    if (stopping_) return;
     std::int64_t low = 0, high = 0;
     const auto err = rd_kafka_query_watermark_offsets(rk_, config_.events_topic.c_str(), partition, &low, &high,
                                                       kWatermarkTimeoutMs);

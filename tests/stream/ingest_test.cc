@@ -130,3 +130,38 @@ TEST_CASE("a FlatBuffers envelope is ingested as the event it holds") {
 
 }  // namespace
 }  // namespace capledger::testing
+
+namespace capledger::testing {
+namespace {
+
+TEST_CASE("a broker going down and failing fetches lose nothing, duplicate nothing and are reported") {
+  IngestFixture f;
+  f.producer().Send(0, ClinicLine("before-0"));
+  f.producer().Send(1, ClinicLine("before-1"));
+  f.StartIngest();
+  f.WaitForMessages(2);
+  CHECK(f.stats().brokers_up.load());
+
+  // The fixture's cluster has one broker, id 1: down, every connection to it fails.
+  REQUIRE(rd_kafka_mock_broker_set_down(f.cluster().handle(), 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  CHECK(IngestFixture::WaitUntil([&] { return !f.stats().brokers_up.load(); }));
+  CHECK(f.stats().broker_errors.load() > 0);
+  REQUIRE(rd_kafka_mock_broker_set_up(f.cluster().handle(), 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  // Then the next three Fetch requests (API key 1) fail with a retriable error.
+  rd_kafka_mock_push_request_errors(f.cluster().handle(), 1, 3, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+  f.producer().Send(0, ClinicLine("after-0"));
+  f.producer().Send(2, ClinicLine("after-1"));
+  f.producer().Send(0, ClinicLine("after-2"));
+  f.WaitForMessages(5);
+  CHECK(IngestFixture::WaitUntil([&] { return f.stats().brokers_up.load(); }));
+  CHECK(f.stats().stored.load() == 5);
+  CHECK(f.stats().duplicates.load() == 0);
+  f.ReopenStore();
+  CHECK(f.store().head().seq == 5);
+  CHECK(f.store().reject_count() == 0);
+}
+
+}  // namespace
+}  // namespace capledger::testing

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 
 #include "ledger/service.h"
 #include "store/store_fixture.h"
@@ -73,6 +74,7 @@ class IngestFixture {
   ~IngestFixture() { StopIngest(); }
 
   TestProducer& producer() { return *producer_; }
+  stream::MockCluster& cluster() { return *cluster_; }
   store::EventStore& store() { return *store_; }
 
   // Starts ingest in a fresh consumer group (a group's first join is the mock's quickest; the
@@ -86,6 +88,16 @@ class IngestFixture {
     auto ingest = stream::KafkaIngest::Start(config, *store_, *service_, secret_, clock_, [] {});
     REQUIRE_MESSAGE(ingest.has_value(), (ingest ? "" : ingest.error().message));
     ingest_ = std::move(*ingest);
+  }
+
+  // Waits (at most 30 s) until `done` holds.
+  template <typename Done>
+  static bool WaitUntil(Done&& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
   }
 
   // Waits (at most 30 s) until the ingest has made `messages` messages durable.
