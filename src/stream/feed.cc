@@ -134,7 +134,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   }
 
   // FeedEvents (called inside producer_'s Poll, Flush and Produce, on this thread).
-  void Delivered(std::uint64_t tag, std::string_view error) override;
+  void Delivered(std::uint64_t tag, std::string_view error, bool purged) override;
   void ClientError(bool fatal, bool all_down, std::string_view reason) override;
   void Statistics(const BrokerStats& stats) override;
 
@@ -174,10 +174,10 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   std::thread thread_;
 };
 
-void Publisher::Delivered(std::uint64_t tag, std::string_view error) {
+void Publisher::Delivered(std::uint64_t tag, std::string_view error, bool purged) {
   const std::uint64_t seq = tag >> 1;
   if (!error.empty()) {
-    ++failed_deliveries_;
+    if (!purged) ++failed_deliveries_;
     if (!failed_) failure_ = fmt::format("delivery of seq {} failed: {}", seq, error);
     failed_ = true;
     return;
@@ -263,14 +263,12 @@ bool Publisher::PublishSome(bool& stalled) {
 // Publishes one event (or notes that it has nothing for the feed); false if it cannot yet.
 bool Publisher::PublishRecord(const store::StoredRecord& r, bool& stalled) {
   const std::uint64_t seq = r.stored.seq;
-  if (seq <= counted_through_ && ahead_ > 0 && std::holds_alternative<domain::LedgerEntry>(r.stored.event.body)) {
-    --ahead_;
-  }
   if (const auto* entry = std::get_if<domain::LedgerEntry>(&r.stored.event.body)) {
     if (tracker_.outstanding() >= kInFlightMax) {
       stalled = true;
       return false;
     }
+    if (seq <= counted_through_ && ahead_ > 0) --ahead_;  // counted ahead, now read: tracker_ counts it
     if (auto added = run_.AddEntry(seq, *entry); !added) {
       GiveUp(added.error());
       return false;

@@ -17,8 +17,11 @@ constexpr int kPurgeDrainMs = 5'000;
 void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* events = static_cast<FeedEvents*>(opaque);
   const auto tag = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(message->_private));
-  events->Delivered(tag, message->err == RD_KAFKA_RESP_ERR_NO_ERROR ? std::string_view()
-                                                                     : std::string_view(rd_kafka_err2str(message->err)));
+  const bool purged = message->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || message->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT;
+  events->Delivered(tag,
+                    message->err == RD_KAFKA_RESP_ERR_NO_ERROR ? std::string_view()
+                                                               : std::string_view(rd_kafka_err2str(message->err)),
+                    purged);
 }
 
 void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {

@@ -23,8 +23,9 @@ class FeedEvents {
  public:
   virtual ~FeedEvents() = default;
   // The message produced with `tag` is confirmed delivered (`error` empty) or has failed for
-  // good (`error` says why; librdkafka has stopped retrying it).
-  virtual void Delivered(std::uint64_t tag, std::string_view error) = 0;
+  // good (`error` says why; librdkafka has stopped retrying it). `purged`: it failed because
+  // the producer is being dropped (not a broker's doing).
+  virtual void Delivered(std::uint64_t tag, std::string_view error, bool purged) = 0;
   // A client-level error: `fatal` (the producer can produce no more), `all_down` (no broker
   // answers); librdkafka retries the rest by itself.
   virtual void ClientError(bool fatal, bool all_down, std::string_view reason) = 0;
