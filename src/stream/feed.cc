@@ -356,6 +356,7 @@ void Publisher::CountAhead() {
 void Publisher::Recover() {
   recoveries_.Warn(clock_.Now(), fmt::format("finance feed: {}; publishing again from seq {} in {} ms", failure_,
                                            tracker_.confirmed_through() + 1, backoff_.count()));
+  ++stats_.restarts;
   producer_.reset();
   stats_errors_base_ += stats_errors_;
   stats_errors_ = 0;

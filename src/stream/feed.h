@@ -27,6 +27,7 @@ struct FeedStats {
   // and timeouts (from its statistics). Every one of them was retried.
   std::atomic<std::uint64_t> broker_errors{0};
   std::atomic<bool> brokers_up{false};         // a broker answers (librdkafka's statistics)
+  std::atomic<std::uint64_t> restarts{0};      // times it dropped the producer and went back to the cursor
 };
 
 class FinanceFeed {

@@ -456,6 +456,7 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
   const std::uint64_t errors = feed->stats().broker_errors.load();
   feed->Stop();
   CHECK(errors > 0);
+  CHECK(feed->stats().restarts.load() == 0);  // retriable errors and outages need no new producer
   CHECK(w.stop_requests() == 0);
   const auto all = ConsumeAll(w.config().brokers);
   const Deduped d = Dedupe(all);
@@ -476,6 +477,7 @@ TEST_CASE("a message that fails for good is published again from the cursor by a
   const std::uint64_t errors = feed->stats().broker_errors.load();
   feed->Stop();
   CHECK(errors >= 1);
+  CHECK(feed->stats().restarts.load() >= 1);  // a new producer, from the cursor
   const Deduped d = Dedupe(ConsumeAll(w.config().brokers));
   MESSAGE("duplicates on the topic: ", d.duplicates);
   CheckTopicEqualsLedger(d.kept, w.LedgerRecords());
