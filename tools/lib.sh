@@ -14,7 +14,7 @@ CAPLEDGER_PACKAGES=(
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
   libspdlog-dev libfmt-dev doctest-dev librapidcheck-dev libexpected-dev libcli11-dev
   libtomlplusplus-dev libsimdjson-dev libssl-dev
-  librdkafka-dev kcat libbenchmark-dev
+  librdkafka-dev kcat jq libbenchmark-dev
   clang libclang-rt-14-dev
   xxd
   postgresql-15

@@ -104,6 +104,8 @@ class KafkaPart final : public ServePart {
          [&out] { return static_cast<double>(out.broker_errors.load()); }},
         {"capledger_feed_brokers_up", "1 while a broker answers the feed",
          [&out] { return out.brokers_up.load() ? 1.0 : 0.0; }},
+        {"capledger_feed_restarts", "times the feed dropped its producer and published again from the cursor",
+         [&out] { return static_cast<double>(out.restarts.load()); }},
     };
     gauges.insert(gauges.end(), feed.begin(), feed.end());
   }

@@ -190,6 +190,15 @@ class EventStore {
   // The number of rejected lines kept.
   std::uint64_t reject_count() const;
 
+  // The finance feed's cursor: the log seq through which every feed message is confirmed
+  // delivered (0 if the feed never confirmed anything). kCorruption if the stored value is not
+  // 8 bytes, kIoError if it cannot be read.
+  Result<std::uint64_t> FeedCursor() const;
+  // Stores the feed cursor in one synced write of its own (REQUIRES seq <= head). Not ordered
+  // with appends, which it never touches. kRefused on a store opened read-only, kIoError if the
+  // write fails (the previous cursor is kept).
+  Status PutFeedCursor(std::uint64_t seq);
+
   // The RocksDB state, defined in store_impl.h and used only inside the store layer.
   struct Impl;
 

@@ -27,6 +27,7 @@ inline constexpr std::string_view kRejectsCf = "rejects";
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaFingerprint = "secret_fingerprint";
 inline constexpr std::string_view kMetaRejectCount = "reject_count";
+inline constexpr std::string_view kMetaFeedCursor = "feed_cursor";  // 8 bytes big-endian
 
 // Appends a big-endian u64 / i64 to `out`; writes one to `out[0..8)`; reads one at `bytes[0..8)`.
 void PutBigEndian64(std::string& out, std::uint64_t value);

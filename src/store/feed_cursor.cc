@@ -1,0 +1,30 @@
+// EventStore's feed cursor: a single meta key, written apart from the appends.
+#include <rocksdb/write_batch.h>
+
+#include "common/assert.h"
+#include "store/store_impl.h"
+
+namespace capledger::store {
+
+Result<std::uint64_t> EventStore::FeedCursor() const {
+  std::string value;
+  const auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->meta, std::string(kMetaFeedCursor), &value);
+  if (s.IsNotFound()) return std::uint64_t{0};
+  if (!s.ok()) return tl::unexpected(StatusError(s, "reading the feed cursor"));
+  if (value.size() != 8) return Fail(ErrorCode::kCorruption, "the feed cursor is not 8 bytes");
+  return ReadBigEndian64(value);
+}
+
+Status EventStore::PutFeedCursor(std::uint64_t seq) {
+  if (impl_->read_only) return Fail(ErrorCode::kRefused, "the feed cursor needs a store opened for writing");
+  LEDGER_ASSERT(seq <= head().seq);
+  std::string value;
+  PutBigEndian64(value, seq);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  const auto s = impl_->db->Put(options, impl_->meta, std::string(kMetaFeedCursor), value);
+  if (!s.ok()) return tl::unexpected(StatusError(s, "writing the feed cursor"));
+  return {};
+}
+
+}  // namespace capledger::store

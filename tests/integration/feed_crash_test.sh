@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Crash safety of the finance feed (issue 5): the mock cluster runs as its own process
+# (`capledger kafka-mock`), so that the broker and the messages outlive `serve`. A generated world
+# is walked through 2023 with the command line (a backlog of entries for the feed), then `serve`
+# is started and SIGKILLed at seeded random moments, again and again, while it publishes that
+# backlog and the runs of 2024 booked through the API. A last `serve` publishes the rest and exits
+# 0 on SIGTERM. Then the whole topic is read with kcat and, after dedupe on entry id, must equal
+# `capledger entries --json` one for one, with every entry's seq and hash as `capledger log` has
+# them, in log order per clinic; the duplicates are counted and reported.
+source "$(dirname "$0")/lib.sh"
+command -v kcat > /dev/null || fail "kcat is needed (tools/lib.sh installs it)"
+command -v jq > /dev/null || fail "jq is needed (tools/lib.sh installs it)"
+command -v curl > /dev/null || fail "curl is needed (tools/lib.sh installs it)"
+
+SEED="${CAPLEDGER_FEED_CRASH_SEED:-$(( $(date +%s) % 100000 ))}"
+ROUNDS="${CAPLEDGER_FEED_CRASH_ROUNDS:-14}"
+echo "feed_crash_test: seed $SEED, $ROUNDS kills (rerun with CAPLEDGER_FEED_CRASH_SEED=$SEED)"
+RANDOM=$SEED
+
+"$CAPLEDGER_BIN" --log-level warn generate --preset tiny --years 2 --seed "$SEED" > "$SCRATCH/world.jsonl"
+"$CAPLEDGER_SOURCE_DIR/tools/walk" "$CAPLEDGER_BIN" "$SCRATCH/store" "$SCRATCH/world.jsonl" 2023-01 2023-12
+# The rest of the world is known before 2024 is paid through the API.
+awk 'match($0, /"recorded_at":"[^"]*"/) { t = substr($0, RSTART + 15, RLENGTH - 16)
+     if (t > "2024-01-05T23:59:59.999999Z") print }' "$SCRATCH/world.jsonl" | cl ingest - > /dev/null
+
+MOCK_PID=""
+SERVE_PID=""
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null || true
+  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null || true
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+"$CAPLEDGER_BIN" --log-level warn kafka-mock > "$SCRATCH/mock.out" 2> "$SCRATCH/mock.log" &
+MOCK_PID=$!
+for ((i = 0; i < 100; i++)); do [ -s "$SCRATCH/mock.out" ] && break; sleep 0.1; done
+BROKERS=$(jq -r .brokers "$SCRATCH/mock.out")
+[[ "$BROKERS" == 127.0.0.1:* ]] || fail "kafka-mock's ready line: $(cat "$SCRATCH/mock.out")"
+# One message per produce request, so that publishing takes long enough for kills to land in it
+# (and the pass-through table is exercised).
+cat > "$SCRATCH/kafka.toml" <<EOF
+[kafka]
+enabled = true
+brokers = "$BROKERS"
+[kafka.properties]
+"batch.num.messages" = 1
+EOF
+OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
+chmod 600 "$SCRATCH/tokens"
+
+# start_serve: starts serve in the background and waits for its ready line; sets SERVE_PID, BASE.
+start_serve() {
+  : > "$SCRATCH/serve.out"
+  "$CAPLEDGER_BIN" --log-level info --config "$SCRATCH/kafka.toml" --data "$SCRATCH/store" serve --http 127.0.0.1:0 \
+    --tokens "$SCRATCH/tokens" > "$SCRATCH/serve.out" 2>> "$SCRATCH/serve.log" &
+  SERVE_PID=$!
+  for ((i = 0; i < 300; i++)); do
+    [ -s "$SCRATCH/serve.out" ] && break
+    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(tail -5 "$SCRATCH/serve.log")"
+    sleep 0.02
+  done
+  BASE="http://$(jq -r .http "$SCRATCH/serve.out")"
+}
+topic_count() { kcat -b "$BROKERS" -C -t halsoval.ledger -e -q -f 'x\n' 2>/dev/null | wc -l; }
+run_booked() { [ "$(cl --json entries --run "$1" | jq '.entries | length')" -gt 0 ]; }
+
+month=2024-01
+for ((round = 1; round <= ROUNDS; round++)); do
+  start_serve
+  CURL_PID=""
+  if (( round > 1 )) && [[ "$month" < "2025-01" ]]; then
+    curl -sS -o /dev/null -X POST -H "Authorization: Bearer $OPERATOR" "$BASE/v1/payouts/$month" 2>/dev/null &
+    CURL_PID=$!
+  fi
+  delay_ms=$(( RANDOM % 120 ))
+  sleep "$(printf '0.%03d' "$delay_ms")"
+  kill -9 "$SERVE_PID"
+  wait "$SERVE_PID" 2>/dev/null || true
+  SERVE_PID=""
+  [ -n "$CURL_PID" ] && { wait "$CURL_PID" 2>/dev/null || true; }
+  booked=""
+  if [[ "$month" < "2025-01" ]] && run_booked "$month"; then
+    booked="$month booked"
+    month=$(date -u -d "${month}-01 +1 month" +%Y-%m)
+  fi
+  echo "feed_crash_test: round $round: killed ${delay_ms} ms after ready; ${booked:-no run booked}; topic holds $(topic_count) messages"
+done
+# The months the kills left unbooked, through the command line.
+while [[ "$month" < "2025-01" ]]; do
+  cl payout --month "$month" > /dev/null
+  month=$(date -u -d "${month}-01 +1 month" +%Y-%m)
+done
+
+HEAD=$(cl log | tail -1 | jq .seq)
+start_serve
+for ((i = 0; i < 300; i++)); do
+  cursor=$(curl -sS "$BASE/metrics" | awk '$1 == "capledger_feed_cursor_seq" { print $2 }')
+  [ "${cursor%.*}" == "$HEAD" ] && break
+  sleep 0.1
+done
+[ "${cursor%.*}" == "$HEAD" ] || fail "the feed's cursor is at ${cursor:-?}, the head at $HEAD"
+kill -TERM "$SERVE_PID"
+set +e; wait "$SERVE_PID"; code=$?; set -e
+SERVE_PID=""
+expect_eq "$code" "0" "serve's exit code on SIGTERM"
+cl verify > /dev/null
+
+# ---- the topic against the ledger ----------------------------------------------------------
+kcat -b "$BROKERS" -C -t halsoval.ledger -e -q -J > "$SCRATCH/topic.jsonl"
+# Entry messages in the order kcat read them (which keeps each partition's order).
+jq -c '.payload | fromjson | select(.message == null)' "$SCRATCH/topic.jsonl" > "$SCRATCH/entries.jsonl"
+# First occurrence of each entry id.
+jq -c -s 'reduce .[] as $e ({seen: {}, out: []};
+            if .seen[$e.id] then . else .seen[$e.id] = true | .out += [$e] end) | .out[]' \
+  "$SCRATCH/entries.jsonl" > "$SCRATCH/kept.jsonl"
+total=$(wc -l < "$SCRATCH/entries.jsonl")
+kept=$(wc -l < "$SCRATCH/kept.jsonl")
+cl --json entries | jq -c '.entries[]' | sort > "$SCRATCH/ledger.sorted"
+jq -c 'del(.amount_ore, .seq, .recorded_at, .hash)' "$SCRATCH/kept.jsonl" | sort > "$SCRATCH/topic.sorted"
+ledger_count=$(wc -l < "$SCRATCH/ledger.sorted")
+(( ledger_count > 100 )) || fail "the ledger has only $ledger_count entries"
+cmp -s "$SCRATCH/ledger.sorted" "$SCRATCH/topic.sorted" \
+  || fail "the deduplicated topic differs from entries --json: $(diff "$SCRATCH/ledger.sorted" "$SCRATCH/topic.sorted" | head -c 600)"
+# amount_ore is the amount in öre; seq and hash are the log's.
+jq -e -s 'all(.[]; (.amount | sub("\\."; "") | tonumber) == .amount_ore)' "$SCRATCH/kept.jsonl" > /dev/null \
+  || fail "an amount_ore differs from its amount"
+cl log | jq -c 'select(.type == "LedgerEntry") | {id, seq, hash, recorded_at}' | sort > "$SCRATCH/log.sorted"
+jq -c '{id, seq, hash, recorded_at}' "$SCRATCH/kept.jsonl" | sort > "$SCRATCH/kept-log.sorted"
+cmp -s "$SCRATCH/log.sorted" "$SCRATCH/kept-log.sorted" || fail "an entry's seq, hash or recorded_at differs from the log"
+# In log order per clinic: the first occurrences' seqs ascend for each clinic.
+jq -e -s 'group_by(.clinic) | all(.[]; [.[].seq] as $s | $s == ($s | sort))' "$SCRATCH/kept.jsonl" > /dev/null \
+  || fail "a clinic's entries are not in log order"
+# Every run has its run-completed messages (one per partition) with the right count.
+runs=$(cl log | jq -c 'select(.type == "PayoutRun") | {run, entry_count}' | sort -u)
+topic_runs=$(jq -c '.payload | fromjson | select(.message == "run-completed") | {run, entry_count}' "$SCRATCH/topic.jsonl" | sort -u)
+expect_eq "$topic_runs" "$runs" "run-completed messages"
+echo "feed_crash_test: $ledger_count entries; the topic held $total entry messages: $kept distinct, $((total - kept)) duplicates (seed $SEED)"
+echo "feed_crash_test: ok"
