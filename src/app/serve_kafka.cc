@@ -32,20 +32,14 @@ class KafkaPart final : public ServePart {
       spdlog::info("Kafka mock cluster: {} brokers on {}", kMockBrokers, config_.brokers);
     }
     auto feed = stream::FinanceFeed::Start(config_, env.store, *env.context.clock, env.request_stop);
-    if (feed) {
-      feed_ = std::move(*feed);
-    } else if (feed.error().code == ErrorCode::kRefused) {
-      // A build whose feed refuses to start still ingests; /metrics then has no feed gauges.
-      spdlog::warn("finance feed not running: {}", feed.error().message);
-    } else {
-      return Abandon(feed.error());
-    }
+    if (!feed) return Abandon(feed.error());
+    feed_ = std::move(*feed);
     auto ingest = stream::KafkaIngest::Start(config_, env.store, env.service, env.secret, *env.context.clock,
                                              env.request_stop);
     if (!ingest) return Abandon(ingest.error());
     ingest_ = std::move(*ingest);
     if (auto gauges = AddGauges(env.metrics); !gauges) return Abandon(gauges.error());
-    if (feed_) env.service.on_booked = [feed = feed_.get()] { feed->Notify(); };
+    env.service.on_booked = [feed = feed_.get()] { feed->Notify(); };
     return store::JsonString(config_.brokers);  // DESIGN.md §4: "kafka": "127.0.0.1:39001,..."
   }
 
@@ -84,7 +78,7 @@ class KafkaPart final : public ServePart {
         {"capledger_kafka_consumer_brokers_up", "1 while a broker answers the consumer",
          [&in] { return in.brokers_up.load() ? 1.0 : 0.0; }},
     };
-    if (feed_) AddFeedGauges(feed_->stats(), gauges);
+    AddFeedGauges(feed_->stats(), gauges);
     for (const auto& [name, help, read] : gauges) {
       if (auto added = metrics.AddGauge(name, help, read); !added) return added;
     }
