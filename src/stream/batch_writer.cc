@@ -32,6 +32,11 @@ bool BatchWriter::Submit(IngestBatch batch) {
   return true;
 }
 
+bool BatchWriter::Idle() const {
+  std::lock_guard lock(mutex_);
+  return !queued_.has_value() && !writing_;
+}
+
 bool BatchWriter::WaitIdle() {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return (!queued_.has_value() && !writing_) || failed_; });

@@ -45,6 +45,8 @@ class BatchWriter {
   // Waits until every submitted batch is durable (and service.CatchUp() has seen it); false if
   // a write failed.
   bool WaitIdle();
+  // True when no batch is being written or waiting to be (a hint: it may change at once).
+  bool Idle() const;
 
  private:
   void Loop();
@@ -56,7 +58,7 @@ class BatchWriter {
   IngestStats& stats_;
   std::function<void()> on_failure_;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<IngestBatch> queued_;
   bool writing_ = false;

@@ -23,10 +23,14 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// A batch is written once it holds batch_messages messages or its first message is this old.
+// A batch is written once it holds batch_messages messages, once its first message is this old,
+// or once nothing more is waiting in the consumer's queue while the writer is idle (group
+// commit: a trickle is durable at once, and under load batches grow while the previous write
+// and its fsync run).
 constexpr auto kBatchAge = std::chrono::milliseconds(100);
-// Poll timeouts: short while a batch fills, longer when idle (neither spins).
-constexpr int kPollBusyMs = 20;
+// Poll timeouts: none while a batch is open and the writer idle, short while it writes, longer
+// when no batch is open (the loop never spins).
+constexpr int kPollWritingMs = 1;
 constexpr int kPollIdleMs = 100;
 // How often the lag and the brokers' liveness are refreshed, and the wait for one answer.
 constexpr auto kLagInterval = std::chrono::seconds(1);
@@ -218,13 +222,17 @@ void Ingest::Failed() {
 
 void Ingest::PollLoop() {
   while (!stopping_ && !failed_) {
-    const int timeout = batch_.messages > 0 ? kPollBusyMs : kPollIdleMs;
-    if (rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, timeout)) {
+    const bool writer_idle = writer_.Idle();
+    const int timeout = batch_.messages == 0 ? kPollIdleMs : writer_idle ? 0 : kPollWritingMs;
+    rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, timeout);
+    const bool drained = message == nullptr;
+    if (message) {
       Handle(*message);
       rd_kafka_message_destroy(message);
     }
     const auto now = SteadyClock::now();
-    if (batch_.messages >= config_.batch_messages || (batch_.messages > 0 && now - batch_started_ >= kBatchAge)) {
+    if (batch_.messages > 0 &&
+        ((drained && writer_idle) || batch_.messages >= config_.batch_messages || now - batch_started_ >= kBatchAge)) {
       Flush();
     }
   }
