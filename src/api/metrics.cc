@@ -33,7 +33,7 @@ bool IsMetricName(std::string_view name) {
 
 struct GaugeSource {
   prometheus::Gauge* gauge;
-  std::function<double()> read;
+  std::function<std::int64_t()> read;
 };
 
 }  // namespace
@@ -72,7 +72,7 @@ void Metrics::ObservePayoutRun(double seconds, bool booked) {
   impl_->payouts.Add({{"booked", booked ? "true" : "false"}}, kPayoutBuckets).Observe(seconds);
 }
 
-Status Metrics::AddGauge(const std::string& name, const std::string& help, std::function<double()> read) {
+Status Metrics::AddGauge(const std::string& name, const std::string& help, std::function<std::int64_t()> read) {
   if (!IsMetricName(name)) return Fail(ErrorCode::kInvalidArgument, fmt::format("not a metric name: {}", name));
   std::lock_guard lock(impl_->gauges_mutex);
   if (impl_->gauges.contains(name) || name.starts_with("capledger_http_") || name.starts_with("capledger_payout_run_")) {
@@ -89,7 +89,7 @@ Status Metrics::AddGauge(const std::string& name, const std::string& help, std::
 std::string Metrics::Render() const {
   {
     std::lock_guard lock(impl_->gauges_mutex);
-    for (auto& [name, source] : impl_->gauges) source.gauge->Set(source.read());
+    for (auto& [name, source] : impl_->gauges) source.gauge->Set(static_cast<double>(source.read()));
   }
   return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
 }

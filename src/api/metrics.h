@@ -9,6 +9,7 @@
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,10 +37,12 @@ class Metrics {
   // booked) and whether it booked a run now.
   void ObservePayoutRun(double seconds, bool booked);
 
-  // Adds a gauge set from `read()` at every scrape. `read` must be thread-safe, quick and
+  // Adds a gauge set from `read()` at every scrape: a count (events, entries, a seq, a lag, 0 or
+  // 1), exact as an integer; it becomes Prometheus's float only in the text. `read` must be
+  // thread-safe, quick and
   // outlive this object's last Render. kInvalidArgument if `name` is not a Prometheus metric
   // name ([a-zA-Z_:][a-zA-Z0-9_:]*) or is taken, or if kGaugesMax gauges exist.
-  Status AddGauge(const std::string& name, const std::string& help, std::function<double()> read);
+  Status AddGauge(const std::string& name, const std::string& help, std::function<std::int64_t()> read);
 
   // Every metric in the Prometheus text exposition format (version 0.0.4).
   std::string Render() const;

@@ -62,21 +62,21 @@ class KafkaPart final : public ServePart {
 
   Status AddGauges(api::Metrics& metrics) {
     const stream::IngestStats& in = ingest_->stats();
-    std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges = {
+    std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>> gauges = {
         {"capledger_kafka_messages_consumed", "Kafka messages consumed and durable in the log",
-         [&in] { return static_cast<double>(in.messages.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.messages.load()); }},
         {"capledger_kafka_events_stored", "events stored from Kafka",
-         [&in] { return static_cast<double>(in.stored.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.stored.load()); }},
         {"capledger_kafka_duplicates", "Kafka messages whose event was already stored (same id and payload)",
-         [&in] { return static_cast<double>(in.duplicates.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.duplicates.load()); }},
         {"capledger_kafka_rejects", "Kafka messages kept as rejects",
-         [&in] { return static_cast<double>(in.rejected.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.rejected.load()); }},
         {"capledger_kafka_consumer_lag", "messages behind the events topic's high watermarks",
-         [&in] { return static_cast<double>(in.lag.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.lag.load()); }},
         {"capledger_kafka_consumer_broker_errors", "transport errors the consumer retried",
-         [&in] { return static_cast<double>(in.broker_errors.load()); }},
+         [&in] { return static_cast<std::int64_t>(in.broker_errors.load()); }},
         {"capledger_kafka_consumer_brokers_up", "1 while a broker answers the consumer",
-         [&in] { return in.brokers_up.load() ? 1.0 : 0.0; }},
+         [&in] { return in.brokers_up.load() ? 1 : 0; }},
     };
     AddFeedGauges(feed_->stats(), gauges);
     for (const auto& [name, help, read] : gauges) {
@@ -86,20 +86,20 @@ class KafkaPart final : public ServePart {
   }
 
   static void AddFeedGauges(const stream::FeedStats& out,
-                            std::vector<std::tuple<std::string, std::string, std::function<double()>>>& gauges) {
-    const std::vector<std::tuple<std::string, std::string, std::function<double()>>> feed = {
+                            std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>>& gauges) {
+    const std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>> feed = {
         {"capledger_feed_entries_published", "ledger entries delivered to the finance feed",
-         [&out] { return static_cast<double>(out.published.load()); }},
+         [&out] { return static_cast<std::int64_t>(out.published.load()); }},
         {"capledger_feed_backlog", "ledger entries booked and not yet delivered",
-         [&out] { return static_cast<double>(out.backlog.load()); }},
+         [&out] { return static_cast<std::int64_t>(out.backlog.load()); }},
         {"capledger_feed_cursor_seq", "log seq through which the feed is delivered",
-         [&out] { return static_cast<double>(out.cursor_seq.load()); }},
+         [&out] { return static_cast<std::int64_t>(out.cursor_seq.load()); }},
         {"capledger_feed_broker_errors", "delivery or transport errors the feed retried",
-         [&out] { return static_cast<double>(out.broker_errors.load()); }},
+         [&out] { return static_cast<std::int64_t>(out.broker_errors.load()); }},
         {"capledger_feed_brokers_up", "1 while a broker answers the feed",
-         [&out] { return out.brokers_up.load() ? 1.0 : 0.0; }},
+         [&out] { return out.brokers_up.load() ? 1 : 0; }},
         {"capledger_feed_restarts", "times the feed dropped its producer and published again from the cursor",
-         [&out] { return static_cast<double>(out.restarts.load()); }},
+         [&out] { return static_cast<std::int64_t>(out.restarts.load()); }},
     };
     gauges.insert(gauges.end(), feed.begin(), feed.end());
   }
