@@ -12,9 +12,7 @@ namespace {
 using domain::FormatKronor;
 using domain::Money;
 
-constexpr domain::Component kComponents[] = {
-    domain::Component::kCapitation,    domain::Component::kPerformance,   domain::Component::kVisits,
-    domain::Component::kStartGrant,    domain::Component::kCniSupplement, domain::Component::kDistanceSupplement};
+using domain::kComponents;
 
 std::string M(std::int64_t ore) { return FormatKronor(Money::FromOre(ore)); }
 

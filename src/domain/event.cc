@@ -17,7 +17,7 @@ constexpr std::array<std::string_view, 5> kListingReasons = {"choice", "proximit
 constexpr std::array<std::string_view, 4> kUnlistingReasons = {"choice_elsewhere", "clinic_closed",
                                                                "moved", "other"};
 constexpr std::array<std::string_view, 2> kOperators = {"region", "private"};
-constexpr std::array<std::string_view, kComponentCount> kComponents = {
+constexpr std::array<std::string_view, kComponentCount> kComponentNames = {
     "capitation", "performance", "visits", "start_grant", "cni_supplement", "distance_supplement"};
 constexpr std::array<std::string_view, 2> kEntryKinds = {"regular", "adjustment"};
 constexpr std::array<std::string_view, 2> kSexes = {"female", "male"};
@@ -82,7 +82,7 @@ std::string_view Name(RegistrationReason v) { return NameIn(kRegistrationReasons
 std::string_view Name(ListingReason v) { return NameIn(kListingReasons, v); }
 std::string_view Name(UnlistingReason v) { return NameIn(kUnlistingReasons, v); }
 std::string_view Name(Operator v) { return NameIn(kOperators, v); }
-std::string_view Name(Component v) { return NameIn(kComponents, v); }
+std::string_view Name(Component v) { return NameIn(kComponentNames, v); }
 std::string_view Name(EntryKind v) { return NameIn(kEntryKinds, v); }
 std::string_view Name(Sex v) { return NameIn(kSexes, v); }
 
@@ -96,7 +96,7 @@ std::optional<UnlistingReason> UnlistingReasonFromName(std::string_view n) {
   return FromNameIn<UnlistingReason>(kUnlistingReasons, n);
 }
 std::optional<Operator> OperatorFromName(std::string_view n) { return FromNameIn<Operator>(kOperators, n); }
-std::optional<Component> ComponentFromName(std::string_view n) { return FromNameIn<Component>(kComponents, n); }
+std::optional<Component> ComponentFromName(std::string_view n) { return FromNameIn<Component>(kComponentNames, n); }
 std::optional<EntryKind> EntryKindFromName(std::string_view n) { return FromNameIn<EntryKind>(kEntryKinds, n); }
 std::optional<Sex> SexFromName(std::string_view n) { return FromNameIn<Sex>(kSexes, n); }
 

@@ -39,6 +39,10 @@ enum class Component : std::uint8_t {
 enum class EntryKind : std::uint8_t { kRegular = 0, kAdjustment = 1 };
 
 inline constexpr int kComponentCount = 6;
+// Every component in its order (the order of reports, ledgers and their JSON).
+inline constexpr Component kComponents[kComponentCount] = {
+    Component::kCapitation,    Component::kPerformance,   Component::kVisits,
+    Component::kStartGrant,    Component::kCniSupplement, Component::kDistanceSupplement};
 
 struct ResidentRegistered {
   ResidentRef resident;

@@ -18,9 +18,7 @@ using domain::Money;
 using projection::EntryTarget;
 using projection::MonthReport;
 
-constexpr Component kComponents[] = {Component::kCapitation, Component::kPerformance, Component::kVisits,
-                                     Component::kStartGrant, Component::kCniSupplement,
-                                     Component::kDistanceSupplement};
+using domain::kComponents;
 
 Status CheckOrder(const projection::LedgerTable& ledger, domain::Month month) {
   if (ledger.FindRun(month)) {

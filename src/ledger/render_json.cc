@@ -12,9 +12,7 @@ using domain::Component;
 using domain::FormatKronor;
 using store::JsonString;
 
-constexpr Component kComponents[] = {Component::kCapitation, Component::kPerformance, Component::kVisits,
-                                     Component::kStartGrant, Component::kCniSupplement,
-                                     Component::kDistanceSupplement};
+using domain::kComponents;
 
 std::string KnownAtJson(const KnownAt& k) {
   return fmt::format(R"({{"seq": {}, "recorded_at": "{}"}})", k.seq, domain::FormatTimestamp(k.recorded_at));
