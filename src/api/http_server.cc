@@ -1,16 +1,25 @@
 #include "api/http_server.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+
+#include "api/http_connection.h"
 
 namespace capledger::api {
 namespace {
@@ -68,6 +77,59 @@ class BoundedPool final : public httplib::TaskQueue {
   std::vector<std::thread> workers_;
 };
 
+// Whether the connection a worker serves must close after the response being made. Set by the
+// handlers below, which run on the worker's thread while ServeConnection waits for them; one
+// worker serves one connection at a time, so the thread identifies the connection.
+struct ConnectionVerdict {
+  bool close = false;
+};
+thread_local ConnectionVerdict* t_verdict = nullptr;
+
+void CloseAfterResponse() {
+  if (t_verdict != nullptr) t_verdict->close = true;
+}
+
+// cpp-httplib's server with connections served by ServeConnection instead of the library's own
+// loop (api/http_connection.h says what that bounds).
+class GuardedServer final : public httplib::Server {
+ public:
+  GuardedServer(const ConnectionBounds& bounds, std::size_t requests_max)
+      : bounds_(bounds), requests_max_(requests_max) {}
+
+  ConnectionSignals& signals() { return signals_; }
+  std::size_t open_connections() const { return open_connections_.load(); }
+
+ private:
+  // Called by the library's worker for each accepted connection; closes it before returning.
+  bool process_and_close_socket(socket_t sock) override {
+    ++open_connections_;
+    ServeConnection(sock);
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    --open_connections_;
+    return true;
+  }
+
+  // Requests one after another until the client or a verdict closes the connection, it stays idle,
+  // it has served requests_max_, or the server stops.
+  void ServeConnection(socket_t sock) {
+    ConnectionStream stream(sock, bounds_, signals_);
+    for (std::size_t served = 0; served < requests_max_ && stream.AwaitRequest(); ++served) {
+      ConnectionVerdict verdict;
+      t_verdict = &verdict;
+      bool client_closes = false;
+      const bool answered = process_request(stream, served + 1 == requests_max_, client_closes, nullptr);
+      t_verdict = nullptr;
+      if (!answered || client_closes || verdict.close) return;
+    }
+  }
+
+  const ConnectionBounds bounds_;
+  const std::size_t requests_max_;
+  ConnectionSignals signals_;
+  std::atomic<std::size_t> open_connections_{0};
+};
+
 // The code and message of an answer the library gave itself.
 std::pair<std::string_view, std::string_view> LibraryError(int status) {
   switch (status) {
@@ -77,6 +139,42 @@ std::pair<std::string_view, std::string_view> LibraryError(int status) {
     case 414: return {"uri_too_long", "the request line is too long"};
     default: return {"http_error", "the request could not be handled"};
   }
+}
+
+// The methods whose body cpp-httplib 0.11 reads before the handler runs. Of any other request,
+// a body would stay unread on the connection, where it would be taken for the next request.
+bool LibraryReadsBody(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+bool IsDigits(std::string_view text) {
+  return !text.empty() && text.size() <= 18 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A request whose framing could be read two ways, or whose body nothing reads: its code and
+// message, or nullopt if it is sound. Such a request is refused and its connection closed.
+std::optional<std::pair<std::string_view, std::string>> FramingProblem(const httplib::Request& req) {
+  using Problem = std::pair<std::string_view, std::string>;
+  const std::size_t lengths = req.get_header_value_count("Content-Length");
+  const std::size_t encodings = req.get_header_value_count("Transfer-Encoding");
+  if (lengths > 1) return Problem{"bad_request", "the request has more than one Content-Length header"};
+  if (lengths == 1 && encodings > 0) {
+    return Problem{"bad_request", "the request has both Content-Length and Transfer-Encoding"};
+  }
+  if (encodings > 1 || (encodings == 1 && req.get_header_value("Transfer-Encoding") != "chunked")) {
+    return Problem{"bad_request", "the only Transfer-Encoding accepted is chunked, alone"};
+  }
+  const std::string length = req.get_header_value("Content-Length");
+  if (lengths == 1 && !IsDigits(length)) return Problem{"bad_request", "Content-Length is not a number"};
+  const bool has_body = encodings == 1 || (lengths == 1 && length.find_first_not_of('0') != std::string::npos);
+  if (has_body && !LibraryReadsBody(req.method)) {
+    return Problem{"body_not_allowed", fmt::format("a {} request takes no body", req.method)};
+  }
+  if (req.get_header_value_count("Authorization") > 1) {
+    return Problem{"bad_request", "the request has more than one Authorization header"};
+  }
+  return std::nullopt;
 }
 
 ApiRequest ToApiRequest(const httplib::Request& req) {
@@ -93,45 +191,73 @@ void SetBounds(httplib::Server& server, const HttpOptions& options) {
     return new BoundedPool(threads, queued);
   };
   server.set_payload_max_length(options.body_bytes_max);
+  // The library applies these to each accepted socket; ConnectionStream never blocks in a read or
+  // a write, and keeps its own deadlines.
   server.set_read_timeout(std::chrono::milliseconds(options.read_timeout_ms));
   server.set_write_timeout(std::chrono::milliseconds(options.write_timeout_ms));
-  server.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  server.set_keep_alive_timeout(options.keep_alive_timeout_s);  // announced in Keep-Alive: timeout=
   server.set_keep_alive_max_count(options.keep_alive_requests_max);
   server.set_tcp_nodelay(true);
 }
 
-void SetHandlers(httplib::Server& server, Api& api) {
-  const httplib::Server::Handler handler = [&api](const httplib::Request& req, httplib::Response& res) {
-    ApiResponse response = api.Handle(ToApiRequest(req));
-    res.status = response.status;
-    if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
-    res.set_content(std::move(response.body), response.content_type.c_str());
-  };
-  // A request without a body (no Content-Length, no Transfer-Encoding; RFC 9112 §6.3) is answered
-  // before the library tries to read one: cpp-httplib 0.11 refuses a bodiless POST otherwise (as
-  // `curl -X POST` sends it). Requests with a body are read within body_bytes_max first.
-  const httplib::Server::HandlerWithResponse bodiless = [handler](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+// Answers a request the library need not read further (no body), or has read whole.
+void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
+  ApiResponse response = api.Handle(ToApiRequest(req));
+  res.status = response.status;
+  if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
+  res.set_content(std::move(response.body), response.content_type.c_str());
+}
+
+// The handler that runs once a request's head is read, before the library reads any body.
+httplib::Server::HandlerWithResponse BeforeBody(Api& api) {
+  return [&api](const httplib::Request& req, httplib::Response& res) {
+    if (auto problem = FramingProblem(req)) {
+      spdlog::info("refused a {} request and closed its connection: {}", req.method, problem->second);
+      CloseAfterResponse();
+      res.status = 400;
+      res.set_content(HttpErrorJson(problem->first, problem->second), "application/json");
+      api.metrics().ObserveRequest("other", 400, 0);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A request with a body (RFC 9112 §6.3) goes on to the library, which reads it within
+    // body_bytes_max first. One without is answered now: cpp-httplib 0.11 would refuse a bodiless
+    // POST (as `curl -X POST` sends it).
+    if (req.has_header("Transfer-Encoding") || req.get_header_value("Content-Length").find_first_not_of('0') !=
+                                                   std::string::npos) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    handler(req, res);
+    Answer(api, req, res);
     return httplib::Server::HandlerResponse::Handled;
   };
-  server.set_pre_routing_handler(bodiless);
+}
+
+void SetHandlers(httplib::Server& server, Api& api) {
+  server.set_pre_routing_handler(BeforeBody(api));
+  const httplib::Server::Handler handler = [&api](const httplib::Request& req, httplib::Response& res) {
+    Answer(api, req, res);
+  };
   for (auto add : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put, &httplib::Server::Delete,
                    &httplib::Server::Patch}) {
     (server.*add)(".*", handler);
   }
-  // What the library answers itself (a malformed request, a body too large) gets our error body.
+  // What the library answers itself (a malformed request, a body too large) gets our error body,
+  // and closes the connection: what follows on it may be the rest of what the library did not read.
   Metrics* metrics = &api.metrics();
   const httplib::Server::HandlerWithResponse on_error = [metrics](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // an answer of ours
+    CloseAfterResponse();
     const auto [code, message] = LibraryError(res.status);
     res.set_content(HttpErrorJson(code, message), "application/json");
     metrics->ObserveRequest("other", res.status, 0);
     return httplib::Server::HandlerResponse::Handled;
   };
   server.set_error_handler(on_error);
+  // The last look at a response before it is written: tell a client whose connection closes.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (t_verdict == nullptr || !t_verdict->close) return;
+    res.headers.erase("Keep-Alive");
+    if (res.get_header_value("Connection") != "close") res.set_header("Connection", "close");
+  });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     spdlog::error("an API handler failed with an exception");
     res.status = 500;
@@ -139,11 +265,25 @@ void SetHandlers(httplib::Server& server, Api& api) {
   });
 }
 
+ConnectionBounds BoundsOf(const HttpOptions& options) {
+  ConnectionBounds bounds;
+  bounds.request = std::chrono::milliseconds(options.read_timeout_ms);
+  bounds.response = std::chrono::milliseconds(options.write_timeout_ms);
+  bounds.keep_alive = std::chrono::seconds(options.keep_alive_timeout_s);
+  return bounds;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
-  httplib::Server server;
+  Impl(const HttpOptions& options)
+      : server(BoundsOf(options), options.keep_alive_requests_max),
+        drain(std::chrono::milliseconds(options.drain_timeout_ms)) {}
+
+  GuardedServer server;
+  const std::chrono::milliseconds drain;
   std::thread listener;
+  std::promise<void> listener_done;  // set when the listener has joined every worker
   std::once_flag stopped;
 };
 
@@ -177,7 +317,7 @@ Status CheckHttpOptions(const HttpOptions& o) {
     return bad(fmt::format("http queued connections must be 1 to {}", kHttpQueuedConnectionsMax));
   }
   if (o.body_bytes_max > kHttpBodyBytesMax) return bad(fmt::format("http body limit must be at most {}", kHttpBodyBytesMax));
-  if (o.read_timeout_ms < 1 || o.write_timeout_ms < 1 || o.keep_alive_timeout_s < 1) {
+  if (o.read_timeout_ms < 1 || o.write_timeout_ms < 1 || o.keep_alive_timeout_s < 1 || o.drain_timeout_ms < 1) {
     return bad("http timeouts must be positive");
   }
   if (o.keep_alive_requests_max < 1) return bad("http keep-alive requests must be at least 1");
@@ -188,7 +328,7 @@ Status CheckHttpOptions(const HttpOptions& o) {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOptions& options,
                                                      std::function<void()> on_failure) {
   if (auto checked = CheckHttpOptions(options); !checked) return tl::unexpected(checked.error());
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(options);
   SetBounds(impl->server, options);
   SetHandlers(impl->server, api);
   int port = options.port;
@@ -202,7 +342,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
   }
   Impl* raw = impl.get();
   impl->listener = std::thread([raw, on_failure = std::move(on_failure)] {
-    if (raw->server.listen_after_bind()) return;  // stopped by Stop
+    const bool stopped = raw->server.listen_after_bind();
+    raw->listener_done.set_value();
+    if (stopped) return;  // by Stop
     spdlog::error("the HTTP listener stopped: accepting connections failed");
     if (on_failure) on_failure();
   });
@@ -222,8 +364,17 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Stop() {
   std::call_once(impl_->stopped, [this] {
-    impl_->server.stop();
-    if (impl_->listener.joinable()) impl_->listener.join();
+    GuardedServer& server = impl_->server;
+    server.signals().stopping.Raise();
+    server.stop();
+    if (impl_->listener.joinable()) {
+      if (impl_->listener_done.get_future().wait_for(impl_->drain) != std::future_status::ready) {
+        spdlog::warn("the HTTP server closes {} connection(s) still receiving a request after {} ms of draining",
+                     server.open_connections(), impl_->drain.count());
+        server.signals().closing.Raise();
+      }
+      impl_->listener.join();
+    }
   });
 }
 

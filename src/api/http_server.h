@@ -1,17 +1,29 @@
 // The API over HTTP/1.1 on cpp-httplib: a listening socket, a fixed pool of worker threads and a
-// bounded queue of accepted connections in front of it.
+// bounded queue of accepted connections in front of it. The library parses requests; each
+// connection is served by our own loop over our own stream (api/http_connection.h).
 //
 // Bounds (all explicit, none left to the library's defaults): `threads` connections are served
-// at once (cpp-httplib serves one connection per worker, keep-alive included); at most
-// `queued_connections_max` accepted connections wait for a worker, and while the queue is full
-// the server accepts no more, so that further clients wait in the kernel's listen backlog
-// (back-pressure, not an unbounded queue); a request body above `body_bytes_max` is answered
-// 413 without being read; reads and writes time out; a connection serves at most
-// `keep_alive_requests_max` requests and is closed after `keep_alive_timeout_s` idle.
+// at once (one connection per worker, keep-alive included); at most `queued_connections_max`
+// accepted connections wait for a worker, and while the queue is full the server accepts no
+// more, so that further clients wait in the kernel's listen backlog (back-pressure, not an
+// unbounded queue); a request must arrive whole (head and body) within `read_timeout_ms` and a
+// response be sent whole within `write_timeout_ms`; a request body above `body_bytes_max` is
+// answered 413 without being read; a connection serves at most `keep_alive_requests_max`
+// requests and is closed after `keep_alive_timeout_s` idle.
 //
-// Stop drains: the listening socket is closed (new connections are refused), requests being
-// handled are finished and answered, connections still waiting in the queue are closed unanswered,
-// and the workers are joined.
+// Framing that could be read two ways is refused, 400, and the connection closed, so that no byte
+// a client sent can become part of another request (request smuggling): a body on a method whose
+// body is not read (GET, HEAD, OPTIONS: code body_not_allowed), Content-Length together with
+// Transfer-Encoding, two Content-Length headers, a Transfer-Encoding other than chunked, a
+// Content-Length that is not a number, and two Authorization headers. Every answer the library
+// gives itself (a malformed request 400, 413, 414) closes the connection too: the bytes after
+// such a request were never framed. Pipelined requests are answered in order.
+//
+// Stop drains, within a bound whatever clients do: the listening socket is closed (new
+// connections are refused); idle connections and those still waiting in the queue are closed
+// unanswered at once; requests still arriving get `drain_timeout_ms` to arrive, then their
+// connections are closed; requests being handled are finished and answered (each answer within
+// `write_timeout_ms`); then the workers are joined.
 #pragma once
 
 #include <cstddef>
@@ -34,8 +46,9 @@ struct HttpOptions {
   std::size_t body_bytes_max = 16 * 1024;  // no endpoint takes a body; a little is tolerated
   int read_timeout_ms = 5'000;
   int write_timeout_ms = 5'000;
-  int keep_alive_timeout_s = 2;  // also bounds how long an idle connection delays Stop
+  int keep_alive_timeout_s = 2;
   std::size_t keep_alive_requests_max = 1'000;
+  int drain_timeout_ms = 2'000;  // how long Stop waits for requests still arriving
 };
 
 // The largest values CheckHttpOptions accepts.
@@ -67,8 +80,9 @@ class HttpServer {
   // The bound address, "127.0.0.1:41234" (the port the system chose for port 0).
   const std::string& address() const { return address_; }
 
-  // Drains as the header says and returns when every worker has finished. Idempotent; safe from
-  // any thread but the server's own workers.
+  // Drains as the header says and returns when every worker has finished: at most about
+  // drain_timeout_ms + the longest handler + write_timeout_ms. Idempotent; safe from any thread
+  // but the server's own workers.
   void Stop();
 
   struct Impl;

@@ -10,8 +10,14 @@
 //   VC-B "Vårdcentralen Öster": resident 3 (born 2020-06-01), listed from 2023-01-01.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -45,7 +51,9 @@ inline domain::Rulebook Rulebook2024() {
 class ApiFixture {
  public:
   // `more` may append to the store after the world, before the service loads it.
-  explicit ApiFixture(const std::function<void(store::EventStore&)>& more = {}) {
+  // `tune_http` may change the server's options (defaults but a free port, 2 threads, 1 KiB bodies).
+  explicit ApiFixture(const std::function<void(store::EventStore&)>& more = {},
+                      const std::function<void(api::HttpOptions&)>& tune_http = {}) {
     store_ = OpenForTest(dir_.path(), secret_, clock_);
     AppendWorld();
     if (more) more(*store_);
@@ -61,6 +69,7 @@ class ApiFixture {
     options.port = 0;
     options.threads = 2;
     options.body_bytes_max = 1024;
+    if (tune_http) tune_http(options);
     auto server = api::HttpServer::Start(*api_, options);
     REQUIRE_MESSAGE(server.has_value(), (server ? "" : server.error().message));
     server_ = std::move(*server);
@@ -122,6 +131,78 @@ class ApiFixture {
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
   int port_ = 0;
+};
+
+// A raw TCP connection to the server, for requests no well-behaved client sends. Every read
+// gives up after 10 s, so that a server that never answers fails the test instead of hanging it.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval timeout{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) {
+    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
+  }
+  // Sends without failing the test if the server has closed the connection; true if all was sent.
+  bool TrySend(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  // Everything until the server closes the connection (or 10 s pass without a byte).
+  std::string ReadAll() {
+    std::string out;
+    while (ReadMore(out)) {
+    }
+    return out;
+  }
+  // One response: its head and as many body bytes as its Content-Length says (none for the answer
+  // to a HEAD: `to_head`); nullopt if the connection ends first. Bytes beyond it are kept for the
+  // next call.
+  std::optional<std::string> ReadResponse(bool to_head = false) {
+    std::size_t head_end;
+    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos) {
+      if (!ReadMore(pending_)) return std::nullopt;
+    }
+    head_end += 4;
+    std::size_t body_bytes = 0;
+    const std::size_t length_at = pending_.find("Content-Length: ");
+    if (!to_head && length_at != std::string::npos && length_at < head_end) body_bytes = std::stoul(pending_.substr(length_at + 16));
+    while (pending_.size() < head_end + body_bytes) {
+      if (!ReadMore(pending_)) return std::nullopt;
+    }
+    std::string response = pending_.substr(0, head_end + body_bytes);
+    pending_.erase(0, head_end + body_bytes);
+    return response;
+  }
+  // True if the server closed the connection: the next read ends (within 10 s) with no byte.
+  bool ClosedByServer() {
+    if (!pending_.empty()) return false;
+    char byte;
+    return ::recv(fd_, &byte, 1, 0) == 0;
+  }
+
+ private:
+  bool ReadMore(std::string& out) {
+    char buffer[4096];
+    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+    if (n <= 0) return false;
+    out.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  bool connected_ = false;
+  std::string pending_;
 };
 
 }  // namespace capledger::testing

@@ -1,9 +1,4 @@
 // The HTTP API over a real socket: every status, access by role, a payout booked through it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <future>
 #include <thread>
 
@@ -191,35 +186,6 @@ TEST_CASE("explain takes a pseudonym or, with the region secret, a personnummer"
   CHECK(explained->status == 200);
   CHECK(explained->body.find(R"("counted": true, "clinic": "VC-A", "age": 44)") != std::string::npos);
 }
-
-// A raw TCP connection to the server, for sending a request in two halves.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  ~RawConnection() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void Send(const std::string& bytes) { REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())); }
-  std::string ReadAll() {
-    std::string out;
-    char buffer[4096];
-    for (int reads = 0; reads < 1000; ++reads) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) break;
-      out.append(buffer, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
 
 TEST_CASE("a POST without a body or a Content-Length (as curl -X POST sends it) books the run") {
   ApiFixture f;

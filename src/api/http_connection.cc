@@ -1,0 +1,147 @@
+#include "api/http_connection.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "common/assert.h"
+
+namespace capledger::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a wait for a socket ended with.
+enum class Wait { kReady, kTimedOut, kSignalled, kFailed };
+
+// Waits until `fd` has `events`, `signal` is raised (-1: none) or `deadline` passes. A raised
+// signal wins over a ready socket.
+Wait WaitFor(int fd, short events, int signal, Clock::time_point deadline) {
+  for (int interrupted = 0; interrupted < 1'000; ++interrupted) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return Wait::kTimedOut;
+    pollfd fds[2] = {{fd, events, 0}, {signal, POLLIN, 0}};
+    const int n = ::poll(fds, signal >= 0 ? 2 : 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60'000)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Wait::kFailed;
+    if (signal >= 0 && (fds[1].revents & POLLIN)) return Wait::kSignalled;
+    if (fds[0].revents & (events | POLLERR | POLLHUP)) return Wait::kReady;
+    if (fds[0].revents & POLLNVAL) return Wait::kFailed;
+  }
+  return Wait::kFailed;
+}
+
+void AddressOf(const sockaddr_storage& address, std::string& ip, int& port) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof(text));
+    port = ntohs(v4.sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof(text));
+    port = ntohs(v6.sin6_port);
+  }
+  ip = text;
+}
+
+}  // namespace
+
+PollSignal::PollSignal() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  LEDGER_ASSERT(fd_ >= 0 && "the HTTP server needs an eventfd");
+}
+
+PollSignal::~PollSignal() { ::close(fd_); }
+
+void PollSignal::Raise() {
+  const std::uint64_t one = 1;
+  // The counter only grows by one per call; it cannot reach its maximum, so the write succeeds.
+  [[maybe_unused]] const ssize_t written = ::write(fd_, &one, sizeof(one));
+}
+
+bool PollSignal::raised() const {
+  pollfd fds{fd_, POLLIN, 0};
+  return ::poll(&fds, 1, 0) == 1;
+}
+
+ConnectionStream::ConnectionStream(int fd, const ConnectionBounds& bounds, const ConnectionSignals& signals)
+    : fd_(fd), bounds_(bounds), signals_(signals) {}
+
+bool ConnectionStream::AwaitRequest() {
+  if (signals_.stopping.raised()) return false;
+  if (begin_ == end_) {
+    if (WaitFor(fd_, POLLIN, signals_.stopping.fd(), Clock::now() + bounds_.keep_alive) != Wait::kReady) return false;
+  }
+  request_deadline_ = Clock::now() + bounds_.request;
+  response_started_ = false;
+  return true;
+}
+
+bool ConnectionStream::Fill() {
+  for (int spurious = 0; spurious < 1'000; ++spurious) {
+    if (WaitFor(fd_, POLLIN, signals_.closing.fd(), request_deadline_) != Wait::kReady) return false;
+    const ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n == 0) return false;  // the client closed its side
+    if (n > 0) {
+      begin_ = 0;
+      end_ = static_cast<std::size_t>(n);
+      return true;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
+  }
+  return false;
+}
+
+bool ConnectionStream::is_readable() const {
+  return begin_ != end_ || WaitFor(fd_, POLLIN, signals_.closing.fd(), request_deadline_) == Wait::kReady;
+}
+
+bool ConnectionStream::is_writable() const {
+  return WaitFor(fd_, POLLOUT, -1, response_started_ ? response_deadline_ : Clock::now() + bounds_.response) ==
+         Wait::kReady;
+}
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (begin_ == end_ && !Fill()) return -1;
+  const std::size_t n = std::min(size, end_ - begin_);
+  std::memcpy(ptr, buffer_.data() + begin_, n);
+  begin_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  if (!response_started_) {
+    response_deadline_ = Clock::now() + bounds_.response;
+    response_started_ = true;
+  }
+  // Never blocks in send: a client that reads slowly gets what fits, and the rest waits for
+  // room in poll, within the response's deadline.
+  for (int spurious = 0; spurious < 1'000; ++spurious) {
+    if (WaitFor(fd_, POLLOUT, -1, response_deadline_) != Wait::kReady) return -1;
+    const ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return n;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return -1;
+  }
+  return -1;
+}
+
+void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) AddressOf(address, ip, port);
+}
+
+void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof(address);
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) AddressOf(address, ip, port);
+}
+
+}  // namespace capledger::api

@@ -1,0 +1,211 @@
+// The HTTP server against clients that do not play by the rules: request smuggling, bodies where
+// none belongs, ambiguous framing, repeated credentials, and clients that never finish.
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "api/api_fixture.h"
+
+namespace capledger::testing {
+namespace {
+
+std::string Auth(const char* token) { return std::string("Authorization: Bearer ") + token + "\r\n"; }
+
+// The status code of a response's first line ("HTTP/1.1 400 Bad Request" -> 400), or 0.
+int StatusOf(const std::optional<std::string>& response) {
+  if (!response || response->size() < 12 || !response->starts_with("HTTP/1.1 ")) return 0;
+  return std::stoi(response->substr(9, 3));
+}
+
+bool Has(const std::optional<std::string>& response, std::string_view text) {
+  return response && response->find(text) != std::string::npos;
+}
+
+TEST_CASE("a GET with a body is refused and the connection closed: its body never becomes another request") {
+  // The attack: a GET whose body is the start of a payout request with an unfinished header
+  // line, so that the next request on the same connection (another client's, through a proxy
+  // that reuses connections) completes it and lends it its operator token.
+  ApiFixture f;
+  RawConnection shared(f.port());
+  REQUIRE(shared.connected());
+  const std::string smuggled = "POST /v1/payouts/2024-03 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Ignore: ";
+  shared.Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(smuggled.size()) +
+              "\r\n\r\n");
+  const auto answer = shared.ReadResponse();
+  CHECK(StatusOf(answer) == 400);
+  CHECK(Has(answer, R"("code": "body_not_allowed")"));
+  CHECK(Has(answer, "Connection: close"));
+  // The attacker's body, then the victim's request, as a proxy would forward them.
+  shared.TrySend(smuggled);
+  shared.TrySend("GET /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kOperatorToken) + "\r\n");
+  CHECK(shared.ReadAll().empty());
+  CHECK(f.store().head().seq == f.world_events());  // no run was booked
+}
+
+TEST_CASE("a body on a route that takes none is 400 body_not_allowed, whatever the method") {
+  ApiFixture f;
+  for (const std::string method : {"GET", "HEAD", "OPTIONS"}) {
+    RawConnection connection(f.port());
+    REQUIRE(connection.connected());
+    connection.Send(method + " /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kAuditorToken) +
+                    "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    const auto answer = connection.ReadResponse(method == "HEAD");
+    CHECK_MESSAGE(StatusOf(answer) == 400, method);
+    CHECK_MESSAGE(connection.ClosedByServer(), method);
+  }
+}
+
+TEST_CASE("a zero Content-Length on a GET is no body and is answered on a connection kept open") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+  CHECK(StatusOf(connection.ReadResponse()) == 200);
+  connection.Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(StatusOf(connection.ReadResponse()) == 200);
+}
+
+TEST_CASE("ambiguous framing is 400 and closes: Content-Length with Transfer-Encoding, or two lengths") {
+  ApiFixture f;
+  const std::string post = "POST /v1/payouts/2024-03 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kOperatorToken);
+  for (const std::string& framing : {std::string("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"),
+                                     std::string("Content-Length: 0\r\nContent-Length: 5\r\n"),
+                                     std::string("Transfer-Encoding: gzip, chunked\r\n")}) {
+    RawConnection connection(f.port());
+    REQUIRE(connection.connected());
+    connection.Send(post + framing + "\r\n0\r\n\r\n");
+    const auto answer = connection.ReadResponse();
+    CHECK_MESSAGE(StatusOf(answer) == 400, framing);
+    CHECK_MESSAGE(Has(answer, R"("code": "bad_request")"), framing);
+    CHECK_MESSAGE(connection.ClosedByServer(), framing);
+  }
+  CHECK(f.store().head().seq == f.world_events());
+}
+
+TEST_CASE("a body above the limit is 413 and the connection closes before its bytes are read as a request") {
+  ApiFixture f;  // body_bytes_max = 1024
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send("POST /v1/payouts/2024-03 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kOperatorToken) +
+                  "Content-Length: 2000\r\n\r\n");
+  const auto answer = connection.ReadResponse();
+  CHECK(StatusOf(answer) == 413);
+  CHECK(Has(answer, "Connection: close"));
+  connection.TrySend("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(connection.ReadAll().empty());
+  CHECK(f.store().head().seq == f.world_events());
+}
+
+TEST_CASE("a malformed request is 400 and closes the connection instead of reading on in its bytes") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send("GET /health\r\n\r\n");  // no version
+  CHECK(StatusOf(connection.ReadResponse()) == 400);
+  CHECK(connection.ClosedByServer());
+}
+
+TEST_CASE("two Authorization headers are 400: which one counts would be a guess") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send("GET /v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kAuditorToken) + Auth(kOperatorToken) +
+                  "\r\n");
+  const auto answer = connection.ReadResponse();
+  CHECK(StatusOf(answer) == 400);
+  CHECK(Has(answer, R"("code": "bad_request")"));
+  CHECK(Has(answer, "Authorization"));
+}
+
+TEST_CASE("pipelined requests on one connection are each answered, in order") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  connection.Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  "GET /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kAuditorToken) + "\r\n"
+                  "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  CHECK(StatusOf(connection.ReadResponse()) == 200);
+  CHECK(StatusOf(connection.ReadResponse()) == 404);
+  CHECK(StatusOf(connection.ReadResponse()) == 200);
+  CHECK(connection.ClosedByServer());
+}
+
+TEST_CASE("a POST body within the limit is read whole, and the next request on the connection is served") {
+  ApiFixture f;
+  RawConnection connection(f.port());
+  REQUIRE(connection.connected());
+  const std::string body = "GET /v1/verify HTTP/1.1\r\n\r\n";  // looks like a request; is a body
+  connection.Send("POST /v1/payouts/March HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Auth(kOperatorToken) +
+                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+                  "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const auto first = connection.ReadResponse();
+  CHECK(StatusOf(first) == 400);
+  CHECK(Has(first, R"("code": "invalid_argument")"));  // the month, not the framing
+  const auto second = connection.ReadResponse();
+  CHECK(StatusOf(second) == 200);
+  CHECK(Has(second, R"("ready": true)"));
+}
+
+// Sends `head`, then 'a' after 'a' as the value of its last header, one byte every `gap`, until
+// told to stop or the server closes the connection.
+std::future<void> Trickle(RawConnection& connection, std::string head, std::chrono::milliseconds gap,
+                          std::atomic<bool>& stop) {
+  return std::async(std::launch::async, [&connection, head = std::move(head), gap, &stop] {
+    for (std::size_t i = 0; !stop && i < 100'000; ++i) {
+      if (!connection.TrySend(std::string(1, i < head.size() ? head[i] : 'a'))) return;
+      std::this_thread::sleep_for(gap);
+    }
+  });
+}
+
+TEST_CASE("Stop returns within its bound while a client trickles a request header forever") {
+  // Read timeout 60 s, drain 300 ms: a client sending a byte every 50 ms never lets a read time
+  // out, and used to hold Stop for as long as it went on.
+  ApiFixture f({}, [](api::HttpOptions& options) {
+    options.read_timeout_ms = 60'000;
+    options.drain_timeout_ms = 300;
+  });
+  RawConnection slow(f.port());
+  REQUIRE(slow.connected());
+  std::atomic<bool> stop_trickling{false};
+  auto trickling = Trickle(slow, "GET /health HTTP/1.1\r\nX-Slow: ",
+                           std::chrono::milliseconds(50), stop_trickling);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a worker is reading it
+  auto stopped = std::async(std::launch::async, [&] { f.server().Stop(); });
+  // The bound is the drain time plus a little; 5 s is far above it and far below "forever".
+  const bool within_bound = stopped.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  stop_trickling = true;
+  trickling.wait();
+  CHECK(within_bound);
+  stopped.wait();
+}
+
+TEST_CASE("a request must arrive whole within the read timeout, however steadily its bytes come") {
+  ApiFixture f({}, [](api::HttpOptions& options) { options.read_timeout_ms = 500; });
+  RawConnection slow(f.port());
+  REQUIRE(slow.connected());
+  std::atomic<bool> stop_trickling{false};
+  auto trickling = Trickle(slow, "GET /health HTTP/1.1\r\nX-Slow: ",
+                           std::chrono::milliseconds(50), stop_trickling);
+  CHECK(slow.ClosedByServer());  // within about 500 ms, unanswered (a read gives up after 10 s)
+  stop_trickling = true;
+  trickling.wait();
+  auto health = f.Get("/health", "");  // the worker is free again
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+TEST_CASE("Stop closes idle keep-alive connections at once instead of waiting out their timeout") {
+  ApiFixture f({}, [](api::HttpOptions& options) { options.keep_alive_timeout_s = 60; });
+  RawConnection idle(f.port());
+  REQUIRE(idle.connected());
+  idle.Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  REQUIRE(StatusOf(idle.ReadResponse()) == 200);
+  auto stopped = std::async(std::launch::async, [&] { f.server().Stop(); });
+  CHECK(stopped.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(idle.ClosedByServer());
+  stopped.wait();
+}
+
+}  // namespace
+}  // namespace capledger::testing
