@@ -1,12 +1,16 @@
 // Creating a store atomically: a crash while RocksDB creates its column families one by one must
-// not leave a half-made store behind (a read-only open refuses a store with families missing).
+// not leave a half-made store behind (a read-only open refuses a store with families missing),
+// and two processes creating the same store at once must not interleave (one of them would make
+// CURRENT name a MANIFEST the other removed).
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <rocksdb/db.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "store/dir_lock.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
@@ -42,19 +46,32 @@ Status CreateDatabase(const std::filesystem::path& dir, const StoreOptions& opti
   return {};
 }
 
-}  // namespace
-
-Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options) {
+// Removes what a creation that crashed left beside `target`: directories named
+// "<name>.creating…", which never held an event.
+Status RemoveLeftovers(const std::filesystem::path& parent, const std::string& name) {
   std::error_code ec;
-  if (std::filesystem::exists(dir / "CURRENT", ec)) return {};
-  std::filesystem::path target = dir.lexically_normal();
-  if (!target.has_filename()) target = target.parent_path();
-  const std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  const std::filesystem::path building = parent / (target.filename().string() + ".creating");
-  std::filesystem::create_directories(parent, ec);
-  if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", parent.string()), ec));
-  std::filesystem::remove_all(building, ec);  // left by a crash while creating: it never held events
-  if (ec) return tl::unexpected(IoError(fmt::format("cannot remove {}", building.string()), ec));
+  const std::string prefix = name + ".creating";
+  std::vector<std::filesystem::path> leftovers;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    if (entry.path().filename().string().starts_with(prefix)) leftovers.push_back(entry.path());
+  }
+  if (ec) return tl::unexpected(IoError(fmt::format("cannot list {}", parent.string()), ec));
+  for (const auto& leftover : leftovers) {
+    spdlog::warn("removing {}: left by a creation of the store that did not finish; it never held an event",
+                 leftover.string());
+    std::filesystem::remove_all(leftover, ec);
+    if (ec) return tl::unexpected(IoError(fmt::format("cannot remove {}", leftover.string()), ec));
+  }
+  return {};
+}
+
+// Creates the store in a directory of its own beside `target` and renames it into place.
+// REQUIRES the parent's DirLock held.
+Status BuildAndRename(const std::filesystem::path& parent, const std::filesystem::path& target,
+                      const StoreOptions& options) {
+  if (auto removed = RemoveLeftovers(parent, target.filename().string()); !removed) return removed;
+  const std::filesystem::path building = parent / fmt::format("{}.creating-{}", target.filename().string(), ::getpid());
+  std::error_code ec;
   std::filesystem::create_directory(building, ec);
   if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", building.string()), ec));
   if (auto created = CreateDatabase(building, options); !created) return created;
@@ -66,6 +83,24 @@ Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions
     return tl::unexpected(IoError(fmt::format("cannot move the new store into {} (is it empty?)", target.string()), ec));
   }
   return SyncDirectory(parent);
+}
+
+}  // namespace
+
+Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "CURRENT", ec)) return {};
+  std::filesystem::path target = dir.lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();
+  const std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::filesystem::create_directories(parent, ec);
+  if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", parent.string()), ec));
+  // Creators take turns: the second finds the store the first made.
+  auto lock = DirLock::Acquire(parent, fmt::format("{} (a store is being created in it)", parent.string()),
+                               std::chrono::seconds(30));
+  if (!lock) return tl::unexpected(lock.error());
+  if (std::filesystem::exists(dir / "CURRENT", ec)) return {};
+  return BuildAndRename(parent, target, options);
 }
 
 }  // namespace capledger::store

@@ -25,6 +25,14 @@ Status LoadMeta(EventStore::Impl& impl) {
   s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaRejectCount), &value);
   if (s.ok() && value.size() == 8) impl.reject_count = ReadBigEndian64(value);
   s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaFingerprint), &value);
+  if (s.IsNotFound() && impl.has_secret && (impl.head.seq > 0 || impl.reject_count > 0)) {
+    // Every write that stores an event or a reject stores the fingerprint with it: it was lost.
+    return Fail(ErrorCode::kCorruption,
+                fmt::format("this store holds {} events and {} rejects but no fingerprint of the region secret they "
+                            "were written under (meta/{} is missing); refusing to adopt whatever secret comes next",
+                            impl.head.seq, impl.reject_count, kMetaFingerprint));
+  }
+  if (!s.ok() && !s.IsNotFound()) return tl::unexpected(StatusError(s, "reading the secret fingerprint"));
   if (s.ok() && impl.has_secret) {
     if (value.size() != impl.fingerprint.size() ||
         !std::equal(value.begin(), value.end(), reinterpret_cast<const char*>(impl.fingerprint.data()))) {
@@ -43,6 +51,11 @@ Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const St
     s = rocksdb::DB::OpenForReadOnly(DbOptions(options), dir.string(), Families(options), &impl.handles, &raw);
   } else {
     s = rocksdb::DB::Open(DbOptions(options), dir.string(), Families(options), &impl.handles, &raw);
+  }
+  if (s.IsIOError() && s.ToString().find("lock file") != std::string::npos) {
+    return Fail(ErrorCode::kRefused, fmt::format("the store in {} is locked by another program (RocksDB's LOCK file "
+                                                 "is held); one writer at a time",
+                                                 dir.string()));
   }
   if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("opening the store in {}", dir.string())));
   impl.db.reset(raw);
@@ -93,6 +106,9 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
   impl->read_only = options.read_only;
   if (!options.read_only) {
     if (auto created = CreateStoreIfMissing(dir, options); !created) return tl::unexpected(created.error());
+    auto lock = DirLock::TryAcquire(dir, fmt::format("the store in {}", dir.string()));
+    if (!lock) return tl::unexpected(lock.error());
+    impl->writer_lock = std::move(*lock);
   }
   if (auto opened = OpenDb(*impl, dir, options); !opened) return tl::unexpected(opened.error());
   if (auto loaded = LoadMeta(*impl); !loaded) return tl::unexpected(loaded.error());

@@ -89,10 +89,13 @@ class AssembledAppend;  // a batch checked and encoded, not yet written (the sto
 class EventStore {
  public:
   // Opens or creates the store in `dir`. The secret's fingerprint is kept in the store on first
-  // use; opening with another secret is kSecretMismatch. `secret` may be null for reading the
-  // log and verifying it (no secret needed); appending and reading rejects then fail with
-  // kRefused. kIoError if RocksDB cannot open it, kCorruption if the head record is damaged.
-  // `clock` must outlive the store.
+  // use; opening with another secret is kSecretMismatch, and with a secret a store that holds
+  // events but lost its fingerprint is kCorruption (never adopted). `secret` may be null for
+  // reading the log and verifying it (no secret needed); appending and reading rejects then fail
+  // with kRefused. A store opened for writing holds an exclusive lock on `dir` (store/dir_lock.h)
+  // until it is destroyed: a second writer, in this process or another, is kRefused with a message
+  // naming the holder. kIoError if RocksDB cannot open it, kCorruption if the head record is
+  // damaged. `clock` must outlive the store.
   static Result<std::unique_ptr<EventStore>> Open(const std::filesystem::path& dir,
                                                   const RegionSecret* secret, const Clock& clock,
                                                   const StoreOptions& options = {});

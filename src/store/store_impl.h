@@ -14,12 +14,14 @@
 
 #include "common/clock.h"
 #include "common/region_secret.h"
+#include "store/dir_lock.h"
 #include "store/event_store.h"
 #include "store/pending.h"
 
 namespace capledger::store {
 
 struct EventStore::Impl {
+  std::optional<DirLock> writer_lock;  // a store opened for writing: held until the db is closed
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db
   rocksdb::ColumnFamilyHandle* events = nullptr;
