@@ -147,7 +147,8 @@ int HttpStatusOf(ErrorCode code) {
     case ErrorCode::kIdempotencyConflict: return 409;
     case ErrorCode::kCorruption:
     case ErrorCode::kIoError:
-    case ErrorCode::kSecretMismatch: return 500;
+    case ErrorCode::kSecretMismatch:
+    case ErrorCode::kLogDamaged: return 500;
   }
   return 500;
 }

@@ -34,6 +34,15 @@ int RunLog(const CommandContext& context, std::uint64_t from_seq, std::uint64_t 
 
 int RunVerify(const CommandContext& context) {
   auto store = OpenStore(context, Access::kRead);
+  if (!store && store.error().code == ErrorCode::kLogDamaged) {
+    // A log that does not open, or lost acknowledged events, is a failed check, not a refusal.
+    if (context.json) {
+      fmt::print("{{\"ok\": false, \"problem\": {}}}\n", store::JsonString(store.error().message));
+    } else {
+      fmt::print("FAILED: {}\n", store.error().message);
+    }
+    return kExitCheckFailed;
+  }
   if (!store) return Refuse(context, store.error());
   auto report = (*store)->Verify();
   if (!report) return Refuse(context, report.error());

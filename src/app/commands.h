@@ -50,6 +50,12 @@ int RunVerify(const CommandContext& context);
 // rejects: rejected input, decrypted, one JSON line each.
 int RunRejects(const CommandContext& context);
 
+// recover [--accept-loss]: for a store whose log does not open (it lost acknowledged events, or its
+// write-ahead log is damaged). Without --accept-loss says what is wrong and what recovery would do
+// (exit 2); with it recovers (store/recover.h), prints what was lost and verifies (exit 1 if the
+// recovered log does not verify). Exit 0 at once if the store opens whole.
+int RunRecover(const CommandContext& context, bool accept_loss);
+
 // generate --preset P --years N --seed S [--residents N]: a synthetic world on stdout.
 struct GenerateArgs {
   std::string preset;

@@ -17,7 +17,12 @@ Result<std::unique_ptr<store::EventStore>> OpenStore(const CommandContext& conte
   }
   store::StoreOptions options;
   options.read_only = access != Access::kWrite;
-  return store::EventStore::Open(dir, secret ? &*secret : nullptr, *context.clock, options);
+  auto opened = store::EventStore::Open(dir, secret ? &*secret : nullptr, *context.clock, options);
+  if (!opened && opened.error().code == ErrorCode::kLogDamaged) {
+    opened.error().message += "; the store stays closed until an operator recovers it: `capledger recover` says "
+                              "what recovery would do (docs/storage.md, \"When the log is damaged\")";
+  }
+  return opened;
 }
 
 }  // namespace capledger::app

@@ -12,6 +12,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kSecretMismatch: return "secret_mismatch";
     case ErrorCode::kRefused: return "refused";
+    case ErrorCode::kLogDamaged: return "log_damaged";
   }
   return "unknown";
 }

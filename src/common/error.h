@@ -20,6 +20,8 @@ enum class ErrorCode : std::uint16_t {
   kIoError = 6,              // the storage engine or the file system failed
   kSecretMismatch = 7,       // the region secret differs from the one the store was made with
   kRefused = 8,              // a well-formed request the current state does not allow
+  kLogDamaged = 9,           // the log lost acknowledged events or cannot be replayed: it stays
+                             // closed until an operator chooses a recovery
 };
 
 // The stable text name of a code, as shown to users ("invalid_argument", ...).

@@ -3,6 +3,8 @@
 #include <rocksdb/perf_level.h>
 #include <rocksdb/write_batch.h>
 
+#include <fmt/format.h>
+
 #include "common/assert.h"
 #include "common/limits.h"
 #include "store/store_impl.h"
@@ -14,7 +16,25 @@ Status RefuseUnlessWritable(const EventStore::Impl& impl) {
   if (impl.read_only || !impl.has_secret) {
     return Fail(ErrorCode::kRefused, "appending needs a store opened for writing with the region secret");
   }
+  if (impl.writes_refused) {
+    return Fail(ErrorCode::kIoError, "an earlier write could not be synced; the store takes no more appends until it "
+                                     "is reopened");
+  }
   return {};
+}
+
+// Records the written batch's head outside RocksDB (head_record.h) before the batch counts as
+// done. A failed sync may have lost the page it wrote (Linux may drop it and report success
+// later), so from then on the store refuses appends: the batch itself is durable in the log.
+Status RecordHead(EventStore::Impl& impl, const AssembledAppend& batch) {
+  LEDGER_ASSERT(impl.head_record.has_value());
+  auto recorded = impl.head_record->Write(batch.head);
+  if (recorded) return {};
+  impl.writes_refused = true;
+  return Fail(ErrorCode::kIoError,
+              fmt::format("the batch through seq {} is stored, but its head record could not be written ({}); the "
+                          "store takes no more appends until it is reopened",
+                          batch.head.seq, recorded.error().message));
 }
 
 // Voids every assembled batch not yet written (REQUIRES write_mutex held, and every batch before
@@ -95,14 +115,17 @@ Result<std::vector<AppendOutcome>> EventStore::WriteAssembled(std::unique_ptr<As
   rocksdb::WriteOptions options;
   options.sync = true;
   auto s = impl.db->Write(options, &batch->batch);
+  Status recorded;
   if (s.ok()) {
     Published(impl, *batch);
+    recorded = RecordHead(impl, *batch);
   } else {
     VoidUnwritten(impl);
   }
   write_lock.unlock();
   impl.write_turn.notify_all();
   if (!s.ok()) return tl::unexpected(StatusError(s, "writing a batch"));
+  if (!recorded) return tl::unexpected(recorded.error());
   return std::move(batch->outcomes);
 }
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/dir_lock.h"
+#include "store/head_record.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
@@ -39,7 +40,20 @@ Status CreateDatabase(const std::filesystem::path& dir, const StoreOptions& opti
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, dir.string(), Families(options), &handles, &raw);
   if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("creating a store in {}", dir.string())));
+  // From its first open, the store keeps a head record (head_record.h).
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  s = raw->Put(synced, handles[5], std::string(kMetaHeadRecord), "1");
+  if (s.ok()) {
+    rocksdb::FlushOptions flush;  // a new store starts with no write-ahead log to replay
+    flush.wait = true;
+    s = raw->Flush(flush, handles);
+  }
   for (auto* handle : handles) raw->DestroyColumnFamilyHandle(handle);
+  if (!s.ok()) {
+    delete raw;
+    return tl::unexpected(StatusError(s, fmt::format("writing the new store in {}", dir.string())));
+  }
   s = raw->Close();
   delete raw;
   if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("closing the new store in {}", dir.string())));
@@ -75,6 +89,7 @@ Status BuildAndRename(const std::filesystem::path& parent, const std::filesystem
   std::filesystem::create_directory(building, ec);
   if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", building.string()), ec));
   if (auto created = CreateDatabase(building, options); !created) return created;
+  if (auto recorded = CreateHeadRecord(building, Head{}); !recorded) return recorded;
   // rename(2) replaces `target` only if it is missing or an empty directory.
   std::filesystem::rename(building, target, ec);
   if (ec) {

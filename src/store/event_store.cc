@@ -57,6 +57,10 @@ Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const St
                                                  "is held); one writer at a time",
                                                  dir.string()));
   }
+  if (s.IsCorruption()) {
+    return Fail(ErrorCode::kLogDamaged,
+                fmt::format("the store in {} does not open: {}; nothing has been changed", dir.string(), s.ToString()));
+  }
   if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("opening the store in {}", dir.string())));
   impl.db.reset(raw);
   LEDGER_ASSERT(impl.handles.size() == 8);
@@ -73,7 +77,7 @@ Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const St
 }  // namespace
 
 EventStore::Impl::~Impl() {
-  if (db && !read_only) {
+  if (db && !read_only && opened) {
     // Every appended batch is already durable in the WAL; flushing here only spares the next open
     // from replaying it, so a failure is harmless and the next writable open flushes instead.
     rocksdb::FlushOptions flush;
@@ -110,8 +114,26 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
     if (!lock) return tl::unexpected(lock.error());
     impl->writer_lock = std::move(*lock);
   }
-  if (auto opened = OpenDb(*impl, dir, options); !opened) return tl::unexpected(opened.error());
+  // Read before the database: a writer updates the record after its write is durable, so the log
+  // this open sees is at least as far as the record read here.
+  auto recorded = ReadHeadRecord(dir);
+  if (!recorded && recorded.error().code == ErrorCode::kCorruption) {
+    return Fail(ErrorCode::kLogDamaged, recorded.error().message);
+  }
+  if (!recorded) return tl::unexpected(recorded.error());
+  if (auto opened = OpenDb(*impl, dir, options); !opened) {
+    Error error = opened.error();
+    if (error.code == ErrorCode::kLogDamaged && *recorded) {
+      error.message += fmt::format(" (the last acknowledged event is seq {})", (*recorded)->seq);
+    }
+    return tl::unexpected(std::move(error));
+  }
   if (auto loaded = LoadMeta(*impl); !loaded) return tl::unexpected(loaded.error());
+  if (auto checked = CheckHeadRecord(*impl, *recorded); !checked) return tl::unexpected(checked.error());
+  if (!options.read_only) {
+    if (auto adopted = AdoptHeadRecord(*impl, dir, *recorded); !adopted) return tl::unexpected(adopted.error());
+  }
+  impl->opened = true;
   impl->assembled_head = impl->head;
   impl->assembled_reject_count = impl->reject_count;
   impl->assembled_fingerprint = impl->fingerprint_stored;

@@ -28,6 +28,9 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaFingerprint = "secret_fingerprint";
 inline constexpr std::string_view kMetaRejectCount = "reject_count";
 inline constexpr std::string_view kMetaFeedCursor = "feed_cursor";  // 8 bytes big-endian
+// Present once the store keeps a head record (store/head_record.h): from then on a missing
+// record file is damage, not a store of an earlier version.
+inline constexpr std::string_view kMetaHeadRecord = "head_record";
 
 // Appends a big-endian u64 / i64 to `out`; writes one to `out[0..8)`; reads one at `bytes[0..8)`.
 void PutBigEndian64(std::string& out, std::uint64_t value);

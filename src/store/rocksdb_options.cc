@@ -74,6 +74,15 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
   db.create_missing_column_families = true;
   db.max_background_jobs = options.background_jobs;
   db.paranoid_checks = true;
+  // A record torn at the end of the write-ahead log was never acknowledged (every acknowledged
+  // batch is synced whole) and is dropped; any other damage stops the open, where the default
+  // (point in time) would silently drop every record after it, acknowledged ones included. The
+  // head record (head_record.h) catches a log cut at a record boundary, which looks whole.
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Replayed records stay in the memtables and their write-ahead log files stay on disk until a
+  // later flush: an open refused after recovery (the head record finds events missing) leaves
+  // the log files as they were, for the operator's recovery to copy.
+  db.avoid_flush_during_recovery = true;
   db.keep_log_file_num = 5;
   // The small families (meta is written by every append) would otherwise keep every WAL file
   // alive until the library default (4 x the sum of all write buffers, gigabytes) and every

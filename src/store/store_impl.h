@@ -1,6 +1,7 @@
 // Private to the store layer: the RocksDB handles behind EventStore.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "common/clock.h"
 #include "common/region_secret.h"
 #include "store/dir_lock.h"
+#include "store/head_record.h"
 #include "store/event_store.h"
 #include "store/pending.h"
 
@@ -22,6 +24,8 @@ namespace capledger::store {
 
 struct EventStore::Impl {
   std::optional<DirLock> writer_lock;  // a store opened for writing: held until the db is closed
+  std::optional<HeadRecordWriter> head_record;  // a store opened for writing: updated by every append
+  std::atomic<bool> writes_refused{false};      // a head record write failed: no append until reopened
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db
   rocksdb::ColumnFamilyHandle* events = nullptr;
@@ -37,6 +41,7 @@ struct EventStore::Impl {
   bool fingerprint_stored = false;
   bool has_secret = false;
   bool read_only = false;
+  bool opened = false;  // Open succeeded: closing may flush (a refused open changes nothing)
 
   mutable std::mutex head_mutex;    // guards head, reject_count and fingerprint_stored for readers
   Head head;                        // of the written log
@@ -70,6 +75,15 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& option
 // store rather than one a read-only open refuses. kIoError if that fails, or if `dir` holds
 // something other than a store.
 Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options);
+
+// Compares the opened log's head with the head record read before the database was opened
+// (head_check.cc): kLogDamaged if events the record says were acknowledged are missing or
+// different, or if the record is missing from a store that had one.
+Status CheckHeadRecord(EventStore::Impl& impl, const std::optional<Head>& recorded);
+
+// For a store opened for writing, after CheckHeadRecord: starts the record if the store has none
+// yet (a store of an earlier version), brings it up to the head, and opens impl.head_record.
+Status AdoptHeadRecord(EventStore::Impl& impl, const std::filesystem::path& dir, const std::optional<Head>& recorded);
 
 // How Assemble treats a batch: AppendAtomically's batches are stored whole or refused.
 struct AssembleRules {

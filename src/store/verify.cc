@@ -28,6 +28,7 @@ std::string CheckEvent(const EventStore::Impl& impl, std::uint64_t key_seq, std:
   if (static_cast<std::uint8_t>(domain::TypeOf(*body)) != envelope->type) return "type disagrees with body";
   std::string id_value;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.ids, envelope->id, &id_value);
+  if (!s.ok() && !s.IsNotFound()) return "the ids index cannot be read: " + s.ToString();
   auto id_record = s.ok() ? DecodeIdRecord(id_value) : std::nullopt;
   if (!id_record || id_record->seq != key_seq) return "the ids index does not point at this event";
   return {};
@@ -54,7 +55,13 @@ Result<VerifyReport> EventStore::Verify() const {
     running = Head{key_seq, FromMicros(envelope->recorded_at_us), envelope->hash};
     ++report.events_checked;
   }
-  if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning events"));
+  if (!it->status().ok()) {
+    // A damaged table block: the first seq not read is the first bad one (exit 1, not 2).
+    if (!it->status().IsCorruption()) return tl::unexpected(StatusError(it->status(), "scanning events"));
+    report.first_bad_seq = running.seq + 1;
+    report.problem = fmt::format("cannot be read: {}", it->status().ToString());
+    return report;
+  }
   const Head stored = head();
   if (stored.seq != running.seq || (stored.seq > 0 && stored.hash != running.hash)) {
     report.first_bad_seq = std::min(stored.seq, running.seq) + 1;
