@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <rocksdb/db.h>
 
 #include "store/keys.h"
@@ -86,6 +88,51 @@ TEST_CASE("a truncated stored event makes verify fail at that seq") {
   const store::VerifyReport report = VerifyStore(dir.path(), clock);
   REQUIRE(report.first_bad_seq.has_value());
   CHECK(*report.first_bad_seq == 2);
+}
+
+TEST_CASE("a damaged table block makes verify fail at the first seq it cannot read, not stop with an error") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  {
+    auto s = OpenForTest(dir.path(), secret, clock);
+    for (int batch = 0; batch < 20; ++batch) {
+      std::vector<store::AppendRequest> requests;
+      for (int n = 0; n < 100; ++n) {
+        requests.push_back(Listing("e" + std::to_string(batch * 100 + n), static_cast<std::uint8_t>(n + 1), "VC-A"));
+      }
+      REQUIRE(s->Append(requests).has_value());
+    }
+  }  // closed: flushed to table files
+  // The events family's table is the largest; its data blocks come first, so a byte a quarter
+  // of the way in lies in one of them.
+  std::filesystem::path largest;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path().extension() == ".sst" &&
+        (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
+      largest = entry.path();
+    }
+  }
+  REQUIRE_FALSE(largest.empty());
+  {
+    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
+    const auto at = static_cast<std::streamoff>(std::filesystem::file_size(largest) / 4);
+    file.seekp(at);
+    file.write("\xde\xad\xbe\xef", 4);
+  }
+  const store::VerifyReport report = VerifyStore(dir.path(), clock);
+  REQUIRE(report.first_bad_seq.has_value());
+  CHECK(report.problem.find("cannot be read") != std::string::npos);
+  // Independently: every seq before it reads back, and that one does not.
+  store::StoreOptions options;
+  options.read_only = true;
+  auto s = store::EventStore::Open(dir.path(), nullptr, clock, options);
+  REQUIRE(s.has_value());
+  for (std::uint64_t seq = 1; seq < *report.first_bad_seq; ++seq) REQUIRE((*s)->Read(seq).has_value());
+  auto bad = (*s)->Read(*report.first_bad_seq);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == ErrorCode::kCorruption);
+  MESSAGE("the damaged block starts at seq " << *report.first_bad_seq << " of 2000");
 }
 
 }  // namespace
