@@ -94,6 +94,11 @@ EventStore::Impl::~Impl() {
 
 Error StatusError(const rocksdb::Status& status, std::string_view what) {
   const ErrorCode code = status.IsCorruption() ? ErrorCode::kCorruption : ErrorCode::kIoError;
+  if (status.IsNoSpace()) {
+    return Error{code, fmt::format("{}: the disk holding the store is full; nothing of this write was stored "
+                                   "(free some space and run it again) ({})",
+                                   what, status.ToString())};
+  }
   return Error{code, fmt::format("{}: {}", what, status.ToString())};
 }
 

@@ -83,7 +83,7 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
   // later flush: an open refused after recovery (the head record finds events missing) leaves
   // the log files as they were, for the operator's recovery to copy.
   db.avoid_flush_during_recovery = true;
-  db.keep_log_file_num = 5;
+  db.info_log = RocksDbLogger();
   // The small families (meta is written by every append) would otherwise keep every WAL file
   // alive until the library default (4 x the sum of all write buffers, gigabytes) and every
   // later open would replay it all. Past this size the families holding the oldest WAL file are

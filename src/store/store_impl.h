@@ -70,6 +70,11 @@ struct EventStore::Impl {
 rocksdb::Options DbOptions(const StoreOptions& options);
 std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& options);
 
+// RocksDB's information log as the program's own log (rocksdb_logger.cc): no LOG file in the
+// store's directory, whose writer would abort the process after a failed write (a full disk).
+// One logger for every database; it keeps no state of its own.
+std::shared_ptr<rocksdb::Logger> RocksDbLogger();
+
 // Creates a store in `dir` unless one is there (create.cc): built in a sibling directory and
 // renamed into place once every column family exists, so that a crash while creating leaves no
 // store rather than one a read-only open refuses. kIoError if that fails, or if `dir` holds
