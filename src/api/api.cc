@@ -95,6 +95,14 @@ std::string_view BearerToken(const std::optional<std::string>& header) {
   return value;
 }
 
+// The first value of query parameter `name`, or empty.
+std::string FirstValue(const ApiRequest& request, std::string_view name) {
+  for (const auto& [key, value] : request.query) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 using ParamsQuery = Result<std::string> (*)(QueryContext&, const Params&);
 
 Result<std::string> WithParams(QueryContext& context, const ApiRequest& request,
@@ -104,7 +112,8 @@ Result<std::string> WithParams(QueryContext& context, const ApiRequest& request,
   return query(context, *params);
 }
 
-Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, const ApiRequest& request) {
+Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, const ApiRequest& request,
+                             const LookupRequest* lookup) {
   const auto none = Params::From(request.query, {});
   switch (route.id) {
     case RouteId::kReport: return WithParams(context, request, {"month", "known_at", "clinic"}, ReportQuery);
@@ -112,7 +121,11 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
     case RouteId::kStatement: return WithParams(context, request, {"run", "clinic"}, StatementQuery);
     case RouteId::kDispute:
       return WithParams(context, request, {"clinic", "month", "known_at", "vs"}, DisputeQuery);
-    case RouteId::kExplain: return WithParams(context, request, {"resident", "month", "known_at"}, ExplainQuery);
+    case RouteId::kExplain: {
+      auto params = Params::From(request.query, {"resident", "month", "known_at"});
+      if (!params) return tl::unexpected(params.error());
+      return ExplainQuery(context, *params, lookup);
+    }
     case RouteId::kBalance: return WithParams(context, request, {"account", "known_at"}, BalanceQuery);
     case RouteId::kTrace: return none ? TraceQuery(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kVerify: return none ? VerifyQuery(context) : tl::unexpected(none.error());
@@ -154,8 +167,28 @@ int HttpStatusOf(ErrorCode code) {
 }
 
 Api::Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-         const Clock& clock)
-    : service_(service), tokens_(tokens), metrics_(metrics), secret_(secret), clock_(clock) {}
+         const Clock& clock, const ResidentLookups* lookups)
+    : service_(service), tokens_(tokens), metrics_(metrics), secret_(secret), clock_(clock), lookups_(lookups) {}
+
+std::optional<ApiResponse> Api::RefuseLookup(const TokenHolder& holder) {
+  if (holder.role != Role::kResidentLookup) {
+    return ErrorResponse(403, "forbidden", fmt::format("looking a resident up by personnummer needs the "
+                                                       "resident_lookup role; the token has the {} role (give the "
+                                                       "pseudonym)",
+                                                       RoleName(holder.role)));
+  }
+  if (lookups_ == nullptr || secret_ == nullptr) {
+    return ErrorResponse(409, "refused", "looking a resident up by personnummer is not enabled here; give the pseudonym");
+  }
+  if (const std::int64_t wait_s = lookups_->limiter.TryTake(holder.who); wait_s > 0) {
+    spdlog::warn("refused a resident lookup by {}: over the rate limit", holder.who);
+    ApiResponse response = ErrorResponse(429, "rate_limited",
+                                         fmt::format("too many resident lookups; the next is allowed in {} s", wait_s));
+    response.retry_after_s = wait_s;
+    return response;
+  }
+  return std::nullopt;
+}
 
 ApiResponse Api::Handle(const ApiRequest& request) {
   const Timestamp start = clock_.Now();
@@ -184,8 +217,8 @@ ApiResponse Api::Route(const ApiRequest& request) {
     return finish(ErrorResponse(405, "method_not_allowed", fmt::format("{} takes {}", route->name, route->method)));
   }
   const std::string_view token = BearerToken(request.authorization);
-  const std::optional<Role> role = token.empty() ? std::nullopt : tokens_.Find(token);
-  if (!role) {
+  const std::optional<TokenHolder> holder = token.empty() ? std::nullopt : tokens_.Find(token);
+  if (!holder) {
     ApiResponse response = ErrorResponse(401, "unauthorized", token.empty() ? "a bearer token is needed"
                                                                           : "the bearer token is not valid");
     response.challenge = true;
@@ -195,12 +228,18 @@ ApiResponse Api::Route(const ApiRequest& request) {
   if (request.method != route->method) {
     return finish(ErrorResponse(405, "method_not_allowed", fmt::format("{} takes {}", route->name, route->method)));
   }
-  if (!Allows(*role, *route->role)) {
+  if (!Allows(holder->role, *route->role)) {
     return finish(ErrorResponse(403, "forbidden", fmt::format("{} needs the {} role; the token has the {} role",
-                                                              route->name, RoleName(*route->role), RoleName(*role))));
+                                                              route->name, RoleName(*route->role),
+                                                              RoleName(holder->role))));
+  }
+  std::optional<LookupRequest> lookup;
+  if (route->id == RouteId::kExplain && IsPersonnummerText(FirstValue(request, "resident"))) {
+    if (auto refused = RefuseLookup(*holder)) return finish(std::move(*refused));
+    lookup = LookupRequest{holder->who, lookups_->store_dir};
   }
   QueryContext context{service_, secret_, metrics_, clock_};
-  return finish(FromResult(Dispatch(context, *route, request)));
+  return finish(FromResult(Dispatch(context, *route, request, lookup ? &*lookup : nullptr)));
 }
 
 }  // namespace capledger::api

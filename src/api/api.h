@@ -7,15 +7,24 @@
 // body says so, as the command line's exit code 1 does); 400 a malformed request; 401 no valid
 // bearer token; 403 a token whose role may not do this; 404 an unknown path, entry, clinic,
 // resident or run; 405 a known path with another method; 409 refused by the ledger's state (a
-// payout out of order, no rulebook in force); 500 the store failed. Errors have the body
+// payout out of order, no rulebook in force); 429 too many resident lookups (Retry-After says
+// when to come back); 500 the store failed. Errors have the body
 // {"error": {"code": "...", "message": "..."}}.
+//
+// Residents: an auditor (and an operator) sees and asks by pseudonym only. Looking a resident up
+// by personnummer (/v1/explain?resident=PERSONNUMMER) needs the resident_lookup role; each such
+// lookup, found or not, is recorded with who made it (store/lookup_log.h) before it is answered,
+// and each holder is rate-limited (api/lookup_limiter.h).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "api/lookup_limiter.h"
 #include "api/metrics.h"
 #include "api/tokens.h"
 #include "common/clock.h"
@@ -39,6 +48,13 @@ struct ApiResponse {
   std::string content_type = "application/json";
   std::string endpoint = "other";  // the route's name, for metrics and the log ("other": none)
   bool challenge = false;          // a 401: send WWW-Authenticate: Bearer
+  std::int64_t retry_after_s = 0;  // a 429: send Retry-After
+};
+
+// Lookups of residents by personnummer: where they are recorded and how often each holder may.
+struct ResidentLookups {
+  std::filesystem::path store_dir;  // the record is store_dir/resident-lookups.jsonl
+  LookupLimiter& limiter;
 };
 
 // The error body {"error": {"code": `code`, "message": `message`}} and '\n', as ledger::ErrorJson
@@ -58,10 +74,11 @@ Status AddStoreGauges(Metrics& metrics, const store::EventStore& store);
 // Answers requests from the ledger service (see the header comment for the statuses).
 class Api {
  public:
-  // Keeps references to everything; all must outlive the Api. `secret` (may be null) turns a
-  // personnummer in /v1/explain into its pseudonym; without it only pseudonyms are accepted.
+  // Keeps references to everything; all must outlive the Api. `secret` and `lookups` (either may
+  // be null) let a resident_lookup token find a resident by personnummer; without both, only
+  // pseudonyms are accepted.
   Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-      const Clock& clock);
+      const Clock& clock, const ResidentLookups* lookups = nullptr);
 
   // Answers one request (thread-safe: queries share the projection's lock; payouts take it
   // alone). Records the request in the metrics. Never logs a token or a query string.
@@ -72,12 +89,15 @@ class Api {
 
  private:
   ApiResponse Route(const ApiRequest& request);
+  // For /v1/explain with a personnummer: the refusal, if the holder may not look it up now.
+  std::optional<ApiResponse> RefuseLookup(const TokenHolder& holder);
 
   ledger::LedgerService& service_;
   const TokenTable& tokens_;
   Metrics& metrics_;
   const RegionSecret* secret_;
   const Clock& clock_;
+  const ResidentLookups* lookups_;
 };
 
 }  // namespace capledger::api

@@ -205,6 +205,7 @@ void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
   ApiResponse response = api.Handle(ToApiRequest(req));
   res.status = response.status;
   if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
+  if (response.retry_after_s > 0) res.set_header("Retry-After", std::to_string(response.retry_after_s));
   res.set_content(std::move(response.body), response.content_type.c_str());
 }
 

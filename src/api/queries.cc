@@ -12,6 +12,7 @@
 #include "ledger/trace.h"
 #include "projection/explain.h"
 #include "projection/report.h"
+#include "store/lookup_log.h"
 
 namespace capledger::api {
 namespace {
@@ -23,7 +24,8 @@ std::optional<std::string> Maybe(std::string value) {
   return value;
 }
 
-Result<domain::Pseudonym> ResidentPseudonym(const RegionSecret* secret, const std::string& text) {
+Result<domain::Pseudonym> ResidentPseudonym(const RegionSecret* secret, const std::string& text,
+                                            const LookupRequest* lookup) {
   if (text.size() == 32) {
     if (auto pseudonym = domain::ParsePseudonym(text)) return *pseudonym;
   }
@@ -32,7 +34,10 @@ Result<domain::Pseudonym> ResidentPseudonym(const RegionSecret* secret, const st
     return Fail(ErrorCode::kInvalidArgument,
                 "resident: neither a pseudonym nor a valid personnummer: " + pnr.error().message);
   }
-  if (!secret) return Fail(ErrorCode::kRefused, "resident: a personnummer needs the region secret; give the pseudonym");
+  if (!secret || !lookup) {
+    return Fail(ErrorCode::kRefused, "resident: looking a resident up by personnummer is not enabled here; give the "
+                                     "pseudonym");
+  }
   domain::Pseudonymizer pseudonymizer(secret->bytes());
   return pseudonymizer.Of(*pnr);
 }
@@ -116,20 +121,33 @@ Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
   });
 }
 
-Result<std::string> ExplainQuery(QueryContext& context, const Params& params) {
+bool IsPersonnummerText(std::string_view text) {
+  if (text.size() == 32 && domain::ParsePseudonym(text)) return false;
+  return domain::ParsePersonnummer(text).has_value();
+}
+
+Result<std::string> ExplainQuery(QueryContext& context, const Params& params, const LookupRequest* lookup) {
   auto resident = params.Required("resident");
   if (!resident) return tl::unexpected(resident.error());
   auto month = params.RequiredMonth("month");
   if (!month) return tl::unexpected(month.error());
-  auto pseudonym = ResidentPseudonym(context.secret, *resident);
+  const bool by_personnummer = IsPersonnummerText(*resident);
+  auto pseudonym = ResidentPseudonym(context.secret, *resident, by_personnummer ? lookup : nullptr);
   if (!pseudonym) return tl::unexpected(pseudonym.error());
   auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
   if (!known_at) return tl::unexpected(known_at.error());
-  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+  auto answer = context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto explanation = projection::ExplainResident(p, *pseudonym, *month, known_at->seq);
     if (!explanation) return tl::unexpected(explanation.error());
     return ledger::ExplainJson(context.service.store(), *explanation);
   });
+  if (!by_personnummer) return answer;
+  const bool found = answer || answer.error().code != ErrorCode::kNotFound;
+  const store::ResidentLookup record{context.clock.Now(), lookup->who, "api", *pseudonym, found};
+  if (auto recorded = store::RecordResidentLookup(lookup->store_dir, record); !recorded) {
+    return tl::unexpected(recorded.error());
+  }
+  return answer;
 }
 
 Result<std::string> BalanceQuery(QueryContext& context, const Params& params) {

@@ -2,6 +2,7 @@
 // same question. Errors are the ledger's (api/api.h maps them to statuses).
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,19 @@ Result<std::string> StatementQuery(QueryContext& context, const Params& params);
 Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id);
 // GET /v1/dispute?clinic=C&month=M&known_at=T1&vs=T2
 Result<std::string> DisputeQuery(QueryContext& context, const Params& params);
-// GET /v1/explain?resident=P&month=M[&known_at=T]  (P: a pseudonym or a personnummer)
-Result<std::string> ExplainQuery(QueryContext& context, const Params& params);
+// Who looks a resident up by personnummer, and where that is recorded (api/api.h).
+struct LookupRequest {
+  std::string who;
+  std::filesystem::path store_dir;
+};
+
+// True if `text` is a valid personnummer or samordningsnummer (not a pseudonym).
+bool IsPersonnummerText(std::string_view text);
+
+// GET /v1/explain?resident=P&month=M[&known_at=T]  (P: a pseudonym; or a personnummer, with
+// `lookup` given: the lookup is recorded, found or not, before the answer; kIoError unanswered if
+// it cannot be)
+Result<std::string> ExplainQuery(QueryContext& context, const Params& params, const LookupRequest* lookup);
 // GET /v1/balance?account=A[&known_at=T]
 Result<std::string> BalanceQuery(QueryContext& context, const Params& params);
 // GET /v1/verify

@@ -1,5 +1,7 @@
 #include "api/tokens.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -17,7 +19,7 @@ bool SameDigest(const crypto::Digest& a, const crypto::Digest& b) {
 std::vector<std::string_view> Fields(std::string_view line) {
   std::vector<std::string_view> fields;
   std::size_t i = 0;
-  while (i < line.size() && fields.size() <= 2) {
+  while (i < line.size() && fields.size() <= 3) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
     const std::size_t start = i;
     while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
@@ -29,7 +31,14 @@ std::vector<std::string_view> Fields(std::string_view line) {
 std::optional<Role> ParseRole(std::string_view text) {
   if (text == "auditor") return Role::kAuditor;
   if (text == "operator") return Role::kOperator;
+  if (text == "resident_lookup") return Role::kResidentLookup;
   return std::nullopt;
+}
+
+bool IsName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '@' || c == '-';
+  });
 }
 
 Status CheckToken(std::string_view token) {
@@ -47,7 +56,14 @@ Status CheckToken(std::string_view token) {
 
 }  // namespace
 
-std::string_view RoleName(Role role) { return role == Role::kOperator ? "operator" : "auditor"; }
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAuditor: return "auditor";
+    case Role::kOperator: return "operator";
+    case Role::kResidentLookup: return "resident_lookup";
+  }
+  return "auditor";
+}
 
 Result<TokenTable> TokenTable::Parse(std::string_view text) {
   TokenTable table;
@@ -63,16 +79,21 @@ Result<TokenTable> TokenTable::Parse(std::string_view text) {
     auto fail = [&](std::string_view problem) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("line {}: {}", line_number, problem));
     };
-    if (fields.size() != 2) return fail("expected ROLE TOKEN");
+    if (fields.size() != 2 && fields.size() != 3) return fail("expected ROLE TOKEN [NAME]");
     const auto role = ParseRole(fields[0]);
-    if (!role) return fail("unknown role (auditor or operator)");
+    if (!role) return fail("unknown role (auditor, operator or resident_lookup)");
     if (auto ok = CheckToken(fields[1]); !ok) return fail(ok.error().message);
+    if (fields.size() == 3 && !IsName(fields[2])) {
+      return fail("the name must be 1 to 64 of the characters A-Z a-z 0-9 . _ @ -");
+    }
     const crypto::Digest digest = crypto::Sha256Of(fields[1]);
     for (const auto& entry : table.entries_) {
       if (SameDigest(entry.digest, digest)) return fail("the token is given twice");
     }
     if (table.entries_.size() == kTokensMax) return fail(fmt::format("more than {} tokens", kTokensMax));
-    table.entries_.push_back(Entry{digest, *role});
+    std::string who = fields.size() == 3 ? std::string(fields[2])
+                                         : "token " + crypto::Hex(std::span(digest.data(), 4));
+    table.entries_.push_back(Entry{digest, *role, std::move(who)});
   }
   return table;
 }
@@ -89,21 +110,24 @@ Result<TokenTable> TokenTable::Load(const std::filesystem::path& path) {
   }
   auto table = Parse(text);
   if (!table) return Fail(table.error().code, fmt::format("tokens file {}: {}", path.string(), table.error().message));
+  if (table->size() == 0) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("tokens file {}: holds no token", path.string()));
+  }
   return table;
 }
 
-std::optional<Role> TokenTable::Find(std::string_view token) const {
+std::optional<TokenHolder> TokenTable::Find(std::string_view token) const {
   const crypto::Digest digest = crypto::Sha256Of(token);
-  std::uint8_t found = 0;
-  std::uint8_t role = 0;
-  for (const auto& entry : entries_) {
-    // Branch-free: the role of the matching entry is selected by a mask.
-    const std::uint8_t match = SameDigest(entry.digest, digest) ? 0xff : 0x00;
+  std::size_t found = 0;
+  std::size_t index = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    // Branch-free: the index of the matching entry is selected by a mask.
+    const std::size_t match = SameDigest(entries_[i].digest, digest) ? ~std::size_t{0} : 0;
     found |= match;
-    role |= static_cast<std::uint8_t>(static_cast<std::uint8_t>(entry.role) & match);
+    index |= i & match;
   }
   if (!found) return std::nullopt;
-  return static_cast<Role>(role);
+  return TokenHolder{entries_[index].role, entries_[index].who};
 }
 
 }  // namespace capledger::api

@@ -1,3 +1,6 @@
+#include <pwd.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "app/commands.h"
@@ -8,6 +11,7 @@
 #include "domain/pseudonym.h"
 #include "projection/explain.h"
 #include "projection/replay.h"
+#include "store/lookup_log.h"
 
 namespace capledger::app {
 
@@ -15,7 +19,11 @@ namespace {
 
 using projection::ExplainedFact;
 
-Result<domain::Pseudonym> ResidentPseudonym(const CommandContext& context, const std::string& text) {
+// The resident asked for: a pseudonym as given, or a personnummer's pseudonym under the region
+// secret (`by_personnummer` is then set).
+Result<domain::Pseudonym> ResidentPseudonym(const CommandContext& context, const std::string& text,
+                                            bool& by_personnummer) {
+  by_personnummer = false;
   if (text.size() == 32) {
     if (auto pseudonym = domain::ParsePseudonym(text)) return *pseudonym;
   }
@@ -24,8 +32,15 @@ Result<domain::Pseudonym> ResidentPseudonym(const CommandContext& context, const
                                                          pnr.error().message);
   auto secret = ResolveSecret(context.config);
   if (!secret) return tl::unexpected(secret.error());
+  by_personnummer = true;
   domain::Pseudonymizer pseudonymizer(secret->bytes());
   return pseudonymizer.Of(*pnr);
+}
+
+// Who runs this command, for the record of resident lookups.
+std::string CommandUser() {
+  const passwd* user = ::getpwuid(::geteuid());
+  return fmt::format("cli {}", user != nullptr ? user->pw_name : std::to_string(::geteuid()));
 }
 
 std::string FactLine(const store::EventStore& store, const ExplainedFact& f) {
@@ -53,18 +68,45 @@ std::string Render(const store::EventStore& store, const projection::ResidentExp
 int RunExplain(const CommandContext& context, const ExplainArgs& args) {
   auto month = domain::ParseMonth(args.month);
   if (!month) return Refuse(context, Error{ErrorCode::kInvalidArgument, "--month: " + month.error().message});
-  auto pseudonym = ResidentPseudonym(context, args.resident);
+  bool by_personnummer = false;
+  auto pseudonym = ResidentPseudonym(context, args.resident, by_personnummer);
   if (!pseudonym) return Refuse(context, pseudonym.error());
-  auto store = OpenStore(context, Access::kRead);
+  // A personnummer's pseudonym is only meaningful under the store's own secret: opening with the
+  // secret refuses another one (kSecretMismatch), as payout does, instead of answering "not found".
+  auto store = OpenStore(context, by_personnummer ? Access::kReadWithSecret : Access::kRead);
   if (!store) return Refuse(context, store.error());
   auto known_at = ResolveKnownAt(**store, args.known_at);
   if (!known_at) return Refuse(context, known_at.error());
   auto projection = LoadForQuery(**store);
   if (!projection) return Refuse(context, projection.error());
   auto explanation = projection::ExplainResident(*projection, *pseudonym, *month, known_at->seq);
+  if (by_personnummer) {
+    const bool found = explanation || explanation.error().code != ErrorCode::kNotFound;
+    const store::ResidentLookup lookup{context.clock->Now(), CommandUser(), "cli", *pseudonym, found};
+    if (auto recorded = store::RecordResidentLookup(context.config.data_dir, lookup); !recorded) {
+      return Refuse(context, recorded.error());
+    }
+  }
   if (!explanation) return Refuse(context, explanation.error());
   const std::string out = Render(**store, *explanation, context.json);
   std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int RunLookups(const CommandContext& context) {
+  const auto& dir = context.config.data_dir;
+  if (!std::filesystem::exists(dir / "CURRENT")) {
+    return Refuse(context, Error{ErrorCode::kNotFound, fmt::format("no store in {}", dir.string())});
+  }
+  auto scanned = store::ScanResidentLookups(dir, [&](std::string_view line) {
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+  });
+  if (!scanned && scanned.error().code == ErrorCode::kNotFound) {
+    std::fprintf(stderr, "capledger: %s\n", scanned.error().message.c_str());
+    return kExitOk;
+  }
+  if (!scanned) return Refuse(context, scanned.error());
   return kExitOk;
 }
 

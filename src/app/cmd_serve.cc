@@ -24,7 +24,10 @@ class HttpPart final : public ServePart {
   std::string_view name() const override { return "http"; }
 
   Result<std::string> Start(ServeEnv& env) override {
-    api_ = std::make_unique<api::Api>(env.service, tokens_, env.metrics, &env.secret, *env.context.clock);
+    limiter_ = std::make_unique<api::LookupLimiter>(env.context.config.lookups, *env.context.clock);
+    lookups_ = std::make_unique<api::ResidentLookups>(api::ResidentLookups{env.context.config.data_dir, *limiter_});
+    api_ = std::make_unique<api::Api>(env.service, tokens_, env.metrics, &env.secret, *env.context.clock,
+                                      lookups_.get());
     auto server = api::HttpServer::Start(*api_, options_, env.request_stop);
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
@@ -40,6 +43,8 @@ class HttpPart final : public ServePart {
  private:
   api::HttpOptions options_;
   api::TokenTable tokens_;
+  std::unique_ptr<api::LookupLimiter> limiter_;
+  std::unique_ptr<api::ResidentLookups> lookups_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
 };

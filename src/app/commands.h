@@ -56,6 +56,11 @@ int RunRejects(const CommandContext& context);
 // recovered log does not verify). Exit 0 at once if the store opens whole.
 int RunRecover(const CommandContext& context, bool accept_loss);
 
+// lookups: every recorded lookup of a resident by personnummer (explain with a personnummer, on
+// the command line or by a resident_lookup token), oldest first, one JSON line each: at, who, via,
+// pseudonym, found (store/lookup_log.h).
+int RunLookups(const CommandContext& context);
+
 // generate --preset P --years N --seed S [--residents N]: a synthetic world on stdout.
 struct GenerateArgs {
   std::string preset;

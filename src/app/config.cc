@@ -24,7 +24,8 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
       {"ingest", {"batch_events"}},
       {"kafka", {"enabled", "brokers", "events_topic", "ledger_topic", "group_id", "batch_messages", "properties"}},
       {"http", {"address", "tokens_file", "threads", "queued_connections", "body_bytes_max", "read_timeout_ms",
-                "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max", "drain_timeout_ms"}},
+                "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max", "drain_timeout_ms", "resident_lookups_per_hour",
+                "resident_lookups_burst"}},
       {"sie", {"company", "org_number", "series", "verification_date", "clinic_dimension", "clinic_dimension_name",
                "accounts"}},
   };
@@ -76,6 +77,10 @@ Status ApplyHttp(AppConfig& config, const toml::table& root, const std::string& 
            ApplyInteger(http["keep_alive_requests_max"], 1, 1'000'000, "http.keep_alive_requests_max", file,
                         o.keep_alive_requests_max),
            ApplyInteger(http["drain_timeout_ms"], 1, 600'000, "http.drain_timeout_ms", file, o.drain_timeout_ms),
+           ApplyInteger(http["resident_lookups_per_hour"], 1, api::kLookupsPerHourMax, "http.resident_lookups_per_hour",
+                        file, config.lookups.per_hour),
+           ApplyInteger(http["resident_lookups_burst"], 1, api::kLookupsBurstMax, "http.resident_lookups_burst", file,
+                        config.lookups.burst),
        }) {
     if (!status) return status;
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/http_server.h"
+#include "api/lookup_limiter.h"
 #include "common/error.h"
 #include "common/region_secret.h"
 #include "ledger/sie.h"
@@ -24,6 +25,9 @@ struct AppConfig {
   // [http]: where `serve` listens (address = "HOST:PORT" fills host and port) and its bounds.
   api::HttpOptions http;
   std::string tokens_file;        // [http] tokens_file; `serve --tokens` wins
+  // [http] resident_lookups_per_hour, resident_lookups_burst: how often each resident_lookup
+  // token may find a resident by personnummer.
+  api::LookupLimits lookups;
   // [sie]: the account mapping of `export-sie`.
   ledger::SieOptions sie;
   // [kafka]: brokers, topics, group and pass-through properties of `serve`'s Kafka part.

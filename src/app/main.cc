@@ -72,6 +72,7 @@ int Run(int argc, char** argv) {
   log->add_option("--limit", limit, "print at most N events");
   auto* verify = cli.add_subcommand("verify", "recompute the hash chain");
   auto* rejects = cli.add_subcommand("rejects", "print rejected input, decrypted");
+  auto* lookups = cli.add_subcommand("lookups", "print every recorded lookup of a resident by personnummer");
   bool accept_loss = false;
   auto* recover = cli.add_subcommand("recover", "open a store whose log is damaged at the last event it can read");
   recover->add_flag("--accept-loss", accept_loss,
@@ -139,7 +140,7 @@ int Run(int argc, char** argv) {
   auto* kafka_mock = cli.add_subcommand("kafka-mock", "librdkafka's mock cluster until SIGTERM; prints its brokers");
   kafka_mock->add_option("--brokers", mock_args.brokers, "mock brokers (1-9, default 3)");
   kafka_mock->add_option("--partitions", mock_args.partitions, "partitions of each topic (default 4)");
-  for (auto* sub : {ingest, publish, log, verify, rejects, recover, generate, report, explain, checkpoint, payout, entries,
+  for (auto* sub : {ingest, publish, log, verify, rejects, recover, lookups, generate, report, explain, checkpoint, payout, entries,
                     statement, trace, dispute, balance, export_sie, serve, kafka_mock}) {
     sub->fallthrough();
   }
@@ -159,6 +160,7 @@ int Run(int argc, char** argv) {
   if (verify->parsed()) return app::RunVerify(*context);
   if (rejects->parsed()) return app::RunRejects(*context);
   if (recover->parsed()) return app::RunRecover(*context, accept_loss);
+  if (lookups->parsed()) return app::RunLookups(*context);
   if (generate->parsed()) return app::RunGenerateWithRulebooks(*context, generate_args, generate_rulebooks);
   if (report->parsed()) return app::RunReport(*context, report_args);
   if (explain->parsed()) return app::RunExplain(*context, explain_args);

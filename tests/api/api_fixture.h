@@ -32,6 +32,7 @@ namespace capledger::testing {
 
 inline constexpr const char* kAuditorToken = "auditor-token-0123456789abcdef";
 inline constexpr const char* kOperatorToken = "operator-token-0123456789abcdef";
+inline constexpr const char* kLookupToken = "lookup-token-0123456789abcdef";  // held by anna.svensson
 
 inline domain::Rulebook Rulebook2024() {
   domain::Rulebook rb;
@@ -60,11 +61,14 @@ class ApiFixture {
     auto service = ledger::LedgerService::Open(*store_);
     REQUIRE_MESSAGE(service.has_value(), (service ? "" : service.error().message));
     service_ = std::move(*service);
-    auto tokens = api::TokenTable::Parse(std::string("auditor ") + kAuditorToken + "\noperator " + kOperatorToken + "\n");
+    auto tokens = api::TokenTable::Parse(std::string("auditor ") + kAuditorToken + "\noperator " + kOperatorToken +
+                                         "\nresident_lookup " + kLookupToken + " anna.svensson\n");
     REQUIRE(tokens.has_value());
     tokens_ = std::move(*tokens);
     REQUIRE(api::AddStoreGauges(metrics_, *store_).has_value());
-    api_ = std::make_unique<api::Api>(*service_, tokens_, metrics_, &secret_, clock_);
+    // Resident lookups: at most 10 at once, 30 an hour, recorded beside the store.
+    lookups_ = std::make_unique<api::ResidentLookups>(api::ResidentLookups{dir_.path(), limiter_});
+    api_ = std::make_unique<api::Api>(*service_, tokens_, metrics_, &secret_, clock_, lookups_.get());
     api::HttpOptions options;
     options.port = 0;
     options.threads = 2;
@@ -91,6 +95,8 @@ class ApiFixture {
   }
 
   int port() const { return port_; }
+  FakeClock& clock() { return clock_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
   api::HttpServer& server() { return *server_; }
   store::EventStore& store() { return *store_; }
   std::uint64_t world_events() const { return world_events_; }
@@ -128,6 +134,8 @@ class ApiFixture {
   std::unique_ptr<ledger::LedgerService> service_;
   api::Metrics metrics_;
   api::TokenTable tokens_;
+  api::LookupLimiter limiter_{api::LookupLimits{30, 10}, clock_};
+  std::unique_ptr<api::ResidentLookups> lookups_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
   int port_ = 0;

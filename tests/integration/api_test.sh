@@ -20,7 +20,9 @@ cp -a "$SCRATCH/store" "$SCRATCH/store-copy"   # for booking July with the CLI, 
 
 AUDITOR="auditor-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-printf '# test tokens\nauditor %s\noperator %s\n' "$AUDITOR" "$OPERATOR" > "$SCRATCH/tokens"
+LOOKUP="lookup-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf '# test tokens\nauditor %s\noperator %s\nresident_lookup %s case.worker\n' "$AUDITOR" "$OPERATOR" "$LOOKUP" \
+  > "$SCRATCH/tokens"
 
 # ---- serve refuses to start without what it needs ------------------------------------------
 expect_exit 2 cl serve --http 127.0.0.1:0
@@ -98,7 +100,19 @@ same "/v1/balance?account=payable:$CLINIC" balance --account "payable:$CLINIC"
 same "/v1/balance?account=expense:halsoval:capitation&known_at=2023-05-01T00:00:00Z" \
   balance --account expense:halsoval:capitation --known-at 2023-05-01T00:00:00Z
 PNR=$(grep -m 1 '"type":"PatientListed"' "$SCRATCH/world.jsonl" | grep -o '"personnummer":"[^"]*"' | cut -d'"' -f4)
-same "/v1/explain?resident=$PNR&month=2023-03" explain --resident "$PNR" --month 2023-03
+get "/v1/explain?resident=$PNR&month=2023-03" > /dev/null
+expect_eq "$(status)" "403" "an auditor looking a resident up by personnummer"
+get "/v1/explain?resident=$PNR&month=2023-03" "$LOOKUP" > "$SCRATCH/api.json"
+expect_eq "$(status)" "200" "a resident_lookup token looking a resident up by personnummer"
+cl --json explain --resident "$PNR" --month 2023-03 > "$SCRATCH/cli.json"
+cmp -s "$SCRATCH/api.json" "$SCRATCH/cli.json" || fail "explain by personnummer differs between the API and the CLI"
+compared=$((compared + 1))
+# Both lookups are recorded, each with who made it, and neither with the number.
+cl lookups > "$SCRATCH/lookups.jsonl"
+expect_eq "$(wc -l < "$SCRATCH/lookups.jsonl")" "2" "recorded lookups"
+grep -q '"who": "case.worker", "via": "api"' "$SCRATCH/lookups.jsonl" || fail "the API's lookup: $(cat "$SCRATCH/lookups.jsonl")"
+grep -q "\"who\": \"cli $(id -un)\", \"via\": \"cli\"" "$SCRATCH/lookups.jsonl" || fail "the CLI's lookup: $(cat "$SCRATCH/lookups.jsonl")"
+grep -q "${PNR:0:8}" "$SCRATCH/lookups.jsonl" && fail "a recorded lookup holds the personnummer"
 PSEUDONYM=$(grep -o '"resident": "[0-9a-f]*"' "$SCRATCH/api.json" | cut -d'"' -f4)
 same "/v1/explain?resident=$PSEUDONYM&month=2023-06&known_at=seq:1500" \
   explain --resident "$PSEUDONYM" --month 2023-06 --known-at seq:1500
