@@ -8,6 +8,7 @@
 
 #include "codec/json_field_rules.h"
 #include "common/assert.h"
+#include "domain/personnummer.h"
 
 namespace capledger::codec::json {
 namespace {
@@ -63,7 +64,14 @@ std::string FieldRef::Path() const {
 std::string_view ReadString(Problem& problem, element value, const FieldRef& ref) {
   std::string_view text;
   if (!problem.ok()) return text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) WrongType(problem, value, ref, "a string");
+  if (value.get_string().get(text) != simdjson::SUCCESS) {
+    WrongType(problem, value, ref, "a string");
+  } else if (ref.key != "personnummer" && domain::ContainsPersonnummer(text)) {
+    // Anywhere but its own field a number would be stored in clear, in a log that cannot forget.
+    problem.Set(RejectCode::kPersonnummerInField, ref.Path(),
+                "holds a personnummer or samordningsnummer; only the `personnummer` field may, and it is "
+                "replaced by its pseudonym");
+  }
   return text;
 }
 

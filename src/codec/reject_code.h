@@ -43,6 +43,7 @@ enum class RejectCode : std::uint16_t {
   kInvalidEncoding = 31,          // not valid UTF-8
   kInvalidEnvelope = 32,          // a FlatBuffers message that fails the Verifier or its checks
   kUnknownContentType = 33,       // a Kafka message whose content-type header names no format
+  kPersonnummerInField = 34,      // a field other than `personnummer` holds a valid personnummer
 };
 
 // All codes, in number order (for tests and documentation).
@@ -58,7 +59,7 @@ inline constexpr RejectCode kAllRejectCodes[] = {
     RejectCode::kRecordedAtInFuture, RejectCode::kInvalidRecordedAt,
     RejectCode::kUnknownRetractionTarget, RejectCode::kRetractionOfRetraction,
     RejectCode::kRetractionOfLedgerEvent, RejectCode::kLineTooLong, RejectCode::kInvalidEncoding,
-    RejectCode::kInvalidEnvelope, RejectCode::kUnknownContentType};
+    RejectCode::kInvalidEnvelope, RejectCode::kUnknownContentType, RejectCode::kPersonnummerInField};
 
 // "malformed_json", "idempotency_conflict", ...
 std::string_view RejectCodeName(RejectCode code);

@@ -46,4 +46,33 @@ Result<Personnummer> ParsePersonnummer(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The end of the run of digits that starts at `pos`.
+std::size_t DigitRunEnd(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && IsDigit(text[pos])) ++pos;
+  return pos;
+}
+
+}  // namespace
+
+bool ContainsPersonnummer(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (!IsDigit(text[pos])) {
+      ++pos;
+      continue;
+    }
+    const std::size_t end = DigitRunEnd(text, pos);
+    if (end - pos == 12 && ParsePersonnummer(text.substr(pos, 12))) return true;
+    if (end - pos == 8 && end + 5 <= text.size() && text[end] == '-' && DigitRunEnd(text, end + 1) == end + 5 &&
+        ParsePersonnummer(text.substr(pos, 13))) {
+      return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
 }  // namespace capledger::domain

@@ -24,6 +24,12 @@ struct Personnummer {
 // failed (form, date, check digit) and never repeat the number itself.
 Result<Personnummer> ParsePersonnummer(std::string_view text);
 
+// True if `text` holds a valid personnummer or samordningsnummer in either written form that
+// ParsePersonnummer accepts, standing on its own: twelve digits, or eight digits, '-' and four
+// digits, with no digit right before or after. For refusing a number in a field where it would
+// be stored in clear.
+bool ContainsPersonnummer(std::string_view text);
+
 // The Luhn check digit over a string of decimal digits (weights 2,1,2,1,... from the left).
 int LuhnCheckDigit(std::string_view digits);
 

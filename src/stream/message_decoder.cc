@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "codec/flatbuffer_codec.h"
+#include "codec/personnummer_scan.h"
 #include "common/limits.h"
 
 namespace capledger::stream {
@@ -91,6 +92,10 @@ DecodedMessage MessageDecoder::DecodeFlatBuffers(const MessageRef& message, stor
   DecodedMessage result;
   store::AppendRequest request;
   request.event = domain::Event{std::string(envelope->id), std::string(envelope->source), std::move(*body)};
+  if (auto field = codec::FieldHoldingPersonnummer(request.event)) {
+    return Rejected(std::move(origin), RejectCode::kPersonnummerInField, *field,
+                    "holds a personnummer or samordningsnummer; only a resident's pseudonym may be stored");
+  }
   if (envelope->recorded_at_us != 0) request.recorded_at = FromMicros(envelope->recorded_at_us);
   request.origin = std::move(origin);
   result.request = std::move(request);

@@ -557,6 +557,27 @@ TEST_CASE("invalid_id: an id or target that is not 1-128 printable ASCII charact
   CheckRejected(LedgerEntryLine("1.00", R"(["E-1","E\u00002"])"), RejectCode::kInvalidId, "adjusts[1]", true);
 }
 
+TEST_CASE("personnummer_in_field: a personnummer anywhere but its own field, which would be stored in clear") {
+  const std::string bare = domain::ParsePersonnummer(kMan)->twelve_digits;  // the form without a hyphen
+  CheckRejected(fmt::format(R"({{"type":"ClinicClosed","id":"1177-{}","clinic":"VC-A","effective":"2030-01-01"}})",
+                            kMan),
+                RejectCode::kPersonnummerInField, "id");
+  CheckRejected(fmt::format(R"({{"type":"ClinicClosed","id":"c-1","source":"{}","clinic":"VC-A",)"
+                            R"("effective":"2030-01-01"}})",
+                            bare),
+                RejectCode::kPersonnummerInField, "source");
+  CheckRejected(fmt::format(R"({{"type":"EventRetracted","id":"x-1","target":"l-1","reason":"wrong person {}"}})",
+                            kCoordinatedWoman),
+                RejectCode::kPersonnummerInField, "reason");
+  CheckRejected(ClinicRegistered("\"VC for " + bare + "\""), RejectCode::kPersonnummerInField, "name");
+  // The number's own field takes it (and replaces it by its pseudonym).
+  CHECK(Accepted(Listed(kMan, "")).event.id == "l-1");
+  // A rejection never repeats the number.
+  const codec::Rejection r = RejectionOf(fmt::format(
+      R"({{"type":"ClinicClosed","id":"1177-{}","clinic":"VC-A","effective":"2030-01-01"}})", kMan));
+  CHECK(r.message.find(kMan.substr(0, 8)) == std::string::npos);
+}
+
 TEST_CASE("invalid_text: free text that is empty, over 200 characters or holds control characters") {
   CheckRejected(ClinicRegistered(R"("")"), RejectCode::kInvalidText, "name");
   CheckRejected(ClinicRegistered(fmt::format(R"("{}")", std::string(201, 'a'))), RejectCode::kInvalidText, "name");

@@ -123,5 +123,28 @@ TEST_CASE("the 10-digit form and other shapes are refused") {
   }
 }
 
+TEST_CASE("a personnummer standing on its own is found in any text, in either written form") {
+  // 19121212-1212: Skatteverket's test number, its check digit 2 worked out in the Luhn test above.
+  CHECK(ContainsPersonnummer("19121212-1212"));
+  CHECK(ContainsPersonnummer("191212121212"));
+  CHECK(ContainsPersonnummer("1177-191212121212"));
+  CHECK(ContainsPersonnummer("listing of 19121212-1212 by phone"));
+  CHECK(ContainsPersonnummer("x19121212-1212x"));
+  CHECK(ContainsPersonnummer("191212121212-1"));  // the twelve digits stand alone before the hyphen
+  // A samordningsnummer: the day plus 60.
+  CHECK(ContainsPersonnummer("id-" + testing::MakePersonnummer(1990, 2, 28, 246, true)));
+}
+
+TEST_CASE("digits that only look like a personnummer are not one") {
+  CHECK_FALSE(ContainsPersonnummer("19121212-1213"));       // wrong check digit
+  CHECK_FALSE(ContainsPersonnummer("19121312-1212"));       // month 13
+  CHECK_FALSE(ContainsPersonnummer("1912121212120"));       // 13 digits: part of a longer number
+  CHECK_FALSE(ContainsPersonnummer("0191212121212"));
+  CHECK_FALSE(ContainsPersonnummer("121212-1212"));         // the 10-digit form carries no century
+  CHECK_FALSE(ContainsPersonnummer("19121212-12120"));      // five digits after the hyphen
+  CHECK_FALSE(ContainsPersonnummer("navet-2024-000001"));
+  CHECK_FALSE(ContainsPersonnummer(""));
+}
+
 }  // namespace
 }  // namespace capledger::domain

@@ -1,6 +1,7 @@
 // The message decoder alone (no broker): formats by header, origins, offsets' encoding.
 #include <doctest/doctest.h>
 
+#include "codec/flatbuffer_codec.h"
 #include "store/store_fixture.h"
 #include "stream/kafka_fixture.h"
 #include "stream/message_decoder.h"
@@ -31,6 +32,33 @@ TEST_CASE("the content-type header chooses the format; absent means JSON") {
   auto not_fb = decoder.Decode(Message(line, stream::kFlatBuffersContentType));
   REQUIRE(not_fb.reject.has_value());
   CHECK(not_fb.reject->rejection.code == codec::RejectCode::kInvalidEnvelope);
+}
+
+TEST_CASE("a FlatBuffers event with a personnummer outside its own field is refused with the field named") {
+  auto secret = TestSecret();
+  stream::MessageDecoder decoder(secret.bytes());
+  // A clinic whose name holds Skatteverket's test number, encoded as an upstream system would.
+  domain::Event event{"fb-1", "upstream",
+                      domain::ClinicRegistered{"VC-A", "Mottagning 19121212-1212", domain::Operator::kRegion, 1880, 125,
+                                               Day(2020, 1, 1)}};
+  const std::string body = codec::EncodeBody(event.body);
+  const auto type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
+  const std::string envelope = codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-1", {}, {}, body});
+  auto decoded = decoder.Decode(Message(envelope, stream::kFlatBuffersContentType));
+  REQUIRE(decoded.reject.has_value());
+  CHECK(decoded.reject->rejection.code == codec::RejectCode::kPersonnummerInField);
+  CHECK(decoded.reject->rejection.field == "name");
+  // The same event with its id carrying the number, the name clean: the id is named.
+  std::get<domain::ClinicRegistered>(event.body).name = "Mottagning";
+  const std::string clean_body = codec::EncodeBody(event.body);
+  const std::string in_id =
+      codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "191212121212", {}, {}, clean_body});
+  auto by_id = decoder.Decode(Message(in_id, stream::kFlatBuffersContentType));
+  REQUIRE(by_id.reject.has_value());
+  CHECK(by_id.reject->rejection.field == "id");
+  const std::string clean =
+      codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-1", {}, {}, clean_body});
+  CHECK(decoder.Decode(Message(clean, stream::kFlatBuffersContentType)).request.has_value());
 }
 
 TEST_CASE("a message's origin names topic, partition and offset; its line is offset + 1") {
