@@ -48,8 +48,9 @@ double SecondsSince(const Clock& clock, Timestamp start) {
 
 }  // namespace
 
-Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text) {
-  auto known_at = ledger::ResolveKnownAt(service.store(), text);
+Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text,
+                                        std::string_view name) {
+  auto known_at = ledger::ResolveKnownAt(service.store(), text, name);
   if (!known_at) return known_at;
   const std::uint64_t applied = service.WithProjection([](const Projection& p) { return p.applied_seq(); });
   // The applied seq only grows, so after catching up it is at least the head resolved above.
@@ -112,7 +113,7 @@ Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
   if (!k2_text) return tl::unexpected(k2_text.error());
   auto k1 = ResolveForQuery(context.service, *k1_text);
   if (!k1) return tl::unexpected(k1.error());
-  auto k2 = ResolveForQuery(context.service, *k2_text);
+  auto k2 = ResolveForQuery(context.service, *k2_text, "vs");
   if (!k2) return tl::unexpected(k2.error());
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto dispute = ledger::Dispute(p, *clinic, *month, k1->seq, k2->seq);

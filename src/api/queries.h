@@ -25,8 +25,9 @@ struct QueryContext {
 
 // Resolves a known_at parameter (empty: the head) against the store, and makes sure the
 // projection has applied up to it (catching up if events were appended since), so that every
-// query may ask the projection at the K it resolved.
-Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text);
+// query may ask the projection at the K it resolved. Errors name the parameter `name`.
+Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const std::string& text,
+                                        std::string_view name = "known_at");
 
 // GET /v1/report?month=M[&known_at=T][&clinic=C]   (report --month M [--known-at T] [--clinic C])
 Result<std::string> ReportQuery(QueryContext& context, const Params& params);

@@ -84,7 +84,7 @@ int RunDispute(const CommandContext& context, const DisputeArgs& args) {
   if (!loaded) return Refuse(context, loaded.error());
   auto k1 = ResolveKnownAt(*loaded->store, args.known_at);
   if (!k1) return Refuse(context, k1.error());
-  auto k2 = ResolveKnownAt(*loaded->store, args.vs);
+  auto k2 = ResolveKnownAt(*loaded->store, args.vs, "--vs");
   if (!k2) return Refuse(context, k2.error());
   auto dispute = ledger::Dispute(loaded->projection, args.clinic, *month, k1->seq, k2->seq);
   if (!dispute) return Refuse(context, dispute.error());

@@ -16,6 +16,14 @@
 namespace capledger::app {
 namespace {
 
+}  // namespace
+
+bool IsLogLevel(std::string_view level) {
+  return level == "debug" || level == "info" || level == "warn" || level == "error" || level == "off";
+}
+
+namespace {
+
 Status CheckKnownKeys(const toml::table& root, const std::string& file) {
   static const std::map<std::string, std::set<std::string>> kKnown = {
       {"store", {"data_dir"}},
@@ -56,17 +64,39 @@ Status ApplyInteger(const toml::node_view<const toml::node>& node, std::int64_t 
   return {};
 }
 
+// A string setting, if present; kInvalidArgument naming the key if it is another type.
+Status ApplyString(const toml::node_view<const toml::node>& node, const std::string& name, const std::string& file,
+                   std::string& target) {
+  if (!node) return {};
+  auto v = node.value_exact<std::string>();
+  if (!v) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be a string", file, name));
+  target = *v;
+  return {};
+}
+
+// A boolean setting (true or false), if present.
+Status ApplyBool(const toml::node_view<const toml::node>& node, const std::string& name, const std::string& file,
+                 bool& target) {
+  if (!node) return {};
+  auto v = node.value_exact<bool>();
+  if (!v) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be true or false", file, name));
+  target = *v;
+  return {};
+}
+
 Status ApplyHttp(AppConfig& config, const toml::table& root, const std::string& file) {
   const auto http = root["http"];
   if (!http) return {};
-  if (auto v = http["address"].value<std::string>()) {
-    if (auto parsed = api::ParseHttpAddress(*v, config.http); !parsed) {
+  std::string address;
+  if (auto status = ApplyString(http["address"], "http.address", file, address); !status) return status;
+  if (!address.empty()) {
+    if (auto parsed = api::ParseHttpAddress(address, config.http); !parsed) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: http.{}", file, parsed.error().message));
     }
   }
-  if (auto v = http["tokens_file"].value<std::string>()) config.tokens_file = *v;
   api::HttpOptions& o = config.http;
   for (auto status : {
+           ApplyString(http["tokens_file"], "http.tokens_file", file, config.tokens_file),
            ApplyInteger(http["threads"], 1, api::kHttpThreadsMax, "http.threads", file, o.threads),
            ApplyInteger(http["queued_connections"], 1, api::kHttpQueuedConnectionsMax, "http.queued_connections",
                         file, o.queued_connections_max),
@@ -99,8 +129,7 @@ Status ApplySieAccount(ledger::SieAccount& account, const toml::node& node, cons
   if (auto status = ApplyInteger((*table)["number"], 1000, 9999, name + ".number", file, account.number); !status) {
     return status;
   }
-  if (auto v = (*table)["name"].value<std::string>()) account.name = *v;
-  return {};
+  return ApplyString((*table)["name"], name + ".name", file, account.name);
 }
 
 Status ApplySieAccounts(ledger::SieOptions& sie, const toml::table& accounts, const std::string& file) {
@@ -124,15 +153,20 @@ Status ApplySieAccounts(ledger::SieOptions& sie, const toml::table& accounts, co
 Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::string& file) {
   const auto node = root["sie"];
   if (!node) return {};
-  if (auto v = node["company"].value<std::string>()) sie.company = *v;
-  if (auto v = node["org_number"].value<std::string>()) sie.org_number = *v;
-  if (auto v = node["series"].value<std::string>()) sie.series = *v;
-  if (auto v = node["clinic_dimension_name"].value<std::string>()) sie.clinic_dimension_name = *v;
-  if (auto v = node["verification_date"].value<std::string>()) {
-    if (*v != "month_end" && *v != "booked") {
+  std::string date;
+  for (auto status : {ApplyString(node["company"], "sie.company", file, sie.company),
+                      ApplyString(node["org_number"], "sie.org_number", file, sie.org_number),
+                      ApplyString(node["series"], "sie.series", file, sie.series),
+                      ApplyString(node["clinic_dimension_name"], "sie.clinic_dimension_name", file,
+                                  sie.clinic_dimension_name),
+                      ApplyString(node["verification_date"], "sie.verification_date", file, date)}) {
+    if (!status) return status;
+  }
+  if (!date.empty()) {
+    if (date != "month_end" && date != "booked") {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: sie.verification_date must be month_end or booked", file));
     }
-    sie.date = *v == "booked" ? ledger::SieDate::kBooked : ledger::SieDate::kMonthEnd;
+    sie.date = date == "booked" ? ledger::SieDate::kBooked : ledger::SieDate::kMonthEnd;
   }
   if (auto status = ApplyInteger(node["clinic_dimension"], 1, 999, "sie.clinic_dimension", file, sie.clinic_dimension);
       !status) {
@@ -153,11 +187,13 @@ Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::str
 Status ApplyKafka(stream::KafkaConfig& kafka, const toml::table& root, const std::string& file) {
   const auto node = root["kafka"];
   if (!node) return {};
-  if (auto v = node["enabled"].value<bool>()) kafka.enabled = *v;
-  if (auto v = node["brokers"].value<std::string>()) kafka.brokers = *v;
-  if (auto v = node["events_topic"].value<std::string>()) kafka.events_topic = *v;
-  if (auto v = node["ledger_topic"].value<std::string>()) kafka.ledger_topic = *v;
-  if (auto v = node["group_id"].value<std::string>()) kafka.group_id = *v;
+  for (auto status : {ApplyBool(node["enabled"], "kafka.enabled", file, kafka.enabled),
+                      ApplyString(node["brokers"], "kafka.brokers", file, kafka.brokers),
+                      ApplyString(node["events_topic"], "kafka.events_topic", file, kafka.events_topic),
+                      ApplyString(node["ledger_topic"], "kafka.ledger_topic", file, kafka.ledger_topic),
+                      ApplyString(node["group_id"], "kafka.group_id", file, kafka.group_id)}) {
+    if (!status) return status;
+  }
   if (auto batch = ApplyInteger(node["batch_messages"], 1, static_cast<std::int64_t>(stream::kKafkaBatchMessagesMax),
                                 "kafka.batch_messages", file, kafka.batch_messages);
       !batch) {
@@ -188,6 +224,10 @@ Status ApplyKafka(stream::KafkaConfig& kafka, const toml::table& root, const std
 }
 
 Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("config file {} is not a file", path.string()));
+  }
   auto parsed = toml::parse_file(path.string());
   if (!parsed) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -199,15 +239,19 @@ Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   if (auto http = ApplyHttp(config, root, path.string()); !http) return http;
   if (auto sie = ApplySie(config.sie, root, path.string()); !sie) return sie;
   if (auto kafka = ApplyKafka(config.kafka, root, path.string()); !kafka) return kafka;
-  if (auto v = root["store"]["data_dir"].value<std::string>()) config.data_dir = *v;
-  if (auto v = root["secret"]["key_hex"].value<std::string>()) config.secret_hex = *v;
-  if (auto v = root["secret"]["use_demo_key"].value<bool>()) config.use_demo_key = *v;
-  if (auto v = root["log"]["level"].value<std::string>()) config.log_level = *v;
-  if (auto v = root["ingest"]["batch_events"].value<std::int64_t>()) {
-    if (*v < 1 || *v > 10'000) {
-      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: ingest.batch_events must be 1 to 10000", path.string()));
-    }
-    config.ingest_batch_events = static_cast<std::size_t>(*v);
+  const std::string file = path.string();
+  std::string data_dir;
+  for (auto status : {ApplyString(root["store"]["data_dir"], "store.data_dir", file, data_dir),
+                      ApplyString(root["secret"]["key_hex"], "secret.key_hex", file, config.secret_hex),
+                      ApplyBool(root["secret"]["use_demo_key"], "secret.use_demo_key", file, config.use_demo_key),
+                      ApplyString(root["log"]["level"], "log.level", file, config.log_level),
+                      ApplyInteger(root["ingest"]["batch_events"], 1, 10'000, "ingest.batch_events", file,
+                                   config.ingest_batch_events)}) {
+    if (!status) return status;
+  }
+  if (!data_dir.empty()) config.data_dir = data_dir;
+  if (!IsLogLevel(config.log_level)) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: log.level must be one of {}", file, kLogLevels));
   }
   return {};
 }

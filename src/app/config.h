@@ -34,8 +34,14 @@ struct AppConfig {
   stream::KafkaConfig kafka;
 };
 
+// The log levels --log-level and [log] level take, and whether `level` is one.
+inline constexpr std::string_view kLogLevels = "debug, info, warn, error, off";
+bool IsLogLevel(std::string_view level);
+
 // Reads `path` if given (else $CAPLEDGER_CONFIG if set, else built-in defaults) and applies
-// $CAPLEDGER_SECRET. kInvalidArgument names the file, key and problem; unknown keys are refused.
+// $CAPLEDGER_SECRET. kInvalidArgument names the file, key and problem: unknown keys, values of
+// the wrong type (a string where a number belongs, ...), values outside their range or list, a
+// path that is not a file.
 Result<AppConfig> LoadConfig(const std::optional<std::filesystem::path>& path);
 
 // The region secret the config calls for: the configured key, or the built-in demo key (with a

@@ -35,7 +35,13 @@ std::optional<app::CommandContext> MakeContext(const Flags& flags, const Clock& 
   }
   app::CommandContext context{*config, flags.json, std::nullopt, &clock};
   if (!flags.data_dir.empty()) context.config.data_dir = flags.data_dir;
-  if (!flags.log_level.empty()) context.config.log_level = flags.log_level;
+  if (!flags.log_level.empty()) {
+    if (!app::IsLogLevel(flags.log_level)) {
+      std::fprintf(stderr, "capledger: --log-level must be one of %s\n", std::string(app::kLogLevels).c_str());
+      return std::nullopt;
+    }
+    context.config.log_level = flags.log_level;
+  }
   if (!flags.recorded_at.empty()) {
     auto t = domain::ParseTimestamp(flags.recorded_at);
     if (!t) {

@@ -59,6 +59,50 @@ std::optional<RulebookViolation> CheckDistanceBands(const std::vector<DistanceBa
   return std::nullopt;
 }
 
+std::optional<RulebookViolation> CheckAmount(const std::string& field, Money amount, std::int64_t max_ore) {
+  if (amount.ore() < 0) return RulebookViolation{field, "must not be negative"};
+  if (amount.ore() > max_ore) {
+    return RulebookViolation{field, fmt::format("is above the largest amount a rulebook may state, {} kr",
+                                                FormatKronor(Money::FromOre(max_ore)))};
+  }
+  return std::nullopt;
+}
+
+// Every amount of the rulebook within its bound; the first one beyond it.
+std::optional<RulebookViolation> CheckAmounts(const Rulebook& rb) {
+  for (std::size_t i = 0; i < rb.capitation.size(); ++i) {
+    if (auto v = CheckAmount(fmt::format("capitation.bands[{}].amount", i), rb.capitation[i].amount_per_year,
+                             kRateOreMax)) {
+      return v;
+    }
+  }
+  if (rb.performance_per_year) {
+    if (auto v = CheckAmount("performance.amount", *rb.performance_per_year, kRateOreMax)) return v;
+  }
+  if (rb.visits) {
+    const std::pair<const char*, Money> rates[] = {{"visits.home_visit", rb.visits->home_visit},
+                                                   {"visits.other_listed", rb.visits->other_listed},
+                                                   {"visits.unlisted", rb.visits->unlisted},
+                                                   {"visits.out_of_region", rb.visits->out_of_region}};
+    for (const auto& [field, rate] : rates) {
+      if (auto v = CheckAmount(field, rate, kRateOreMax)) return v;
+    }
+  }
+  if (rb.start_grant) {
+    if (auto v = CheckAmount("start_grant.amount", rb.start_grant->amount, kStartGrantOreMax)) return v;
+  }
+  if (rb.cni_supplement) {
+    if (auto v = CheckAmount("cni_supplement.amount", rb.cni_supplement->amount_per_year, kRateOreMax)) return v;
+  }
+  for (std::size_t i = 0; rb.distance_supplement && i < rb.distance_supplement->size(); ++i) {
+    if (auto v = CheckAmount(fmt::format("distance_supplement.bands[{}].amount", i),
+                             (*rb.distance_supplement)[i].amount_per_year, kRateOreMax)) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<RulebookViolation> CheckRulebook(const Rulebook& rb) {
@@ -78,7 +122,7 @@ std::optional<RulebookViolation> CheckRulebook(const Rulebook& rb) {
   if (rb.distance_supplement) {
     if (auto v = CheckDistanceBands(*rb.distance_supplement)) return v;
   }
-  return std::nullopt;
+  return CheckAmounts(rb);
 }
 
 }  // namespace capledger::domain

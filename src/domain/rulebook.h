@@ -80,6 +80,12 @@ inline constexpr int kRetroWindowMonthsMax = 120;
 inline constexpr int kStartGrantMonthsMax = 120;
 inline constexpr int kTopNMax = 100'000;
 inline constexpr std::size_t kRulebookTextMax = 200;
+// The largest amounts a rulebook may state (docs/decisions.md): 1,000,000.00 kronor per resident
+// and year, or per visit, for every rate; 100,000,000.00 kronor for a start grant in total. Real
+// rates are some thousand kronor; the bounds keep a typo from booking billions, and every monthly
+// amount of a clinic within int64 öre whatever the counts (limits::kCountMax visits × a rate).
+inline constexpr std::int64_t kRateOreMax = 100'000'000;
+inline constexpr std::int64_t kStartGrantOreMax = 10'000'000'000;
 
 // The stable names of the snapshot rules, as in the TOML ("last_day_of_month", ...).
 std::string_view SnapshotRuleName(SnapshotRule rule);
@@ -95,7 +101,8 @@ struct RulebookViolation {
 };
 
 // Checks the rules of DOMAIN.md §5 that go beyond the shape of each field: bands start at 0 and
-// rise strictly, valid_from < valid_until, counts within limits. Returns the first violation.
+// rise strictly, valid_from < valid_until, counts within limits, amounts within kRateOreMax and
+// kStartGrantOreMax. Returns the first violation.
 std::optional<RulebookViolation> CheckRulebook(const Rulebook& rulebook);
 
 }  // namespace capledger::domain

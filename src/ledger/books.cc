@@ -1,5 +1,6 @@
 #include "ledger/books.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -19,9 +20,29 @@ Status Add(Money& sum, Money amount) {
   return {};
 }
 
+// kInvalidArgument unless `account` is an expense account or a payable one; kNotFound for the
+// payable account of a clinic the log has never heard of.
+Status CheckAccount(const projection::Projection& p, std::string_view account) {
+  for (const auto component : domain::kComponents) {
+    if (account == ExpenseAccount(component)) return {};
+  }
+  const std::string prefix = PayableAccount("");
+  if (!account.starts_with(prefix)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("account {}: must be payable:CLINIC or expense:halsoval:COMPONENT", account));
+  }
+  const std::string_view clinic = account.substr(prefix.size());
+  const auto& ids = p.clinics().id;
+  if (std::find(ids.begin(), ids.end(), clinic) == ids.end()) {
+    return Fail(ErrorCode::kNotFound, fmt::format("account {}: no clinic {} in the log", account, clinic));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Balance> AccountBalance(const projection::Projection& p, const std::string& account, std::uint64_t known_at) {
+  if (auto checked = CheckAccount(p, account); !checked) return tl::unexpected(checked.error());
   Balance out{account, known_at, Money::Zero(), 0};
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;

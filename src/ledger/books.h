@@ -15,6 +15,8 @@ namespace capledger::ledger {
 
 // The balance of `account` as known at K (DOMAIN.md §8): the amounts it was debited minus those
 // it was credited, over the entries with seq <= K. `entries` counts the entries that touched it.
+// kInvalidArgument for a name that is no account (not payable:CLINIC or
+// expense:halsoval:COMPONENT); kNotFound for a clinic the log has never registered.
 struct Balance {
   std::string account;
   std::uint64_t known_at_seq = 0;

@@ -316,7 +316,10 @@ std::string_view Name(CauseKind kind) {
 
 Result<DisputeReport> Dispute(const Projection& p, const std::string& clinic, domain::Month month, std::uint64_t k1,
                               std::uint64_t k2) {
-  if (k1 > k2) return Fail(ErrorCode::kInvalidArgument, fmt::format("--known-at (seq {}) is later than --vs (seq {})", k1, k2));
+  if (k1 > k2) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("the first knowledge point (seq {}) is later than the second (seq {})", k1, k2));
+  }
   LEDGER_ASSERT(k2 <= p.applied_seq());
   auto c = p.ClinicIndex(clinic);
   if (!c) return Fail(ErrorCode::kNotFound, fmt::format("no events about clinic {}", clinic));

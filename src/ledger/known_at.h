@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -16,8 +17,11 @@ struct KnownAt {
   Timestamp recorded_at{};
 };
 
-// Empty text means the head. "seq:N" must name a stored seq (kInvalidArgument otherwise). A time
-// means the last event recorded at or before it; a time in the future means the head.
-Result<KnownAt> ResolveKnownAt(const store::EventStore& store, const std::string& text);
+// Empty text means the head. "seq:N" must name a stored seq (kInvalidArgument otherwise, also for
+// an N beyond 64 bits). A time means the last event recorded at or before it; a time in the future
+// means the head, whatever its year (up to 9999). Errors name the parameter as `name` says
+// ("--known-at" on the command line, "known_at" or "vs" in the API).
+Result<KnownAt> ResolveKnownAt(const store::EventStore& store, const std::string& text,
+                               std::string_view name = "--known-at");
 
 }  // namespace capledger::ledger

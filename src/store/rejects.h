@@ -27,7 +27,8 @@ struct RejectRecord {
 };
 
 // The plaintext form of a reject record: one JSON object
-// {"line":..,"source":..,"code":..,"field":..,"message":..,"rejected_at":..,"raw":..}.
+// {"line":..,"source":..,"code":..,"field":..,"message":..,"rejected_at":..,"raw":..}, and
+// "raw_hex" (the raw bytes in hex) when the raw text is not valid UTF-8 (store/json_text.h).
 std::string RejectToJson(const RejectRecord& record);
 
 // Encrypts a record for the rejects column family, and back (kCorruption if it does not open).

@@ -176,7 +176,7 @@ retro_window_months = 0
 [capitation]
 bands = [
   { min_age = 0, amount = "0.00" },
-  { min_age = 150, amount = "92233720368547758.07" },
+  { min_age = 150, amount = "1000000.00" },
 ]
 
 [performance]
@@ -209,7 +209,7 @@ constexpr std::string_view kFullJson =
     R"({"id":"KoK-Test.1_a","title":"Prov: Hälsoval \"test\"","decision":"24RS2584",)"
     R"("valid_from":"2025-01-01","valid_until":"2026-01-01","snapshot":"last_day_of_previous_month",)"
     R"("retro_window_months":0,"capitation":{"bands":[{"min_age":0,"amount":"0.00"},)"
-    R"({"min_age":150,"amount":"92233720368547758.07"}]},"performance":{"amount":"0.05"},)"
+    R"({"min_age":150,"amount":"1000000.00"}]},"performance":{"amount":"0.05"},)"
     R"("visits":{"home_visit":"1.00","other_listed":"2.00","unlisted":"3.00","out_of_region":"4.00"},)"
     R"("start_grant":{"amount":"1200000.00","months":120},"cni_supplement":{"top_n":100000,"amount":"450.00"},)"
     R"("distance_supplement":{"bands":[{"min_km":"0.0","amount":"1.00"},{"min_km":"100000.0","amount":"2.00"}]}})";
@@ -225,7 +225,7 @@ TEST_CASE("the TOML and the JSON form of one rulebook give the same value") {
   CHECK(rb.valid_from == D(2025, 1, 1));   // a TOML date
   CHECK(rb.valid_until == D(2026, 1, 1));  // a "YYYY-MM-DD" string in TOML
   CHECK(rb.snapshot == domain::SnapshotRule::kLastDayOfPreviousMonth);
-  CHECK(rb.capitation[1].amount_per_year.ore() == INT64_MAX);
+  CHECK(rb.capitation[1].amount_per_year.ore() == domain::kRateOreMax);  // the largest a rulebook may state
   CHECK(rb.performance_per_year->ore() == 5);
   CHECK((*rb.distance_supplement)[1].min_km_tenths == 1'000'000);
 }
@@ -589,9 +589,9 @@ std::string EditedJson(std::string_view from, std::string_view to) {
 }
 
 TEST_CASE("JSON rejections name the field under the given prefix") {
-  CheckJsonRejected(EditedJson(R"("amount":"92233720368547758.07")", R"("amount":"1.5")"),
+  CheckJsonRejected(EditedJson(R"("amount":"1000000.00")", R"("amount":"1.5")"),
                     RejectCode::kInvalidMoney, "rulebook.capitation.bands[1].amount");
-  CheckJsonRejected(EditedJson(R"("amount":"92233720368547758.07")", R"("amount":1.50)"), RejectCode::kWrongType,
+  CheckJsonRejected(EditedJson(R"("amount":"1000000.00")", R"("amount":1.50)"), RejectCode::kWrongType,
                     "rulebook.capitation.bands[1].amount");
   CheckJsonRejected(EditedJson(R"("min_age":150)", R"("min_age":150.0)"), RejectCode::kWrongType,
                     "rulebook.capitation.bands[1].min_age");

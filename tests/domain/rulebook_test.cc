@@ -128,6 +128,42 @@ TEST_CASE("distance bands may start above 0 km but must rise strictly") {
   CHECK(ViolatedField(rb) == "distance_supplement.bands[1].min_km");
 }
 
+TEST_CASE("every amount stays within its bound: 1,000,000.00 kr a rate, 100,000,000.00 kr a start grant") {
+  // 1,000,000.00 kr = 100,000,000 öre; 100,000,000.00 kr = 10,000,000,000 öre.
+  const Money rate_max = Money::FromOre(100'000'000);
+  const Money over = Money::FromOre(100'000'001);
+  Rulebook at = Valid();
+  at.capitation[1].amount_per_year = rate_max;
+  at.performance_per_year = rate_max;
+  at.visits->out_of_region = rate_max;
+  at.start_grant->amount = Money::FromOre(10'000'000'000);
+  at.cni_supplement->amount_per_year = rate_max;
+  (*at.distance_supplement)[1].amount_per_year = rate_max;
+  CHECK(ViolatedField(at) == "");
+  auto with = [](auto change) {
+    Rulebook rb = Valid();
+    change(rb);
+    return ViolatedField(rb);
+  };
+  CHECK(with([&](Rulebook& rb) { rb.capitation[1].amount_per_year = over; }) == "capitation.bands[1].amount");
+  CHECK(with([&](Rulebook& rb) { rb.performance_per_year = over; }) == "performance.amount");
+  CHECK(with([&](Rulebook& rb) { rb.visits->unlisted = over; }) == "visits.unlisted");
+  CHECK(with([&](Rulebook& rb) { rb.start_grant->amount = Money::FromOre(10'000'000'001); }) == "start_grant.amount");
+  CHECK(with([&](Rulebook& rb) { rb.cni_supplement->amount_per_year = over; }) == "cni_supplement.amount");
+  CHECK(with([&](Rulebook& rb) { (*rb.distance_supplement)[0].amount_per_year = over; }) ==
+        "distance_supplement.bands[0].amount");
+  // The example: 9,000,000,000,000.00 kr for a band.
+  CHECK(with([&](Rulebook& rb) { rb.capitation[0].amount_per_year = Money::FromOre(900'000'000'000'000); }) ==
+        "capitation.bands[0].amount");
+  const auto violation = CheckRulebook([&] {
+    Rulebook rb = Valid();
+    rb.capitation[0].amount_per_year = over;
+    return rb;
+  }());
+  REQUIRE(violation.has_value());
+  CHECK(violation->message.find("1000000.00 kr") != std::string::npos);
+}
+
 TEST_CASE("the first violation in field order is the one reported") {
   Rulebook rb = Valid();
   rb.valid_until = rb.valid_from;
