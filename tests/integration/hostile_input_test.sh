@@ -82,18 +82,12 @@ printf '# nobody yet\n' > "$SCRATCH/empty-tokens"
 expect_refused "holds no token" cl serve --http 127.0.0.1:0 --tokens "$SCRATCH/empty-tokens"
 AUDITOR="auditor-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'auditor %s\n' "$AUDITOR" > "$SCRATCH/tokens"
-"$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/store" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" \
-  > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
-SERVE_PID=$!
-trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
-for ((i = 0; i < 300; i++)); do [ -s "$SCRATCH/serve.out" ] && break; sleep 0.1; done
-PORT=$(grep -o '"http": "127.0.0.1:[0-9]*"' "$SCRATCH/serve.out" | grep -o '[0-9]*"$' | tr -d '"')
-[ -n "$PORT" ] || fail "serve is not ready: $(cat "$SCRATCH/serve.log")"
+start_serve "$SCRATCH/store" "$SCRATCH/tokens"
 api() { curl -sS -o "$SCRATCH/body" -w '%{http_code}' -H "Authorization: Bearer $AUDITOR" "http://127.0.0.1:$PORT$1"; }
 expect_eq "$(api '/v1/balance?account=garbage')" "400" "the API's balance of no account"
 expect_eq "$(api '/v1/balance?account=payable:VC-NONE')" "404" "the API's balance of an unknown clinic"
 expect_eq "$(api '/v1/balance?account=payable:VC-TEST&known_at=seq:abc')" "400" "a bad known_at"
 grep -q '"message": "known_at seq:abc' "$SCRATCH/body" || fail "the API names its parameter: $(cat "$SCRATCH/body")"
 grep -q -- '--known-at' "$SCRATCH/body" && fail "the API names a command-line flag: $(cat "$SCRATCH/body")"
-kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || fail "serve did not stop cleanly"
+stop_serve
 echo "hostile_input_test: every refusal names what is wrong"

@@ -18,3 +18,26 @@ expect_exit() {
   set +e; "$@"; local got=$?; set -e
   [ "$got" -eq "$want" ] || fail "exit code of [$*]: expected $want, got $got"
 }
+
+# start_serve STORE TOKENS: starts `serve` on a free port of 127.0.0.1 and waits for its ready
+# line; sets SERVE_PID and PORT, logs to $SCRATCH/serve.log, and kills it when the test exits.
+start_serve() {
+  "$CAPLEDGER_BIN" --log-level info --data "$1" serve --http 127.0.0.1:0 --tokens "$2" \
+    > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
+  SERVE_PID=$!
+  trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
+  for ((i = 0; i < 300; i++)); do
+    [ -s "$SCRATCH/serve.out" ] && break
+    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(cat "$SCRATCH/serve.log")"
+    sleep 0.1
+  done
+  PORT=$(grep -o '"http": "127.0.0.1:[0-9]*"' "$SCRATCH/serve.out" | grep -o '[0-9]*"$' | tr -d '"')
+  [ -n "$PORT" ] || fail "serve printed no ready line: $(cat "$SCRATCH/serve.out") $(cat "$SCRATCH/serve.log")"
+}
+
+# stop_serve: SIGTERM, and serve must drain and exit 0.
+stop_serve() {
+  kill -TERM "$SERVE_PID"
+  wait "$SERVE_PID" || fail "serve did not exit 0 after SIGTERM: $(tail -n 5 "$SCRATCH/serve.log")"
+  trap 'rm -rf "$SCRATCH"' EXIT
+}

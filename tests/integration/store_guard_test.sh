@@ -20,17 +20,7 @@ head_before=$(cl log | wc -l)
 # ---- a second writer while serve runs, RocksDB's LOCK removed ----------------------------------
 OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
-"$CAPLEDGER_BIN" --log-level info --data "$SCRATCH/store" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" \
-  > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
-SERVE_PID=$!
-trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
-for ((i = 0; i < 300; i++)); do
-  [ -s "$SCRATCH/serve.out" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(cat "$SCRATCH/serve.log")"
-  sleep 0.1
-done
-PORT=$(grep -o '"http": "127.0.0.1:[0-9]*"' "$SCRATCH/serve.out" | grep -o '[0-9]*"$' | tr -d '"')
-[ -n "$PORT" ] || fail "no ready line: $(cat "$SCRATCH/serve.out")"
+start_serve "$SCRATCH/store" "$SCRATCH/tokens"
 
 rm "$SCRATCH/store/LOCK"
 set +e
@@ -46,9 +36,7 @@ grep -q "Resource temporarily unavailable" "$SCRATCH/ingest.err" && fail "ingest
 status=$(curl -sS -o "$SCRATCH/payout.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $OPERATOR" \
   "http://127.0.0.1:$PORT/v1/payouts/2023-03")
 expect_eq "$status" "200" "the API's payout while a second writer was refused"
-kill -TERM "$SERVE_PID"
-wait "$SERVE_PID" || fail "serve did not exit 0 after SIGTERM: $(tail -n 5 "$SCRATCH/serve.log")"
-trap 'rm -rf "$SCRATCH"' EXIT
+stop_serve
 cl verify > /dev/null || fail "verify after the refused second writer"
 booked=$(cl log | wc -l)
 [ "$booked" -gt "$head_before" ] || fail "the API's payout booked nothing ($booked events)"

@@ -11,6 +11,7 @@
 #include <rocksdb/db.h>
 
 #include "store/store_fixture.h"
+#include "store/store_surgery.h"
 
 namespace capledger::testing {
 namespace {
@@ -116,18 +117,7 @@ TEST_CASE("a store with events but no secret fingerprint is refused rather than 
     auto s = OpenForTest(dir.path(), secret, clock);
     REQUIRE(s->Append(std::vector{Listing("a", 1, "VC-A")}).has_value());
   }
-  {  // The fingerprint is lost (a damaged or hand-edited meta family).
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "events", "ids", "by_resident", "by_clinic", "meta", "checkpoints", "rejects"}) {
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path().string(), families, &handles, &db).ok());
-    REQUIRE(db->Delete(rocksdb::WriteOptions(), handles[5], "secret_fingerprint").ok());
-    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-    delete db;
-  }
+  DeleteMetaKey(dir.path(), "secret_fingerprint");
   auto other = TestSecret('b');
   auto refused = store::EventStore::Open(dir.path(), &other, clock);
   REQUIRE_FALSE(refused.has_value());

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "store/store_fixture.h"
+#include "store/store_surgery.h"
 
 namespace capledger::testing {
 namespace {
@@ -180,18 +181,7 @@ TEST_CASE("a store made before the head record starts one at its first writable 
   f.store.reset();
   // An earlier version's store: no record file and no meta flag.
   fs::remove(f.live / std::string(store::kHeadRecordFile));
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "events", "ids", "by_resident", "by_clinic", "meta", "checkpoints", "rejects"}) {
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), f.live.string(), families, &handles, &db).ok());
-    REQUIRE(db->Delete(rocksdb::WriteOptions(), handles[5], "head_record").ok());
-    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-    delete db;
-  }
+  DeleteMetaKey(f.live, "head_record");
   auto read = OpenReadOnly(f.live, f.clock);
   REQUIRE(read.has_value());  // read as it is
   read->reset();
