@@ -89,5 +89,18 @@ expect_eq "$(api '/v1/balance?account=payable:VC-NONE')" "404" "the API's balanc
 expect_eq "$(api '/v1/balance?account=payable:VC-TEST&known_at=seq:abc')" "400" "a bad known_at"
 grep -q '"message": "known_at seq:abc' "$SCRATCH/body" || fail "the API names its parameter: $(cat "$SCRATCH/body")"
 grep -q -- '--known-at' "$SCRATCH/body" && fail "the API names a command-line flag: $(cat "$SCRATCH/body")"
+# A client that trickles a request header byte by byte for 20 s holds no SIGTERM drain beyond
+# drain_timeout_ms (2 s by default) and a little.
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /health HTTP/1.1\r\nX-Slow: ' >&5
+( for ((i = 0; i < 400; i++)); do printf a >&5 2>/dev/null || exit 0; sleep 0.05; done ) &
+TRICKLE_PID=$!
+sleep 0.5
+drain_started=$(date +%s%N)
 stop_serve
+drain_ms=$(( ($(date +%s%N) - drain_started) / 1000000 ))
+kill "$TRICKLE_PID" 2>/dev/null || true
+exec 5>&-
+[ "$drain_ms" -lt 8000 ] || fail "a trickling client held the drain for $drain_ms ms"
+echo "hostile_input_test: serve drained in $drain_ms ms beside a client trickling its header"
 echo "hostile_input_test: every refusal names what is wrong"
