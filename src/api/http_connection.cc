@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/assert.h"
 
 namespace capledger::api {
 namespace {
@@ -54,11 +53,11 @@ void AddressOf(const sockaddr_storage& address, std::string& ip, int& port) {
 
 }  // namespace
 
-PollSignal::PollSignal() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-  LEDGER_ASSERT(fd_ >= 0 && "the HTTP server needs an eventfd");
-}
+PollSignal::PollSignal() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
-PollSignal::~PollSignal() { ::close(fd_); }
+PollSignal::~PollSignal() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 void PollSignal::Raise() {
   const std::uint64_t one = 1;
@@ -81,7 +80,20 @@ bool ConnectionStream::AwaitRequest() {
   }
   request_deadline_ = Clock::now() + bounds_.request;
   response_started_ = false;
+  request_bytes_ = 0;
+  head_.clear();
+  head_complete_ = false;
   return true;
+}
+
+void ConnectionStream::KeepHead(const char* bytes, std::size_t size) {
+  const std::size_t searched_from = head_.size() < 3 ? 0 : head_.size() - 3;
+  head_.append(bytes, std::min(size, kRequestHeadBytesMax - head_.size()));
+  const std::size_t end = head_.find("\r\n\r\n", searched_from);
+  if (end != std::string::npos) {
+    head_.resize(end + 4);  // what follows is the body
+    head_complete_ = true;
+  }
 }
 
 bool ConnectionStream::Fill() {
@@ -109,18 +121,22 @@ bool ConnectionStream::is_writable() const {
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (request_bytes_ >= bounds_.request_bytes_max) return -1;
   if (begin_ == end_ && !Fill()) return -1;
-  const std::size_t n = std::min(size, end_ - begin_);
+  const std::size_t n = std::min({size, end_ - begin_, bounds_.request_bytes_max - request_bytes_});
   std::memcpy(ptr, buffer_.data() + begin_, n);
   begin_ += n;
+  request_bytes_ += n;
+  if (!head_complete_ && head_.size() < kRequestHeadBytesMax) KeepHead(ptr, n);
   return static_cast<ssize_t>(n);
 }
 
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
-  if (!response_started_) {
-    response_deadline_ = Clock::now() + bounds_.response;
-    response_started_ = true;
-  }
+  // An interim answer (100 Continue) comes before the body is read and the handler runs: the
+  // response's own clock starts with its first byte after it.
+  const bool interim = std::string_view(ptr, size).starts_with("HTTP/1.1 1");
+  if (!response_started_) response_deadline_ = Clock::now() + bounds_.response;
+  if (!response_started_ && !interim) response_started_ = true;
   // Never blocks in send: a client that reads slowly gets what fits, and the rest waits for
   // room in poll, within the response's deadline.
   for (int spurious = 0; spurious < 1'000; ++spurious) {

@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_connection.h"
+#include "api/http_framing.h"
+#include "common/assert.h"
 
 namespace capledger::api {
 namespace {
@@ -64,7 +67,11 @@ class BoundedPool final : public httplib::TaskQueue {
         jobs_.pop_front();
       }
       not_full_.notify_one();
-      fn();
+      try {
+        fn();
+      } catch (...) {  // a thread entry point: nothing may escape it (fn catches what it can name)
+        spdlog::error("an HTTP worker's task failed with an exception");
+      }
     }
   }
 
@@ -82,6 +89,7 @@ class BoundedPool final : public httplib::TaskQueue {
 // worker serves one connection at a time, so the thread identifies the connection.
 struct ConnectionVerdict {
   bool close = false;
+  const ConnectionStream* stream = nullptr;  // the connection's stream, for its raw request head
 };
 thread_local ConnectionVerdict* t_verdict = nullptr;
 
@@ -101,27 +109,60 @@ class GuardedServer final : public httplib::Server {
 
  private:
   // Called by the library's worker for each accepted connection; closes it before returning.
+  // Nothing escapes: an exception (an allocation that failed) ends the connection, not the server.
   bool process_and_close_socket(socket_t sock) override {
     ++open_connections_;
-    ServeConnection(sock);
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
+    bool refused = false;
+    try {
+      refused = ServeConnection(sock);
+    } catch (const std::exception& e) {
+      spdlog::error("an HTTP connection failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("an HTTP connection failed with an exception");
+    }
+    t_verdict = nullptr;
+    if (refused) {
+      LingeringClose(sock);
+    } else {
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+    }
     --open_connections_;
     return true;
   }
 
   // Requests one after another until the client or a verdict closes the connection, it stays idle,
-  // it has served requests_max_, or the server stops.
-  void ServeConnection(socket_t sock) {
+  // it has served requests_max_, or the server stops. True if a verdict closed it (a refusal).
+  bool ServeConnection(socket_t sock) {
     ConnectionStream stream(sock, bounds_, signals_);
     for (std::size_t served = 0; served < requests_max_ && stream.AwaitRequest(); ++served) {
-      ConnectionVerdict verdict;
+      ConnectionVerdict verdict{false, &stream};
       t_verdict = &verdict;
       bool client_closes = false;
       const bool answered = process_request(stream, served + 1 == requests_max_, client_closes, nullptr);
       t_verdict = nullptr;
-      if (!answered || client_closes || verdict.close) return;
+      if (verdict.close) return true;
+      if (!answered || client_closes) return false;
     }
+    return false;
+  }
+
+  // Closes a connection after a refusal so that the client can read it: the sending side first,
+  // then what the client still sends is read and dropped (at most 64 KiB, for at most 200 ms).
+  // Closing with unread bytes would reset the connection and could take the refusal with it.
+  static void LingeringClose(socket_t sock) {
+    ::shutdown(sock, SHUT_WR);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    char scratch[4096];
+    for (std::size_t drained = 0; drained < 64 * 1024;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      pollfd fds{sock, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&fds, 1, static_cast<int>(left.count())) <= 0) break;
+      const ssize_t n = ::recv(sock, scratch, sizeof(scratch), MSG_DONTWAIT);
+      if (n <= 0) break;
+      drained += static_cast<std::size_t>(n);
+    }
+    ::close(sock);
   }
 
   const ConnectionBounds bounds_;
@@ -139,42 +180,6 @@ std::pair<std::string_view, std::string_view> LibraryError(int status) {
     case 414: return {"uri_too_long", "the request line is too long"};
     default: return {"http_error", "the request could not be handled"};
   }
-}
-
-// The methods whose body cpp-httplib 0.11 reads before the handler runs. Of any other request,
-// a body would stay unread on the connection, where it would be taken for the next request.
-bool LibraryReadsBody(std::string_view method) {
-  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
-}
-
-bool IsDigits(std::string_view text) {
-  return !text.empty() && text.size() <= 18 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A request whose framing could be read two ways, or whose body nothing reads: its code and
-// message, or nullopt if it is sound. Such a request is refused and its connection closed.
-std::optional<std::pair<std::string_view, std::string>> FramingProblem(const httplib::Request& req) {
-  using Problem = std::pair<std::string_view, std::string>;
-  const std::size_t lengths = req.get_header_value_count("Content-Length");
-  const std::size_t encodings = req.get_header_value_count("Transfer-Encoding");
-  if (lengths > 1) return Problem{"bad_request", "the request has more than one Content-Length header"};
-  if (lengths == 1 && encodings > 0) {
-    return Problem{"bad_request", "the request has both Content-Length and Transfer-Encoding"};
-  }
-  if (encodings > 1 || (encodings == 1 && req.get_header_value("Transfer-Encoding") != "chunked")) {
-    return Problem{"bad_request", "the only Transfer-Encoding accepted is chunked, alone"};
-  }
-  const std::string length = req.get_header_value("Content-Length");
-  if (lengths == 1 && !IsDigits(length)) return Problem{"bad_request", "Content-Length is not a number"};
-  const bool has_body = encodings == 1 || (lengths == 1 && length.find_first_not_of('0') != std::string::npos);
-  if (has_body && !LibraryReadsBody(req.method)) {
-    return Problem{"body_not_allowed", fmt::format("a {} request takes no body", req.method)};
-  }
-  if (req.get_header_value_count("Authorization") > 1) {
-    return Problem{"bad_request", "the request has more than one Authorization header"};
-  }
-  return std::nullopt;
 }
 
 ApiRequest ToApiRequest(const httplib::Request& req) {
@@ -200,6 +205,15 @@ void SetBounds(httplib::Server& server, const HttpOptions& options) {
   server.set_tcp_nodelay(true);
 }
 
+// A request's refusal as the response, and its connection marked to close.
+void Refuse(Api& api, const FramingRefusal& refusal, const httplib::Request& req, httplib::Response& res) {
+  spdlog::info("refused a {} request and closed its connection: {}", req.method, refusal.message);
+  CloseAfterResponse();
+  res.status = refusal.status;
+  res.set_content(HttpErrorJson(refusal.code, refusal.message), "application/json");
+  api.metrics().ObserveRequest("other", refusal.status, 0);
+}
+
 // Answers a request the library need not read further (no body), or has read whole.
 void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
   ApiResponse response = api.Handle(ToApiRequest(req));
@@ -210,30 +224,25 @@ void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
 }
 
 // The handler that runs once a request's head is read, before the library reads any body.
-httplib::Server::HandlerWithResponse BeforeBody(Api& api) {
-  return [&api](const httplib::Request& req, httplib::Response& res) {
-    if (auto problem = FramingProblem(req)) {
-      spdlog::info("refused a {} request and closed its connection: {}", req.method, problem->second);
-      CloseAfterResponse();
-      res.status = 400;
-      res.set_content(HttpErrorJson(problem->first, problem->second), "application/json");
-      api.metrics().ObserveRequest("other", 400, 0);
+httplib::Server::HandlerWithResponse BeforeBody(Api& api, std::size_t body_bytes_max) {
+  return [&api, body_bytes_max](const httplib::Request& req, httplib::Response& res) {
+    LEDGER_ASSERT(t_verdict != nullptr && t_verdict->stream != nullptr);
+    const ConnectionStream& stream = *t_verdict->stream;
+    if (auto refusal = CheckFraming(stream.head(), stream.head_complete(), req, body_bytes_max)) {
+      Refuse(api, *refusal, req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
-    // A request with a body (RFC 9112 §6.3) goes on to the library, which reads it within
-    // body_bytes_max first. One without is answered now: cpp-httplib 0.11 would refuse a bodiless
-    // POST (as `curl -X POST` sends it).
-    if (req.has_header("Transfer-Encoding") || req.get_header_value("Content-Length").find_first_not_of('0') !=
-                                                   std::string::npos) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
+    // A request with a body (a Content-Length within body_bytes_max) goes on to the library,
+    // which reads it whole first. One without is answered now: cpp-httplib 0.11 would refuse a
+    // bodiless POST (as `curl -X POST` sends it).
+    if (HasBody(req)) return httplib::Server::HandlerResponse::Unhandled;
     Answer(api, req, res);
     return httplib::Server::HandlerResponse::Handled;
   };
 }
 
-void SetHandlers(httplib::Server& server, Api& api) {
-  server.set_pre_routing_handler(BeforeBody(api));
+void SetHandlers(httplib::Server& server, Api& api, std::size_t body_bytes_max) {
+  server.set_pre_routing_handler(BeforeBody(api, body_bytes_max));
   const httplib::Server::Handler handler = [&api](const httplib::Request& req, httplib::Response& res) {
     Answer(api, req, res);
   };
@@ -271,6 +280,7 @@ ConnectionBounds BoundsOf(const HttpOptions& options) {
   bounds.request = std::chrono::milliseconds(options.read_timeout_ms);
   bounds.response = std::chrono::milliseconds(options.write_timeout_ms);
   bounds.keep_alive = std::chrono::seconds(options.keep_alive_timeout_s);
+  bounds.request_bytes_max = kRequestHeadBytesMax + options.body_bytes_max;
   return bounds;
 }
 
@@ -331,7 +341,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
   if (auto checked = CheckHttpOptions(options); !checked) return tl::unexpected(checked.error());
   auto impl = std::make_unique<Impl>(options);
   SetBounds(impl->server, options);
-  SetHandlers(impl->server, api);
+  if (!impl->server.signals().ok()) {
+    return Fail(ErrorCode::kIoError, "cannot create the HTTP server's stop signals (eventfd): no file descriptors left?");
+  }
+  SetHandlers(impl->server, api, options.body_bytes_max);
   int port = options.port;
   if (port == 0) {
     port = impl->server.bind_to_any_port(options.host);
@@ -343,7 +356,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
   }
   Impl* raw = impl.get();
   impl->listener = std::thread([raw, on_failure = std::move(on_failure)] {
-    const bool stopped = raw->server.listen_after_bind();
+    bool stopped = false;
+    try {
+      stopped = raw->server.listen_after_bind();
+    } catch (...) {  // a thread entry point: report as a listener that failed
+      spdlog::error("the HTTP listener failed with an exception");
+    }
     raw->listener_done.set_value();
     if (stopped) return;  // by Stop
     spdlog::error("the HTTP listener stopped: accepting connections failed");

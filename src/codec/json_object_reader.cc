@@ -66,7 +66,7 @@ std::string_view ReadString(Problem& problem, element value, const FieldRef& ref
   if (!problem.ok()) return text;
   if (value.get_string().get(text) != simdjson::SUCCESS) {
     WrongType(problem, value, ref, "a string");
-  } else if (ref.key != "personnummer" && domain::ContainsPersonnummer(text)) {
+  } else if (!domain::IsResidentField(ref.key) && domain::ContainsPersonnummer(text)) {
     // Anywhere but its own field a number would be stored in clear, in a log that cannot forget.
     problem.Set(RejectCode::kPersonnummerInField, ref.Path(),
                 "holds a personnummer or samordningsnummer; only the `personnummer` field may, and it is "

@@ -45,8 +45,10 @@ std::optional<std::string> FieldHoldingPersonnummer(const domain::Event& event) 
     Pending item = std::move(stack.back());
     stack.pop_back();
     if (std::string_view text; item.value.get_string().get(text) == simdjson::SUCCESS) {
+      const std::string_view path = item.path;
+      const std::string_view key = path.substr(path.find_last_of('.') + 1);
       // The first in document order: the walk goes from the last pushed, so keep the earliest.
-      if (domain::ContainsPersonnummer(text)) found = item.path;
+      if (!domain::IsResidentField(key) && domain::ContainsPersonnummer(text)) found = item.path;
       continue;
     }
     PushChildren(item, stack);

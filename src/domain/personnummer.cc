@@ -58,6 +58,8 @@ std::size_t DigitRunEnd(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
+bool IsResidentField(std::string_view key) { return key == "personnummer" || key == "resident"; }
+
 bool ContainsPersonnummer(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
     if (!IsDigit(text[pos])) {

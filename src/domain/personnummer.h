@@ -30,6 +30,11 @@ Result<Personnummer> ParsePersonnummer(std::string_view text);
 // be stored in clear.
 bool ContainsPersonnummer(std::string_view text);
 
+// True for the fields that are not looked at with ContainsPersonnummer: `personnummer` itself
+// (replaced by its pseudonym) and `resident`, a pseudonym of 32 hex digits that a run of twelve
+// decimal digits inside can make look like a number (about one resident in 100,000).
+bool IsResidentField(std::string_view key);
+
 // The Luhn check digit over a string of decimal digits (weights 2,1,2,1,... from the left).
 int LuhnCheckDigit(std::string_view digits);
 

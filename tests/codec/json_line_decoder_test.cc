@@ -441,6 +441,13 @@ TEST_CASE("with ledger types enabled, a resident may be given as the writer writ
                 R"("birth_date":"1980-05-17","sex":"male","clinic":"VC-A","effective":"2024-03-15","reason":"choice"})",
                 RejectCode::kInvalidPersonnummer, "resident", true);
   CheckRejected(Listed(kMan, R"(,"sex":"male")"), RejectCode::kUnknownField, "sex", true);
+  // A pseudonym whose hex holds twelve digits that form a personnummer (191212121212) is still a
+  // pseudonym: the resident field is not searched for numbers.
+  CHECK(BodyOf<domain::PatientListed>(
+            R"({"type":"PatientListed","id":"l-1","resident":"aa191212121212bbbbbbbbbbbbbbbbbb",)"
+            R"("birth_date":"1980-05-17","sex":"male","clinic":"VC-A","effective":"2024-03-15","reason":"choice"})",
+            /*ledger_types=*/true)
+            .resident.pseudonym.ToHex() == "aa191212121212bbbbbbbbbbbbbbbbbb");
 }
 
 // ================================ One test case per rejection code ================================

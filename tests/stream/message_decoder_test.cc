@@ -61,6 +61,22 @@ TEST_CASE("a FlatBuffers event with a personnummer outside its own field is refu
   CHECK(decoder.Decode(Message(clean, stream::kFlatBuffersContentType)).request.has_value());
 }
 
+TEST_CASE("a resident's pseudonym whose hex holds twelve digits that form a personnummer is no personnummer") {
+  auto secret = TestSecret();
+  stream::MessageDecoder decoder(secret.bytes());
+  // Bytes aa 19 12 12 12 12 12 bb ...: the hex "aa191212121212bb..." holds 191212121212 on its own.
+  domain::ResidentRef resident{};
+  resident.pseudonym.bytes = {0xaa, 0x19, 0x12, 0x12, 0x12, 0x12, 0x12, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb};
+  REQUIRE(resident.pseudonym.ToHex().starts_with("aa191212121212bb"));
+  resident.birth_date = Day(1980, 1, 1);
+  domain::Event event{"fb-2", "upstream", domain::PatientListed{resident, "VC-A", Day(2024, 1, 1), domain::ListingReason::kChoice}};
+  const std::string body = codec::EncodeBody(event.body);
+  const auto type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
+  const std::string envelope = codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-2", {}, {}, body});
+  auto decoded = decoder.Decode(Message(envelope, stream::kFlatBuffersContentType));
+  CHECK_MESSAGE(decoded.request.has_value(), (decoded.reject ? decoded.reject->rejection.field : ""));
+}
+
 TEST_CASE("a message's origin names topic, partition and offset; its line is offset + 1") {
   const auto origin = stream::MessageOrigin(Message("raw"));
   CHECK(origin.source == "kafka:t/2/41");
