@@ -25,7 +25,11 @@ void PrintReport(const CommandContext& context, const store::RecoveryReport& rep
   } else {
     fmt::print("the head record could not be read: how many acknowledged events were lost is not known\n");
   }
-  if (report.lost_events() > 0) {
+  if (report.substituted()) {
+    fmt::print("the event at seq {} is not the one that was acknowledged there (its hash differs): it was replaced\n",
+               report.recovered.seq);
+  }
+  if (report.lost_events() > 0 || report.substituted()) {
     fmt::print("the finance feed may have delivered entries of the lost seqs; a payout run booked again reuses their "
                "entry ids: reconcile with finance (docs/feed.md) before booking it again\n");
   }

@@ -109,6 +109,12 @@ Result<std::vector<AppendOutcome>> EventStore::WriteAssembled(std::unique_ptr<As
   if (batch->generation != impl.generation) {
     return Fail(ErrorCode::kRefused, "a batch assembled before this one was not written; assemble it again");
   }
+  if (impl.writes_refused) {  // a batch assembled before the failure is not written after it either
+    VoidUnwritten(impl);
+    write_lock.unlock();
+    impl.write_turn.notify_all();
+    return tl::unexpected(RefuseUnlessWritable(impl).error());
+  }
   // No per-operation counters on this thread: they cost a thread-local lookup per key comparison
   // inside the memtable inserts, and nothing reads them.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);

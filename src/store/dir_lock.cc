@@ -73,6 +73,14 @@ Result<DirLock> DirLock::Acquire(const std::filesystem::path& dir, std::string_v
   }
 }
 
+std::optional<long> DirLock::Holder(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  const auto pid = FlockHolder(fd);
+  ::close(fd);
+  return pid;
+}
+
 DirLock::DirLock(DirLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
 DirLock& DirLock::operator=(DirLock&& other) noexcept {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
@@ -27,6 +28,10 @@ class DirLock {
   // TryAcquire). For short critical sections such as creating a store.
   static Result<DirLock> Acquire(const std::filesystem::path& dir, std::string_view what,
                                  std::chrono::milliseconds patience);
+
+  // The pid of the process holding the lock on `dir`, as /proc/locks tells it, if one does. Takes
+  // no lock itself, so that asking never stands in a writer's way.
+  static std::optional<long> Holder(const std::filesystem::path& dir);
 
   DirLock(DirLock&& other) noexcept;
   DirLock& operator=(DirLock&& other) noexcept;

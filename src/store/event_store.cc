@@ -1,5 +1,7 @@
 #include "store/event_store.h"
 
+#include <thread>
+
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -79,7 +81,8 @@ Status OpenDb(EventStore::Impl& impl, const std::filesystem::path& dir, const St
 EventStore::Impl::~Impl() {
   if (db && !read_only && opened) {
     // Every appended batch is already durable in the WAL; flushing here only spares the next open
-    // from replaying it, so a failure is harmless and the next writable open flushes instead.
+    // from replaying it, so a failure is harmless: the next open replays the WAL instead (and
+    // keeps it until its own memtables are flushed, avoid_flush_during_recovery).
     rocksdb::FlushOptions flush;
     flush.wait = true;
     flush.allow_write_stall = true;
@@ -102,23 +105,11 @@ Error StatusError(const rocksdb::Status& status, std::string_view what) {
   return Error{code, fmt::format("{}: {}", what, status.ToString())};
 }
 
-Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path& dir,
-                                                     const RegionSecret* secret, const Clock& clock,
-                                                     const StoreOptions& options) {
-  auto impl = std::make_unique<Impl>();
-  impl->clock = &clock;
-  impl->has_secret = secret != nullptr;
-  if (secret) {
-    impl->rejects_key = secret->RejectsKey();
-    impl->fingerprint = secret->Fingerprint();
-  }
-  impl->read_only = options.read_only;
-  if (!options.read_only) {
-    if (auto created = CreateStoreIfMissing(dir, options); !created) return tl::unexpected(created.error());
-    auto lock = DirLock::TryAcquire(dir, fmt::format("the store in {}", dir.string()));
-    if (!lock) return tl::unexpected(lock.error());
-    impl->writer_lock = std::move(*lock);
-  }
+namespace {
+
+// Opens the database in `impl` and checks it against the head record; `impl` holds the writer
+// lock already if it is for writing.
+Status OpenChecked(EventStore::Impl& impl, const std::filesystem::path& dir, const StoreOptions& options) {
   // Read before the database: a writer updates the record after its write is durable, so the log
   // this open sees is at least as far as the record read here.
   auto recorded = ReadHeadRecord(dir);
@@ -126,23 +117,69 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path
     return Fail(ErrorCode::kLogDamaged, recorded.error().message);
   }
   if (!recorded) return tl::unexpected(recorded.error());
-  if (auto opened = OpenDb(*impl, dir, options); !opened) {
+  if (auto opened = OpenDb(impl, dir, options); !opened) {
     Error error = opened.error();
     if (error.code == ErrorCode::kLogDamaged && *recorded) {
       error.message += fmt::format(" (the last acknowledged event is seq {})", (*recorded)->seq);
     }
     return tl::unexpected(std::move(error));
   }
-  if (auto loaded = LoadMeta(*impl); !loaded) return tl::unexpected(loaded.error());
-  if (auto checked = CheckHeadRecord(*impl, *recorded); !checked) return tl::unexpected(checked.error());
-  if (!options.read_only) {
-    if (auto adopted = AdoptHeadRecord(*impl, dir, *recorded); !adopted) return tl::unexpected(adopted.error());
+  if (auto loaded = LoadMeta(impl); !loaded) return loaded;
+  if (auto checked = CheckHeadRecord(impl, *recorded); !checked) return checked;
+  if (!options.read_only) return AdoptHeadRecord(impl, dir, *recorded);
+  return {};
+}
+
+std::unique_ptr<EventStore::Impl> NewImpl(const RegionSecret* secret, const Clock& clock, const StoreOptions& options) {
+  auto impl = std::make_unique<EventStore::Impl>();
+  impl->clock = &clock;
+  impl->has_secret = secret != nullptr;
+  if (secret) {
+    impl->rejects_key = secret->RejectsKey();
+    impl->fingerprint = secret->Fingerprint();
   }
-  impl->opened = true;
-  impl->assembled_head = impl->head;
-  impl->assembled_reject_count = impl->reject_count;
-  impl->assembled_fingerprint = impl->fingerprint_stored;
-  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+  impl->read_only = options.read_only;
+  return impl;
+}
+
+// Read-only opens while a writer is at work are tried again: RocksDB's read-only open reads the
+// manifest and then lists the write-ahead logs, and a flush that finishes in between hides the
+// events it moved, which the head check would take for a loss.
+constexpr int kReadOnlyOpenAttempts = 5;
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::filesystem::path& dir,
+                                                     const RegionSecret* secret, const Clock& clock,
+                                                     const StoreOptions& options) {
+  for (int attempt = 1;; ++attempt) {
+    auto impl = NewImpl(secret, clock, options);
+    if (!options.read_only) {
+      if (auto created = CreateStoreIfMissing(dir, options); !created) return tl::unexpected(created.error());
+      auto lock = DirLock::TryAcquire(dir, fmt::format("the store in {}", dir.string()));
+      if (!lock) return tl::unexpected(lock.error());
+      impl->writer_lock = std::move(*lock);
+    }
+    auto opened = OpenChecked(*impl, dir, options);
+    if (opened) {
+      impl->opened = true;
+      impl->assembled_head = impl->head;
+      impl->assembled_reject_count = impl->reject_count;
+      impl->assembled_fingerprint = impl->fingerprint_stored;
+      return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+    }
+    const auto writer = DirLock::Holder(dir);
+    if (!options.read_only || opened.error().code != ErrorCode::kLogDamaged || !writer) {
+      return tl::unexpected(opened.error());
+    }
+    if (attempt == kReadOnlyOpenAttempts) {
+      return Fail(ErrorCode::kRefused,
+                  fmt::format("the store in {} changed under {} attempts to open it while process {} was writing "
+                              "(the last: {}); try again",
+                              dir.string(), attempt, *writer, opened.error().message));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt));
+  }
 }
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

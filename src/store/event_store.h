@@ -94,8 +94,10 @@ class EventStore {
   // reading the log and verifying it (no secret needed); appending and reading rejects then fail
   // with kRefused. A store opened for writing holds an exclusive lock on `dir` (store/dir_lock.h)
   // until it is destroyed: a second writer, in this process or another, is kRefused with a message
-  // naming the holder. kIoError if RocksDB cannot open it, kCorruption if the head record is
-  // damaged. `clock` must outlive the store.
+  // naming the holder. kLogDamaged if the log lost acknowledged events or cannot be replayed
+  // (store/head_record.h); a read-only open beside a busy writer tries again (up to 5 times, about
+  // 0.2 s) before it says so, and then says kRefused instead. kIoError if RocksDB cannot open it,
+  // kCorruption if the head is damaged. `clock` must outlive the store.
   static Result<std::unique_ptr<EventStore>> Open(const std::filesystem::path& dir,
                                                   const RegionSecret* secret, const Clock& clock,
                                                   const StoreOptions& options = {});

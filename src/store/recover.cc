@@ -20,20 +20,26 @@
 namespace capledger::store {
 namespace {
 
-bool IsKeptFile(const std::string& name) {
+bool IsCopiedFile(const std::string& name) {
   return name.ends_with(".log") || name.starts_with("MANIFEST-") || name == "CURRENT" || name.starts_with("OPTIONS-");
 }
 
-// Copies the files a point-in-time recovery changes or removes into `kept`, synced.
+// Keeps the store's files as they are in `kept`, synced: a copy of those a point-in-time recovery
+// changes or removes (write-ahead logs, manifest, CURRENT, options), and a hard link to every
+// table file, which is never changed but may be removed by a later compaction.
 Status KeepDamagedFiles(const std::filesystem::path& dir, const std::filesystem::path& kept) {
   std::error_code ec;
   std::filesystem::create_directory(kept, ec);
   if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot create {}: {}", kept.string(), ec.message()));
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || !IsKeptFile(name)) continue;
-    std::filesystem::copy_file(entry.path(), kept / name, ec);
-    if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot copy {}: {}", entry.path().string(), ec.message()));
+    if (!entry.is_regular_file()) continue;
+    if (name.ends_with(".sst")) {
+      std::filesystem::create_hard_link(entry.path(), kept / name, ec);
+    } else if (IsCopiedFile(name)) {
+      std::filesystem::copy_file(entry.path(), kept / name, ec);
+    }
+    if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot keep {}: {}", entry.path().string(), ec.message()));
   }
   if (ec) return Fail(ErrorCode::kIoError, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
   ::sync();  // the copies are the only evidence once the recovery has run
@@ -61,11 +67,12 @@ Result<std::unique_ptr<RecoveredDb>> OpenToPointInTime(const std::filesystem::pa
   auto recovered = std::make_unique<RecoveredDb>();
   rocksdb::DB* raw = nullptr;
   const auto s = rocksdb::DB::Open(db_options, dir.string(), Families(options), &recovered->handles, &raw);
-  if (!s.ok()) {
+  if (s.IsCorruption()) {
     return Fail(ErrorCode::kLogDamaged, fmt::format("even replaying the write-ahead log up to its first damage, the "
                                                     "store in {} does not open ({}): restore it from a backup",
                                                     dir.string(), s.ToString()));
   }
+  if (!s.ok()) return tl::unexpected(StatusError(s, fmt::format("recovering the store in {}", dir.string())));
   recovered->db.reset(raw);
   return recovered;
 }
@@ -95,11 +102,11 @@ Result<std::pair<std::uint64_t, std::uint64_t>> ClampFeedCursor(RecoveredDb& db,
   return std::pair{before, head};
 }
 
-Status AppendRecoveryLog(const std::filesystem::path& dir, const RecoveryReport& report) {
+Status AppendRecoveryLog(const std::filesystem::path& dir, const std::string& json) {
   const auto path = dir / std::string(kRecoveryLogFile);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return Fail(ErrorCode::kIoError, fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-  const std::string line = RecoveryJson(report) + "\n";
+  const std::string line = json + "\n";
   const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!written) return Fail(ErrorCode::kIoError, fmt::format("cannot write {}", path.string()));
@@ -140,6 +147,10 @@ std::uint64_t RecoveryReport::lost_events() const {
   return acknowledged && acknowledged->seq > recovered.seq ? acknowledged->seq - recovered.seq : 0;
 }
 
+bool RecoveryReport::substituted() const {
+  return acknowledged && acknowledged->seq == recovered.seq && acknowledged->hash != recovered.hash;
+}
+
 Result<RecoveryReport> RecoverStore(const std::filesystem::path& dir, std::string damage, const Clock& clock,
                                     const StoreOptions& options) {
   auto lock = DirLock::TryAcquire(dir, fmt::format("the store in {}", dir.string()));
@@ -150,23 +161,32 @@ Result<RecoveryReport> RecoverStore(const std::filesystem::path& dir, std::strin
   if (auto recorded = ReadHeadRecord(dir); recorded && *recorded) report.acknowledged = **recorded;
   report.kept = dir / fmt::format("damaged-{}", CompactTime(report.at));
   if (auto kept = KeepDamagedFiles(dir, report.kept); !kept) return tl::unexpected(kept.error());
-  spdlog::warn("recovering the store in {}: its write-ahead log and manifest as they were are kept in {}",
-               dir.string(), report.kept.string());
+  spdlog::warn("recovering the store in {}: its files as they were are kept in {}", dir.string(),
+               report.kept.string());
+  // The intent first: if what follows fails half-way, the record still says a recovery began.
+  if (auto logged = AppendRecoveryLog(dir, RecoveryStartJson(report)); !logged) return tl::unexpected(logged.error());
   if (auto recovered = Recover(dir, options, report); !recovered) return tl::unexpected(recovered.error());
-  if (auto logged = AppendRecoveryLog(dir, report); !logged) return tl::unexpected(logged.error());
+  if (auto logged = AppendRecoveryLog(dir, RecoveryJson(report)); !logged) return tl::unexpected(logged.error());
   spdlog::warn("recovered the store in {} at seq {}; {} acknowledged events lost; recorded in {}", dir.string(),
                report.recovered.seq, report.lost_events(), (dir / std::string(kRecoveryLogFile)).string());
   return report;
+}
+
+std::string RecoveryStartJson(const RecoveryReport& report) {
+  const std::string acknowledged = report.acknowledged ? std::to_string(report.acknowledged->seq) : "null";
+  return fmt::format(R"({{"recovery_started_at": "{}", "damage": {}, "acknowledged_seq": {}, "kept": {}}})",
+                     domain::FormatTimestamp(report.at), JsonString(report.damage), acknowledged,
+                     JsonString(report.kept.string()));
 }
 
 std::string RecoveryJson(const RecoveryReport& report) {
   const std::string acknowledged = report.acknowledged ? std::to_string(report.acknowledged->seq) : "null";
   return fmt::format(
       R"({{"recovered_at": "{}", "damage": {}, "acknowledged_seq": {}, "recovered_seq": {}, "recovered_hash": "{}", )"
-      R"("lost_events": {}, "feed_cursor_before": {}, "feed_cursor_after": {}, "kept": {}}})",
+      R"("lost_events": {}, "substituted": {}, "feed_cursor_before": {}, "feed_cursor_after": {}, "kept": {}}})",
       domain::FormatTimestamp(report.at), JsonString(report.damage), acknowledged, report.recovered.seq,
-      crypto::Hex(report.recovered.hash), report.lost_events(), report.feed_cursor_before, report.feed_cursor_after,
-      JsonString(report.kept.string()));
+      crypto::Hex(report.recovered.hash), report.lost_events(), report.substituted(), report.feed_cursor_before,
+      report.feed_cursor_after, JsonString(report.kept.string()));
 }
 
 }  // namespace capledger::store

@@ -26,25 +26,33 @@ struct RecoveryReport {
 
   // The events acknowledged but lost: recovered.seq + 1 .. acknowledged->seq (none if empty).
   std::uint64_t lost_events() const;
+  // True if the log ends at the acknowledged seq but with another event there (its hash differs
+  // from the head record's): the event acknowledged was replaced, not lost.
+  bool substituted() const;
 };
 
 // The file in the store's directory where every recovery is recorded, one JSON line each.
 inline constexpr std::string_view kRecoveryLogFile = "recovery.log";
 
 // Recovers the store in `dir`, holding its writer lock throughout:
-// 1. copies every write-ahead log file, the manifest and CURRENT to `dir`/damaged-<time>/;
-// 2. opens the database replaying the write-ahead log up to its first damage (RocksDB's
-//    point-in-time recovery), dropping the rest;
-// 3. sets the head record to the head found, and the finance feed's cursor back to it if it was
-//    beyond (finance then holds entries of seqs that later events will reuse: the report says so);
-// 4. appends the report to `dir`/recovery.log, synced.
+// 1. keeps the store's files as they are in `dir`/damaged-<time>/ (copies of the write-ahead
+//    logs, manifest, CURRENT and options; hard links to the table files);
+// 2. appends a line to `dir`/recovery.log saying a recovery starts, synced;
+// 3. opens the database replaying the write-ahead log up to its first damage (RocksDB's
+//    point-in-time recovery), dropping the rest, and flushes what it replayed;
+// 4. sets the head record to the head found, and the finance feed's cursor back to it if it was
+//    beyond;
+// 5. appends the report to `dir`/recovery.log, synced.
 // `damage` is what the normal open said. kRefused if another process holds the store; kLogDamaged
-// if even this cannot open it (then restore a backup); kIoError if copying or recording fails
-// (then nothing has been changed but the copy).
+// if even this cannot open it for damage (then restore a backup); kIoError if the disk fails (full,
+// unreadable): before step 3 nothing but the kept files has changed; after it, recovery.log says a
+// recovery started and did not finish, and running it again completes it.
 Result<RecoveryReport> RecoverStore(const std::filesystem::path& dir, std::string damage, const Clock& clock,
                                     const StoreOptions& options = {});
 
-// The report as one JSON line (without the newline), as recovery.log holds it.
+// The report as one JSON line (without the newline), as recovery.log holds it; and the line that
+// says a recovery starts (its time, the damage, the acknowledged seq, where the files are kept).
 std::string RecoveryJson(const RecoveryReport& report);
+std::string RecoveryStartJson(const RecoveryReport& report);
 
 }  // namespace capledger::store
