@@ -14,7 +14,7 @@ namespace capledger::api {
 namespace {
 
 enum class RouteId : std::uint8_t {
-  kHealth, kMetrics, kReport, kEntries, kTrace, kStatement, kDispute, kExplain, kBalance, kVerify, kPayout,
+  kHealth, kMetrics, kReport, kRulebooks, kEntries, kTrace, kStatement, kDispute, kExplain, kBalance, kVerify, kPayout,
 };
 
 // A path matched to an endpoint: its name (a fixed string, the metrics label), the method and
@@ -39,7 +39,7 @@ std::optional<RouteMatch> MatchRoute(std::string_view path) {
       {"/v1/report", RouteId::kReport, Role::kAuditor},   {"/v1/entries", RouteId::kEntries, Role::kAuditor},
       {"/v1/statement", RouteId::kStatement, Role::kAuditor}, {"/v1/dispute", RouteId::kDispute, Role::kAuditor},
       {"/v1/explain", RouteId::kExplain, Role::kAuditor}, {"/v1/balance", RouteId::kBalance, Role::kAuditor},
-      {"/v1/verify", RouteId::kVerify, Role::kAuditor},
+      {"/v1/verify", RouteId::kVerify, Role::kAuditor},   {"/v1/rulebooks", RouteId::kRulebooks, Role::kAuditor},
   };
   for (const auto& route : kFixed) {
     if (path == route.path) return RouteMatch{route.id, route.path, "GET", route.role, ""};
@@ -117,6 +117,7 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
   const auto none = Params::From(request.query, {});
   switch (route.id) {
     case RouteId::kReport: return WithParams(context, request, {"month", "known_at", "clinic"}, ReportQuery);
+    case RouteId::kRulebooks: return WithParams(context, request, {"known_at"}, RulebooksQuery);
     case RouteId::kEntries: return WithParams(context, request, {"month", "run", "clinic"}, EntriesQuery);
     case RouteId::kStatement: return WithParams(context, request, {"run", "clinic"}, StatementQuery);
     case RouteId::kDispute:

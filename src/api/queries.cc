@@ -73,6 +73,13 @@ Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
   });
 }
 
+Result<std::string> RulebooksQuery(QueryContext& context, const Params& params) {
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return context.service.WithProjection(
+      [&](const Projection& p) { return ledger::RulebooksJson(p.RulebooksKnownAt(known_at->seq), *known_at); });
+}
+
 Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
   auto month = params.OptionalMonth("month");
   if (!month) return tl::unexpected(month.error());

@@ -31,6 +31,8 @@ Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const st
 
 // GET /v1/report?month=M[&known_at=T][&clinic=C]   (report --month M [--known-at T] [--clinic C])
 Result<std::string> ReportQuery(QueryContext& context, const Params& params);
+// GET /v1/rulebooks[?known_at=T]                 (rulebook list [--known-at T])
+Result<std::string> RulebooksQuery(QueryContext& context, const Params& params);
 // GET /v1/entries[?month=M][&run=M][&clinic=C]    (entries ...)
 Result<std::string> EntriesQuery(QueryContext& context, const Params& params);
 // GET /v1/statement?run=M[&clinic=C]              (statement --run M [--clinic C])

@@ -3,6 +3,7 @@
 
 #include "app/commands.h"
 #include "ledger/known_at.h"
+#include "ledger/render_json.h"
 #include "app/report_output.h"
 #include "app/store_access.h"
 #include "domain/date.h"
@@ -34,7 +35,21 @@ int RunReport(const CommandContext& context, const ReportArgs& args) {
   if (!args.clinic.empty()) clinic = args.clinic;
   auto report = projection::BuildMonthReport(*projection, *month, known_at->seq, clinic);
   if (!report) return Refuse(context, report.error());
-  const std::string out = context.json ? ReportJson(*report, *known_at) : ReportTable(*report, *known_at);
+  const std::string out = context.json ? app::ReportJson(*report, *known_at) : ReportTable(*report, *known_at);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int RunRulebookList(const CommandContext& context, const std::string& known_at_text) {
+  auto store = OpenStore(context, Access::kRead);
+  if (!store) return Refuse(context, store.error());
+  auto known_at = ResolveKnownAt(**store, known_at_text);
+  if (!known_at) return Refuse(context, known_at.error());
+  auto projection = LoadForQuery(**store);
+  if (!projection) return Refuse(context, projection.error());
+  const auto rulebooks = projection->RulebooksKnownAt(known_at->seq);
+  const std::string out =
+      context.json ? ledger::RulebooksJson(rulebooks, *known_at) : RulebooksTable(rulebooks, *known_at);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

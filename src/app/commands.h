@@ -41,6 +41,9 @@ int RunIngest(const CommandContext& context, const std::string& file);
 // rulebook publish FILE.toml: validates the rulebook and appends a RulebookPublished.
 int RunRulebookPublish(const CommandContext& context, const std::string& file);
 
+// rulebook list [--known-at T|seq:N]: every rulebook known at K, with who decided it and when.
+int RunRulebookList(const CommandContext& context, const std::string& known_at);
+
 // log [--from-seq N] [--limit N]: stored events as JSON Lines.
 int RunLog(const CommandContext& context, std::uint64_t from_seq, std::uint64_t limit);
 

@@ -122,6 +122,7 @@ std::string TraceText(const ledger::EntryTrace& t) {
   out += fmt::format("recomputed as known at seq {}: rulebook {} (published at seq {}), snapshot {} ({})\n",
                      h.known_at_seq, h.rulebook_id, h.rulebook_seq, domain::FormatDate(h.snapshot),
                      domain::SnapshotRuleName(t.rulebook.snapshot));
+  out += fmt::format("rulebook {} ({}) decided: {}\n", h.rulebook_id, t.rulebook.decision, domain::DescribeProvenance(t.rulebook));
   out += fmt::format("clinic open on the snapshot date: {}; listed N = {}\n", t.inputs.facts.open_on_snapshot ? "yes" : "no",
                      t.amounts.listed);
   out += "capitation bands (min age, amount per year, residents):\n";

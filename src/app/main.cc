@@ -71,6 +71,9 @@ int Run(int argc, char** argv) {
   rulebook->require_subcommand(1);
   auto* publish = rulebook->add_subcommand("publish", "validate a rulebook TOML and append it");
   publish->add_option("file", file, "rulebook TOML file")->required();
+  std::string rulebooks_known_at;
+  auto* rulebook_list = rulebook->add_subcommand("list", "the rulebooks known at K, with who decided them and when");
+  rulebook_list->add_option("--known-at", rulebooks_known_at, "RFC 3339 time or seq:N (default: now)");
   std::uint64_t from_seq = 1;
   std::uint64_t limit = 0;
   auto* log = cli.add_subcommand("log", "print stored events as JSON Lines");
@@ -162,6 +165,7 @@ int Run(int argc, char** argv) {
   if (!context) return app::kExitRefused;
   if (ingest->parsed()) return app::RunIngest(*context, file);
   if (publish->parsed()) return app::RunRulebookPublish(*context, file);
+  if (rulebook_list->parsed()) return app::RunRulebookList(*context, rulebooks_known_at);
   if (log->parsed()) return app::RunLog(*context, from_seq, limit);
   if (verify->parsed()) return app::RunVerify(*context);
   if (rejects->parsed()) return app::RunRejects(*context);

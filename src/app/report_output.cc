@@ -14,10 +14,25 @@ using domain::FormatKronor;
 
 std::string ReportJson(const projection::MonthReport& r, const ledger::KnownAt& k) { return ledger::ReportJson(r, k); }
 
+std::string RulebooksTable(const std::vector<const projection::RulebookFact*>& rulebooks,
+                           const ledger::KnownAt& k) {
+  std::string out = fmt::format("Rulebooks known at seq {} ({}): {}\n", k.seq, domain::FormatTimestamp(k.recorded_at),
+                                rulebooks.size());
+  for (const projection::RulebookFact* f : rulebooks) {
+    const domain::Rulebook& r = f->rulebook;
+    out += fmt::format("\n{}  {}  (seq {})\n  valid {} to {} (exclusive), snapshot {}, retro window {} months\n",
+                       r.id, r.title, f->seq, domain::FormatDate(r.valid_from), domain::FormatDate(r.valid_until),
+                       domain::SnapshotRuleName(r.snapshot), r.retro_window_months);
+    out += fmt::format("  decision {}; decided: {}\n", r.decision, domain::DescribeProvenance(r));
+  }
+  return out;
+}
+
 std::string ReportTable(const projection::MonthReport& r, const ledger::KnownAt& k) {
-  std::string out = fmt::format("Month {}  snapshot {}  rulebook {} (seq {})  known at seq {} ({})\n\n",
+  std::string out = fmt::format("Month {}  snapshot {}  rulebook {} (seq {})  known at seq {} ({})\n",
                                 domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), r.rulebook_id,
                                 r.rulebook_seq, k.seq, domain::FormatTimestamp(k.recorded_at));
+  out += fmt::format("rulebook {} decided: {}\n\n", r.rulebook_id, domain::DescribeProvenance(r.rulebook_provenance));
   out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "clinic", "listed",
                      "capitation", "performance", "visits", "start_grant", "cni_suppl", "distance", "total");
   std::int64_t listed = 0;

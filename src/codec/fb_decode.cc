@@ -320,6 +320,13 @@ Result<domain::EventBody> Decode(const fb::RulebookPublished& t) {
   rb.id = c.Text(r->id(), "rulebook.id");
   rb.title = c.Text(r->title(), "rulebook.title");
   rb.decision = c.Text(r->decision(), "rulebook.decision");
+  if (r->decided_by() != nullptr) {
+    domain::Provenance provenance;
+    provenance.decided_by = c.Text(r->decided_by(), "rulebook.decided_by");
+    if (r->decided_on()) provenance.decided_on = c.Date(*r->decided_on(), "rulebook.decided_on");
+    if (r->replaces() != nullptr) provenance.replaces = c.Text(r->replaces(), "rulebook.replaces");
+    rb.provenance = std::move(provenance);
+  }
   rb.valid_from = c.Date(r->valid_from(), "rulebook.valid_from");
   rb.valid_until = c.Date(r->valid_until(), "rulebook.valid_until");
   rb.snapshot = c.Enum<domain::SnapshotRule>(r->snapshot(), kSnapshotRules, "rulebook.snapshot");

@@ -136,9 +136,14 @@ Offset<fb::Rulebook> RulebookTable(FlatBufferBuilder& fbb, const domain::Ruleboo
   const auto distance = DistanceBands(fbb, rb.distance_supplement);
   flatbuffers::Optional<std::int64_t> performance;
   if (rb.performance_per_year) performance = rb.performance_per_year->ore();
+  const auto& p = rb.provenance;
+  const auto decided_by = p ? Str(fbb, p->decided_by) : Offset<flatbuffers::String>();
+  const auto replaces = p && p->replaces ? Str(fbb, *p->replaces) : Offset<flatbuffers::String>();
+  flatbuffers::Optional<std::int32_t> decided_on;
+  if (p && p->decided_on) decided_on = Days(*p->decided_on);
   return fb::CreateRulebook(fbb, id, title, decision, Days(rb.valid_from), Days(rb.valid_until),
                             To<fb::SnapshotRule>(rb.snapshot), rb.retro_window_months, capitation,
-                            performance, visits, start_grant, cni, distance);
+                            performance, visits, start_grant, cni, distance, decided_by, decided_on, replaces);
 }
 
 Offset<void> Table(FlatBufferBuilder& fbb, const domain::RulebookPublished& e) {

@@ -184,7 +184,7 @@ EventBody DecodeRulebookPublished(BodyContext& c) {
   const simdjson::dom::element value = c.fields.Value("rulebook");
   json::CheckNoDuplicateKeys(c.problem(), value, "rulebook");
   if (!c.problem().ok()) return e;
-  auto rulebook = ParseRulebookJson(simdjson::minify(value), "rulebook");
+  auto rulebook = ParseRulebookJson(simdjson::minify(value), "rulebook", RulebookOrigin::kPublished);
   if (!rulebook) {
     Rejection& r = rulebook.error();
     c.problem().Set(r.code, std::move(r.field), std::move(r.message));

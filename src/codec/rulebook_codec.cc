@@ -29,11 +29,25 @@ using json_writer_internal::ObjectWriter;
 constexpr Presence kOptional = Presence::kOptional;
 
 // The keys of DOMAIN.md §5, in the order they are checked (and written).
+// decided_by and decided_on are required of a rulebook published now (DOMAIN.md §5); the stored
+// form of an older one has neither, and is written without them.
 constexpr Key kRulebookKeys[] = {
-    {"id"},          {"title"},    {"decision"},   {"valid_from"},
-    {"valid_until"}, {"snapshot"}, {"retro_window_months"}, {"capitation"},
+    {"id"},          {"title"},    {"decision"},   {"decided_by"}, {"decided_on"}, {"replaces", kOptional},
+    {"valid_from"},  {"valid_until"}, {"snapshot"}, {"retro_window_months"}, {"capitation"},
     {"performance", kOptional},    {"visits", kOptional},   {"start_grant", kOptional},
     {"cni_supplement", kOptional}, {"distance_supplement", kOptional}};
+constexpr std::size_t kRulebookKeyCount = std::size(kRulebookKeys);
+
+// The same keys for a stored rulebook, which may predate decided_by and decided_on.
+constexpr std::array<Key, kRulebookKeyCount> StoredRulebookKeys() {
+  std::array<Key, kRulebookKeyCount> keys{};
+  for (std::size_t i = 0; i < kRulebookKeyCount; ++i) {
+    keys[i] = kRulebookKeys[i];
+    if (keys[i].name == "decided_by" || keys[i].name == "decided_on") keys[i].presence = kOptional;
+  }
+  return keys;
+}
+constexpr std::array<Key, kRulebookKeyCount> kStoredRulebookKeys = StoredRulebookKeys();
 constexpr Key kBandTableKeys[] = {{"bands"}};
 constexpr Key kAgeBandKeys[] = {{"min_age"}, {"amount"}};
 constexpr Key kDistanceBandKeys[] = {{"min_km"}, {"amount"}};
@@ -55,14 +69,14 @@ bool IsRulebookIdChar(char c) {
          c == '-';
 }
 
-// [A-Za-z0-9._-]{1,64}, else kInvalidId.
-std::string ReadRulebookId(ObjectReader& reader) {
-  const std::string_view text = reader.String("id");
+// [A-Za-z0-9._-]{1,64}, else kInvalidId: a rulebook's `id`, or the id it `replaces`.
+std::string ReadRulebookId(ObjectReader& reader, std::string_view key = "id") {
+  const std::string_view text = reader.String(key);
   if (!reader.problem().ok()) return {};
   bool valid = !text.empty() && text.size() <= kRulebookIdBytesMax;
   for (char c : text) valid = valid && IsRulebookIdChar(c);
   if (!valid) {
-    reader.Reject("id", RejectCode::kInvalidId, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+    reader.Reject(key, RejectCode::kInvalidId, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
     return {};
   }
   return std::string(text);
@@ -154,12 +168,40 @@ auto ReadTable(ObjectReader& root, std::string_view key, std::span<const Key> ke
   return value;
 }
 
+// The date of a decision: "YYYY-MM-DD", or "unknown" where the decisions at hand do not give it.
+std::optional<domain::Date> ReadDecidedOn(ObjectReader& root) {
+  const std::string_view text = root.String("decided_on");
+  if (!root.problem().ok() || text == "unknown") return std::nullopt;
+  return json::ReadDate(root, "decided_on");
+}
+
+// Absent only where the key table allows it (a stored rulebook); then decided_by and decided_on
+// are both present or both absent.
+std::optional<domain::Provenance> ReadProvenance(ObjectReader& root) {
+  if (!root.Has("decided_by") && !root.Has("decided_on")) {
+    if (root.Has("replaces")) root.Reject("decided_by", RejectCode::kMissingField, "replaces needs decided_by and decided_on");
+    return std::nullopt;
+  }
+  for (std::string_view key : {std::string_view("decided_by"), std::string_view("decided_on")}) {
+    if (!root.Has(key)) {
+      root.Reject(key, RejectCode::kMissingField, "decided_by and decided_on go together");
+      return std::nullopt;
+    }
+  }
+  domain::Provenance provenance;
+  provenance.decided_by = json::ReadFreeText(root, "decided_by");
+  provenance.decided_on = ReadDecidedOn(root);
+  if (root.Has("replaces")) provenance.replaces = ReadRulebookId(root, "replaces");
+  return provenance;
+}
+
 // Every field of a loaded rulebook object, in key order; the first problem stops the checks.
 domain::Rulebook ReadRulebook(ObjectReader& root) {
   domain::Rulebook rb;
   rb.id = ReadRulebookId(root);
   rb.title = json::ReadFreeText(root, "title");
   rb.decision = json::ReadFreeText(root, "decision");
+  rb.provenance = ReadProvenance(root);
   rb.valid_from = json::ReadDate(root, "valid_from");
   rb.valid_until = json::ReadDate(root, "valid_until");
   rb.snapshot = json::ReadEnum(root, "snapshot", domain::SnapshotRuleFromName, kSnapshotChoices);
@@ -244,13 +286,13 @@ Rejection Malformed(std::string_view prefix, std::string message) {
 tl::expected<domain::Rulebook, Rejection> ParseRulebookToml(std::string_view toml_text) {
   auto converted = rulebook_internal::TomlToJson(toml_text);
   if (!converted) return tl::unexpected(std::move(converted.error()));
-  auto rulebook = ParseRulebookJson(converted->json, "");
+  auto rulebook = ParseRulebookJson(converted->json, "", RulebookOrigin::kPublished);
   if (!rulebook) rulebook_internal::DescribeInToml(rulebook.error(), converted->origins);
   return rulebook;
 }
 
 tl::expected<domain::Rulebook, Rejection> ParseRulebookJson(std::string_view json_object_text,
-                                                            std::string_view field_prefix) {
+                                                            std::string_view field_prefix, RulebookOrigin origin) {
   if (json_object_text.size() > kRulebookJsonBytesMax) {
     return tl::unexpected(Malformed(field_prefix, "rulebook JSON is larger than 2 MiB"));
   }
@@ -263,7 +305,9 @@ tl::expected<domain::Rulebook, Rejection> ParseRulebookJson(std::string_view jso
   json::Problem problem;
   const simdjson::dom::object object = json::ReadObject(problem, root, FieldRef{"", field_prefix});
   if (!problem.ok()) return tl::unexpected(problem.Take());
-  ObjectReader reader(problem, field_prefix, kRulebookKeys);
+  const std::span<const Key> keys =
+      origin == RulebookOrigin::kPublished ? std::span<const Key>(kRulebookKeys) : std::span<const Key>(kStoredRulebookKeys);
+  ObjectReader reader(problem, field_prefix, keys);
   reader.Load(object);
   domain::Rulebook rulebook = ReadRulebook(reader);
   if (!problem.ok()) return tl::unexpected(problem.Take());
@@ -279,8 +323,13 @@ std::string RulebookToJson(const domain::Rulebook& rb) {
   ObjectWriter w(out);
   w.String("id", rb.id)
       .String("title", rb.title)
-      .String("decision", rb.decision)
-      .String("valid_from", domain::FormatDate(rb.valid_from))
+      .String("decision", rb.decision);
+  if (rb.provenance) {
+    w.String("decided_by", rb.provenance->decided_by)
+        .String("decided_on", rb.provenance->decided_on ? domain::FormatDate(*rb.provenance->decided_on) : "unknown");
+    if (rb.provenance->replaces) w.String("replaces", *rb.provenance->replaces);
+  }
+  w.String("valid_from", domain::FormatDate(rb.valid_from))
       .String("valid_until", domain::FormatDate(rb.valid_until))
       .String("snapshot", domain::SnapshotRuleName(rb.snapshot))
       .Integer("retro_window_months", rb.retro_window_months);

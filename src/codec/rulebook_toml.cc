@@ -53,7 +53,9 @@ std::string_view TomlTypeName(const toml::node& node) {
 }
 
 // The top-level keys whose value is a date; a TOML date anywhere else is the wrong type.
-bool IsDateField(std::string_view path) { return path == "valid_from" || path == "valid_until"; }
+bool IsDateField(std::string_view path) {
+  return path == "valid_from" || path == "valid_until" || path == "decided_on";
+}
 
 std::string ChildPath(std::string_view parent, std::string_view key) {
   return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);

@@ -103,9 +103,28 @@ std::optional<RulebookViolation> CheckAmounts(const Rulebook& rb) {
   return std::nullopt;
 }
 
+std::optional<RulebookViolation> CheckProvenance(const Rulebook& rb) {
+  if (!rb.provenance) return std::nullopt;
+  if (rb.provenance->decided_by.empty()) return RulebookViolation{"decided_by", "must name who decided the rulebook"};
+  if (rb.provenance->replaces && *rb.provenance->replaces == rb.id) {
+    return RulebookViolation{"replaces", "a rulebook cannot replace itself"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
+std::string DescribeProvenance(const std::optional<Provenance>& provenance) {
+  if (!provenance) return "not recorded";
+  const Provenance& p = *provenance;
+  std::string text = p.decided_on ? fmt::format("{}, {}", p.decided_by, FormatDate(*p.decided_on))
+                                  : fmt::format("{}, date not recorded in the decisions at hand", p.decided_by);
+  if (p.replaces) text += fmt::format("; replaces {}", *p.replaces);
+  return text;
+}
+
 std::optional<RulebookViolation> CheckRulebook(const Rulebook& rb) {
+  if (auto v = CheckProvenance(rb)) return v;
   if (rb.valid_from >= rb.valid_until) {
     return RulebookViolation{"valid_until", "must be after valid_from"};
   }

@@ -56,11 +56,22 @@ struct CniSupplement {
   friend bool operator==(const CniSupplement&, const CniSupplement&) = default;
 };
 
+// Who decided a rulebook and when (DOMAIN.md §5: decided_by, decided_on, replaces).
+struct Provenance {
+  std::string decided_by;               // the body that decided it: "regionstyrelsen", ...
+  std::optional<Date> decided_on;       // empty: the date is not in the decisions at hand ("unknown")
+  std::optional<std::string> replaces;  // the id of the rulebook it succeeds
+  friend bool operator==(const Provenance&, const Provenance&) = default;
+};
+
 // One rulebook version. Absent optional tables mean the component is 0 under this rulebook.
 struct Rulebook {
   std::string id;
   std::string title;
   std::string decision;
+  // Required of a rulebook published now; empty for one published before it was recorded, which
+  // is shown as "decided: not recorded".
+  std::optional<Provenance> provenance;
   Date valid_from;   // inclusive
   Date valid_until;  // exclusive
   SnapshotRule snapshot = SnapshotRule::kLastDayOfMonth;
@@ -100,9 +111,16 @@ struct RulebookViolation {
   std::string message;
 };
 
+// Who decided the rulebook and when, for people: "regionstyrelsen, 2023-12-12", "regionstyrelsen,
+// date not recorded in the decisions at hand", or "not recorded" (a rulebook published before
+// provenance was kept).
+std::string DescribeProvenance(const std::optional<Provenance>& provenance);
+inline std::string DescribeProvenance(const Rulebook& rulebook) { return DescribeProvenance(rulebook.provenance); }
+
 // Checks the rules of DOMAIN.md §5 that go beyond the shape of each field: bands start at 0 and
 // rise strictly, valid_from < valid_until, counts within limits, amounts within kRateOreMax and
-// kStartGrantOreMax. Returns the first violation.
+// kStartGrantOreMax, a decided_by that is not empty and a rulebook that does not replace itself.
+// Returns the first violation.
 std::optional<RulebookViolation> CheckRulebook(const Rulebook& rulebook);
 
 }  // namespace capledger::domain

@@ -119,10 +119,33 @@ std::string ComponentAmountsJson(const std::array<domain::Money, domain::kCompon
   return out + "}";
 }
 
+std::string ProvenanceJson(const std::optional<domain::Provenance>& provenance) {
+  if (!provenance) return "null";
+  return fmt::format(R"({{"decided_by": {}, "decided_on": "{}", "replaces": {}}})", JsonString(provenance->decided_by),
+                     provenance->decided_on ? domain::FormatDate(*provenance->decided_on) : "unknown",
+                     provenance->replaces ? JsonString(*provenance->replaces) : "null");
+}
+
+std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& rulebooks, const KnownAt& k) {
+  return fmt::format(R"({{"known_at": {}, "rulebooks": )", KnownAtJson(k)) +
+         JoinJson(rulebooks,
+                  [](const projection::RulebookFact* f) {
+                    const domain::Rulebook& r = f->rulebook;
+                    return fmt::format(
+                        R"({{"id": {}, "seq": {}, "title": {}, "decision": {}, "decided": {}, "valid_from": "{}", )"
+                        R"("valid_until": "{}", "snapshot": "{}", "retro_window_months": {}}})",
+                        JsonString(r.id), f->seq, JsonString(r.title), JsonString(r.decision), ProvenanceJson(r.provenance),
+                        domain::FormatDate(r.valid_from), domain::FormatDate(r.valid_until),
+                        domain::SnapshotRuleName(r.snapshot), r.retro_window_months);
+                  }) +
+         "}\n";
+}
+
 std::string ReportJson(const projection::MonthReport& r, const KnownAt& k) {
-  std::string out = fmt::format(R"({{"month": "{}", "snapshot_date": "{}", "rulebook": {}, "known_at": {}, "clinics": )",
-                                domain::FormatMonth(r.month), domain::FormatDate(r.snapshot),
-                                JsonString(r.rulebook_id), KnownAtJson(k));
+  std::string out = fmt::format(
+      R"({{"month": "{}", "snapshot_date": "{}", "rulebook": {}, "rulebook_decided": {}, "known_at": {}, "clinics": )",
+      domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), JsonString(r.rulebook_id),
+      ProvenanceJson(r.rulebook_provenance), KnownAtJson(k));
   out += JoinJson(r.clinics, [](const projection::ClinicMonthLine& line) {
     return fmt::format(R"({{"clinic": {}, "listed": {}, "amounts": {}, "total": {}}})", JsonString(line.clinic),
                        line.amounts.listed, ComponentAmountsJson(line.amounts.amounts), Quoted(line.amounts.total));
@@ -158,11 +181,11 @@ std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& k, bool exis
 std::string TraceJson(const EntryTrace& t) {
   const auto& header = t.inputs.header;
   std::string out = fmt::format(
-      R"({{"entry": {}, "known_at_seq": {}, "rulebook": {{"id": {}, "published_seq": {}, "parameters": {}}}, )"
+      R"({{"entry": {}, "known_at_seq": {}, "rulebook": {{"id": {}, "published_seq": {}, "decided": {}, "parameters": {}}}, )"
       R"("snapshot_date": "{}", "facts": {}, "clinic_month": {}, "recomputed": {}, "booked_before": {}, )"
       R"("expected": {}, "booked": {}, "reproduces": {}, "residents": )",
       EntryJsonObject(t.entry.entry), header.known_at_seq, JsonString(header.rulebook_id), header.rulebook_seq,
-      RulebookParametersJson(t.rulebook), domain::FormatDate(header.snapshot), FactsJson(t.inputs.facts),
+      ProvenanceJson(t.rulebook.provenance), RulebookParametersJson(t.rulebook), domain::FormatDate(header.snapshot), FactsJson(t.inputs.facts),
       ClinicAmountsJson(t.amounts), Quoted(t.recomputed), Quoted(t.booked_before), Quoted(t.expected),
       Quoted(t.entry.entry.amount), t.reproduces);
   out += JoinJson(t.residents, [](const TracedResident& r) {

@@ -16,7 +16,16 @@
 
 namespace capledger::ledger {
 
-// {"month", "snapshot_date", "rulebook", "known_at", "clinics", "total", "anomalies"}
+// Who decided a rulebook: {"decided_by", "decided_on" ("YYYY-MM-DD" or "unknown"), "replaces"
+// (an id or null)}, or null for a rulebook published before provenance was kept.
+std::string ProvenanceJson(const std::optional<domain::Provenance>& provenance);
+
+// {"known_at", "rulebooks": [{"id", "seq", "title", "decision", "decided" (as ProvenanceJson),
+//  "valid_from", "valid_until", "snapshot", "retro_window_months"}]}: the rulebook listing.
+std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& rulebooks, const KnownAt& known_at);
+
+// {"month", "snapshot_date", "rulebook", "rulebook_decided", "known_at", "clinics", "total",
+//  "anomalies"}
 std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
 
 // One entry: {"id", "run", "clinic", "month", "component", "kind", "amount", "known_at_seq",
@@ -31,7 +40,7 @@ std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& known_at, bo
                        const std::vector<domain::LedgerEntry>& entries,
                        const std::vector<projection::AnomalyLine>& anomalies);
 
-// {"entry", "known_at", "rulebook", "parameters", "snapshot_date", "band_counts", "amounts",
+// {"entry", "known_at", "rulebook" (with "decided", as ProvenanceJson), "parameters", "snapshot_date", "band_counts", "amounts",
 //  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
 std::string TraceJson(const EntryTrace& trace);
 

@@ -126,7 +126,7 @@ void Put(Writer& w, const RulebookFact& f) { w.Int(f.seq); w.Int(f.retracted_at)
 bool Get(Reader& r, RulebookFact& f) {
   std::string json;
   if (!(r.Int(f.seq) && r.Int(f.retracted_at) && r.Bytes(json))) return false;
-  auto rulebook = codec::ParseRulebookJson(json, "");
+  auto rulebook = codec::ParseRulebookJson(json, "", codec::RulebookOrigin::kStored);
   if (!rulebook) return false;
   f.rulebook = std::move(*rulebook);
   return true;

@@ -124,6 +124,8 @@ class Projection {
 
   // The rulebook in force for `month` and the seq that published it; nullptr if none.
   const RulebookFact* RulebookInForce(domain::Month month, std::uint64_t known_at) const;
+  // Every rulebook published and not retracted as known at `known_at`, in seq order.
+  std::vector<const RulebookFact*> RulebooksKnownAt(std::uint64_t known_at) const;
 
   // Folds one resident's facts effective on or before `on` (DOMAIN.md §6.2).
   ResidentState FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const;

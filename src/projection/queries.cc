@@ -34,6 +34,14 @@ const RulebookFact* Projection::RulebookInForce(domain::Month month, std::uint64
   return chosen;
 }
 
+std::vector<const RulebookFact*> Projection::RulebooksKnownAt(std::uint64_t known_at) const {
+  std::vector<const RulebookFact*> known;
+  for (const auto& fact : rulebooks_) {
+    if (VisibleAt(fact.seq, fact.retracted_at, known_at)) known.push_back(&fact);
+  }
+  return known;
+}
+
 namespace {
 
 // The fold of DOMAIN.md §6.2 over one resident's facts, stepped date by date: Advance(on) applies

@@ -163,6 +163,7 @@ Result<MonthReport> ReportHeader(const Projection& projection, domain::Month mon
   report.snapshot = domain::SnapshotDate(rulebook->rulebook.snapshot, month);
   report.rulebook_id = rulebook->rulebook.id;
   report.rulebook_seq = rulebook->seq;
+  report.rulebook_provenance = rulebook->rulebook.provenance;
   report.known_at_seq = known_at;
   return report;
 }

@@ -35,6 +35,7 @@ struct MonthReport {
   domain::Date snapshot;
   std::string rulebook_id;
   std::uint64_t rulebook_seq = 0;   // the RulebookPublished used
+  std::optional<domain::Provenance> rulebook_provenance;  // who decided it; empty: not recorded
   std::uint64_t known_at_seq = 0;
   std::vector<ClinicMonthLine> clinics;  // open clinics on the snapshot date, by clinic id
   domain::Money total = domain::Money::Zero();

@@ -89,6 +89,11 @@ DecodedMessage MessageDecoder::DecodeFlatBuffers(const MessageRef& message, stor
   if (!ValidId(envelope->id)) {
     return Rejected(std::move(origin), RejectCode::kInvalidId, "id", "id must be 1-128 printable ASCII characters");
   }
+  // A stored rulebook may predate provenance; one published now must say who decided it.
+  if (const auto* published = std::get_if<domain::RulebookPublished>(&*body); published && !published->rulebook.provenance) {
+    return Rejected(std::move(origin), RejectCode::kMissingField, "rulebook.decided_by",
+                    "a rulebook published now must say who decided it and when (decided_by, decided_on)");
+  }
   DecodedMessage result;
   store::AppendRequest request;
   request.event = domain::Event{std::string(envelope->id), std::string(envelope->source), std::move(*body)};

@@ -168,6 +168,47 @@ TEST_CASE("a payout the ledger refuses is 409: out of order, or no rulebook in f
   CHECK(StatusAndCode(f.Post("/v1/payouts/2024-02")) == std::pair<int, std::string>{409, "refused"});  // before March
 }
 
+// KoK-2025: the fixture's rulebook moved to 2025, published with who decided it and when.
+void AppendRulebook2025(store::EventStore& store) {
+  domain::Rulebook rb = Rulebook2024();
+  rb.id = "KoK-2025";
+  rb.valid_from = Day(2025, 1, 1);
+  rb.valid_until = Day(2026, 1, 1);
+  rb.provenance = domain::Provenance{"regionstyrelsen", Day(2024, 12, 10), "KoK-2024"};
+  store::AppendRequest request;
+  request.event = domain::Event{"kok-2025", "test", domain::RulebookPublished{rb}};
+  auto appended = store.Append(std::span(&request, 1));
+  REQUIRE(appended.has_value());
+  REQUIRE(appended->front().kind == store::AppendOutcome::Kind::kStored);
+}
+
+TEST_CASE("who decided a rulebook: null for one stored before it was kept, else by, on and replaces") {
+  ApiFixture f(AppendRulebook2025);
+  const std::string kOld = R"("rulebook": "KoK-2024", "rulebook_decided": null)";
+  const std::string kNew = R"("rulebook": "KoK-2025", "rulebook_decided": {"decided_by": "regionstyrelsen", )"
+                           R"("decided_on": "2024-12-10", "replaces": "KoK-2024"})";
+  auto old_report = f.Get("/v1/report?month=2024-03");
+  REQUIRE(old_report);
+  CHECK(old_report->status == 200);
+  CHECK(old_report->body.find(kOld) != std::string::npos);
+  auto new_report = f.Get("/v1/report?month=2025-03");
+  REQUIRE(new_report);
+  CHECK(new_report->status == 200);
+  CHECK(new_report->body.find(kNew) != std::string::npos);
+  // The listing: both at the head; at seq 1, only the first rulebook had been published.
+  auto all = f.Get("/v1/rulebooks");
+  REQUIRE(all);
+  CHECK(all->status == 200);
+  CHECK(all->body.find(R"({"id": "KoK-2024", "seq": 1, "title": "Krav- och kvalitetsbok 2024", "decision": "TEST", )"
+                       R"("decided": null, "valid_from": "2024-01-01", "valid_until": "2025-01-01")") != std::string::npos);
+  CHECK(all->body.find(R"("id": "KoK-2025", "seq": )" + std::to_string(f.world_events() + 1)) != std::string::npos);
+  auto first = f.Get("/v1/rulebooks?known_at=seq:1");
+  REQUIRE(first);
+  CHECK(first->body.find("KoK-2024") != std::string::npos);
+  CHECK(first->body.find("KoK-2025") == std::string::npos);
+  CHECK(StatusAndCode(f.Get("/v1/rulebooks?month=2024-03")).second == "invalid_argument");
+}
+
 TEST_CASE("a known path with another method is 405; a body above the limit is 413") {
   ApiFixture f;
   CHECK(StatusAndCode(f.Get("/v1/payouts/2024-03", kOperatorToken)) ==

@@ -128,7 +128,8 @@ std::string PerformanceLine(std::string_view from, std::string_view to, std::str
 // A rulebook object (DOMAIN.md §5 keys) with the capitation bands given as raw JSON.
 std::string RulebookJson(std::string_view bands_json) {
   return fmt::format(R"({{"id":"KoK-2024","title":"Krav- och kvalitetsbok Hälsoval Örebro län 2024",)"
-                     R"("decision":"23RS11979","valid_from":"2024-01-01","valid_until":"2025-01-01",)"
+                     R"("decision":"23RS11979","decided_by":"regionstyrelsen","decided_on":"unknown",)"
+                     R"("replaces":"KoK-2023","valid_from":"2024-01-01","valid_until":"2025-01-01",)"
                      R"("snapshot":"last_day_of_month","retro_window_months":12,)"
                      R"("capitation":{{"bands":{}}},"performance":{{"amount":"192.00"}},)"
                      R"("visits":{{"home_visit":"1138.50","other_listed":"715.00","unlisted":"715.00",)"

@@ -188,6 +188,7 @@ std::string RulebookLine(const std::vector<std::string>& without) {
   };
   std::string rb =
       R"({"id":"KoK-2024","title":"Krav- och kvalitetsbok Hälsoval Örebro län 2024","decision":"23RS11979",)"
+      R"("decided_by":"regionstyrelsen","decided_on":"unknown",)"
       R"("valid_from":"2024-01-01","valid_until":"2025-01-01","snapshot":"last_day_of_month","retro_window_months":12,)"
       R"("capitation":{"bands":[{"min_age":0,"amount":"3726.00"},{"min_age":6,"amount":"1759.50"},{"min_age":85,"amount":"8383.50"}]})";
   if (has("performance")) rb += R"(,"performance":{"amount":"192.00"})";

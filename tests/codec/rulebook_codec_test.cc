@@ -76,25 +76,30 @@ std::int64_t ScaleRoundHalfAway(std::int64_t ore, std::int64_t numerator, std::i
   return (2 * ore * numerator + denominator) / (2 * denominator);
 }
 
-TEST_CASE("the three shipped rulebooks parse and follow each other without a gap") {
-  const Rulebook rb2023 = Shipped("KoK-2023");
-  const Rulebook rb2024 = Shipped("KoK-2024");
-  const Rulebook rb2025 = Shipped("KoK-2025");
-  CHECK(rb2023.id == "KoK-2023");
-  CHECK(rb2024.id == "KoK-2024");
-  CHECK(rb2025.id == "KoK-2025");
-  CHECK(rb2023.valid_from == D(2023, 1, 1));
-  CHECK(rb2023.valid_until == rb2024.valid_from);
-  CHECK(rb2024.valid_from == D(2024, 1, 1));
-  CHECK(rb2024.valid_until == rb2025.valid_from);
-  CHECK(rb2025.valid_until == D(2026, 1, 1));
-  for (const Rulebook* rb : {&rb2023, &rb2024, &rb2025}) {
-    CHECK(rb->snapshot == domain::SnapshotRule::kLastDayOfMonth);
-    CHECK(rb->retro_window_months == 12);
-    CHECK(MinAges(*rb) == kMinAges);
+TEST_CASE("the four shipped rulebooks parse and follow each other without a gap, each replacing the one before") {
+  const Rulebook rbs[] = {Shipped("KoK-2023"), Shipped("KoK-2024"), Shipped("KoK-2025"), Shipped("KoK-2026")};
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    const Rulebook& rb = rbs[i];
+    CHECK(rb.id == fmt::format("KoK-{}", 2023 + i));
+    CHECK(rb.valid_from == D(2023 + i, 1, 1));
+    CHECK(rb.valid_until == D(2024 + i, 1, 1));
+    CHECK(rb.snapshot == domain::SnapshotRule::kLastDayOfMonth);
+    CHECK(rb.retro_window_months == 12);
+    CHECK(MinAges(rb) == kMinAges);
+    REQUIRE(rb.provenance.has_value());
+    // No decision date is in the decisions at hand: each is recorded as unknown, not guessed.
+    CHECK_FALSE(rb.provenance->decided_on.has_value());
+    if (i == 0) CHECK_FALSE(rb.provenance->replaces.has_value());
+    if (i > 0) CHECK(rb.provenance->replaces == rbs[i - 1].id);
   }
-  CHECK(rb2024.decision == "23RS11979");
-  CHECK(rb2025.decision == "24RS2584");
+  // DOMAIN.md §1: 23RS11979 by the regional board for 2024; 24RS2584, a proposal of 2025-01-16 for
+  // the regional council, for rulebooks from 2026 only.
+  CHECK(rbs[1].decision == "23RS11979");
+  CHECK(rbs[1].provenance->decided_by == "regionstyrelsen");
+  CHECK(rbs[2].decision != "24RS2584");
+  CHECK(rbs[3].decision == "24RS2584");
+  CHECK(rbs[3].provenance->decided_by == "regionfullmäktige");
 }
 
 TEST_CASE("KoK-2023 has the illustrative amounts of DOMAIN.md §5 and no optional supplements") {
@@ -139,7 +144,7 @@ TEST_CASE("KoK-2024 is KoK-2023 with the decided steps, exact to the öre") {
   CHECK_FALSE(rb.distance_supplement.has_value());
 }
 
-TEST_CASE("KoK-2025 raises the elderly bands 5 % and adds the CNI and distance supplements") {
+TEST_CASE("KoK-2025 raises the elderly bands 5 %, and KoK-2026 adds the CNI and distance supplements") {
   const Rulebook rb2024 = Shipped("KoK-2024");
   const Rulebook rb = Shipped("KoK-2025");
   // Bands 0-64 carried; 65, 75 and 85 × 105 / 100, half away from zero:
@@ -156,18 +161,28 @@ TEST_CASE("KoK-2025 raises the elderly bands 5 % and adds the CNI and distance s
   CHECK(rb.performance_per_year == rb2024.performance_per_year);
   CHECK(rb.visits == rb2024.visits);
   CHECK(rb.start_grant == rb2024.start_grant);
-  REQUIRE(rb.cni_supplement.has_value());
-  CHECK(rb.cni_supplement->top_n == 6);
-  CHECK(rb.cni_supplement->amount_per_year.ore() == 45000);
-  REQUIRE(rb.distance_supplement.has_value());
+  CHECK_FALSE(rb.cni_supplement.has_value());  // 24RS2584's supplements start in 2026
+  CHECK_FALSE(rb.distance_supplement.has_value());
+  const Rulebook rb2026 = Shipped("KoK-2026");
+  CHECK(rb2026.capitation == rb.capitation);
+  CHECK(rb2026.performance_per_year == rb.performance_per_year);
+  CHECK(rb2026.visits == rb.visits);
+  CHECK(rb2026.start_grant == rb.start_grant);
+  REQUIRE(rb2026.cni_supplement.has_value());
+  CHECK(rb2026.cni_supplement->top_n == 6);
+  CHECK(rb2026.cni_supplement->amount_per_year.ore() == 45000);  // DOMAIN.md §5's example, 450.00
+  REQUIRE(rb2026.distance_supplement.has_value());
   const std::vector<domain::DistanceBand> bands = {{250, Money::FromOre(20000)}, {500, Money::FromOre(40000)}};
-  CHECK(*rb.distance_supplement == bands);
+  CHECK(*rb2026.distance_supplement == bands);
 }
 
 // A complete rulebook with every optional table, in TOML and in JSON.
 constexpr std::string_view kFullToml = R"(id = "KoK-Test.1_a"
 title = "Prov: Hälsoval \"test\""
 decision = "24RS2584"
+decided_by = "regionfullmäktige"
+decided_on = 2025-06-17
+replaces = "KoK-Test.0"
 valid_from = 2025-01-01
 valid_until = "2026-01-01"
 snapshot = "last_day_of_previous_month"
@@ -207,6 +222,7 @@ amount = "2.00"
 
 constexpr std::string_view kFullJson =
     R"({"id":"KoK-Test.1_a","title":"Prov: Hälsoval \"test\"","decision":"24RS2584",)"
+    R"("decided_by":"regionfullmäktige","decided_on":"2025-06-17","replaces":"KoK-Test.0",)"
     R"("valid_from":"2025-01-01","valid_until":"2026-01-01","snapshot":"last_day_of_previous_month",)"
     R"("retro_window_months":0,"capitation":{"bands":[{"min_age":0,"amount":"0.00"},)"
     R"({"min_age":150,"amount":"1000000.00"}]},"performance":{"amount":"0.05"},)"
@@ -217,7 +233,7 @@ constexpr std::string_view kFullJson =
 TEST_CASE("the TOML and the JSON form of one rulebook give the same value") {
   auto from_toml = ParseRulebookToml(kFullToml);
   REQUIRE_MESSAGE(from_toml.has_value(), from_toml.error().field << ": " << from_toml.error().message);
-  auto from_json = ParseRulebookJson(kFullJson, "rulebook");
+  auto from_json = ParseRulebookJson(kFullJson, "rulebook", RulebookOrigin::kPublished);
   REQUIRE_MESSAGE(from_json.has_value(), from_json.error().field << ": " << from_json.error().message);
   CHECK(*from_toml == *from_json);
   const Rulebook& rb = *from_toml;
@@ -231,14 +247,14 @@ TEST_CASE("the TOML and the JSON form of one rulebook give the same value") {
 }
 
 TEST_CASE("the canonical JSON is written in the TOML key order and reads back to the same rulebook") {
-  auto rb = ParseRulebookJson(kFullJson, "");
+  auto rb = ParseRulebookJson(kFullJson, "", RulebookOrigin::kPublished);
   REQUIRE(rb.has_value());
   CHECK(RulebookToJson(*rb) == kFullJson);
-  for (std::string_view id : {"KoK-2023", "KoK-2024", "KoK-2025"}) {
+  for (std::string_view id : {"KoK-2023", "KoK-2024", "KoK-2025", "KoK-2026"}) {
     CAPTURE(id);
     const Rulebook shipped = Shipped(id);
     const std::string json = RulebookToJson(shipped);
-    auto back = ParseRulebookJson(json, "");
+    auto back = ParseRulebookJson(json, "", RulebookOrigin::kPublished);
     REQUIRE_MESSAGE(back.has_value(), back.error().field << ": " << back.error().message);
     CHECK(*back == shipped);
     CHECK(RulebookToJson(*back) == json);
@@ -247,12 +263,13 @@ TEST_CASE("the canonical JSON is written in the TOML key order and reads back to
 
 // A rulebook with only the required keys.
 constexpr std::string_view kMinimalJson =
-    R"({"id":"R","title":"T","decision":"D","valid_from":"2024-01-01","valid_until":"2024-02-01",)"
+    R"({"id":"R","title":"T","decision":"D","decided_by":"B","decided_on":"unknown",)"
+    R"("valid_from":"2024-01-01","valid_until":"2024-02-01",)"
     R"("snapshot":"first_day_of_month","retro_window_months":3,)"
     R"("capitation":{"bands":[{"min_age":0,"amount":"1.00"}]}})";
 
 TEST_CASE("absent optional tables are not written") {
-  auto rb = ParseRulebookJson(kMinimalJson, "");
+  auto rb = ParseRulebookJson(kMinimalJson, "", RulebookOrigin::kPublished);
   REQUIRE(rb.has_value());
   CHECK_FALSE(rb->performance_per_year.has_value());
   CHECK_FALSE(rb->visits.has_value());
@@ -265,6 +282,8 @@ TEST_CASE("absent optional tables are not written") {
 constexpr std::string_view kBaseToml = R"(id = "KoK-2024"
 title = "Krav- och kvalitetsbok Hälsoval Örebro län 2024"
 decision = "23RS11979"
+decided_by = "regionstyrelsen"
+decided_on = 2023-12-12
 valid_from = 2024-01-01
 valid_until = 2025-01-01
 snapshot = "last_day_of_month"
@@ -324,9 +343,52 @@ TEST_CASE("the base rulebook of the rejection cases is itself valid") {
   CHECK(rb->capitation.size() == 3);
 }
 
+TEST_CASE("who decided a rulebook and when: a date or \"unknown\", and what it replaces; an old stored one says not recorded") {
+  auto dated = ParseRulebookToml(kBaseToml);
+  REQUIRE(dated.has_value());
+  REQUIRE(dated->provenance.has_value());
+  CHECK(dated->provenance->decided_by == "regionstyrelsen");
+  CHECK(dated->provenance->decided_on == D(2023, 12, 12));
+  CHECK_FALSE(dated->provenance->replaces.has_value());
+  CHECK(domain::DescribeProvenance(*dated) == "regionstyrelsen, 2023-12-12");
+  auto unknown = ParseRulebookToml(Edited("decided_on = 2023-12-12", "decided_on = \"unknown\"\nreplaces = \"KoK-2023\""));
+  REQUIRE(unknown.has_value());
+  CHECK_FALSE(unknown->provenance->decided_on.has_value());
+  CHECK(unknown->provenance->replaces == "KoK-2023");
+  CHECK(domain::DescribeProvenance(*unknown) ==
+        "regionstyrelsen, date not recorded in the decisions at hand; replaces KoK-2023");
+  // A rulebook stored before provenance was kept has none, and reads as such.
+  Rulebook old = *dated;
+  old.provenance.reset();
+  CHECK(domain::DescribeProvenance(old) == "not recorded");
+  const std::string old_json = RulebookToJson(old);
+  CHECK(old_json.find("decided_") == std::string::npos);
+  // Its stored form reads back as it was; published now, the same text is refused, naming the key.
+  auto stored = ParseRulebookJson(old_json, "", RulebookOrigin::kStored);
+  REQUIRE(stored.has_value());
+  CHECK(*stored == old);
+  auto published = ParseRulebookJson(old_json, "rulebook", RulebookOrigin::kPublished);
+  REQUIRE_FALSE(published.has_value());
+  CHECK(published.error().code == RejectCode::kMissingField);
+  CHECK(published.error().field == "rulebook.decided_by");
+  // A stored rulebook carries both keys or neither.
+  std::string half = RulebookToJson(*dated);
+  half.erase(half.find(R"("decided_on":"2023-12-12",)"), std::string_view(R"("decided_on":"2023-12-12",)").size());
+  auto half_stored = ParseRulebookJson(half, "", RulebookOrigin::kStored);
+  REQUIRE_FALSE(half_stored.has_value());
+  CHECK(half_stored.error().code == RejectCode::kMissingField);
+  CHECK(half_stored.error().field == "decided_on");
+  // A date that is no date, a rulebook replacing itself, an id that is no rulebook id.
+  CheckTomlRejected("decided_on = 2023-12-12", "decided_on = \"soon\"", RejectCode::kInvalidDate, "decided_on");
+  CheckTomlRejected("decided_on = 2023-12-12", "decided_on = 2023-12-12\nreplaces = \"KoK-2024\"",
+                    RejectCode::kInvalidRulebook, "replaces");
+  CheckTomlRejected("decided_on = 2023-12-12", "decided_on = 2023-12-12\nreplaces = \"KoK 2023\"",
+                    RejectCode::kInvalidId, "replaces");
+}
+
 TEST_CASE("a missing required key is missing_field naming it") {
-  for (std::string_view key : {"id", "title", "decision", "valid_from", "valid_until", "snapshot",
-                               "retro_window_months"}) {
+  for (std::string_view key : {"id", "title", "decision", "decided_by", "decided_on", "valid_from", "valid_until",
+                               "snapshot", "retro_window_months"}) {
     std::string text(kBaseToml);
     const std::size_t at = text.find(std::string(key) + " = ");
     REQUIRE(at != std::string::npos);
@@ -491,12 +553,12 @@ TEST_CASE("a value of the wrong TOML type is wrong_type, and the message names t
   const Rejection table = RejectedToml(text);
   CHECK(table.code == RejectCode::kWrongType);
   CHECK(table.field == "capitation");
-  CHECK(table.message == "must be an object, not a TOML string (TOML line 7)");
+  CHECK(table.message == "must be an object, not a TOML string (TOML line 9)");
 
   const Rejection r = RejectedToml(Edited("retro_window_months = 12", "retro_window_months = 12.5"));
-  CHECK(r.message == "must be an integer, not a TOML float (TOML line 7)");
+  CHECK(r.message == "must be an integer, not a TOML float (TOML line 9)");
   const Rejection date_time = RejectedToml(Edited("valid_from = 2024-01-01", "valid_from = 2024-01-01T06:00:00"));
-  CHECK(date_time.message == "must be a TOML date or a \"YYYY-MM-DD\" string, not a TOML date-time (TOML line 4)");
+  CHECK(date_time.message == "must be a TOML date or a \"YYYY-MM-DD\" string, not a TOML date-time (TOML line 6)");
 }
 
 TEST_CASE("a rulebook id is 1-64 of [A-Za-z0-9._-] and the texts 1-200 characters") {
@@ -538,19 +600,19 @@ TEST_CASE("a TOML syntax error is invalid_rulebook with the line in the message"
   // A key given twice is a TOML error too.
   const Rejection twice = RejectedToml(Edited("retro_window_months = 12", "retro_window_months = 12\nid = \"X\""));
   CHECK(twice.code == RejectCode::kInvalidRulebook);
-  CHECK(twice.message.find("line 8") != std::string::npos);
+  CHECK(twice.message.find("line 10") != std::string::npos);
   CHECK(RejectedToml("[capitation\n").code == RejectCode::kInvalidRulebook);
   CHECK(RejectedToml("\xff = 1\n").code == RejectCode::kInvalidRulebook);
 }
 
 TEST_CASE("a validation rejection of a TOML file names the TOML line") {
   const Rejection money = RejectedToml(Edited(R"(amount = "1759.50")", R"(amount = "1759.5")"));
-  CHECK(money.message.find("(TOML line 12)") != std::string::npos);
+  CHECK(money.message.find("(TOML line 14)") != std::string::npos);
   const Rejection missing = RejectedToml(Edited("\nmonths = 12\n", "\n"));
   CHECK(missing.field == "start_grant.months");
-  CHECK(missing.message.find("(TOML line 22)") != std::string::npos);  // the [start_grant] header
+  CHECK(missing.message.find("(TOML line 24)") != std::string::npos);  // the [start_grant] header
   const Rejection order = RejectedToml(Edited("valid_until = 2025-01-01", "valid_until = 2023-01-01"));
-  CHECK(order.message.find("(TOML line 5)") != std::string::npos);
+  CHECK(order.message.find("(TOML line 7)") != std::string::npos);
 }
 
 TEST_CASE("a TOML file with more than 4096 values is refused before it is read") {
@@ -573,7 +635,7 @@ TEST_CASE("an empty TOML file is missing its first required key") {
 
 void CheckJsonRejected(std::string_view json, RejectCode code, std::string_view field) {
   CAPTURE(json);
-  auto rb = ParseRulebookJson(json, "rulebook");
+  auto rb = ParseRulebookJson(json, "rulebook", RulebookOrigin::kPublished);
   REQUIRE(!rb.has_value());
   CHECK_MESSAGE(rb.error().code == code, RejectCodeName(rb.error().code) << ": " << rb.error().message);
   CHECK(rb.error().field == field);
@@ -614,7 +676,7 @@ TEST_CASE("JSON rejections name the field under the given prefix") {
 }
 
 TEST_CASE("without a prefix the JSON fields are the bare TOML paths") {
-  auto rb = ParseRulebookJson(EditedJson(R"("min_km":"100000.0")", R"("min_km":"0.0")"), "");
+  auto rb = ParseRulebookJson(EditedJson(R"("min_km":"100000.0")", R"("min_km":"0.0")"), "", RulebookOrigin::kPublished);
   REQUIRE_FALSE(rb.has_value());
   CHECK(rb.error().code == RejectCode::kInvalidRulebook);
   CHECK(rb.error().field == "distance_supplement.bands[1].min_km");

@@ -38,6 +38,7 @@ domain::Rulebook FullRulebook() {
   rb.id = "KoK-2025";
   rb.title = "Krav- och kvalitetsbok Hälsoval Örebro län 2025";
   rb.decision = "24RS2584";
+  rb.provenance = domain::Provenance{"regionfullmäktige", D(2025, 6, 17), "KoK-2024"};
   rb.valid_from = D(2025, 1, 1);
   rb.valid_until = D(2026, 1, 1);
   rb.retro_window_months = 12;

@@ -77,6 +77,29 @@ TEST_CASE("a resident's pseudonym whose hex holds twelve digits that form a pers
   CHECK_MESSAGE(decoded.request.has_value(), (decoded.reject ? decoded.reject->rejection.field : ""));
 }
 
+TEST_CASE("a FlatBuffers rulebook published without who decided it is refused naming decided_by") {
+  auto secret = TestSecret();
+  stream::MessageDecoder decoder(secret.bytes());
+  domain::Rulebook rb;
+  rb.id = "KoK-T";
+  rb.title = "T";
+  rb.decision = "D";
+  rb.valid_from = Day(2024, 1, 1);
+  rb.valid_until = Day(2025, 1, 1);
+  rb.capitation = {{0, domain::Money::FromOre(100)}};
+  auto envelope_of = [](const domain::Rulebook& r) {
+    const domain::EventBody body = domain::RulebookPublished{r};
+    return codec::EncodeEnvelope(codec::EnvelopeFields{
+        0, 0, static_cast<std::uint8_t>(domain::TypeOf(body)), "upstream", "rb-1", {}, {}, codec::EncodeBody(body)});
+  };
+  auto without = decoder.Decode(Message(envelope_of(rb), stream::kFlatBuffersContentType));
+  REQUIRE(without.reject.has_value());
+  CHECK(without.reject->rejection.code == codec::RejectCode::kMissingField);
+  CHECK(without.reject->rejection.field == "rulebook.decided_by");
+  rb.provenance = domain::Provenance{"regionstyrelsen", std::nullopt, std::nullopt};
+  CHECK(decoder.Decode(Message(envelope_of(rb), stream::kFlatBuffersContentType)).request.has_value());
+}
+
 TEST_CASE("a message's origin names topic, partition and offset; its line is offset + 1") {
   const auto origin = stream::MessageOrigin(Message("raw"));
   CHECK(origin.source == "kafka:t/2/41");
