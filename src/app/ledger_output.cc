@@ -125,6 +125,11 @@ std::string TraceText(const ledger::EntryTrace& t) {
   out += fmt::format("rulebook {} ({}) decided: {}\n", h.rulebook_id, t.rulebook.decision, domain::DescribeProvenance(t.rulebook));
   out += fmt::format("clinic open on the snapshot date: {}; listed N = {}\n", t.inputs.facts.open_on_snapshot ? "yes" : "no",
                      t.amounts.listed);
+  if (!t.inputs.facts.open_on_snapshot) {
+    out += t.inputs.facts.open_in_month
+               ? "clinic open on a day of the month: yes; only its visits are paid, for work done (DOMAIN.md §6 step 3)\n"
+               : "clinic open on no day of the month: nothing is owed\n";
+  }
   out += "capitation bands (min age, amount per year, residents):\n";
   for (std::size_t b = 0; b < t.rulebook.capitation.size(); ++b) {
     out += fmt::format("  {:>3}+ {:>10}  {:>7}\n", t.rulebook.capitation[b].min_age,
@@ -138,6 +143,13 @@ std::string TraceText(const ledger::EntryTrace& t) {
   out += fmt::format("{}: recomputed {} − booked before {} = {}; booked {}: {}\n", domain::Name(e.component),
                      FormatKronor(t.recomputed), FormatKronor(t.booked_before), FormatKronor(t.expected),
                      FormatKronor(e.amount), t.reproduces ? "REPRODUCES" : "DOES NOT REPRODUCE");
+  if (t.outside_window) {
+    out += fmt::format("booked outside the retro window ({} months: the run for {} corrects {} on): a late {} report, "
+                       "nothing booked for {} {} {} before, is paid, not lost (DOMAIN.md §8)\n",
+                       t.outside_window->window_months, domain::FormatMonth(e.run),
+                       domain::FormatMonth(t.outside_window->window_start), domain::Name(e.component), e.clinic,
+                       domain::FormatMonth(e.period), domain::Name(e.component));
+  }
   if (t.change) {
     out += fmt::format("what changed between seq {} and seq {}:\n", t.change->before.known_at_seq,
                        t.change->after.known_at_seq);

@@ -92,10 +92,17 @@ Status ComputeComponents(const Rulebook& rb, const ClinicMonthFacts& facts, Clin
 Result<ClinicMonthAmounts> ComputeClinicMonth(const Rulebook& rulebook, const ClinicMonthFacts& facts) {
   ClinicMonthAmounts out;
   out.band_counts.assign(rulebook.capitation.size(), 0);
-  if (!facts.open_on_snapshot) return out;
-  out.band_counts = CountsPerBand(rulebook, facts.listed_by_age);
-  for (std::int64_t n : out.band_counts) out.listed += n;
-  if (auto computed = ComputeComponents(rulebook, facts, out); !computed) return tl::unexpected(computed.error());
+  if (facts.open_on_snapshot) {
+    out.band_counts = CountsPerBand(rulebook, facts.listed_by_age);
+    for (std::int64_t n : out.band_counts) out.listed += n;
+    if (auto computed = ComputeComponents(rulebook, facts, out); !computed) return tl::unexpected(computed.error());
+  } else if (facts.open_in_month && rulebook.visits && facts.visits) {
+    // Visits are paid for work done (DOMAIN.md §6 step 3): a clinic closing on the 20th is paid
+    // for the visits of its last 19 days.
+    auto visits = Visits(*rulebook.visits, *facts.visits);
+    if (!visits) return tl::unexpected(visits.error());
+    out.amounts[static_cast<std::size_t>(Component::kVisits)] = *visits;
+  }
   for (const Money& amount : out.amounts) {
     auto sum = out.total.Plus(amount);
     if (!sum) return tl::unexpected(sum.error());

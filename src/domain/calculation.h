@@ -34,6 +34,7 @@ std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCount
 // What the calculation of one clinic and month needs besides the rulebook.
 struct ClinicMonthFacts {
   bool open_on_snapshot = false;
+  bool open_in_month = false;  // open on at least one day of the month: its visits are paid
   AgeCounts listed_by_age{};
   std::optional<std::int32_t> fulfilment_thousandths;  // latest report covering the month
   std::optional<VisitCounts> visits;                   // latest report for the month
@@ -58,7 +59,8 @@ struct ClinicMonthAmounts {
 };
 
 // Applies DOMAIN.md §6.3 with `rulebook` (the one in force for the month). A clinic not open on
-// the snapshot date gets 0 for every component. kInvalidArgument only on overflow.
+// the snapshot date gets 0 for every component but visits, which are paid for work done if it was
+// open on any day of the month. kInvalidArgument only on overflow.
 Result<ClinicMonthAmounts> ComputeClinicMonth(const Rulebook& rulebook, const ClinicMonthFacts& facts);
 
 // The start grant split into `months` parts: each part amount / months rounded half away from

@@ -73,6 +73,12 @@ void AddRegularEntries(const MonthReport& report, std::uint64_t known_at, Payout
   }
 }
 
+// A late report (DOMAIN.md §8): a performance or visits amount for a (clinic, month, component)
+// that nothing was ever booked for.
+bool IsLateReport(Component component, bool nothing_booked) {
+  return (component == Component::kPerformance || component == Component::kVisits) && nothing_booked;
+}
+
 // Every (clinic, component) that has a booked entry for the month or a non-zero amount in the
 // report, ordered by clinic then component.
 std::vector<EntryTarget> TargetsToCheck(const projection::LedgerTable& ledger, const MonthReport& report) {
@@ -93,7 +99,9 @@ std::vector<EntryTarget> TargetsToCheck(const projection::LedgerTable& ledger, c
 }
 
 // Books adjustments (inside the window) or lists unbooked differences (outside it) for one
-// month already run.
+// month already run. Outside the window a late report is still paid (DOMAIN.md §8): a performance
+// or visits amount for a (clinic, month) that nothing was ever booked for is booked, adjusting
+// nothing; a correction of an amount already booked stays unbooked.
 Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& report, bool in_window,
                     std::uint64_t known_at, domain::Month run, PayoutPlan& plan) {
   for (const EntryTarget& target : TargetsToCheck(ledger, report)) {
@@ -107,7 +115,7 @@ Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& re
     auto difference = AmountIn(report, target.clinic, target.component).Minus(Money::FromOre(booked));
     if (!difference) return tl::unexpected(difference.error());
     if (*difference == Money::Zero()) continue;
-    if (!in_window) {
+    if (!in_window && !IsLateReport(target.component, adjusts.empty())) {
       plan.run.unbooked.push_back(domain::UnbookedDifference{target.clinic, report.month, target.component, *difference});
       continue;
     }
@@ -151,6 +159,15 @@ std::vector<EarlierMonth> EarlierRuns(const projection::Projection& p, domain::M
       m.recompute = false;
       for (const auto& u : previous->run.unbooked) {
         if (u.period == m.month) m.carried.push_back(u);
+      }
+      // A difference a run booked before late reports were paid may be one now: recompute.
+      if (std::any_of(m.carried.begin(), m.carried.end(),
+                      [&](const domain::UnbookedDifference& u) {
+                        const EntryTarget target{u.clinic, domain::MonthOrdinal(u.period), u.component};
+                        return IsLateReport(u.component, ledger.EntriesFor(target, known_at).empty());
+                      })) {
+        m.recompute = true;
+        m.carried.clear();
       }
     }
     months.push_back(std::move(m));

@@ -81,8 +81,9 @@ std::string RulebookParametersJson(const domain::Rulebook& r) {
 
 std::string FactsJson(const domain::ClinicMonthFacts& f) {
   return fmt::format(
-      R"({{"open_on_snapshot": {}, "fulfilment": {}, "visits": {}, "in_cni_top_n": {}, "distance_km": {}, "start_grant_part": {}}})",
-      f.open_on_snapshot,
+      R"({{"open_on_snapshot": {}, "open_in_month": {}, "fulfilment": {}, "visits": {}, "in_cni_top_n": {}, "distance_km": {}, )"
+      R"("start_grant_part": {}}})",
+      f.open_on_snapshot, f.open_in_month,
       f.fulfilment_thousandths ? fmt::format("\"{}.{:03d}\"", *f.fulfilment_thousandths / 1000, *f.fulfilment_thousandths % 1000)
                                : "null",
       f.visits ? fmt::format(R"({{"home_visits": {}, "other_listed": {}, "unlisted": {}, "out_of_region": {}}})",
@@ -192,6 +193,11 @@ std::string TraceJson(const EntryTrace& t) {
     return fmt::format(R"({{"resident": "{}", "age": {}, "band": {}, "listed_seq": {}}})", r.pseudonym.ToHex(), r.age,
                        r.band, r.listed_seq);
   });
+  out += ", \"outside_window\": ";
+  out += t.outside_window ? fmt::format(R"({{"window_months": {}, "window_start": "{}", "reason": "late_report"}})",
+                                        t.outside_window->window_months,
+                                        domain::FormatMonth(t.outside_window->window_start))
+                          : "null";
   out += ", \"change\": ";
   if (t.change) {
     out += fmt::format(R"({{"from_seq": {}, "to_seq": {}, "causes": {}}})", t.change->before.known_at_seq,

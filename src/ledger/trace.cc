@@ -101,6 +101,13 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view 
   if (entry.adjusts.empty()) {
     if (const auto* run = p.ledger().FindRun(entry.period)) before_k = run->run.known_at_seq;
   }
+  if (entry.kind == domain::EntryKind::kAdjustment) {
+    const auto* run_rulebook = p.RulebookInForce(entry.run, k);
+    LEDGER_ASSERT(run_rulebook != nullptr);  // the run was planned with it
+    const int window = run_rulebook->rulebook.retro_window_months;
+    const domain::Month window_start = domain::AddMonths(entry.run, -window);
+    if (entry.period < window_start) trace.outside_window = EntryTrace::OutsideWindow{window, window_start};
+  }
   if (entry.kind == domain::EntryKind::kAdjustment && before_k <= k) {
     auto change = Dispute(p, entry.clinic, entry.period, before_k, k);
     if (!change) return tl::unexpected(change.error());

@@ -35,6 +35,13 @@ struct EntryTrace {
   bool reproduces = false;                               // expected == the booked amount
   // An adjustment: what changed between the latest adjusted entry's K and this entry's K.
   std::optional<DisputeReport> change;
+  // Set for an adjustment booked for a month older than its run's retro window: a late report,
+  // paid because nothing had been booked for it (DOMAIN.md §8).
+  struct OutsideWindow {
+    int window_months = 0;      // retro_window_months of the rulebook in force for the run
+    domain::Month window_start; // the first month the run corrects
+  };
+  std::optional<OutsideWindow> outside_window;
 };
 
 // Traces the entry with id `entry_id`. kNotFound if no such entry is booked.

@@ -137,6 +137,8 @@ class Projection {
   std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const;
   // Registered, opened on or before `on`, and not closed on or before `on`.
   bool OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // Open on at least one day of `month` (DOMAIN.md §6 step 3: its visits are paid).
+  bool OpenInMonth(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
   // The attribute with the latest effective date on or before `on`, ties by highest seq.
   std::optional<std::int64_t> DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
   std::optional<std::int64_t> CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;

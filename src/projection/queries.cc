@@ -149,6 +149,15 @@ bool Projection::OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t kno
   return true;
 }
 
+bool Projection::OpenInMonth(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const {
+  // Open days run from the opening to the first closure, so the month's first open day, if any,
+  // is the later of its first day and the opening.
+  auto opening = OpeningDay(clinic, known_at);
+  if (!opening) return false;
+  const std::int32_t first = std::max(*opening, domain::DaysSinceEpoch(domain::FirstDay(month)));
+  return first <= domain::DaysSinceEpoch(domain::LastDay(month)) && OpenOn(clinic, first, known_at);
+}
+
 std::optional<std::int64_t> Projection::DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
   return LatestOnOrBefore(clinics_.distances[clinic], on, known_at);
 }

@@ -36,8 +36,24 @@ std::vector<std::uint16_t> CniWinners(const Context& ctx, const std::vector<std:
   return winners;
 }
 
+// O' of DOMAIN.md §6 step 3: the first month from `opened` up to the context's month on whose
+// snapshot date (under the rulebook in force for that month at K) clinic c is open. A month with
+// no rulebook in force has no snapshot date and is passed over. The caller has checked that c is
+// open on the context's D, so the context's month is the latest answer.
+domain::Month FirstPaidMonth(const Context& ctx, std::uint16_t c, domain::Month opened) {
+  for (domain::Month m = opened; m < ctx.month; m = domain::AddMonths(m, 1)) {
+    const RulebookFact* rulebook = ctx.p.RulebookInForce(m, ctx.known_at);
+    if (!rulebook) continue;
+    const domain::Date snapshot = domain::SnapshotDate(rulebook->rulebook.snapshot, m);
+    if (ctx.p.OpenOn(c, domain::DaysSinceEpoch(snapshot), ctx.known_at)) return m;
+  }
+  return ctx.month;
+}
+
 // The start-grant part owed to clinic c for the month, under the rulebook in force for the month
-// it opened (DOMAIN.md §6.3), as known at K. The caller has checked that c is open on D.
+// it opened (DOMAIN.md §6.3), as known at K. Part 1 belongs to O', the first month on whose
+// snapshot date c is open, so that no part is lost to the snapshot rule. The caller has checked
+// that c is open on D.
 std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
   auto opening = ctx.p.OpeningDay(c, ctx.known_at);
   if (!opening) return std::nullopt;
@@ -45,7 +61,8 @@ std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
   const RulebookFact* at_opening = ctx.p.RulebookInForce(opened, ctx.known_at);
   if (!at_opening || !at_opening->rulebook.start_grant) return std::nullopt;
   const auto& grant = *at_opening->rulebook.start_grant;
-  const int index = domain::MonthOrdinal(ctx.month) - domain::MonthOrdinal(opened);
+  if (ctx.month < opened) return std::nullopt;
+  const int index = domain::MonthOrdinal(ctx.month) - domain::MonthOrdinal(FirstPaidMonth(ctx, c, opened));
   if (index < 0 || index >= grant.months) return std::nullopt;
   return domain::StartGrantParts(grant.amount, grant.months)[static_cast<std::size_t>(index)];
 }
@@ -53,6 +70,7 @@ std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
 domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top) {
   domain::ClinicMonthFacts facts;
   facts.open_on_snapshot = true;
+  facts.open_in_month = true;
   facts.listed_by_age = ages;
   if (const auto* perf = ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
     facts.fulfilment_thousandths = perf->fulfilment_thousandths;
@@ -66,6 +84,20 @@ domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const dom
   return facts;
 }
 
+// The facts of a clinic not open on D: only its visits, paid if it was open on a day of the month.
+domain::ClinicMonthFacts ClosedFactsFor(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages) {
+  domain::ClinicMonthFacts facts;
+  facts.listed_by_age = ages;
+  facts.open_in_month = ctx.p.OpenInMonth(c, ctx.month, ctx.known_at);
+  if (const auto* visits = ctx.p.VisitsFor(c, ctx.month, ctx.known_at)) facts.visits = visits->counts;
+  return facts;
+}
+
+// A clinic not open on D has a line in the report only for visits paid for work done.
+bool HasVisitsOnlyLine(const Context& ctx, std::uint16_t c) {
+  return ctx.p.OpenInMonth(c, ctx.month, ctx.known_at) && ctx.p.VisitsFor(c, ctx.month, ctx.known_at) != nullptr;
+}
+
 void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t listed, MonthReport& report) {
   const std::string& id = ctx.p.clinics().id[c];
   const bool registered = ctx.p.OpeningDay(c, ctx.known_at).has_value();
@@ -75,17 +107,25 @@ void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t 
         fmt::format("{} residents listed at {}, which is not open on {}: not counted", listed, id,
                     domain::FormatDate(report.snapshot))});
   }
-  if (ctx.p.VisitsFor(c, ctx.month, ctx.known_at) || ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
+  if (ctx.p.VisitsFor(c, ctx.month, ctx.known_at) && !ctx.p.OpenInMonth(c, ctx.month, ctx.known_at)) {
     report.anomalies.push_back(AnomalyLine{
         "report_for_closed_clinic",
-        fmt::format("a visit or performance report for {} covers {}, but the clinic is not open on {}: not paid", id,
+        fmt::format("a visits report for {} covers {}, but the clinic is open on no day of it: not paid", id,
+                    domain::FormatMonth(ctx.month))});
+  }
+  if (ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
+    report.anomalies.push_back(AnomalyLine{
+        "report_for_closed_clinic",
+        fmt::format("a performance report for {} covers {}, but the clinic is not open on {}: not paid", id,
                     domain::FormatMonth(ctx.month), domain::FormatDate(report.snapshot))});
   }
 }
 
+// The line of clinic c: open on D (its facts), or not open on D with visits paid (its visits).
 Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top,
                      MonthReport& report) {
-  auto amounts = domain::ComputeClinicMonth(ctx.rulebook, FactsFor(ctx, c, ages, in_top));
+  const bool open = ctx.p.OpenOn(c, ctx.on, ctx.known_at);
+  auto amounts = domain::ComputeClinicMonth(ctx.rulebook, open ? FactsFor(ctx, c, ages, in_top) : ClosedFactsFor(ctx, c, ages));
   if (!amounts) return tl::unexpected(amounts.error());
   auto total = report.total.Plus(amounts->total);
   if (!total) return tl::unexpected(total.error());
@@ -102,17 +142,24 @@ std::int64_t Sum(const domain::AgeCounts& ages) {
 
 Result<MonthReport> AllClinics(const Context& ctx, MonthReport report, const Projection::Listing& listing) {
   std::vector<std::uint16_t> open;
+  std::vector<std::uint16_t> visits_only;
   for (std::uint16_t c = 0; c < ctx.p.clinics().id.size(); ++c) {
     if (ctx.p.OpenOn(c, ctx.on, ctx.known_at)) {
       open.push_back(c);
     } else {
       AddClosedClinicAnomalies(ctx, c, Sum(listing.by_clinic[c]), report);
+      if (HasVisitsOnlyLine(ctx, c)) visits_only.push_back(c);
     }
   }
   const auto winners = CniWinners(ctx, open, [&](std::uint16_t c) { return Sum(listing.by_clinic[c]) > 0; });
   for (std::uint16_t c : open) {
     const bool in_top = std::find(winners.begin(), winners.end(), c) != winners.end();
     if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], in_top, report); !added) {
+      return tl::unexpected(added.error());
+    }
+  }
+  for (std::uint16_t c : visits_only) {
+    if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], false, report); !added) {
       return tl::unexpected(added.error());
     }
   }
@@ -136,9 +183,10 @@ std::vector<std::uint16_t> OpenClinics(const Context& ctx) {
 
 Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std::string& clinic) {
   auto c = ctx.p.ClinicIndex(clinic);
-  if (!c || !ctx.p.OpenOn(*c, ctx.on, ctx.known_at)) {
-    return Fail(ErrorCode::kNotFound, fmt::format("clinic {} is not open on {} as known at seq {}", clinic,
-                                                  domain::FormatDate(report.snapshot), ctx.known_at));
+  if (!c || (!ctx.p.OpenOn(*c, ctx.on, ctx.known_at) && !HasVisitsOnlyLine(ctx, *c))) {
+    return Fail(ErrorCode::kNotFound,
+                fmt::format("clinic {} is not open on {} and has no visits paid for {} as known at seq {}", clinic,
+                            domain::FormatDate(report.snapshot), domain::FormatMonth(ctx.month), ctx.known_at));
   }
   const auto winners =
       CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
@@ -203,8 +251,8 @@ Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint
   const Context ctx = ContextFor(projection, *header);
   ClinicMonthInputs inputs{std::move(*header), &ctx.rulebook, ctx.on, {}};
   if (!projection.OpenOn(clinic, ctx.on, known_at)) {
-    inputs.facts.listed_by_age = ages;
-    return inputs;  // open_on_snapshot stays false: nothing is owed
+    inputs.facts = ClosedFactsFor(ctx, clinic, ages);
+    return inputs;  // open_on_snapshot stays false: only visits for work done may be owed
   }
   const bool listed_here = Sum(ages) > 0;
   const auto winners = CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) {

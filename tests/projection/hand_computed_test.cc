@@ -201,7 +201,7 @@ TEST_CASE("world 3: CNI and distance supplements, the start grant and a late rev
   CHECK(Ore(Line(w.Report(M(2025, 1), before_revision), "VC-X"), Component::kCapitation) == 30000);
 }
 
-TEST_CASE("a clinic that is closed on the snapshot date gets nothing and its listings are anomalies") {
+TEST_CASE("a clinic closed on the snapshot date is paid only the visits of the days it was open; its listings are anomalies") {
   WorldBuilder w;
   w.Publish(Rulebook2023());
   w.Clinic("VC-A", D(2020, 1, 1));
@@ -209,13 +209,92 @@ TEST_CASE("a clinic that is closed on the snapshot date gets nothing and its lis
   w.Add(domain::ClinicClosed{"VC-A", D(2023, 5, 31)});  // closed from D: nobody counted there on D
   w.Add(domain::VisitsReported{"VC-A", M(2023, 5), domain::VisitCounts{1, 1, 1, 1}});
   auto report = w.Report(M(2023, 5));
-  CHECK(report.clinics.empty());
-  CHECK(report.total.ore() == 0);
-  REQUIRE(report.anomalies.size() == 2);
+  // Open 1-30 May, so its May visits are paid: 1,100 + 650 + 650 + 1,500 = 3,900.00 kr = 390,000 öre;
+  // every other component 0 and nobody counted.
+  REQUIRE(report.clinics.size() == 1);
+  const auto& a = Line(report, "VC-A");
+  CHECK(a.amounts.listed == 0);
+  CHECK(Ore(a, Component::kVisits) == 390000);
+  CHECK(a.amounts.total.ore() == 390000);
+  CHECK(report.total.ore() == 390000);
+  REQUIRE(report.anomalies.size() == 1);
   CHECK(report.anomalies[0].code == "listing_at_closed_clinic");
-  CHECK(report.anomalies[1].code == "report_for_closed_clinic");
   // As of April (D = 2023-04-30) the clinic was open: 2,300 kr / 12 = 19,166.67 -> 19,167 öre.
   CHECK(Ore(Line(w.Report(M(2023, 4)), "VC-A"), Component::kCapitation) == 19167);
+  // A visits report for June, when it was open on no day: not paid, an anomaly, no line.
+  w.Add(domain::VisitsReported{"VC-A", M(2023, 6), domain::VisitCounts{1, 1, 1, 1}});
+  auto june = w.Report(M(2023, 6));
+  CHECK(june.clinics.empty());
+  CHECK(june.total.ore() == 0);
+  REQUIRE(june.anomalies.size() == 2);
+  CHECK(june.anomalies[1].code == "report_for_closed_clinic");
+  // The single-clinic report: May has the line, June has none.
+  CHECK(projection::BuildMonthReport(w.projection(), M(2023, 5), w.head(), "VC-A")->total.ore() == 390000);
+  auto none = projection::BuildMonthReport(w.projection(), M(2023, 6), w.head(), "VC-A");
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("a clinic closing on the 20th is paid for its last visits: 300 other-listed visits, 214,500.00 kr") {
+  WorldBuilder w;
+  domain::Rulebook rb = Rulebook2023(domain::SnapshotRule::kLastDayOfMonth, D(2024, 1, 1), D(2025, 1, 1));
+  rb.visits = domain::VisitRates{domain::Money::FromOre(113850), Kr(715), Kr(715), Kr(1650)};  // KoK-2024's rates
+  w.Publish(rb);
+  w.Clinic("VC-C", D(2015, 1, 1));
+  w.Clinic("VC-D", D(2015, 1, 1));
+  w.Resident(1, D(1980, 1, 1), "VC-C", D(2024, 1, 1));
+  w.Add(domain::ClinicClosed{"VC-C", D(2024, 9, 20)});  // open 1-19 September; D = 2024-09-30
+  w.Add(domain::VisitsReported{"VC-C", M(2024, 9), domain::VisitCounts{0, 300, 0, 0}});
+  auto report = w.Report(M(2024, 9));
+  // 300 × 715.00 = 214,500.00 kr = 21,450,000 öre; nothing else: nobody is counted on D.
+  const auto& c = Line(report, "VC-C");
+  CHECK(Ore(c, Component::kVisits) == 21450000);
+  CHECK(Ore(c, Component::kCapitation) == 0);
+  CHECK(c.amounts.total.ore() == 21450000);
+  CHECK(report.total.ore() == 21450000);  // VC-D is open with nobody listed: 0
+  CHECK(Line(report, "VC-D").amounts.total.ore() == 0);
+}
+
+// The months, from the opening month O, in which a clinic opening on `opening` receives a part of
+// a 12-part grant of 1,200.00 kr (100.00 kr a part), under `rule`; reported up to 14 months on.
+std::vector<int> GrantMonths(domain::SnapshotRule rule, domain::Date opening) {
+  WorldBuilder w;
+  domain::Rulebook rb = Rulebook2023(rule, D(2024, 1, 1), D(2026, 1, 1));
+  rb.start_grant = domain::StartGrant{Kr(1200), 12};
+  w.Publish(rb);
+  w.Clinic("VC-N", opening);
+  const domain::Month opened{opening.year(), opening.month()};
+  std::vector<int> paid;
+  for (int i = 0; i <= 14; ++i) {
+    auto report = projection::BuildMonthReport(w.projection(), domain::AddMonths(opened, i), w.head());
+    REQUIRE(report.has_value());
+    for (const auto& line : report->clinics) {
+      const std::int64_t part = Ore(line, Component::kStartGrant);
+      if (part == 0) continue;
+      CHECK(part == 10000);  // 120,000 öre / 12, exact
+      paid.push_back(i);
+    }
+  }
+  return paid;
+}
+
+TEST_CASE("the start grant's twelve parts count from the first month on whose snapshot date the clinic is open") {
+  using R = domain::SnapshotRule;
+  const std::vector<int> from_o{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};       // O .. O + 11
+  const std::vector<int> from_next{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};   // O + 1 .. O + 12
+  // last_day_of_month: D of O is its last day, on or after any opening day of O: O' = O.
+  CHECK(GrantMonths(R::kLastDayOfMonth, D(2024, 3, 1)) == from_o);
+  CHECK(GrantMonths(R::kLastDayOfMonth, D(2024, 3, 15)) == from_o);
+  CHECK(GrantMonths(R::kLastDayOfMonth, D(2024, 3, 31)) == from_o);
+  // first_day_of_month: open on D of O only when opening on the 1st; otherwise O' = O + 1.
+  CHECK(GrantMonths(R::kFirstDayOfMonth, D(2024, 3, 1)) == from_o);
+  CHECK(GrantMonths(R::kFirstDayOfMonth, D(2024, 3, 15)) == from_next);
+  CHECK(GrantMonths(R::kFirstDayOfMonth, D(2024, 3, 31)) == from_next);
+  // last_day_of_previous_month: D of O is the last day of O - 1, before any opening in O, and D of
+  // O + 1 is O's last day: O' = O + 1 for the 1st, the 15th and the last day (opened on D).
+  CHECK(GrantMonths(R::kLastDayOfPreviousMonth, D(2024, 3, 1)) == from_next);
+  CHECK(GrantMonths(R::kLastDayOfPreviousMonth, D(2024, 3, 15)) == from_next);
+  CHECK(GrantMonths(R::kLastDayOfPreviousMonth, D(2024, 3, 31)) == from_next);
 }
 
 }  // namespace

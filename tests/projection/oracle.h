@@ -108,7 +108,9 @@ struct MonthFigures {
   std::string rulebook_id;
   std::uint64_t rulebook_seq = 0;
   Date snapshot;
-  std::vector<ClinicFigures> clinics;  // the clinics open on the snapshot date, by id
+  // The clinics open on the snapshot date, and those open on another day of the month with a
+  // visits report for it (paid for work done, every other component 0), by id.
+  std::vector<ClinicFigures> clinics;
   std::int64_t total = 0;
 };
 
@@ -179,6 +181,19 @@ class Oracle {
     const std::vector<std::string> cni_winners = CniWinners(q, rb, open, on);
     for (auto& [id, figures] : open) {
       Amounts(q, rb, month, on, std::find(cni_winners.begin(), cni_winners.end(), id) != cni_winners.end(), figures);
+    }
+    // §6.3: visits are paid for work done, to a clinic open on any day of M, even if not on D.
+    for (const std::string& clinic : RegisteredClinics(q)) {
+      if (open.count(clinic) || !OpenOnSomeDay(q, clinic, month)) continue;
+      const auto counts = Visits(q, clinic, month);
+      if (!counts) continue;
+      ClinicFigures& figures = open[clinic];
+      figures.clinic = clinic;
+      figures.band_counts.assign(rb.capitation.size(), 0);
+      if (rb.visits) figures.ore[static_cast<std::size_t>(domain::Component::kVisits)] = VisitsOre(*rb.visits, *counts);
+      for (std::int64_t ore : figures.ore) figures.total += ore;
+    }
+    for (auto& [id, figures] : open) {
       out.total += figures.total;
       out.clinics.push_back(figures);
     }
@@ -266,6 +281,22 @@ class Oracle {
       if (closed && Visible(q, seq) && DayNumber(closed->effective) <= DayNumber(on)) return false;
     }
     return true;
+  }
+
+  // Open on at least one day of the month, tried day by day.
+  bool OpenOnSomeDay(const Query& q, const std::string& clinic, Month month) const {
+    for (Date day = FirstOf(month); MonthContaining(day) == month; day = Date{std::chrono::sys_days(day) + std::chrono::days(1)}) {
+      if (IsOpenOn(q, clinic, day)) return true;
+    }
+    return false;
+  }
+
+  static std::int64_t VisitsOre(const domain::VisitRates& rates, const domain::VisitCounts& counts) {
+    const __int128 sum = __int128{counts.home_visits} * rates.home_visit.ore() +
+                         __int128{counts.other_listed} * rates.other_listed.ore() +
+                         __int128{counts.unlisted} * rates.unlisted.ore() +
+                         __int128{counts.out_of_region} * rates.out_of_region.ore();
+    return RoundHalfAwayFromZero(sum, 1);
   }
 
   static std::int64_t EffectiveDay(const domain::EventBody& body) {
@@ -402,7 +433,8 @@ class Oracle {
   }
 
   // §6.3 start grant: the part for M of the grant of the rulebook in force for the opening month
-  // O as known at K. The caller knows the clinic is open on M's snapshot date.
+  // O as known at K, counted from O', the first month from O on whose snapshot date (under that
+  // month's rulebook) the clinic is open. The caller knows the clinic is open on M's snapshot date.
   std::int64_t StartGrantPart(const Query& q, const std::string& clinic, Month month) const {
     const std::optional<Date> opening = OpeningDate(q, clinic);
     if (!opening) return 0;
@@ -411,7 +443,13 @@ class Oracle {
     if (!at_opening) return 0;
     const auto& grant = RulebookAt(*at_opening).start_grant;
     if (!grant) return 0;
-    const int part = MonthNumber(month) - MonthNumber(opened) + 1;  // 1-based: part i is month O + i - 1
+    Month first_paid = opened;
+    while (first_paid < month) {
+      const std::optional<std::uint64_t> rulebook = RulebookInForce(q, first_paid);
+      if (rulebook && IsOpenOn(q, clinic, SnapshotDay(RulebookAt(*rulebook).snapshot, first_paid))) break;
+      first_paid = MonthAfter(first_paid, 1);
+    }
+    const int part = MonthNumber(month) - MonthNumber(first_paid) + 1;  // 1-based: part i is month O' + i - 1
     if (part < 1 || part > grant->months) return 0;
     const std::int64_t each = RoundHalfAwayFromZero(grant->amount.ore(), grant->months);
     if (part < grant->months) return each;
@@ -436,13 +474,7 @@ class Oracle {
       set(Component::kPerformance, RoundHalfAwayFromZero(n * rb.performance_per_year->ore() * thousandths, 12 * 1000));
     }
     if (rb.visits) {
-      if (const auto counts = Visits(q, f.clinic, month)) {
-        const __int128 sum = __int128{counts->home_visits} * rb.visits->home_visit.ore() +
-                             __int128{counts->other_listed} * rb.visits->other_listed.ore() +
-                             __int128{counts->unlisted} * rb.visits->unlisted.ore() +
-                             __int128{counts->out_of_region} * rb.visits->out_of_region.ore();
-        set(Component::kVisits, RoundHalfAwayFromZero(sum, 1));
-      }
+      if (const auto counts = Visits(q, f.clinic, month)) set(Component::kVisits, VisitsOre(*rb.visits, *counts));
     }
     set(Component::kStartGrant, StartGrantPart(q, f.clinic, month));
     if (rb.cni_supplement && cni_winner) {
