@@ -145,6 +145,39 @@ language sql stable as $$
                       and z.seq <= k and z.retracted_seq > k)
 $$;
 
+-- §6.2: clinic c is open on d as known at K: its latest registration by seq is effective on or
+-- before d, and no closure is effective on or before d.
+create or replace function clinic_open_on(c smallint, d date, k int) returns boolean language sql stable as $$
+  select coalesce((select r.effective <= d from clinic_event r
+                   where r.clinic = c and r.kind = 'R' and r.seq <= k and r.retracted_seq > k
+                   order by r.seq desc limit 1), false)
+     and not exists (select 1 from clinic_event z
+                     where z.clinic = c and z.kind = 'C' and z.effective <= d and z.seq <= k and z.retracted_seq > k)
+$$;
+
+-- §6.3, visits paid for work done: the clinics not open on D that were open on some day of the
+-- month starting first_day (month ordinal m) and have a visits report for it. A clinic is open
+-- from its opening to its first closure, so the month's first open day, if any, is the later of
+-- first_day and the opening.
+create or replace function visits_only_facts(d date, first_day date, m int, k int)
+returns table (clinic smallint, clinic_id text, home_visits bigint, other_listed bigint, unlisted bigint,
+               out_of_region bigint)
+language sql stable as $$
+  select c.clinic_no, c.clinic_id, vis.home_visits, vis.other_listed, vis.unlisted, vis.out_of_region
+  from clinic c
+  cross join lateral (
+    select r.effective from clinic_event r
+    where r.clinic = c.clinic_no and r.kind = 'R' and r.seq <= k and r.retracted_seq > k
+    order by r.seq desc limit 1) o
+  cross join lateral (
+    select x.home_visits, x.other_listed, x.unlisted, x.out_of_region from visits_report x
+    where x.clinic = c.clinic_no and x.month = m and x.seq <= k and x.retracted_seq > k
+    order by x.seq desc limit 1) vis
+  where not clinic_open_on(c.clinic_no, d, k)
+    and greatest(o.effective, first_day) <= (first_day + interval '1 month')::date - 1
+    and clinic_open_on(c.clinic_no, greatest(o.effective, first_day), k)
+$$;
+
 -- The month report: one row per open clinic (or only p_clinic, which must be open on D), by
 -- clinic id, with the listed count N, the count per capitation band (in min_age order) and the
 -- six components and their total in öre. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
@@ -167,8 +200,11 @@ begin
   d := snapshot_date(rb.snapshot, first_day);
   if p_clinic is not null then
     select c.clinic_no into only_clinic from clinic c where c.clinic_id = p_clinic;
-    if only_clinic is null or not exists (select 1 from clinic_facts(d, m, p_k) f where f.clinic = only_clinic) then
-      raise no_data_found using message = format('clinic %s is not open on %s as known at seq %s', p_clinic, d, p_k);
+    if only_clinic is null
+       or (not exists (select 1 from clinic_facts(d, m, p_k) f where f.clinic = only_clinic)
+           and not exists (select 1 from visits_only_facts(d, first_day, m, p_k) v where v.clinic = only_clinic)) then
+      raise no_data_found using message = format('clinic %s is not open on %s and has no visits paid for %s as known at seq %s',
+                                                 p_clinic, d, p_month, p_k);
     end if;
   end if;
   return query
@@ -208,12 +244,23 @@ begin
                       where f.cni_tt > t.cni_tt or (f.cni_tt = t.cni_tt and f.clinic_id <= t.clinic_id)))
       and case when only_clinic is null or f.clinic = only_clinic then exists (select 1 from ages a where a.clinic = f.clinic)
                else exists (select 1 from listed_at(f.clinic, d, p_k)) end
-  ), grant_rule as (
+  ), grant_base as materialized (
     -- §6.3: the start grant under the rulebook in force for the opening month O, as known at K.
-    select f.clinic, g.start_grant_ore, g.start_grant_months, m - month_ordinal(date_trunc('month', f.opened)::date) as part
+    select f.clinic, date_trunc('month', f.opened)::date as opened_month, g.start_grant_ore, g.start_grant_months
     from facts f
     cross join lateral rulebook_in_force(date_trunc('month', f.opened)::date, p_k) g
     where g.start_grant_ore is not null
+  ), grant_rule as (
+    -- Part 1 belongs to O', the first month from O on whose snapshot date (under that month's
+    -- rulebook) the clinic is open; a later O' than O + months leaves no part to pay.
+    select gb.clinic, gb.start_grant_ore, gb.start_grant_months, m - fp.ordinal as part
+    from grant_base gb
+    cross join lateral (
+      select min(month_ordinal(mm::date)) as ordinal
+      from generate_series(gb.opened_month, least(first_day, (gb.opened_month + gb.start_grant_months * interval '1 month')::date),
+                           interval '1 month') mm
+      cross join lateral rulebook_in_force(mm::date, p_k) r
+      where r.seq is not null and clinic_open_on(gb.clinic, snapshot_date(r.snapshot, mm::date), p_k)) fp
   ), amounts as (
     select f.clinic_id, coalesce(n.n, 0) as listed, bv.band_counts,
       round(coalesce(n.capitation_12, 0)::numeric / 12)::bigint as capitation,
@@ -240,12 +287,26 @@ begin
     left join grant_rule g on g.clinic = f.clinic
     left join band_vectors bv on bv.clinic = f.clinic
     where only_clinic is null or f.clinic = only_clinic
+  ), visits_only as (
+    -- §6.3: a clinic not open on D, open on a day of M: its visits alone, nobody counted.
+    select v.clinic_id, 0::bigint as listed,
+      (select array_agg(0::bigint order by b.min_age) from rulebook_band b where b.rulebook_seq = rb.seq) as band_counts,
+      0::bigint as capitation, 0::bigint as performance,
+      case when rb.home_visit_ore is not null
+           then v.home_visits * rb.home_visit_ore + v.other_listed * rb.other_listed_ore
+                + v.unlisted * rb.unlisted_ore + v.out_of_region * rb.out_of_region_ore
+           else 0 end as visits,
+      0::bigint as start_grant, 0::bigint as cni_supplement, 0::bigint as distance_supplement
+    from visits_only_facts(d, first_day, m, p_k) v
+    where only_clinic is null or v.clinic = only_clinic
+  ), all_lines as (
+    select * from amounts union all select * from visits_only
   )
   select a.clinic_id, a.listed, a.band_counts, a.capitation, a.performance, a.visits, a.start_grant, a.cni_supplement,
          a.distance_supplement,
          a.capitation + a.performance + a.visits + a.start_grant + a.cni_supplement + a.distance_supplement,
          d, rb.rulebook_id
-  from amounts a
+  from all_lines a
   order by a.clinic_id;
 end
 $$;

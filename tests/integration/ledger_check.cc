@@ -8,13 +8,18 @@
 // 4. For every clinic and a sample of months, the dispute between the month's own run and the
 //    head attributes exactly the difference (the engine asserts the sum; this checks the sides
 //    against independent reports).
-// 5. Replaying the log from seq 1, each run planned again at its own K — recomputing every
+// 5. No late report is lost (DOMAIN.md §8): at the last run's K, every (clinic, month,
+//    performance or visits) of a month already run with a non-zero amount has an entry, whatever
+//    the month's age; and every entry booked for a month older than its run's window is such a
+//    late report: performance or visits, adjusting nothing.
+// 6. Replaying the log from seq 1, each run planned again at its own K — recomputing every
 //    earlier month, and as the run itself planned it — gives exactly the entries booked.
 // Prints what it checked; exits 1 on the first failure, naming it.
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "common/clock.h"
 #include "ledger/books.h"
@@ -76,6 +81,39 @@ int CheckWindow(const projection::Projection& p) {
     }
   }
   std::printf("window of the last run: %zu (clinic, month, component) totals equal the recomputation\n", checked);
+  return 0;
+}
+
+int CheckLateReports(const projection::Projection& p) {
+  const auto* last = p.ledger().LastRun();
+  const std::uint64_t k = last->run.known_at_seq;
+  std::set<std::tuple<std::string, int, int>> booked;  // (clinic, month ordinal, component)
+  std::size_t outside = 0;
+  for (const auto& e : p.ledger().entries()) {
+    booked.insert({e.entry.clinic, domain::MonthOrdinal(e.entry.period), static_cast<int>(e.entry.component)});
+    const auto* rulebook = p.RulebookInForce(e.entry.run, e.entry.known_at_seq);
+    if (e.entry.period >= domain::AddMonths(e.entry.run, -rulebook->rulebook.retro_window_months)) continue;
+    ++outside;
+    const bool report = e.entry.component == domain::Component::kPerformance || e.entry.component == domain::Component::kVisits;
+    if (!report || !e.entry.adjusts.empty()) return Failed(e.entry.entry_id + " is booked outside its window and is no late report");
+  }
+  std::size_t checked = 0;
+  for (const auto& run : p.ledger().runs()) {
+    auto report = projection::BuildMonthReport(p, run.run.run, k);
+    if (!report) return Failed(report.error().message);
+    for (const auto& line : report->clinics) {
+      for (domain::Component c : {domain::Component::kPerformance, domain::Component::kVisits}) {
+        if (line.amounts.amounts[static_cast<std::size_t>(c)] == domain::Money::Zero()) continue;
+        ++checked;
+        if (!booked.count({line.clinic, domain::MonthOrdinal(run.run.run), static_cast<int>(c)})) {
+          return Failed(domain::FormatMonth(run.run.run) + " " + line.clinic + " " + std::string(domain::Name(c)) +
+                        " is owed at the last run's K but was never booked");
+        }
+      }
+    }
+  }
+  std::printf("late reports: %zu owed performance and visits amounts all booked; %zu entries outside a window, each a late report\n",
+              checked, outside);
   return 0;
 }
 
@@ -169,6 +207,7 @@ int main(int argc, char** argv) {
   if (!p) return Failed(p.error().message);
   if (int rc = CheckTraces(*p)) return rc;
   if (int rc = CheckWindow(*p)) return rc;
+  if (int rc = CheckLateReports(*p)) return rc;
   if (int rc = CheckBalances(*p)) return rc;
   if (int rc = CheckDisputes(*p)) return rc;
   return CheckReplans(**store, *p);

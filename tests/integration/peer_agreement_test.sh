@@ -110,7 +110,9 @@ echo "-- a small world of edge cases, at every knowledge point"
 # never registered, a closure, a distance change, a start grant in 3 parts, CNI ties broken by id
 # and a computed CNI, a retracted CNI, a rulebook revision without a start grant that is retracted
 # again, a target retracted twice, two performance reports covering one month and a replaced and a
-# closed clinic's visit report.
+# closed clinic's visit report; visits paid for work done to a clinic closing on the 20th and to
+# one opening after its snapshot date, and a visits report for a month the clinic was open on no
+# day; a start grant counted from the first month open on its snapshot date.
 cat > "$SCRATCH/edge.jsonl" <<'WORLD'
 {"type":"RulebookPublished","id":"edge-1","rulebook":{"id":"E-2022a","title":"Edge E-2022a","decision":"E-E-2022a","decided_by":"regionstyrelsen","decided_on":"unknown","valid_from":"2022-01-01","valid_until":"2022-03-01","snapshot":"last_day_of_month","retro_window_months":12,"capitation":{"bands":[{"min_age":0,"amount":"3600.00"},{"min_age":6,"amount":"1700.00"},{"min_age":16,"amount":"1900.00"},{"min_age":25,"amount":"2300.00"},{"min_age":45,"amount":"2900.00"},{"min_age":65,"amount":"4300.00"},{"min_age":75,"amount":"6200.00"},{"min_age":85,"amount":"8100.00"}]},"performance":{"amount":"142.30"},"visits":{"home_visit":"1100.00","other_listed":"650.00","unlisted":"650.00","out_of_region":"1500.00"}},"recorded_at":"2021-12-15T09:00:00Z"}
 {"type":"RulebookPublished","id":"edge-2","rulebook":{"id":"E-2022b","title":"Edge E-2022b","decision":"E-E-2022b","decided_by":"regionstyrelsen","decided_on":"unknown","valid_from":"2022-03-01","valid_until":"2023-01-01","snapshot":"first_day_of_month","retro_window_months":12,"capitation":{"bands":[{"min_age":0,"amount":"3600.00"},{"min_age":6,"amount":"1700.00"},{"min_age":16,"amount":"1900.00"},{"min_age":25,"amount":"2300.00"},{"min_age":45,"amount":"2900.00"},{"min_age":65,"amount":"4300.00"},{"min_age":75,"amount":"6200.00"},{"min_age":85,"amount":"8100.00"}]},"performance":{"amount":"142.30"},"visits":{"home_visit":"1100.00","other_listed":"650.00","unlisted":"650.00","out_of_region":"1500.00"}},"recorded_at":"2021-12-15T09:00:00Z"}
@@ -178,6 +180,11 @@ cat > "$SCRATCH/edge.jsonl" <<'WORLD'
 {"type":"EventRetracted","id":"edge-64","target":"edge-62","reason":"not decided","recorded_at":"2023-09-01T08:00:00Z"}
 {"type":"ResidentRegistered","id":"edge-65","personnummer":"19300101-3337","effective":"2023-09-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-09-02T08:00:00Z"}
 {"type":"ResidentDied","id":"edge-66","personnummer":"20160229-2029","effective":"2023-10-15","recorded_at":"2023-10-02T08:00:00Z"}
+{"type":"ClinicRegistered","id":"edge-67","clinic":"VC-T","name":"Vårdcentralen VC-T","operator":"private","municipality":"1880","distance_to_hospital_km":"5.0","effective":"2020-01-01","recorded_at":"2023-10-03T08:00:00Z"}
+{"type":"ClinicClosed","id":"edge-68","clinic":"VC-T","effective":"2022-02-20","recorded_at":"2023-10-03T08:00:00Z"}
+{"type":"VisitsReported","id":"edge-69","clinic":"VC-T","month":"2022-02","counts":{"home_visits":0,"other_listed":300,"unlisted":0,"out_of_region":0},"recorded_at":"2023-10-03T09:00:00Z"}
+{"type":"VisitsReported","id":"edge-70","clinic":"VC-T","month":"2022-03","counts":{"home_visits":1,"other_listed":1,"unlisted":1,"out_of_region":1},"recorded_at":"2023-10-03T09:00:00Z"}
+{"type":"VisitsReported","id":"edge-71","clinic":"VC-N","month":"2023-02","counts":{"home_visits":1,"other_listed":2,"unlisted":3,"out_of_region":4},"recorded_at":"2023-10-03T10:00:00Z"}
 WORLD
 edge_lines=$(wc -l < "$SCRATCH/edge.jsonl")
 expect_eq "$("$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/edge.store" ingest "$SCRATCH/edge.jsonl")" \
@@ -198,6 +205,21 @@ expect_eq "$(pg_value "select listed || ' ' || band_counts::text || ' ' || capit
 # yearly 0.800): 6 × 14,230 öre × 500 / 12,000 = 3,557.5 -> 3,558 öre (half away from zero).
 expect_eq "$(pg_value "select listed || ' ' || performance from month_report('2022-06', $edge_lines, 'VC-A')")" \
   "6 3558" "VC-A's performance in June 2022, by hand"
+# VC-T closes on 2022-02-20, so under E-2022a (last day of the month) it is not open on D =
+# 2022-02-28, but it was open on 1-19 February: its 300 other-listed visits are paid, 300 × 650.00
+# = 195,000.00 kr = 19,500,000 öre, and nothing else. Its March report (open on no day) is not.
+expect_eq "$(pg_value "select listed || ' ' || visits || ' ' || total from month_report('2022-02', $edge_lines, 'VC-T')")" \
+  "0 19500000 19500000" "VC-T's visits in February 2022, by hand"
+expect_eq "$(pg_value "select count(*) from month_report('2022-03', $edge_lines) where clinic = 'VC-T'")" "0" \
+  "VC-T has no line in March 2022"
+# VC-N opens on 2023-02-01 under E-2023 (last day of the previous month): D of February is
+# 2023-01-31, before the opening, so the grant of 1,000.00 kr in 3 parts (33,333 / 33,333 /
+# 33,334 öre) starts in March and its last part is May's. February pays its visits alone:
+# 1 × 1,100 + 2 × 650 + 3 × 650 + 4 × 1,500 = 10,350.00 kr = 1,035,000 öre.
+expect_eq "$(pg_value "select string_agg(start_grant::text, ' ' order by m) from (select m, (select start_grant from month_report(m, $edge_lines, 'VC-N')) as start_grant from unnest(array['2023-03', '2023-04', '2023-05', '2023-06']) m) g")" \
+  "33333 33333 33334 0" "VC-N's start grant from March to June 2023, by hand"
+expect_eq "$(pg_value "select listed || ' ' || visits || ' ' || start_grant from month_report('2023-02', $edge_lines, 'VC-N')")" \
+  "0 1035000 0" "VC-N's visits in February 2023, by hand"
 before=$compared
 for month in 2022-{01..12} 2023-{01..12}; do agree "$SCRATCH/edge.store" "$month" "$edge_lines"; done
 for ((k = 1; k <= edge_lines; k++)); do agree "$SCRATCH/edge.store" 2023-05 "$k"; done
@@ -206,6 +228,8 @@ for ((k = 6; k <= edge_lines; k += 6)); do
   agree "$SCRATCH/edge.store" 2023-03 "$k"
 done
 for clinic in VC-A VC-B VC-N VC-R VC-C; do agree "$SCRATCH/edge.store" 2023-08 "$edge_lines" "$clinic"; done
+agree "$SCRATCH/edge.store" 2022-02 "$edge_lines" VC-T
+agree "$SCRATCH/edge.store" 2023-02 "$edge_lines" VC-N
 echo "   edge cases: $edge_lines events, $((compared - before)) reports agree"
 
 echo "-- random worlds"
