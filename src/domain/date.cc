@@ -160,4 +160,22 @@ std::string FormatTimestamp(Timestamp t) {
                      (in_day / 60) % 60, in_day % 60, fraction);
 }
 
+namespace {
+
+// 01:00 UTC on the last Sunday of `month` in `year`: when Swedish summer time starts (March) or
+// ends (October).
+Timestamp SummerTimeSwitch(std::chrono::year year, std::chrono::month month) {
+  const std::chrono::sys_days last_sunday{std::chrono::year_month_weekday_last{year, month, std::chrono::Sunday[std::chrono::last]}};
+  return Timestamp{last_sunday} + std::chrono::hours(1);
+}
+
+}  // namespace
+
+Date SwedishDate(Timestamp t) {
+  const std::chrono::year year = Date{std::chrono::floor<std::chrono::days>(t)}.year();
+  const bool summer = t >= SummerTimeSwitch(year, std::chrono::March) && t < SummerTimeSwitch(year, std::chrono::October);
+  const Timestamp local = t + std::chrono::hours(summer ? 2 : 1);
+  return Date{std::chrono::floor<std::chrono::days>(local)};
+}
+
 }  // namespace capledger::domain

@@ -55,4 +55,10 @@ Result<Timestamp> ParseTimestamp(std::string_view text);
 // "YYYY-MM-DDTHH:MM:SS.ffffffZ" in UTC.
 std::string FormatTimestamp(Timestamp t);
 
+// The Swedish calendar date (Europe/Stockholm) of an instant: UTC+1 (CET), and UTC+2 (CEST) from
+// 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October, the EU rule
+// Sweden has kept since 1996. Computed here, not read from the machine's time-zone files, so that
+// every machine dates a voucher the same way.
+Date SwedishDate(Timestamp t);
+
 }  // namespace capledger::domain

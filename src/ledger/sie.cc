@@ -29,8 +29,6 @@ std::string Yyyymmdd(domain::Date date) {
                      static_cast<unsigned>(date.day()));
 }
 
-domain::Date UtcDate(Timestamp t) { return domain::Date{std::chrono::floor<std::chrono::days>(t)}; }
-
 bool PrintableName(std::string_view name) {
   if (name.empty() || name.size() > 100) return false;
   for (char c : name) {
@@ -187,7 +185,7 @@ Result<std::string> ExportRunSie(const projection::Projection& projection, const
   if (!run) return Fail(ErrorCode::kNotFound, fmt::format("no payout run is booked for {}", domain::FormatMonth(month)));
   auto record = store.Read(run->seq);
   if (!record) return tl::unexpected(record.error());
-  return RunSie(projection, month, options, SieDates{UtcDate(record->stored.recorded_at), UtcDate(now)},
+  return RunSie(projection, month, options, SieDates{domain::SwedishDate(record->stored.recorded_at), domain::SwedishDate(now)},
                 program_version);
 }
 

@@ -67,8 +67,8 @@ Status CheckSieOptions(const SieOptions& options);
 
 // The dates the file states: its verifications' (per options.date) and its generation's.
 struct SieDates {
-  domain::Date booked;     // the run's booking day
-  domain::Date generated;  // #GEN
+  domain::Date booked;     // the run's booking day, a Swedish calendar date
+  domain::Date generated;  // #GEN, a Swedish calendar date
 };
 
 // The SIE 4 file of the run booked for `month`, as CP437 bytes. kNotFound if the month has not
@@ -76,8 +76,8 @@ struct SieDates {
 Result<std::string> RunSie(const projection::Projection& projection, domain::Month month, const SieOptions& options,
                            const SieDates& dates, std::string_view program_version);
 
-// RunSie with the booking day read from the store (the PayoutRun event's recorded_at) and #GEN
-// the UTC date of `now`. kNotFound as above; the store's read errors.
+// RunSie with the booking day the Swedish calendar date (Europe/Stockholm, domain::SwedishDate) of
+// the PayoutRun event's recorded_at, and #GEN that of `now`. kNotFound as above; the store's read errors.
 Result<std::string> ExportRunSie(const projection::Projection& projection, const store::EventStore& store,
                                  domain::Month month, const SieOptions& options, Timestamp now,
                                  std::string_view program_version);

@@ -187,5 +187,35 @@ TEST_CASE("timestamps print in UTC with six fraction digits, before the epoch to
   }
 }
 
+TEST_CASE("the Swedish calendar date of an instant, around both changes of summer time") {
+  // Each expected date is what `TZ=Europe/Stockholm date -d T '+%F %T %Z'` prints (tzdata):
+  // summer time 2024 runs from 2024-03-31T01:00:00Z to 2024-10-27T01:00:00Z.
+  struct Case {
+    const char* utc;
+    Date swedish;
+  };
+  const Case cases[] = {
+      {"2024-03-30T22:59:59Z", D(2024, 3, 30)},  // 23:59:59 CET
+      {"2024-03-30T23:00:00Z", D(2024, 3, 31)},  // 00:00:00 CET
+      {"2024-03-31T00:59:59Z", D(2024, 3, 31)},  // 01:59:59 CET, the last second of winter time
+      {"2024-03-31T01:00:00Z", D(2024, 3, 31)},  // 03:00:00 CEST
+      {"2024-03-31T21:59:59Z", D(2024, 3, 31)},  // 23:59:59 CEST
+      {"2024-03-31T22:30:00Z", D(2024, 4, 1)},   // 00:30:00 CEST on 1 April: the UTC date is 31 March
+      {"2024-10-26T21:59:59Z", D(2024, 10, 26)}, // 23:59:59 CEST
+      {"2024-10-26T22:00:00Z", D(2024, 10, 27)}, // 00:00:00 CEST
+      {"2024-10-27T00:59:59Z", D(2024, 10, 27)}, // 02:59:59 CEST, the last second of summer time
+      {"2024-10-27T01:00:00Z", D(2024, 10, 27)}, // 02:00:00 CET
+      {"2024-10-27T22:59:59Z", D(2024, 10, 27)}, // 23:59:59 CET
+      {"2024-10-27T23:00:00Z", D(2024, 10, 28)}, // 00:00:00 CET
+      {"2025-12-31T23:00:00Z", D(2026, 1, 1)},   // 00:00:00 CET: a new year in Sweden first
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.utc);
+    auto t = ParseTimestamp(c.utc);
+    REQUIRE(t.has_value());
+    CHECK(SwedishDate(*t) == c.swedish);
+  }
+}
+
 }  // namespace
 }  // namespace capledger::domain

@@ -63,4 +63,14 @@ cl trace "$entry" | grep -q "^rulebook KoK-2024 (23RS11979) decided: regionstyre
   || fail "trace names who decided KoK-2024: $(cl trace "$entry" | head -4)"
 cl --json trace "$entry" | grep -q '"decided": {"decided_by": "regionstyrelsen", "decided_on": "unknown", "replaces": "KoK-2023"}' \
   || fail "trace JSON carries the provenance"
+
+echo "-- a voucher is dated on the Swedish calendar day of its booking"
+# Booked at 22:30 UTC on 31 March 2024, which is 00:30 on 1 April in Sweden (CEST, UTC+2): the
+# voucher's date is 20240401, not the UTC date 20240331.
+cl --recorded-at 2024-03-31T22:30:00Z payout --month 2024-02 > /dev/null
+printf '[sie]\nverification_date = "booked"\n' > "$SCRATCH/sie.toml"
+"$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/sie.toml" --data "$SCRATCH/store" export-sie --month 2024-02 \
+  > "$SCRATCH/run.se"
+ver_dates=$(tr -d '\r' < "$SCRATCH/run.se" | awk '/^#VER / { print $4 }' | sort -u)
+expect_eq "$ver_dates" "20240401" "the voucher date of a run booked at 00:30 Swedish time on 1 April"
 echo "rulebook_test: ok"
