@@ -14,7 +14,7 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v5";
+constexpr std::string_view kMagic = "capledger/projection/v6";  // v6: list caps
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 // The checkpoint is a local cache of derived state, written and read by the same build: plain
@@ -247,6 +247,7 @@ void PutClinics(Writer& w, const ClinicTable& t) {
   PutLists(w, t.closures);
   PutLists(w, t.distances);
   PutLists(w, t.cnis);
+  PutLists(w, t.list_caps);
   PutLists(w, t.performance);
   PutLists(w, t.visits);
   PutLists(w, t.listed_residents);
@@ -256,7 +257,7 @@ bool GetClinics(Reader& r, ClinicTable& t) {
   if (!GetList(r, t.id)) return false;
   const std::size_t n = t.id.size();
   return GetLists(r, t.names, n) && GetLists(r, t.registrations, n) && GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
-         GetLists(r, t.cnis, n) && GetLists(r, t.performance, n) && GetLists(r, t.visits, n) &&
+         GetLists(r, t.cnis, n) && GetLists(r, t.list_caps, n) && GetLists(r, t.performance, n) && GetLists(r, t.visits, n) &&
          GetLists(r, t.listed_residents, n);
 }
 

@@ -110,6 +110,7 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
     clinics_.closures.emplace_back();
     clinics_.distances.emplace_back();
     clinics_.cnis.emplace_back();
+    clinics_.list_caps.emplace_back();
     clinics_.performance.emplace_back();
     clinics_.visits.emplace_back();
     clinics_.listed_residents.emplace_back();
@@ -168,6 +169,9 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
                               Dated(domain::DaysSinceEpoch(e.effective), seq, *e.distance_to_hospital_km_tenths));
           }
           if (e.name) clinics_.names[c].push_back(NameFact{seq, kNever, *e.name});
+          if (e.list_cap) {
+            InsertByEffective(clinics_.list_caps[c], Dated(domain::DaysSinceEpoch(e.effective), seq, *e.list_cap));
+          }
         } else if constexpr (std::is_same_v<T, domain::ClinicClosed>) {
           InsertByEffective(clinics_.closures[EnsureClinic(e.clinic)], Dated(domain::DaysSinceEpoch(e.effective), seq));
         } else if constexpr (std::is_same_v<T, domain::RulebookPublished>) {
@@ -265,6 +269,7 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
   Retract(clinics_.closures[*c], target_seq, seq);
   Retract(clinics_.distances[*c], target_seq, seq);
   Retract(clinics_.cnis[*c], target_seq, seq);
+  Retract(clinics_.list_caps[*c], target_seq, seq);
   Retract(clinics_.performance[*c], target_seq, seq);
   Retract(clinics_.visits[*c], target_seq, seq);
   Retract(clinics_.names[*c], target_seq, seq);

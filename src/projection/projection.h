@@ -38,7 +38,8 @@ enum Anomaly : std::uint32_t {
   kUnlistingElsewhere = 1u << 1,      // unlisted at a clinic the resident was not listed at
   kEventBeforeBirth = 1u << 2,        // an event effective before the birth date
   kRegistrationAfterDeath = 1u << 3,  // registered again after a death
-  kTooManyChanges = 1u << 4,          // more than two listing changes in the 12 months up to D
+  kTooManyChanges = 1u << 4,          // more than two listing changes in the 12 months up to D,
+                                      // counting changes effective from 2022-07-01 (the law's start)
 };
 inline constexpr int kAnomalyKinds = 5;
 
@@ -85,6 +86,7 @@ struct ClinicTable {
   std::vector<std::vector<DatedFact>> closures;
   std::vector<std::vector<DatedFact>> distances;
   std::vector<std::vector<DatedFact>> cnis;
+  std::vector<std::vector<DatedFact>> list_caps;          // value: the cap, 0 when lifted
   std::vector<std::vector<PerformanceFact>> performance;  // seq order
   std::vector<std::vector<VisitFact>> visits;             // seq order
   std::vector<std::vector<std::uint32_t>> listed_residents;  // ever listed here, once each
@@ -137,6 +139,9 @@ class Projection {
   std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const;
   // Registered, opened on or before `on`, and not closed on or before `on`.
   bool OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The list cap in force on `on` (the latest ClinicChanged with list_cap effective on or before
+  // it, ties by seq); empty if none or lifted (0).
+  std::optional<std::int64_t> ListCapOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
   // Open on at least one day of `month` (DOMAIN.md §6 step 3: its visits are paid).
   bool OpenInMonth(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
   // The attribute with the latest effective date on or before `on`, ties by highest seq.

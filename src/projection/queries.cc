@@ -11,6 +11,9 @@ namespace {
 using K = ResidentFactKind;
 
 constexpr std::int32_t kYearDays = 365;
+// At most two listing changes in 12 months is the law from 2022-07-01 (DOMAIN.md §1); before
+// then Örebro had no limit, so earlier changes do not count towards it.
+const std::int32_t kListingLimitFrom = domain::DaysSinceEpoch(domain::Date{std::chrono::year(2022), std::chrono::July, std::chrono::day(1)});
 
 // The value of the visible fact with the latest effective date on or before `on`, ties by the
 // highest seq: facts are sorted by (effective, seq), so it is the last visible one.
@@ -80,8 +83,9 @@ class ResidentFold {
         break;
       case K::kRelocated: break;
       case K::kListed:
-        // A change is a listing after an earlier one; the first listing is not a change.
-        if (listed_before_) changes_[changes_seen_++ % kChangesKept] = f.effective;
+        // A change is a listing after an earlier one; the first listing is not a change, nor is
+        // one effective before the limit of two a year became law.
+        if (listed_before_ && f.effective >= kListingLimitFrom) changes_[changes_seen_++ % kChangesKept] = f.effective;
         listed_before_ = true;
         state_.clinic = f.clinic;
         state_.listed_seq = f.seq;
@@ -156,6 +160,12 @@ bool Projection::OpenInMonth(std::uint16_t clinic, domain::Month month, std::uin
   if (!opening) return false;
   const std::int32_t first = std::max(*opening, domain::DaysSinceEpoch(domain::FirstDay(month)));
   return first <= domain::DaysSinceEpoch(domain::LastDay(month)) && OpenOn(clinic, first, known_at);
+}
+
+std::optional<std::int64_t> Projection::ListCapOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+  auto cap = LatestOnOrBefore(clinics_.list_caps[clinic], on, known_at);
+  if (cap && *cap == 0) return std::nullopt;
+  return cap;
 }
 
 std::optional<std::int64_t> Projection::DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {

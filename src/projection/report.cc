@@ -121,6 +121,16 @@ void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t 
   }
 }
 
+// A list above the clinic's cap on D is reported; every listed resident still counts, since
+// anomalies never change money (DOMAIN.md §4.1).
+void AddListCapAnomaly(const Context& ctx, std::uint16_t c, std::int64_t listed, MonthReport& report) {
+  const auto cap = ctx.p.ListCapOn(c, ctx.on, ctx.known_at);
+  if (!cap || listed <= *cap) return;
+  report.anomalies.push_back(AnomalyLine{
+      "list_cap_exceeded", fmt::format("{} residents listed at {} on {}, above its list cap of {}: all counted", listed,
+                                       ctx.p.clinics().id[c], domain::FormatDate(report.snapshot), *cap)});
+}
+
 // The line of clinic c: open on D (its facts), or not open on D with visits paid (its visits).
 Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top,
                      MonthReport& report) {
@@ -158,6 +168,7 @@ Result<MonthReport> AllClinics(const Context& ctx, MonthReport report, const Pro
       return tl::unexpected(added.error());
     }
   }
+  for (std::uint16_t c : open) AddListCapAnomaly(ctx, c, Sum(listing.by_clinic[c]), report);
   for (std::uint16_t c : visits_only) {
     if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], false, report); !added) {
       return tl::unexpected(added.error());

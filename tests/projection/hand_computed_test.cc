@@ -297,5 +297,69 @@ TEST_CASE("the start grant's twelve parts count from the first month on whose sn
   CHECK(GrantMonths(R::kLastDayOfPreviousMonth, D(2024, 3, 31)) == from_next);
 }
 
+// The codes of a report's anomalies, in order.
+std::vector<std::string> Codes(const projection::MonthReport& report) {
+  std::vector<std::string> codes;
+  for (const auto& a : report.anomalies) codes.push_back(a.code);
+  return codes;
+}
+
+TEST_CASE("a list above the clinic's cap is reported and still counted in full") {
+  WorldBuilder w;
+  w.Publish(Rulebook2023());
+  w.Clinic("VC-A", D(2020, 1, 1));
+  for (std::uint8_t r = 1; r <= 3; ++r) w.Resident(r, D(1990, 1, 1), "VC-A", D(2023, 1, 1));
+  domain::ClinicChanged cap{"VC-A", D(2023, 3, 1), {}, {}, {}, 2};
+  w.Add(cap);
+  // February (D = 2023-02-28): no cap yet. May: a cap of 2, three listed: reported, and all three
+  // count: 3 × 2,300.00 / 12 = 690,000 / 12 = 57,500 öre.
+  CHECK(Codes(w.Report(M(2023, 2))).empty());
+  const auto may = w.Report(M(2023, 5));
+  REQUIRE(Codes(may) == std::vector<std::string>{"list_cap_exceeded"});
+  CHECK(may.anomalies[0].detail == "3 residents listed at VC-A on 2023-05-31, above its list cap of 2: all counted");
+  CHECK(Line(may, "VC-A").amounts.listed == 3);
+  CHECK(Ore(Line(may, "VC-A"), Component::kCapitation) == 57500);
+  // A cap of 3 holds the list; a cap of 0 lifts it.
+  cap.effective = D(2023, 6, 1);
+  cap.list_cap = 3;
+  w.Add(cap);
+  CHECK(Codes(w.Report(M(2023, 6))).empty());
+  cap.effective = D(2023, 7, 1);
+  cap.list_cap = 1;
+  w.Add(cap);
+  cap.effective = D(2023, 8, 1);
+  cap.list_cap = 0;
+  w.Add(cap);
+  CHECK(Codes(w.Report(M(2023, 7))) == std::vector<std::string>{"list_cap_exceeded"});
+  CHECK(Codes(w.Report(M(2023, 8))).empty());
+}
+
+TEST_CASE("a third listing change within 12 months is reported, counting changes from 2022-07-01 only") {
+  WorldBuilder w;
+  w.Publish(Rulebook2023(domain::SnapshotRule::kLastDayOfMonth, D(2022, 1, 1), D(2024, 1, 1)));
+  w.Clinic("VC-A", D(2020, 1, 1));
+  w.Clinic("VC-B", D(2020, 1, 1));
+  // Resident 1: listed 2022-01-01, then three changes before the law: 03-01, 05-01, 06-01.
+  w.Resident(1, D(1990, 1, 1), "VC-A", D(2022, 1, 1));
+  w.List(1, "VC-B", D(2022, 3, 1));
+  w.List(1, "VC-A", D(2022, 5, 1));
+  w.List(1, "VC-B", D(2022, 6, 1));
+  // Resident 2: listed 2022-01-01, then three changes under it: 07-01, 08-01, 09-01.
+  w.Resident(2, D(1990, 1, 1), "VC-A", D(2022, 1, 1));
+  w.List(2, "VC-B", D(2022, 7, 1));
+  w.List(2, "VC-A", D(2022, 8, 1));
+  w.List(2, "VC-B", D(2022, 9, 1));
+  // June 2022: resident 1 made three changes in 12 months, but before 2022-07-01: not reported.
+  CHECK(Codes(w.Report(M(2022, 6))).empty());
+  // August: resident 1's changes still do not count and resident 2 has made two; September:
+  // resident 2's third, within 12 months of the first: one resident reported.
+  CHECK(Codes(w.Report(M(2022, 8))).empty());
+  const auto september = w.Report(M(2022, 9));
+  REQUIRE(Codes(september) == std::vector<std::string>{"too_many_listing_changes"});
+  CHECK(september.anomalies[0].detail == "1 residents on 2022-09-30");
+  // Still both counted where they are listed: resident 1 at VC-B, resident 2 at VC-B.
+  CHECK(Line(september, "VC-B").amounts.listed == 2);
+}
+
 }  // namespace
 }  // namespace capledger::testing
