@@ -40,7 +40,9 @@ std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& known_at, bo
                        const std::vector<domain::LedgerEntry>& entries,
                        const std::vector<projection::AnomalyLine>& anomalies);
 
-// {"entry", "known_at", "rulebook" (with "decided", as ProvenanceJson), "parameters", "snapshot_date", "band_counts", "amounts",
+// {"entry", "known_at", "rulebook" (with "decided", as ProvenanceJson), "parameters", "facts" (with
+//  "open_on_snapshot" and "open_in_month"), "outside_window" (null, or why it was booked outside the
+//  window), "snapshot_date", "band_counts", "amounts",
 //  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
 std::string TraceJson(const EntryTrace& trace);
 
