@@ -145,6 +145,16 @@ language sql stable as $$
                       and z.seq <= k and z.retracted_seq > k)
 $$;
 
+-- §6.3: the visits of a month at the rates of rulebook rb, in öre; 0 without a [visits] table
+-- or a report (null counts).
+create or replace function visits_ore(rb rulebook, home bigint, other_listed bigint, unlisted bigint,
+                                      out_of_region bigint) returns bigint language sql immutable as $$
+  select case when rb.home_visit_ore is not null and home is not null
+              then home * rb.home_visit_ore + other_listed * rb.other_listed_ore + unlisted * rb.unlisted_ore
+                   + out_of_region * rb.out_of_region_ore
+              else 0 end
+$$;
+
 -- §6.2: clinic c is open on d as known at K: its latest registration by seq is effective on or
 -- before d, and no closure is effective on or before d.
 create or replace function clinic_open_on(c smallint, d date, k int) returns boolean language sql stable as $$
@@ -267,10 +277,7 @@ begin
       case when rb.performance_ore is not null and f.fulfilment_milli is not null
            then round(coalesce(n.n, 0)::numeric * rb.performance_ore * f.fulfilment_milli / 12000)::bigint
            else 0 end as performance,
-      case when rb.home_visit_ore is not null and f.home_visits is not null
-           then f.home_visits * rb.home_visit_ore + f.other_listed * rb.other_listed_ore
-                + f.unlisted * rb.unlisted_ore + f.out_of_region * rb.out_of_region_ore
-           else 0 end as visits,
+      visits_ore(rb, f.home_visits, f.other_listed, f.unlisted, f.out_of_region) as visits,
       case when g.part is null or g.part < 0 or g.part >= g.start_grant_months then 0
            when g.part < g.start_grant_months - 1 then round(g.start_grant_ore::numeric / g.start_grant_months)::bigint
            else g.start_grant_ore - (g.start_grant_months - 1) * round(g.start_grant_ore::numeric / g.start_grant_months)::bigint
@@ -292,10 +299,7 @@ begin
     select v.clinic_id, 0::bigint as listed,
       (select array_agg(0::bigint order by b.min_age) from rulebook_band b where b.rulebook_seq = rb.seq) as band_counts,
       0::bigint as capitation, 0::bigint as performance,
-      case when rb.home_visit_ore is not null
-           then v.home_visits * rb.home_visit_ore + v.other_listed * rb.other_listed_ore
-                + v.unlisted * rb.unlisted_ore + v.out_of_region * rb.out_of_region_ore
-           else 0 end as visits,
+      visits_ore(rb, v.home_visits, v.other_listed, v.unlisted, v.out_of_region) as visits,
       0::bigint as start_grant, 0::bigint as cni_supplement, 0::bigint as distance_supplement
     from visits_only_facts(d, first_day, m, p_k) v
     where only_clinic is null or v.clinic = only_clinic

@@ -1,6 +1,8 @@
 #include "projection/report.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -94,11 +96,11 @@ domain::ClinicMonthFacts ClosedFactsFor(const Context& ctx, std::uint16_t c, con
 }
 
 // A clinic not open on D has a line in the report only for visits paid for work done.
-bool HasVisitsOnlyLine(const Context& ctx, std::uint16_t c) {
-  return ctx.p.OpenInMonth(c, ctx.month, ctx.known_at) && ctx.p.VisitsFor(c, ctx.month, ctx.known_at) != nullptr;
-}
+bool HasVisitsOnlyLine(const domain::ClinicMonthFacts& closed) { return closed.open_in_month && closed.visits; }
 
-void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t listed, MonthReport& report) {
+// `closed`: the clinic's ClosedFactsFor.
+void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& closed,
+                              std::int64_t listed, MonthReport& report) {
   const std::string& id = ctx.p.clinics().id[c];
   const bool registered = ctx.p.OpeningDay(c, ctx.known_at).has_value();
   if (listed > 0) {
@@ -107,7 +109,7 @@ void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, std::int64_t 
         fmt::format("{} residents listed at {}, which is not open on {}: not counted", listed, id,
                     domain::FormatDate(report.snapshot))});
   }
-  if (ctx.p.VisitsFor(c, ctx.month, ctx.known_at) && !ctx.p.OpenInMonth(c, ctx.month, ctx.known_at)) {
+  if (closed.visits && !closed.open_in_month) {
     report.anomalies.push_back(AnomalyLine{
         "report_for_closed_clinic",
         fmt::format("a visits report for {} covers {}, but the clinic is open on no day of it: not paid", id,
@@ -131,11 +133,9 @@ void AddListCapAnomaly(const Context& ctx, std::uint16_t c, std::int64_t listed,
                                        ctx.p.clinics().id[c], domain::FormatDate(report.snapshot), *cap)});
 }
 
-// The line of clinic c: open on D (its facts), or not open on D with visits paid (its visits).
-Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top,
-                     MonthReport& report) {
-  const bool open = ctx.p.OpenOn(c, ctx.on, ctx.known_at);
-  auto amounts = domain::ComputeClinicMonth(ctx.rulebook, open ? FactsFor(ctx, c, ages, in_top) : ClosedFactsFor(ctx, c, ages));
+// The line of clinic c from its facts: FactsFor if open on D, else ClosedFactsFor (visits only).
+Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& facts, MonthReport& report) {
+  auto amounts = domain::ComputeClinicMonth(ctx.rulebook, facts);
   if (!amounts) return tl::unexpected(amounts.error());
   auto total = report.total.Plus(amounts->total);
   if (!total) return tl::unexpected(total.error());
@@ -152,27 +152,26 @@ std::int64_t Sum(const domain::AgeCounts& ages) {
 
 Result<MonthReport> AllClinics(const Context& ctx, MonthReport report, const Projection::Listing& listing) {
   std::vector<std::uint16_t> open;
-  std::vector<std::uint16_t> visits_only;
+  std::vector<std::pair<std::uint16_t, domain::ClinicMonthFacts>> visits_only;
   for (std::uint16_t c = 0; c < ctx.p.clinics().id.size(); ++c) {
     if (ctx.p.OpenOn(c, ctx.on, ctx.known_at)) {
       open.push_back(c);
-    } else {
-      AddClosedClinicAnomalies(ctx, c, Sum(listing.by_clinic[c]), report);
-      if (HasVisitsOnlyLine(ctx, c)) visits_only.push_back(c);
+      continue;
     }
+    domain::ClinicMonthFacts closed = ClosedFactsFor(ctx, c, listing.by_clinic[c]);
+    AddClosedClinicAnomalies(ctx, c, closed, Sum(listing.by_clinic[c]), report);
+    if (HasVisitsOnlyLine(closed)) visits_only.emplace_back(c, std::move(closed));
   }
   const auto winners = CniWinners(ctx, open, [&](std::uint16_t c) { return Sum(listing.by_clinic[c]) > 0; });
   for (std::uint16_t c : open) {
     const bool in_top = std::find(winners.begin(), winners.end(), c) != winners.end();
-    if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], in_top, report); !added) {
+    if (auto added = AddClinicLine(ctx, c, FactsFor(ctx, c, listing.by_clinic[c], in_top), report); !added) {
       return tl::unexpected(added.error());
     }
+    AddListCapAnomaly(ctx, c, Sum(listing.by_clinic[c]), report);
   }
-  for (std::uint16_t c : open) AddListCapAnomaly(ctx, c, Sum(listing.by_clinic[c]), report);
-  for (std::uint16_t c : visits_only) {
-    if (auto added = AddClinicLine(ctx, c, listing.by_clinic[c], false, report); !added) {
-      return tl::unexpected(added.error());
-    }
+  for (const auto& [c, facts] : visits_only) {
+    if (auto added = AddClinicLine(ctx, c, facts, report); !added) return tl::unexpected(added.error());
   }
   for (int bit = 0; bit < kAnomalyKinds; ++bit) {
     const std::int64_t n = listing.anomaly_residents[static_cast<std::size_t>(bit)];
@@ -194,16 +193,23 @@ std::vector<std::uint16_t> OpenClinics(const Context& ctx) {
 
 Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std::string& clinic) {
   auto c = ctx.p.ClinicIndex(clinic);
-  if (!c || (!ctx.p.OpenOn(*c, ctx.on, ctx.known_at) && !HasVisitsOnlyLine(ctx, *c))) {
+  const bool open = c && ctx.p.OpenOn(*c, ctx.on, ctx.known_at);
+  std::optional<domain::ClinicMonthFacts> facts;
+  if (open) {
+    const auto winners =
+        CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
+    const bool in_top = std::find(winners.begin(), winners.end(), *c) != winners.end();
+    facts = FactsFor(ctx, *c, ctx.p.ListedAtClinic(*c, ctx.on, ctx.known_at), in_top);
+  } else if (c) {
+    facts = ClosedFactsFor(ctx, *c, domain::AgeCounts{});
+    if (!HasVisitsOnlyLine(*facts)) facts.reset();
+  }
+  if (!facts) {
     return Fail(ErrorCode::kNotFound,
                 fmt::format("clinic {} is not open on {} and has no visits paid for {} as known at seq {}", clinic,
                             domain::FormatDate(report.snapshot), domain::FormatMonth(ctx.month), ctx.known_at));
   }
-  const auto winners =
-      CniWinners(ctx, OpenClinics(ctx), [&](std::uint16_t k) { return ctx.p.AnyListedAt(k, ctx.on, ctx.known_at); });
-  const bool in_top = std::find(winners.begin(), winners.end(), *c) != winners.end();
-  const domain::AgeCounts ages = ctx.p.ListedAtClinic(*c, ctx.on, ctx.known_at);
-  if (auto added = AddClinicLine(ctx, *c, ages, in_top, report); !added) return tl::unexpected(added.error());
+  if (auto added = AddClinicLine(ctx, *c, *facts, report); !added) return tl::unexpected(added.error());
   return report;
 }
 

@@ -34,15 +34,7 @@ printf '[http]\nthreads = 0\n' > "$SCRATCH/bad-http.toml"
 expect_exit 2 cl --config "$SCRATCH/bad-http.toml" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens"
 
 # ---- start: one ready line on stdout -------------------------------------------------------
-"$CAPLEDGER_BIN" --log-level info --data "$SCRATCH/store" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" \
-  > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
-SERVE_PID=$!
-trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
-for ((i = 0; i < 300; i++)); do
-  [ -s "$SCRATCH/serve.out" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(cat "$SCRATCH/serve.log")"
-  sleep 0.1
-done
+start_serve "$SCRATCH/store" "$SCRATCH/tokens"
 READY=$(cat "$SCRATCH/serve.out")
 [[ "$READY" =~ ^\{\"ready\":\ true,\ \"http\":\ \"127\.0\.0\.1:([0-9]+)\",\ \"kafka\":\ null\}$ ]] \
   || fail "the ready line: [$READY]"

@@ -36,15 +36,7 @@ ref payout --month 2023-02 > /dev/null
 OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
 chmod 600 "$SCRATCH/tokens"
-"$CAPLEDGER_BIN" --log-level info --data "$SCRATCH/store" serve --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" \
-  --kafka-mock > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
-SERVE_PID=$!
-trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
-for ((i = 0; i < 300; i++)); do
-  [ -s "$SCRATCH/serve.out" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(cat "$SCRATCH/serve.log")"
-  sleep 0.1
-done
+start_serve "$SCRATCH/store" "$SCRATCH/tokens" --kafka-mock
 READY=$(cat "$SCRATCH/serve.out")
 [[ "$READY" =~ ^\{\"ready\":\ true,\ \"http\":\ \"(127\.0\.0\.1:[0-9]+)\",\ \"kafka\":\ \"(127\.0\.0\.1:[0-9,.:]+)\"\}$ ]] \
   || fail "the ready line: [$READY]"

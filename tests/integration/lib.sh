@@ -19,10 +19,11 @@ expect_exit() {
   [ "$got" -eq "$want" ] || fail "exit code of [$*]: expected $want, got $got"
 }
 
-# start_serve STORE TOKENS: starts `serve` on a free port of 127.0.0.1 and waits for its ready
-# line; sets SERVE_PID and PORT, logs to $SCRATCH/serve.log, and kills it when the test exits.
+# start_serve STORE TOKENS [SERVE_ARGS...]: starts `serve` on a free port of 127.0.0.1 and waits
+# for its ready line (in $SCRATCH/serve.out); sets SERVE_PID and PORT, logs to $SCRATCH/serve.log,
+# and kills it when the test exits.
 start_serve() {
-  "$CAPLEDGER_BIN" --log-level info --data "$1" serve --http 127.0.0.1:0 --tokens "$2" \
+  "$CAPLEDGER_BIN" --log-level info --data "$1" serve --http 127.0.0.1:0 --tokens "$2" "${@:3}" \
     > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
   SERVE_PID=$!
   trap 'kill -9 $SERVE_PID 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
