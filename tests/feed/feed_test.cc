@@ -74,6 +74,13 @@ class FeedWorld {
     cluster_ = std::move(*cluster);
     config_.enabled = true;
     config_.brokers = cluster_->bootstraps();
+    // librdkafka 2.0.2's mock broker checks producer sequence numbers only for transactional
+    // producers. With several requests in flight, a request failed by an injected error is
+    // dropped while the next one to the same partition is appended; the client then counts the
+    // first as delivered ("implicitly acked by subsequent batch success"), which a real broker
+    // makes safe by refusing the out-of-order sequence. One request in flight keeps the mock
+    // honest: a failed request is sent again before anything after it.
+    config_.properties = {{"max.in.flight.requests.per.connection", "1"}};
   }
 
   void Append(domain::EventBody body) {
