@@ -113,6 +113,43 @@ std::string StatementText(const ledger::RunStatement& s) {
   return out + fmt::format("\nrun total {}\n", FormatKronor(s.total));
 }
 
+// The part of every mission offered on D: its count, the rulebook's amount and the part; the
+// missions component is the exact sum of the parts, rounded once.
+std::string MissionsText(const std::vector<domain::MissionPart>& parts) {
+  std::string out = "optional missions offered on the snapshot date (the component is their exact sum, rounded once):\n";
+  for (const auto& p : parts) {
+    switch (p.problem) {
+      case domain::MissionProblem::kNone: break;
+      case domain::MissionProblem::kNotInRulebook:
+        out += fmt::format("  {:<24} not listed by the rulebook: not paid (undertaken at seq {})\n", p.mission, p.seq);
+        continue;
+      case domain::MissionProblem::kBaseMission:
+        out += fmt::format("  {:<24} a base mission, paid by capitation: not paid (undertaken at seq {})\n", p.mission, p.seq);
+        continue;
+      case domain::MissionProblem::kUnitsMissing:
+        out += fmt::format("  {:<24} per_unit without units: not paid (undertaken at seq {})\n", p.mission, p.seq);
+        continue;
+    }
+    const Money part = *domain::DivideRoundHalfAway(p.twelfths, 12);
+    const char* exact = p.twelfths % 12 == 0 ? "=" : "≈";
+    switch (p.basis) {
+      case domain::MissionBasis::kFixed:
+        out += fmt::format("  {:<24} fixed {:>12} a month {} {:>12}", p.mission, FormatKronor(p.amount), exact, FormatKronor(part));
+        break;
+      case domain::MissionBasis::kPerListed:
+        out += fmt::format("  {:<24} {:>5} listed × {} / 12 {} {:>12}", p.mission, p.count, FormatKronor(p.amount), exact,
+                           FormatKronor(part));
+        break;
+      case domain::MissionBasis::kPerUnit:
+        out += fmt::format("  {:<24} {:>5} units × {} / 12 {} {:>12}", p.mission, p.count, FormatKronor(p.amount), exact,
+                           FormatKronor(part));
+        break;
+    }
+    out += fmt::format("   (undertaken at seq {})\n", p.seq);
+  }
+  return out;
+}
+
 std::string TraceText(const ledger::EntryTrace& t) {
   const auto& e = t.entry.entry;
   const auto& h = t.inputs.header;
@@ -136,6 +173,7 @@ std::string TraceText(const ledger::EntryTrace& t) {
                        FormatKronor(t.rulebook.capitation[b].amount_per_year),
                        b < t.amounts.band_counts.size() ? t.amounts.band_counts[b] : 0);
   }
+  if (!t.missions.empty()) out += MissionsText(t.missions);
   out += "amounts of the clinic-month:\n";
   for (domain::Component c : kComponents) {
     out += fmt::format("  {:<19} {:>14}\n", domain::Name(c), FormatKronor(t.amounts.amounts[static_cast<std::size_t>(c)]));

@@ -33,21 +33,23 @@ std::string ReportTable(const projection::MonthReport& r, const ledger::KnownAt&
                                 domain::FormatMonth(r.month), domain::FormatDate(r.snapshot), r.rulebook_id,
                                 r.rulebook_seq, k.seq, domain::FormatTimestamp(k.recorded_at));
   out += fmt::format("rulebook {} decided: {}\n\n", r.rulebook_id, domain::DescribeProvenance(r.rulebook_provenance));
-  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "clinic", "listed",
-                     "capitation", "performance", "visits", "start_grant", "cni_suppl", "distance", "total");
+  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "clinic", "listed",
+                     "capitation", "performance", "visits", "start_grant", "cni_suppl", "distance", "missions", "total");
   std::int64_t listed = 0;
   std::array<std::int64_t, domain::kComponentCount> sums{};
   for (const auto& line : r.clinics) {
     const auto& a = line.amounts.amounts;
-    out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", line.clinic,
+    out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", line.clinic,
                        line.amounts.listed, FormatKronor(a[0]), FormatKronor(a[1]), FormatKronor(a[2]),
-                       FormatKronor(a[3]), FormatKronor(a[4]), FormatKronor(a[5]), FormatKronor(line.amounts.total));
+                       FormatKronor(a[3]), FormatKronor(a[4]), FormatKronor(a[5]), FormatKronor(a[6]),
+                       FormatKronor(line.amounts.total));
     listed += line.amounts.listed;
     for (std::size_t c = 0; c < sums.size(); ++c) sums[c] += a[c].ore();
   }
   auto m = [](std::int64_t ore) { return FormatKronor(domain::Money::FromOre(ore)); };
-  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "TOTAL", listed, m(sums[0]),
-                     m(sums[1]), m(sums[2]), m(sums[3]), m(sums[4]), m(sums[5]), FormatKronor(r.total));
+  static_assert(domain::kComponentCount == 7);
+  out += fmt::format("{:<12} {:>8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>15}\n", "TOTAL", listed, m(sums[0]),
+                     m(sums[1]), m(sums[2]), m(sums[3]), m(sums[4]), m(sums[5]), m(sums[6]), FormatKronor(r.total));
   for (const auto& anomaly : r.anomalies) out += fmt::format("anomaly {}: {}\n", anomaly.code, anomaly.detail);
   return out;
 }

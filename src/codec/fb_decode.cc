@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "codec/fb_text_rules.h"
+#include "codec/json_field_rules.h"
 #include "common/limits.h"
 
 namespace capledger::codec::fb_internal {
@@ -64,6 +65,12 @@ class Checker {
   std::string Clinic(const flatbuffers::String* s, const char* field) {
     const std::string_view text = View(s, field);
     if (s != nullptr && !IsValidClinicId(text)) Bad(field, "not a clinic id");
+    return std::string(text);
+  }
+
+  std::string MissionId(const flatbuffers::String* s, const char* field) {
+    const std::string_view text = View(s, field);
+    if (s != nullptr && !domain::IsMissionId(text)) Bad(field, "not a mission id");
     return std::string(text);
   }
 
@@ -161,6 +168,8 @@ constexpr unsigned kUnlistingReasons = 4;
 constexpr unsigned kOperators = 2;
 constexpr unsigned kEntryKinds = 2;
 constexpr unsigned kSnapshotRules = 3;
+constexpr unsigned kMissionKinds = 2;
+constexpr unsigned kMissionBases = 3;
 
 Result<domain::EventBody> Decode(const fb::ResidentRegistered& t) {
   Checker c("ResidentRegistered");
@@ -293,6 +302,46 @@ std::optional<domain::VisitRates> Visits(Checker& c, const fb::VisitRates* v) {
                             c.Amount(v->out_of_region(), "rulebook.visits.out_of_region")};
 }
 
+// An optional mission's basis and amount (both required) and its age limits; the limits' ranges
+// are domain::CheckRulebook's.
+void OptionalMission(Checker& c, const fb::Mission& t, domain::Mission& m) {
+  const auto basis = t.basis();
+  const auto amount = t.amount();
+  if (!c.Require(basis.has_value(), "rulebook.missions.basis", "missing") ||
+      !c.Require(amount.has_value(), "rulebook.missions.amount", "missing")) {
+    return;
+  }
+  m.basis = c.Enum<domain::MissionBasis>(basis.value(), kMissionBases, "rulebook.missions.basis");
+  m.amount = c.Amount(amount.value(), "rulebook.missions.amount");
+  if (const auto age = t.min_age(); age.has_value()) m.min_age = age.value();
+  if (const auto age = t.max_age(); age.has_value()) m.max_age = age.value();
+}
+
+domain::Mission DecodeMission(Checker& c, const fb::Mission& t) {
+  domain::Mission m;
+  m.id = c.MissionId(t.id(), "rulebook.missions.id");
+  m.title = c.Text(t.title(), "rulebook.missions.title");
+  m.kind = c.Enum<domain::MissionKind>(t.kind(), kMissionKinds, "rulebook.missions.kind");
+  if (m.kind == domain::MissionKind::kOptional) {
+    OptionalMission(c, t, m);
+  } else {
+    c.Require(!t.basis() && !t.amount() && !t.min_age() && !t.max_age(), "rulebook.missions",
+              "a base mission with a basis, amount or age limit");
+  }
+  return m;
+}
+
+// The missions in their order; none if the vector is absent.
+std::vector<domain::Mission> Missions(Checker& c, const flatbuffers::Vector<flatbuffers::Offset<fb::Mission>>* v) {
+  std::vector<domain::Mission> missions;
+  if (v == nullptr || !c.Require(v->size() <= domain::kMissionsMax, "rulebook.missions", "too many missions")) {
+    return missions;
+  }
+  missions.reserve(v->size());
+  for (const fb::Mission* m : *v) missions.push_back(DecodeMission(c, *m));
+  return missions;
+}
+
 // The optional components of a rulebook: absent tables stay nullopt.
 void OptionalComponents(Checker& c, const fb::Rulebook& t, domain::Rulebook& rb) {
   if (const auto p = t.performance_per_year(); p.has_value()) {
@@ -309,6 +358,7 @@ void OptionalComponents(Checker& c, const fb::Rulebook& t, domain::Rulebook& rb)
                               c.Amount(s->amount_per_year(), "rulebook.cni_supplement.amount")};
   }
   rb.distance_supplement = DistanceBands(c, t.distance_supplement());
+  rb.missions = Missions(c, t.missions());
 }
 
 Result<domain::EventBody> Decode(const fb::RulebookPublished& t) {
@@ -388,6 +438,34 @@ Result<domain::EventBody> Decode(const fb::VisitsReported& t) {
   return c.Finish(std::move(e));
 }
 
+Result<domain::EventBody> Decode(const fb::MissionUndertaken& t) {
+  Checker c("MissionUndertaken");
+  domain::MissionUndertaken e;
+  e.clinic = c.Clinic(t.clinic(), "clinic");
+  e.mission = c.MissionId(t.mission(), "mission");
+  e.effective = c.Date(t.effective(), "effective");
+  if (const auto units = t.units(); units.has_value()) e.units = c.Range(units.value(), 1, limits::kCountMax, "units");
+  return c.Finish(std::move(e));
+}
+
+Result<domain::EventBody> Decode(const fb::MissionEnded& t) {
+  Checker c("MissionEnded");
+  domain::MissionEnded e;
+  e.clinic = c.Clinic(t.clinic(), "clinic");
+  e.mission = c.MissionId(t.mission(), "mission");
+  e.effective = c.Date(t.effective(), "effective");
+  return c.Finish(std::move(e));
+}
+
+Result<domain::EventBody> Decode(const fb::BudgetFrameSet& t) {
+  Checker c("BudgetFrameSet");
+  domain::BudgetFrameSet e;
+  e.year = c.Range32(t.year(), domain::kYearMin, domain::kYearMax, "year");
+  e.amount = domain::Money::FromOre(c.Range(t.amount(), 0, json::kBudgetFrameOreMax, "amount"));
+  e.decision = c.Text(t.decision(), "decision");
+  return c.Finish(std::move(e));
+}
+
 Result<domain::EventBody> Decode(const fb::EventRetracted& t) {
   Checker c("EventRetracted");
   domain::EventRetracted e;
@@ -452,7 +530,8 @@ constexpr std::array<TableDecoder, domain::kEventTypeCount> kDecoders = {
     &DecodeAs<fb::ClinicRegistered>,   &DecodeAs<fb::ClinicChanged>,     &DecodeAs<fb::ClinicClosed>,
     &DecodeAs<fb::RulebookPublished>,  &DecodeAs<fb::CniReported>,       &DecodeAs<fb::PerformanceReported>,
     &DecodeAs<fb::VisitsReported>,     &DecodeAs<fb::EventRetracted>,    &DecodeAs<fb::LedgerEntry>,
-    &DecodeAs<fb::PayoutRun>};
+    &DecodeAs<fb::PayoutRun>,          &DecodeAs<fb::MissionUndertaken>, &DecodeAs<fb::MissionEnded>,
+    &DecodeAs<fb::BudgetFrameSet>};
 static_assert(static_cast<std::size_t>(fb::Event::MAX) == kDecoders.size());
 
 }  // namespace

@@ -13,6 +13,10 @@ using flatbuffers::Offset;
 static_assert(static_cast<int>(fb::Event::ResidentRegistered) ==
               static_cast<int>(domain::EventType::kResidentRegistered));
 static_assert(static_cast<int>(fb::Event::PayoutRun) == static_cast<int>(domain::EventType::kPayoutRun));
+static_assert(static_cast<int>(fb::Event::MissionUndertaken) ==
+              static_cast<int>(domain::EventType::kMissionUndertaken));
+static_assert(static_cast<int>(fb::Event::BudgetFrameSet) == static_cast<int>(domain::EventType::kBudgetFrameSet));
+static_assert(static_cast<int>(fb::Component::MAX) + 1 == domain::kComponentCount);
 static_assert(static_cast<int>(fb::Event::MAX) == domain::kEventTypeCount);
 
 Offset<flatbuffers::String> Str(FlatBufferBuilder& fbb, std::string_view text) {
@@ -120,6 +124,35 @@ Offset<fb::VisitRates> Visits(FlatBufferBuilder& fbb, const std::optional<domain
                               v->out_of_region.ore());
 }
 
+// One mission: basis and amount only for an optional mission (null for a base one), the age
+// limits only when set.
+Offset<fb::Mission> MissionTable(FlatBufferBuilder& fbb, const domain::Mission& m) {
+  const auto id = Str(fbb, m.id);
+  const auto title = Str(fbb, m.title);
+  flatbuffers::Optional<fb::MissionBasis> basis;
+  flatbuffers::Optional<std::int64_t> amount;
+  if (m.kind == domain::MissionKind::kOptional) {
+    basis = To<fb::MissionBasis>(m.basis);
+    amount = m.amount.ore();
+  }
+  flatbuffers::Optional<std::int32_t> min_age;
+  if (m.min_age) min_age = *m.min_age;
+  flatbuffers::Optional<std::int32_t> max_age;
+  if (m.max_age) max_age = *m.max_age;
+  return fb::CreateMission(fbb, id, title, To<fb::MissionKind>(m.kind), basis, amount, min_age, max_age);
+}
+
+// The missions, or no vector at all for a rulebook without any (so that its bytes are those it
+// had before missions existed).
+Offset<flatbuffers::Vector<Offset<fb::Mission>>> Missions(FlatBufferBuilder& fbb,
+                                                          const std::vector<domain::Mission>& missions) {
+  if (missions.empty()) return 0;
+  std::vector<Offset<fb::Mission>> offsets;
+  offsets.reserve(missions.size());
+  for (const auto& m : missions) offsets.push_back(MissionTable(fbb, m));
+  return fbb.CreateVector(offsets);
+}
+
 // The sub-tables and vectors of a rulebook, all written before the Rulebook table starts.
 Offset<fb::Rulebook> RulebookTable(FlatBufferBuilder& fbb, const domain::Rulebook& rb) {
   const auto id = Str(fbb, rb.id);
@@ -141,9 +174,11 @@ Offset<fb::Rulebook> RulebookTable(FlatBufferBuilder& fbb, const domain::Ruleboo
   const auto replaces = p && p->replaces ? Str(fbb, *p->replaces) : Offset<flatbuffers::String>();
   flatbuffers::Optional<std::int32_t> decided_on;
   if (p && p->decided_on) decided_on = Days(*p->decided_on);
+  const auto missions = Missions(fbb, rb.missions);
   return fb::CreateRulebook(fbb, id, title, decision, Days(rb.valid_from), Days(rb.valid_until),
                             To<fb::SnapshotRule>(rb.snapshot), rb.retro_window_months, capitation,
-                            performance, visits, start_grant, cni, distance, decided_by, decided_on, replaces);
+                            performance, visits, start_grant, cni, distance, decided_by, decided_on, replaces,
+                            missions);
 }
 
 Offset<void> Table(FlatBufferBuilder& fbb, const domain::RulebookPublished& e) {
@@ -174,6 +209,25 @@ Offset<void> Table(FlatBufferBuilder& fbb, const domain::VisitsReported& e) {
   const domain::VisitCounts& c = e.counts;
   const auto counts = fb::CreateVisitCounts(fbb, c.home_visits, c.other_listed, c.unlisted, c.out_of_region);
   return fb::CreateVisitsReported(fbb, clinic, Ordinal(e.month), counts).Union();
+}
+
+Offset<void> Table(FlatBufferBuilder& fbb, const domain::MissionUndertaken& e) {
+  const auto clinic = Str(fbb, e.clinic);
+  const auto mission = Str(fbb, e.mission);
+  flatbuffers::Optional<std::int64_t> units;
+  if (e.units) units = *e.units;
+  return fb::CreateMissionUndertaken(fbb, clinic, mission, Days(e.effective), units).Union();
+}
+
+Offset<void> Table(FlatBufferBuilder& fbb, const domain::MissionEnded& e) {
+  const auto clinic = Str(fbb, e.clinic);
+  const auto mission = Str(fbb, e.mission);
+  return fb::CreateMissionEnded(fbb, clinic, mission, Days(e.effective)).Union();
+}
+
+Offset<void> Table(FlatBufferBuilder& fbb, const domain::BudgetFrameSet& e) {
+  const auto decision = Str(fbb, e.decision);
+  return fb::CreateBudgetFrameSet(fbb, e.year, e.amount.ore(), decision).Union();
 }
 
 Offset<void> Table(FlatBufferBuilder& fbb, const domain::EventRetracted& e) {

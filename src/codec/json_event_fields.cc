@@ -4,6 +4,7 @@
 
 #include "common/limits.h"
 #include "domain/personnummer.h"
+#include "domain/rulebook.h"
 
 namespace capledger::codec::json {
 namespace {
@@ -96,6 +97,16 @@ std::string ReadClinicId(ObjectReader& reader, std::string_view key) {
   return std::string(text);
 }
 
+std::string ReadMissionId(ObjectReader& reader, std::string_view key) {
+  const std::string_view text = reader.String(key);
+  if (!reader.problem().ok()) return {};
+  if (!domain::IsMissionId(text)) {
+    reader.Reject(key, RejectCode::kInvalidId, "must be a mission id: 2-32 characters of a-z, 0-9 and '-'");
+    return {};
+  }
+  return std::string(text);
+}
+
 std::uint16_t ReadMunicipality(ObjectReader& reader, std::string_view key) {
   const std::string_view text = reader.String(key);
   if (!reader.problem().ok()) return 0;
@@ -127,6 +138,18 @@ domain::Month ReadMonth(ObjectReader& reader, std::string_view key) {
     return {};
   }
   return *month;
+}
+
+int ReadYear(ObjectReader& reader, std::string_view key) {
+  const std::string_view text = reader.String(key);
+  if (!reader.problem().ok()) return 0;
+  const std::optional<int> year = ParseYear(text);
+  if (!year || *year < domain::kYearMin || *year > domain::kYearMax) {
+    reader.Reject(key, RejectCode::kInvalidDate,
+                  fmt::format("must be a year \"YYYY\" from {} to {}", domain::kYearMin, domain::kYearMax));
+    return 0;
+  }
+  return *year;
 }
 
 Timestamp ReadTimestamp(ObjectReader& reader, std::string_view key) {

@@ -1,6 +1,6 @@
 // Reading the value kinds of DOMAIN.md §4 from a JSON object: ids, free text, clinic ids,
-// municipality codes, dates, months, money, distances, fulfilment, cni, enums, timestamps and
-// residents, each with its own rejection code.
+// municipality codes, mission ids, dates, months, years, money, distances, fulfilment, cni, enums,
+// timestamps and residents, each with its own rejection code.
 //
 // INTERNAL to the codec layer (it exposes simdjson through ObjectReader). Every reader follows the
 // ObjectReader rules: after a problem it does nothing and returns a default value; an absent key
@@ -35,6 +35,8 @@ std::string ReadFreeText(ObjectReader& reader, std::string_view key);
 std::string ReadVintage(ObjectReader& reader, std::string_view key);
 // [A-Z0-9-]{2,32}, else kInvalidClinicId.
 std::string ReadClinicId(ObjectReader& reader, std::string_view key);
+// [a-z0-9-]{2,32} (domain::IsMissionId), else kInvalidId: a mission of DOMAIN.md §9.
+std::string ReadMissionId(ObjectReader& reader, std::string_view key);
 // Exactly 4 digits, else kInvalidMunicipality.
 std::uint16_t ReadMunicipality(ObjectReader& reader, std::string_view key);
 
@@ -42,6 +44,8 @@ std::uint16_t ReadMunicipality(ObjectReader& reader, std::string_view key);
 domain::Date ReadDate(ObjectReader& reader, std::string_view key);
 // "YYYY-MM", else kInvalidMonth.
 domain::Month ReadMonth(ObjectReader& reader, std::string_view key);
+// "YYYY" within domain::kYearMin..kYearMax (the years of dates and months), else kInvalidDate.
+int ReadYear(ObjectReader& reader, std::string_view key);
 // RFC 3339, else kInvalidRecordedAt.
 Timestamp ReadTimestamp(ObjectReader& reader, std::string_view key);
 

@@ -77,6 +77,12 @@ std::optional<std::uint16_t> ParseMunicipality(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
+std::optional<int> ParseYear(std::string_view text) {
+  std::int64_t year = 0;
+  if (text.size() != 4 || !DigitsValue(text, year)) return std::nullopt;
+  return static_cast<int>(year);
+}
+
 std::optional<std::int32_t> ParseDistanceTenths(std::string_view text) {
   // 7 integer digits bound the arithmetic; the km limit is checked on the value.
   const auto tenths = ParseFixedPoint(text, 1, 7);

@@ -1,5 +1,5 @@
 // The shape rules of DOMAIN.md §4 for single text values of an input event: ids, free text, clinic
-// ids, municipality codes, distances, fulfilment and cni. Pure functions of the text; no JSON, no
+// ids, municipality codes, distances, fulfilment, cni and years. Pure functions of the text; no JSON, no
 // allocation. The decoder maps each failure to its RejectCode.
 #pragma once
 
@@ -16,6 +16,10 @@ inline constexpr std::int32_t kDistanceTenthsMax = 1'000'000;
 // The most integer digits a cni may have; above any CNI computable from counts within
 // limits::kCountMax (about 1.3e10), and far inside int64 in ten-thousandths.
 inline constexpr std::size_t kCniIntegerDigitsMax = 12;
+// The largest budget frame accepted (BudgetFrameSet.amount, DOMAIN.md §10), in öre: 10,000,000,000.00
+// SEK, about nine times Region Örebro's whole Hälsoval frame (~1,100 MSEK = 110,000,000,000 öre),
+// so only a typo or garbage exceeds it; far inside int64, so sums of a few frames cannot overflow.
+inline constexpr std::int64_t kBudgetFrameOreMax = 1'000'000'000'000;
 // The length of a vintage ("SCB-2025-03"), in printable ASCII characters.
 inline constexpr std::size_t kVintageBytesMax = 64;
 
@@ -53,6 +57,10 @@ std::optional<std::int32_t> ParseFulfilmentThousandths(std::string_view text);
 // A cni ^[0-9]+\.[0-9]{4}$ in ten-thousandths ("1.2345" -> 12345), at most kCniIntegerDigitsMax
 // integer digits; nullopt otherwise.
 std::optional<std::int64_t> ParseCniTenThousandths(std::string_view text);
+
+// A year written "YYYY": exactly 4 ASCII digits ("2025" -> 2025); nullopt otherwise. The caller
+// checks the range.
+std::optional<int> ParseYear(std::string_view text);
 
 // `text` itself if it is safe to repeat in a rejection message, otherwise "<withheld>". Safe means
 // at most 64 characters of [A-Za-z0-9_.:-] and no run of 6 or more digits, so that a personnummer

@@ -71,6 +71,9 @@ constexpr Key kLedgerEntryKeys[] = {{"entry_id"}, {"run"}, {"clinic"}, {"month"}
                                     {"credit"}};
 constexpr Key kPayoutRunKeys[] = {{"run"}, {"known_at_seq"}, {"rulebook"}, {"entry_count"}, {"total"},
                                   {"unbooked"}};
+constexpr Key kMissionUndertakenKeys[] = {{"clinic"}, {"mission"}, {"effective"}, {"units", kOptional}};
+constexpr Key kMissionEndedKeys[] = {{"clinic"}, {"mission"}, {"effective"}};
+constexpr Key kBudgetFrameSetKeys[] = {{"year"}, {"amount"}, {"decision"}};
 
 // DOMAIN.md §6.2, in the order of the weights.
 constexpr Key kHitsKeys[] = {{"over_65_alone"}, {"born_abroad"}, {"unemployed"}, {"single_parent"},
@@ -79,7 +82,7 @@ constexpr Key kCountsKeys[] = {{"home_visits"}, {"other_listed"}, {"unlisted"}, 
 constexpr Key kUnbookedKeys[] = {{"clinic"}, {"month"}, {"component"}, {"amount"}};
 
 constexpr std::string_view kComponentChoices =
-    "capitation, performance, visits, start_grant, cni_supplement, distance_supplement";
+    "capitation, performance, visits, start_grant, cni_supplement, distance_supplement, missions";
 constexpr std::string_view kOperatorChoices = "region, private";
 
 // ---- Resident events --------------------------------------------------------------------------
@@ -273,6 +276,40 @@ EventBody DecodeEventRetracted(BodyContext& c) {
   return e;
 }
 
+// ---- Missions and the budget frame (DOMAIN.md §9, §10) ----------------------------------------
+
+EventBody DecodeMissionUndertaken(BodyContext& c) {
+  ObjectReader& f = c.fields;
+  domain::MissionUndertaken e;
+  e.clinic = json::ReadClinicId(f, "clinic");
+  e.mission = json::ReadMissionId(f, "mission");
+  e.effective = json::ReadDate(f, "effective");
+  if (f.Has("units")) e.units = f.Integer("units", 1, limits::kCountMax, RejectCode::kInvalidCount);
+  return e;
+}
+
+EventBody DecodeMissionEnded(BodyContext& c) {
+  domain::MissionEnded e;
+  e.clinic = json::ReadClinicId(c.fields, "clinic");
+  e.mission = json::ReadMissionId(c.fields, "mission");
+  e.effective = json::ReadDate(c.fields, "effective");
+  return e;
+}
+
+EventBody DecodeBudgetFrameSet(BodyContext& c) {
+  ObjectReader& f = c.fields;
+  domain::BudgetFrameSet e;
+  e.year = json::ReadYear(f, "year");
+  e.amount = json::ReadMoney(f, "amount");
+  if (c.problem().ok() && e.amount.ore() > json::kBudgetFrameOreMax) {
+    f.Reject("amount", RejectCode::kInvalidMoney,
+             fmt::format("must be at most {} (a sanity bound)",
+                         domain::FormatKronor(domain::Money::FromOre(json::kBudgetFrameOreMax))));
+  }
+  e.decision = json::ReadFreeText(f, "decision");
+  return e;
+}
+
 // ---- Ledger events (only with Options::accept_ledger_types) -----------------------------------
 
 std::vector<std::string> ReadIdArray(ObjectReader& f, std::string_view key) {
@@ -366,6 +403,9 @@ constexpr std::array<TypeSpec, domain::kEventTypeCount> kTypeSpecs = {{
     {kEventRetractedKeys, false, DecodeEventRetracted},
     {kLedgerEntryKeys, false, DecodeLedgerEntry},
     {kPayoutRunKeys, false, DecodePayoutRun},
+    {kMissionUndertakenKeys, false, DecodeMissionUndertaken},
+    {kMissionEndedKeys, false, DecodeMissionEnded},
+    {kBudgetFrameSetKeys, false, DecodeBudgetFrameSet},
 }};
 
 const TypeSpec& SpecOf(EventType type) { return kTypeSpecs[static_cast<std::size_t>(type) - 1]; }

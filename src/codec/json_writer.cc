@@ -132,6 +132,24 @@ void Fields(ObjectWriter& w, const domain::VisitsReported& e) {
       .Close();
 }
 
+void Fields(ObjectWriter& w, const domain::MissionUndertaken& e) {
+  w.String("clinic", e.clinic).String("mission", e.mission);
+  Date(w, "effective", e.effective);
+  if (e.units) w.Integer("units", *e.units);
+}
+
+void Fields(ObjectWriter& w, const domain::MissionEnded& e) {
+  w.String("clinic", e.clinic).String("mission", e.mission);
+  Date(w, "effective", e.effective);
+}
+
+// The year as the string "YYYY", as it is read.
+void Fields(ObjectWriter& w, const domain::BudgetFrameSet& e) {
+  fmt::format_to(std::back_inserter(w.Key("year")), "\"{:04d}\"", e.year);
+  Money(w, "amount", e.amount);
+  w.String("decision", e.decision);
+}
+
 void Fields(ObjectWriter& w, const domain::EventRetracted& e) {
   w.String("target", e.target).String("reason", e.reason);
 }

@@ -35,7 +35,7 @@ constexpr Key kRulebookKeys[] = {
     {"id"},          {"title"},    {"decision"},   {"decided_by"}, {"decided_on"}, {"replaces", kOptional},
     {"valid_from"},  {"valid_until"}, {"snapshot"}, {"retro_window_months"}, {"capitation"},
     {"performance", kOptional},    {"visits", kOptional},   {"start_grant", kOptional},
-    {"cni_supplement", kOptional}, {"distance_supplement", kOptional}};
+    {"cni_supplement", kOptional}, {"distance_supplement", kOptional}, {"missions", kOptional}};
 constexpr std::size_t kRulebookKeyCount = std::size(kRulebookKeys);
 
 // The same keys for a stored rulebook, which may predate decided_by and decided_on.
@@ -55,8 +55,16 @@ constexpr Key kAmountKeys[] = {{"amount"}};
 constexpr Key kVisitKeys[] = {{"home_visit"}, {"other_listed"}, {"unlisted"}, {"out_of_region"}};
 constexpr Key kStartGrantKeys[] = {{"amount"}, {"months"}};
 constexpr Key kCniSupplementKeys[] = {{"top_n"}, {"amount"}};
+// One [[missions]] table (DOMAIN.md §9). basis and amount are required of an optional mission and
+// refused for a base one, which is checked after the kind is known.
+constexpr Key kMissionKeys[] = {{"id"},   {"title"}, {"kind"}, {"basis", kOptional}, {"amount", kOptional},
+                                {"min_age", kOptional}, {"max_age", kOptional}};
+// The keys only an optional mission may carry, in the order they are checked.
+constexpr std::string_view kOptionalMissionOnlyKeys[] = {"basis", "amount", "min_age", "max_age"};
 
 constexpr std::string_view kSnapshotChoices = "last_day_of_month, first_day_of_month, last_day_of_previous_month";
+constexpr std::string_view kMissionKindChoices = "base, optional";
+constexpr std::string_view kMissionBasisChoices = "per_unit, per_listed, fixed";
 constexpr std::size_t kRulebookIdBytesMax = 64;
 // A TOML file at its size limit grows a little when written as JSON (quotes around keys).
 constexpr std::size_t kRulebookJsonBytesMax = 2 * limits::kInputLineBytesMax;
@@ -168,6 +176,69 @@ auto ReadTable(ObjectReader& root, std::string_view key, std::span<const Key> ke
   return value;
 }
 
+// The basis, amount and age limits of an optional mission; basis and amount must be given.
+void ReadOptionalMission(ObjectReader& table, domain::Mission& m) {
+  for (std::string_view key : {std::string_view("basis"), std::string_view("amount")}) {
+    if (!table.Has(key)) {
+      table.Reject(key, RejectCode::kMissingField, fmt::format("an optional mission needs `{}`", key));
+      return;
+    }
+  }
+  m.basis = json::ReadEnum(table, "basis", domain::MissionBasisFromName, kMissionBasisChoices);
+  m.amount = json::ReadMoney(table, "amount");
+  if (table.Has("min_age")) m.min_age = ReadInt(table, "min_age");
+  if (table.Has("max_age")) m.max_age = ReadInt(table, "max_age");
+}
+
+// One loaded [[missions]] object. A base mission carries id, title and kind only: any other key is
+// kUnknownField. The rules beyond shape (unique ids, age limits) are domain::CheckRulebook's.
+domain::Mission ReadMission(ObjectReader& table) {
+  domain::Mission m;
+  m.id = json::ReadMissionId(table, "id");
+  m.title = json::ReadFreeText(table, "title");
+  m.kind = json::ReadEnum(table, "kind", domain::MissionKindFromName, kMissionKindChoices);
+  if (!table.problem().ok()) return m;
+  if (m.kind == domain::MissionKind::kOptional) {
+    ReadOptionalMission(table, m);
+    return m;
+  }
+  for (std::string_view key : kOptionalMissionOnlyKeys) {
+    if (table.Has(key)) {
+      table.Reject(key, RejectCode::kUnknownField,
+                   fmt::format("a base mission has no `{}`: capitation pays for it", key));
+    }
+  }
+  return m;
+}
+
+// The array `missions` of objects, at most domain::kMissionsMax of them (more is
+// kInvalidRulebook); empty if the key is absent.
+std::vector<domain::Mission> ReadMissions(ObjectReader& root) {
+  std::vector<domain::Mission> missions;
+  if (!root.problem().ok() || !root.Has("missions")) return missions;
+  const simdjson::dom::array items = root.Array("missions");
+  json::Problem& problem = root.problem();
+  if (!problem.ok()) return missions;
+  int index = 0;
+  // At most kMissionsMax + 1 items are looked at.
+  for (simdjson::dom::element item : items) {
+    if (missions.size() == domain::kMissionsMax) {
+      root.Reject("missions", RejectCode::kInvalidRulebook,
+                  fmt::format("must list at most {} missions", domain::kMissionsMax));
+      break;
+    }
+    const FieldRef ref{root.path(), "missions", index++};
+    const simdjson::dom::object object = json::ReadObject(problem, item, ref);
+    if (!problem.ok()) break;
+    const std::string path = ref.Path();
+    ObjectReader table(problem, path, kMissionKeys);
+    if (!table.Load(object)) break;
+    missions.push_back(ReadMission(table));
+    if (!problem.ok()) break;
+  }
+  return missions;
+}
+
 // The date of a decision: "YYYY-MM-DD", or "unknown" where the decisions at hand do not give it.
 std::optional<domain::Date> ReadDecidedOn(ObjectReader& root) {
   const std::string_view text = root.String("decided_on");
@@ -212,6 +283,7 @@ domain::Rulebook ReadRulebook(ObjectReader& root) {
   rb.start_grant = ReadTable(root, "start_grant", kStartGrantKeys, ReadStartGrant);
   rb.cni_supplement = ReadTable(root, "cni_supplement", kCniSupplementKeys, ReadCniSupplement);
   rb.distance_supplement = ReadTable(root, "distance_supplement", kBandTableKeys, ReadDistanceBands);
+  rb.missions = ReadMissions(root);
   return rb;
 }
 
@@ -255,6 +327,31 @@ void WriteVisitRates(std::string& out, const domain::VisitRates& rates) {
   table.Close();
 }
 
+// One mission: id, title, kind; basis and amount for an optional one; the age limits if set.
+void WriteMission(std::string& out, const domain::Mission& m) {
+  ObjectWriter table(out);
+  table.String("id", m.id).String("title", m.title).String("kind", domain::Name(m.kind));
+  if (m.kind == domain::MissionKind::kOptional) {
+    table.String("basis", domain::Name(m.basis)).String("amount", domain::FormatKronor(m.amount));
+  }
+  if (m.min_age) table.Integer("min_age", *m.min_age);
+  if (m.max_age) table.Integer("max_age", *m.max_age);
+  table.Close();
+}
+
+// The missions in their order; nothing at all for a rulebook without missions, so that the JSON of
+// a rulebook written before missions existed stays byte for byte the same.
+void WriteMissions(ObjectWriter& w, const std::vector<domain::Mission>& missions) {
+  if (missions.empty()) return;
+  std::string& list = w.Key("missions");
+  list += '[';
+  for (std::size_t i = 0; i < missions.size(); ++i) {
+    if (i > 0) list += ',';
+    WriteMission(list, missions[i]);
+  }
+  list += ']';
+}
+
 // The optional tables after [capitation], each only when the rulebook has it.
 void WriteOptionalTables(ObjectWriter& w, const domain::Rulebook& rb) {
   if (rb.performance_per_year) {
@@ -275,6 +372,7 @@ void WriteOptionalTables(ObjectWriter& w, const domain::Rulebook& rb) {
     table.Close();
   }
   if (rb.distance_supplement) WriteDistanceBands(w.Key("distance_supplement"), *rb.distance_supplement);
+  WriteMissions(w, rb.missions);
 }
 
 Rejection Malformed(std::string_view prefix, std::string message) {

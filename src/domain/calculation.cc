@@ -60,6 +60,13 @@ std::optional<Money> DistanceBandAmount(const std::vector<DistanceBand>& bands, 
   return amount;
 }
 
+// The parts of the missions summed exactly and rounded once (DOMAIN.md §9, §6 step 4).
+Result<Money> Missions(const Rulebook& rb, const ClinicMonthFacts& facts) {
+  __int128 twelfths = 0;
+  for (const MissionPart& part : MissionParts(rb, facts)) twelfths += part.twelfths;
+  return DivideRoundHalfAway(twelfths, 12);
+}
+
 // Computes each component into `out.amounts`; the first overflow stops it.
 Status ComputeComponents(const Rulebook& rb, const ClinicMonthFacts& facts, ClinicMonthAmounts& out) {
   auto set = [&](Component c, Result<Money> amount) -> Status {
@@ -84,6 +91,7 @@ Status ComputeComponents(const Rulebook& rb, const ClinicMonthFacts& facts, Clin
       s = set(Component::kDistanceSupplement, PerResidentPerMonth(*per_year, out.listed, 1000));
     }
   }
+  if (s && !facts.missions.empty()) s = set(Component::kMissions, Missions(rb, facts));
   return s;
 }
 
@@ -109,6 +117,52 @@ Result<ClinicMonthAmounts> ComputeClinicMonth(const Rulebook& rulebook, const Cl
     out.total = *sum;
   }
   return out;
+}
+
+std::int64_t CountAged(const AgeCounts& ages, std::optional<int> min_age, std::optional<int> max_age) {
+  const int from = std::clamp(min_age.value_or(0), 0, kAgeSlots);
+  const int until = std::clamp(max_age.value_or(kAgeSlots), 0, kAgeSlots);
+  std::int64_t n = 0;
+  for (int age = from; age < until; ++age) n += ages[static_cast<std::size_t>(age)];
+  return n;
+}
+
+std::vector<MissionPart> MissionParts(const Rulebook& rulebook, const ClinicMonthFacts& facts) {
+  std::vector<MissionPart> parts;
+  if (!facts.open_on_snapshot) return parts;
+  for (const OfferedMission& offered : facts.missions) {
+    MissionPart part;
+    part.mission = offered.mission;
+    part.seq = offered.seq;
+    const Mission* m = FindMission(rulebook, offered.mission);
+    if (m == nullptr || m->kind == MissionKind::kBase) {
+      part.problem = m == nullptr ? MissionProblem::kNotInRulebook : MissionProblem::kBaseMission;
+      parts.push_back(std::move(part));
+      continue;
+    }
+    part.basis = m->basis;
+    part.amount = m->amount;
+    switch (m->basis) {
+      case MissionBasis::kFixed:
+        part.count = 1;
+        part.twelfths = Wide(m->amount.ore()) * 12;
+        break;
+      case MissionBasis::kPerListed:
+        part.count = CountAged(facts.listed_by_age, m->min_age, m->max_age);
+        part.twelfths = Wide(part.count) * m->amount.ore();
+        break;
+      case MissionBasis::kPerUnit:
+        if (!offered.units) {
+          part.problem = MissionProblem::kUnitsMissing;
+        } else {
+          part.count = *offered.units;
+          part.twelfths = Wide(part.count) * m->amount.ore();
+        }
+        break;
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
 }
 
 std::vector<Money> StartGrantParts(Money amount, int months) {

@@ -31,6 +31,15 @@ int AgeOn(Date birth, Date on);
 // The number of listed residents per capitation band of `rulebook` (one entry per band).
 std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCounts& ages);
 
+// An optional mission a clinic offers on the snapshot date: the latest MissionUndertaken for it
+// (DOMAIN.md §9). Whether the rulebook lists it is the calculation's to decide.
+struct OfferedMission {
+  std::string mission;
+  std::optional<std::int64_t> units;
+  std::uint64_t seq = 0;  // of the MissionUndertaken
+  friend bool operator==(const OfferedMission&, const OfferedMission&) = default;
+};
+
 // What the calculation of one clinic and month needs besides the rulebook.
 struct ClinicMonthFacts {
   bool open_on_snapshot = false;
@@ -41,12 +50,41 @@ struct ClinicMonthFacts {
   bool in_cni_top_n = false;                           // ranked among the first top_n on D
   std::optional<std::int32_t> distance_km_tenths;      // the distance on D
   std::optional<Money> start_grant_part;               // owed for this month (from the opening month's rulebook)
+  std::vector<OfferedMission> missions;                // offered on D, by mission id ascending
 };
 
-// Six zero amounts, one per component.
+// Why an offered mission is paid nothing (an anomaly, DOMAIN.md §9).
+enum class MissionProblem : std::uint8_t {
+  kNone = 0,
+  kNotInRulebook = 1,  // the rulebook in force does not list it
+  kBaseMission = 2,    // the rulebook lists it as base
+  kUnitsMissing = 3,   // a per_unit mission undertaken without units
+};
+
+// The part of one offered mission in a month: the exact amount in twelfths of an öre (the sum of
+// the parts is rounded once), and the count it was computed from.
+struct MissionPart {
+  std::string mission;
+  MissionBasis basis = MissionBasis::kFixed;
+  std::int64_t count = 0;           // units, or counted listed residents; 1 for fixed
+  Money amount = Money::Zero();     // the rulebook's amount (per year, or per month for fixed)
+  __int128 twelfths = 0;            // the exact part × 12, in öre
+  MissionProblem problem = MissionProblem::kNone;
+  std::uint64_t seq = 0;            // of the MissionUndertaken
+};
+
+// The parts of every mission `facts` offers under `rulebook`, in the order of facts.missions.
+// A clinic not open on D offers nothing (an empty result).
+std::vector<MissionPart> MissionParts(const Rulebook& rulebook, const ClinicMonthFacts& facts);
+
+// Residents of `ages` with min_age <= age < max_age (absent limits: 0 and no upper limit).
+std::int64_t CountAged(const AgeCounts& ages, std::optional<int> min_age, std::optional<int> max_age);
+
+// Zero amounts, one per component.
 inline std::array<Money, kComponentCount> ZeroAmounts() {
   const Money z = Money::Zero();
-  return {z, z, z, z, z, z};
+  static_assert(kComponentCount == 7);
+  return {z, z, z, z, z, z, z};
 }
 
 // The amounts of every component for one clinic and month, and the counts behind them.

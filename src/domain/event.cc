@@ -9,7 +9,7 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "ResidentRegistered", "ResidentMovedOut", "ResidentDied", "ResidentRelocated", "PatientListed",
     "PatientUnlisted", "ClinicRegistered", "ClinicChanged", "ClinicClosed", "RulebookPublished",
     "CniReported", "PerformanceReported", "VisitsReported", "EventRetracted", "LedgerEntry",
-    "PayoutRun"};
+    "PayoutRun", "MissionUndertaken", "MissionEnded", "BudgetFrameSet"};
 
 constexpr std::array<std::string_view, 3> kRegistrationReasons = {"birth", "moved_in", "initial"};
 constexpr std::array<std::string_view, 5> kListingReasons = {"choice", "proximity", "newborn",
@@ -18,7 +18,8 @@ constexpr std::array<std::string_view, 4> kUnlistingReasons = {"choice_elsewhere
                                                                "moved", "other"};
 constexpr std::array<std::string_view, 2> kOperators = {"region", "private"};
 constexpr std::array<std::string_view, kComponentCount> kComponentNames = {
-    "capitation", "performance", "visits", "start_grant", "cni_supplement", "distance_supplement"};
+    "capitation", "performance", "visits", "start_grant", "cni_supplement", "distance_supplement",
+    "missions"};
 constexpr std::array<std::string_view, 2> kEntryKinds = {"regular", "adjustment"};
 constexpr std::array<std::string_view, 2> kSexes = {"female", "male"};
 

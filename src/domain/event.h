@@ -35,14 +35,15 @@ enum class UnlistingReason : std::uint8_t { kChoiceElsewhere = 0, kClinicClosed 
 enum class Operator : std::uint8_t { kRegion = 0, kPrivate = 1 };
 enum class Component : std::uint8_t {
   kCapitation = 0, kPerformance = 1, kVisits = 2, kStartGrant = 3, kCniSupplement = 4,
-  kDistanceSupplement = 5 };
+  kDistanceSupplement = 5, kMissions = 6 };
 enum class EntryKind : std::uint8_t { kRegular = 0, kAdjustment = 1 };
 
-inline constexpr int kComponentCount = 6;
+inline constexpr int kComponentCount = 7;
 // Every component in its order (the order of reports, ledgers and their JSON).
 inline constexpr Component kComponents[kComponentCount] = {
     Component::kCapitation,    Component::kPerformance,   Component::kVisits,
-    Component::kStartGrant,    Component::kCniSupplement, Component::kDistanceSupplement};
+    Component::kStartGrant,    Component::kCniSupplement, Component::kDistanceSupplement,
+    Component::kMissions};
 
 struct ResidentRegistered {
   ResidentRef resident;
@@ -151,6 +152,33 @@ struct VisitsReported {
   friend bool operator==(const VisitsReported&, const VisitsReported&) = default;
 };
 
+// A clinic offers an optional mission from `effective` (DOMAIN.md §9); a later one for the same
+// (clinic, mission) changes the units.
+struct MissionUndertaken {
+  std::string clinic;
+  std::string mission;
+  Date effective;
+  std::optional<std::int64_t> units;  // >= 1; for per_unit missions
+  friend bool operator==(const MissionUndertaken&, const MissionUndertaken&) = default;
+};
+
+// A clinic no longer offers a mission from `effective` (the first day not offered).
+struct MissionEnded {
+  std::string clinic;
+  std::string mission;
+  Date effective;
+  friend bool operator==(const MissionEnded&, const MissionEnded&) = default;
+};
+
+// The regional council's budget frame for Hälsoval compensation in `year` (DOMAIN.md §10); a
+// later one for the same year replaces it from its knowledge time on.
+struct BudgetFrameSet {
+  int year = 0;
+  Money amount = Money::Zero();
+  std::string decision;
+  friend bool operator==(const BudgetFrameSet&, const BudgetFrameSet&) = default;
+};
+
 struct EventRetracted {
   std::string target;  // the id of the retracted event
   std::string reason;
@@ -198,15 +226,17 @@ struct PayoutRun {
 using EventBody = std::variant<ResidentRegistered, ResidentMovedOut, ResidentDied, ResidentRelocated,
                                PatientListed, PatientUnlisted, ClinicRegistered, ClinicChanged,
                                ClinicClosed, RulebookPublished, CniReported, PerformanceReported,
-                               VisitsReported, EventRetracted, LedgerEntry, PayoutRun>;
+                               VisitsReported, EventRetracted, LedgerEntry, PayoutRun,
+                               MissionUndertaken, MissionEnded, BudgetFrameSet>;
 
 // Stable event type numbers (stored); 1 + the EventBody index. Append only.
 enum class EventType : std::uint8_t {
   kResidentRegistered = 1, kResidentMovedOut, kResidentDied, kResidentRelocated, kPatientListed,
   kPatientUnlisted, kClinicRegistered, kClinicChanged, kClinicClosed, kRulebookPublished,
   kCniReported, kPerformanceReported, kVisitsReported, kEventRetracted, kLedgerEntry, kPayoutRun,
+  kMissionUndertaken, kMissionEnded, kBudgetFrameSet,
 };
-inline constexpr int kEventTypeCount = 16;
+inline constexpr int kEventTypeCount = 19;
 static_assert(std::variant_size_v<EventBody> == kEventTypeCount);
 
 // An event as offered to the log: the source's id (idempotency key), the sending system, the body.

@@ -4,6 +4,43 @@
 
 namespace capledger::domain {
 
+namespace {
+constexpr std::string_view kMissionKinds[] = {"base", "optional"};
+constexpr std::string_view kMissionBases[] = {"per_unit", "per_listed", "fixed"};
+}  // namespace
+
+std::string_view Name(MissionKind kind) { return kMissionKinds[static_cast<std::size_t>(kind)]; }
+std::string_view Name(MissionBasis basis) { return kMissionBases[static_cast<std::size_t>(basis)]; }
+
+std::optional<MissionKind> MissionKindFromName(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kMissionKinds); ++i) {
+    if (kMissionKinds[i] == name) return static_cast<MissionKind>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<MissionBasis> MissionBasisFromName(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kMissionBases); ++i) {
+    if (kMissionBases[i] == name) return static_cast<MissionBasis>(i);
+  }
+  return std::nullopt;
+}
+
+const Mission* FindMission(const Rulebook& rulebook, std::string_view id) {
+  for (const Mission& m : rulebook.missions) {
+    if (m.id == id) return &m;
+  }
+  return nullptr;
+}
+
+bool IsMissionId(std::string_view id) {
+  if (id.size() < 2 || id.size() > 32) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 std::string_view SnapshotRuleName(SnapshotRule rule) {
   switch (rule) {
     case SnapshotRule::kLastDayOfMonth: return "last_day_of_month";
@@ -103,6 +140,37 @@ std::optional<RulebookViolation> CheckAmounts(const Rulebook& rb) {
   return std::nullopt;
 }
 
+// One [[missions]] table: a valid id not seen before; a base mission with nothing but its title;
+// an optional one with an amount within bounds and age limits only on a per_listed basis.
+std::optional<RulebookViolation> CheckMission(const Rulebook& rb, std::size_t i) {
+  const Mission& m = rb.missions[i];
+  const std::string at = fmt::format("missions[{}]", i);
+  if (!IsMissionId(m.id)) return RulebookViolation{at + ".id", "must be 2-32 characters of a-z, 0-9 and '-'"};
+  for (std::size_t j = 0; j < i; ++j) {
+    if (rb.missions[j].id == m.id) return RulebookViolation{at + ".id", fmt::format("repeats missions[{}].id", j)};
+  }
+  if (m.kind == MissionKind::kBase) return std::nullopt;
+  if (m.basis != MissionBasis::kPerListed && (m.min_age || m.max_age)) {
+    return RulebookViolation{at + (m.min_age ? ".min_age" : ".max_age"), "applies to a per_listed mission only"};
+  }
+  if (m.min_age && (*m.min_age < 0 || *m.min_age > kMinAgeMax)) return RulebookViolation{at + ".min_age", "must be 0 to 150"};
+  if (m.max_age && (*m.max_age < 1 || *m.max_age > kMinAgeMax + 1)) return RulebookViolation{at + ".max_age", "must be 1 to 151"};
+  if (m.min_age.value_or(0) >= m.max_age.value_or(kMinAgeMax + 1)) {
+    return RulebookViolation{at + ".max_age", "must be above min_age"};
+  }
+  return CheckAmount(at + ".amount", m.amount, kRateOreMax);
+}
+
+std::optional<RulebookViolation> CheckMissions(const Rulebook& rb) {
+  if (rb.missions.size() > kMissionsMax) {
+    return RulebookViolation{"missions", fmt::format("must list at most {} missions", kMissionsMax)};
+  }
+  for (std::size_t i = 0; i < rb.missions.size(); ++i) {
+    if (auto v = CheckMission(rb, i)) return v;
+  }
+  return std::nullopt;
+}
+
 std::optional<RulebookViolation> CheckProvenance(const Rulebook& rb) {
   if (!rb.provenance) return std::nullopt;
   if (rb.provenance->decided_by.empty()) return RulebookViolation{"decided_by", "must name who decided the rulebook"};
@@ -141,7 +209,8 @@ std::optional<RulebookViolation> CheckRulebook(const Rulebook& rb) {
   if (rb.distance_supplement) {
     if (auto v = CheckDistanceBands(*rb.distance_supplement)) return v;
   }
-  return CheckAmounts(rb);
+  if (auto v = CheckAmounts(rb)) return v;
+  return CheckMissions(rb);
 }
 
 }  // namespace capledger::domain

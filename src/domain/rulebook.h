@@ -56,6 +56,24 @@ struct CniSupplement {
   friend bool operator==(const CniSupplement&, const CniSupplement&) = default;
 };
 
+// A mission of DOMAIN.md §9. The base mission is listed for the record and paid by capitation;
+// an optional mission has its own compensation.
+enum class MissionKind : std::uint8_t { kBase = 0, kOptional = 1 };
+// How an optional mission is paid: units × amount / 12, counted listed × amount / 12, or amount.
+enum class MissionBasis : std::uint8_t { kPerUnit = 0, kPerListed = 1, kFixed = 2 };
+
+// One [[missions]] table. For a base mission only id, title and kind are set.
+struct Mission {
+  std::string id;     // [a-z0-9-]{2,32}, unique within the rulebook
+  std::string title;
+  MissionKind kind = MissionKind::kBase;
+  MissionBasis basis = MissionBasis::kFixed;  // optional missions only
+  Money amount = Money::Zero();  // per unit and year, per listed resident and year, or per month (fixed)
+  std::optional<int> min_age;    // per_listed only: residents with min_age <= age < max_age count
+  std::optional<int> max_age;
+  friend bool operator==(const Mission&, const Mission&) = default;
+};
+
 // Who decided a rulebook and when (DOMAIN.md §5: decided_by, decided_on, replaces).
 struct Provenance {
   std::string decided_by;               // the body that decided it: "regionstyrelsen", ...
@@ -82,6 +100,7 @@ struct Rulebook {
   std::optional<StartGrant> start_grant;
   std::optional<CniSupplement> cni_supplement;
   std::optional<std::vector<DistanceBand>> distance_supplement;
+  std::vector<Mission> missions;  // in the order of the file; empty: no mission listed
   friend bool operator==(const Rulebook&, const Rulebook&) = default;
 };
 
@@ -97,6 +116,21 @@ inline constexpr std::size_t kRulebookTextMax = 200;
 // amount of a clinic within int64 öre whatever the counts (limits::kCountMax visits × a rate).
 inline constexpr std::int64_t kRateOreMax = 100'000'000;
 inline constexpr std::int64_t kStartGrantOreMax = 10'000'000'000;
+
+// The largest number of [[missions]] a rulebook may list.
+inline constexpr std::size_t kMissionsMax = 100;
+
+// The stable names of the mission kinds and bases, as in the TOML ("optional", "per_unit", ...).
+std::string_view Name(MissionKind kind);
+std::string_view Name(MissionBasis basis);
+std::optional<MissionKind> MissionKindFromName(std::string_view name);
+std::optional<MissionBasis> MissionBasisFromName(std::string_view name);
+
+// The mission of `rulebook` with `id`, if it lists one.
+const Mission* FindMission(const Rulebook& rulebook, std::string_view id);
+
+// True for a mission id of DOMAIN.md §9: 2 to 32 characters of a-z, 0-9 and '-'.
+bool IsMissionId(std::string_view id);
 
 // The stable names of the snapshot rules, as in the TOML ("last_day_of_month", ...).
 std::string_view SnapshotRuleName(SnapshotRule rule);

@@ -116,6 +116,14 @@ class PointCollector {
                                   domain::FormatMonth(domain::MonthFromOrdinal(f.to_month)),
                                   f.fulfilment_thousandths / 1000, f.fulfilment_thousandths % 1000);
              });
+    for (const projection::MissionFact& f : t.missions[k]) {
+      if (!InRange(f.seq, k1_, k2_) && !InRange(f.retracted_at, k1_, k2_)) continue;
+      const std::string_view type = f.undertaken ? "MissionUndertaken" : "MissionEnded";
+      std::string what = fmt::format("{} {} {} effective {}", type, id, f.mission,
+                                     domain::FormatDate(domain::DateFromDays(f.effective)));
+      if (f.units > 0) what += fmt::format(": {} units", f.units);
+      Add(f.seq, f.retracted_at, CauseKind::kMission, type, what);
+    }
     AddFacts(t.visits[k], CauseKind::kVisitsReport, "VisitsReported", [&](const projection::VisitFact& f) {
       return fmt::format("VisitsReported for {} {}: {} home, {} listed, {} unlisted, {} out of region", id,
                          domain::FormatMonth(domain::MonthFromOrdinal(f.month)), f.counts.home_visits,
@@ -309,6 +317,7 @@ std::string_view Name(CauseKind kind) {
     case CauseKind::kPerformanceReport: return "performance_report";
     case CauseKind::kVisitsReport: return "visits_report";
     case CauseKind::kClinicChange: return "clinic_change";
+    case CauseKind::kMission: return "mission";
     case CauseKind::kOtherClinics: return "other_clinics";
   }
   return "unknown";

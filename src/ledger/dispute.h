@@ -33,6 +33,7 @@ enum class CauseKind : std::uint8_t {
   kPerformanceReport,
   kVisitsReport,
   kClinicChange,      // this clinic's registration, closing or distance
+  kMission,           // this clinic undertook, changed or ended an optional mission
   kOtherClinics,      // see the header comment
 };
 std::string_view Name(CauseKind kind);

@@ -76,7 +76,41 @@ std::string RulebookParametersJson(const domain::Rulebook& r) {
                                             b.min_km_tenths % 10, Quoted(b.amount_per_year));
                        }));
   }
+  if (!r.missions.empty()) {
+    out += fmt::format(R"(, "missions": {})", JoinJson(r.missions, [](const domain::Mission& m) {
+                         if (m.kind == domain::MissionKind::kBase) {
+                           return fmt::format(R"({{"id": {}, "kind": "base"}})", JsonString(m.id));
+                         }
+                         return fmt::format(R"({{"id": {}, "kind": "optional", "basis": "{}", "amount": {}, "min_age": {}, "max_age": {}}})",
+                                            JsonString(m.id), domain::Name(m.basis), Quoted(m.amount),
+                                            m.min_age ? std::to_string(*m.min_age) : "null",
+                                            m.max_age ? std::to_string(*m.max_age) : "null");
+                       }));
+  }
   return out + "}";
+}
+
+std::string_view MissionProblemName(domain::MissionProblem problem) {
+  switch (problem) {
+    case domain::MissionProblem::kNone: return "";
+    case domain::MissionProblem::kNotInRulebook: return "mission_not_in_rulebook";
+    case domain::MissionProblem::kBaseMission: return "mission_is_base";
+    case domain::MissionProblem::kUnitsMissing: return "mission_units_missing";
+  }
+  return "unknown";
+}
+
+// A mission's part: its basis and count, the rulebook's amount, the part rounded to öre for
+// reading, and exactly as twelfths of an öre (the component is the exact sum, rounded once).
+std::string MissionPartJson(const domain::MissionPart& p) {
+  if (p.problem != domain::MissionProblem::kNone) {
+    return fmt::format(R"({{"mission": {}, "undertaken_seq": {}, "paid": false, "problem": "{}"}})",
+                       JsonString(p.mission), p.seq, MissionProblemName(p.problem));
+  }
+  return fmt::format(R"({{"mission": {}, "undertaken_seq": {}, "paid": true, "basis": "{}", "count": {}, "amount": {}, )"
+                     R"("part": {}, "part_twelfths_of_ore": {}}})",
+                     JsonString(p.mission), p.seq, domain::Name(p.basis), p.count, Quoted(p.amount),
+                     Quoted(*domain::DivideRoundHalfAway(p.twelfths, 12)), static_cast<std::int64_t>(p.twelfths));
 }
 
 std::string FactsJson(const domain::ClinicMonthFacts& f) {
@@ -193,6 +227,7 @@ std::string TraceJson(const EntryTrace& t) {
     return fmt::format(R"({{"resident": "{}", "age": {}, "band": {}, "listed_seq": {}}})", r.pseudonym.ToHex(), r.age,
                        r.band, r.listed_seq);
   });
+  out += ", \"missions\": " + JoinJson(t.missions, MissionPartJson);
   out += ", \"outside_window\": ";
   out += t.outside_window ? fmt::format(R"({{"window_months": {}, "window_start": "{}", "reason": "late_report"}})",
                                         t.outside_window->window_months,

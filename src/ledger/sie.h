@@ -56,6 +56,7 @@ struct SieOptions {
       {4613, "Hälsoval, etableringsersättning"},
       {4614, "Hälsoval, CNI-tillägg"},
       {4615, "Hälsoval, glesbygdstillägg"},
+      {4616, "Hälsoval, tilläggsuppdrag"},
   }};
   SieAccount payable = {2440, "Leverantörsskulder, hälsoval"};  // payable:<clinic>
 };

@@ -29,6 +29,7 @@ struct EntryTrace {
   domain::Rulebook rulebook;             // the parameters used
   domain::ClinicMonthAmounts amounts;    // every component of the clinic-month at K
   std::vector<TracedResident> residents; // counted on D at K, by pseudonym
+  std::vector<domain::MissionPart> missions;  // the part of every mission offered on D (DOMAIN.md §9)
   domain::Money recomputed = domain::Money::Zero();     // the entry's component at K
   domain::Money booked_before = domain::Money::Zero();  // the entries it adjusts, summed
   domain::Money expected = domain::Money::Zero();       // recomputed − booked_before

@@ -14,7 +14,7 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v6";  // v6: list caps
+constexpr std::string_view kMagic = "capledger/projection/v7";  // v7: missions, budget frames
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 // The checkpoint is a local cache of derived state, written and read by the same build: plain
@@ -129,6 +129,30 @@ bool Get(Reader& r, RulebookFact& f) {
   auto rulebook = codec::ParseRulebookJson(json, "", codec::RulebookOrigin::kStored);
   if (!rulebook) return false;
   f.rulebook = std::move(*rulebook);
+  return true;
+}
+void Put(Writer& w, const MissionFact& f) {
+  w.Int(f.effective); w.Int(f.seq); w.Int(f.retracted_at); w.Int<std::uint8_t>(f.undertaken ? 1 : 0); w.Int(f.units);
+  w.Bytes(f.mission);
+}
+bool Get(Reader& r, MissionFact& f) {
+  std::uint8_t undertaken = 0;
+  if (!(r.Int(f.effective) && r.Int(f.seq) && r.Int(f.retracted_at) && r.Int(undertaken) && r.Int(f.units) &&
+        r.Bytes(f.mission))) {
+    return false;
+  }
+  f.undertaken = undertaken != 0;
+  return undertaken <= 1;
+}
+void Put(Writer& w, const BudgetFrameFact& f) {
+  w.Int(f.seq); w.Int(f.retracted_at); w.Int(f.frame.year); w.Int(f.frame.amount.ore()); w.Bytes(f.frame.decision);
+}
+bool Get(Reader& r, BudgetFrameFact& f) {
+  std::int64_t ore = 0;
+  if (!(r.Int(f.seq) && r.Int(f.retracted_at) && r.Int(f.frame.year) && r.Int(ore) && r.Bytes(f.frame.decision))) {
+    return false;
+  }
+  f.frame.amount = domain::Money::FromOre(ore);
   return true;
 }
 void Put(Writer& w, const NameFact& f) { w.Int(f.seq); w.Int(f.retracted_at); w.Bytes(f.name); }
@@ -250,6 +274,7 @@ void PutClinics(Writer& w, const ClinicTable& t) {
   PutLists(w, t.list_caps);
   PutLists(w, t.performance);
   PutLists(w, t.visits);
+  PutLists(w, t.missions);
   PutLists(w, t.listed_residents);
 }
 
@@ -258,7 +283,7 @@ bool GetClinics(Reader& r, ClinicTable& t) {
   const std::size_t n = t.id.size();
   return GetLists(r, t.names, n) && GetLists(r, t.registrations, n) && GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
          GetLists(r, t.cnis, n) && GetLists(r, t.list_caps, n) && GetLists(r, t.performance, n) && GetLists(r, t.visits, n) &&
-         GetLists(r, t.listed_residents, n);
+         GetLists(r, t.missions, n) && GetLists(r, t.listed_residents, n);
 }
 
 }  // namespace
@@ -271,6 +296,7 @@ void PutProjection(Writer& w, const Projection& p) {
   PutResidents(w, p.residents());
   PutClinics(w, p.clinics());
   PutList(w, p.rulebooks());
+  PutList(w, p.budget_frames());
   PutList(w, p.ledger().entries());
   PutList(w, p.ledger().runs());
   PutList(w, p.affects_from());
@@ -295,15 +321,16 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   ResidentTable residents;
   ClinicTable clinics;
   std::vector<RulebookFact> rulebooks;
+  std::vector<BudgetFrameFact> budget_frames;
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
   std::vector<std::int32_t> affects_from;
   if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, entries) || !GetList(r, runs) ||
+      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, budget_frames) || !GetList(r, entries) || !GetList(r, runs) ||
       !GetList(r, affects_from) || affects_from.size() != applied_seq || !r.AtEnd()) {
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
-  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks),
+  return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), std::move(budget_frames),
                                 LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
                                 applied_seq);
 }

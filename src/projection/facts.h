@@ -76,6 +76,26 @@ struct NameFact {
   friend bool operator==(const NameFact&, const NameFact&) = default;
 };
 
+// A MissionUndertaken (undertaken, with its units if any) or a MissionEnded. Kept per clinic,
+// sorted by (effective, seq).
+struct MissionFact {
+  std::int32_t effective = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t retracted_at = kNever;
+  bool undertaken = false;
+  std::int64_t units = 0;  // 0: none given
+  std::string mission;
+  friend bool operator==(const MissionFact&, const MissionFact&) = default;
+};
+
+// A budget frame for a year (DOMAIN.md §10). Kept in seq order.
+struct BudgetFrameFact {
+  std::uint32_t seq = 0;
+  std::uint32_t retracted_at = kNever;
+  domain::BudgetFrameSet frame;
+  friend bool operator==(const BudgetFrameFact&, const BudgetFrameFact&) = default;
+};
+
 // A published rulebook. Kept in seq order.
 struct RulebookFact {
   std::uint32_t seq = 0;

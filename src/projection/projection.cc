@@ -73,7 +73,7 @@ std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) co
 }
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                                  LedgerTable ledger, std::vector<std::int32_t> affects_from,
+                                  std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from,
                                   std::uint64_t applied_seq) {
   LEDGER_ASSERT(affects_from.size() == applied_seq);
   Projection p;
@@ -82,6 +82,7 @@ Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, 
   p.residents_ = std::move(residents);
   p.clinics_ = std::move(clinics);
   p.rulebooks_ = std::move(rulebooks);
+  p.budget_frames_ = std::move(budget_frames);
   p.applied_seq_ = applied_seq;
   p.resident_index_.Reset(p.residents_.pseudonym.size());
   for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.Insert(p.residents_.pseudonym[r], r);
@@ -113,6 +114,7 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
     clinics_.list_caps.emplace_back();
     clinics_.performance.emplace_back();
     clinics_.visits.emplace_back();
+    clinics_.missions.emplace_back();
     clinics_.listed_residents.emplace_back();
   }
   return it->second;
@@ -185,6 +187,14 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
                               e.fulfilment_thousandths});
         } else if constexpr (std::is_same_v<T, domain::VisitsReported>) {
           clinics_.visits[EnsureClinic(e.clinic)].push_back(VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
+        } else if constexpr (std::is_same_v<T, domain::MissionUndertaken>) {
+          InsertByEffective(clinics_.missions[EnsureClinic(e.clinic)],
+                            MissionFact{domain::DaysSinceEpoch(e.effective), seq, kNever, true, e.units.value_or(0), e.mission});
+        } else if constexpr (std::is_same_v<T, domain::MissionEnded>) {
+          InsertByEffective(clinics_.missions[EnsureClinic(e.clinic)],
+                            MissionFact{domain::DaysSinceEpoch(e.effective), seq, kNever, false, 0, e.mission});
+        } else if constexpr (std::is_same_v<T, domain::BudgetFrameSet>) {
+          budget_frames_.push_back(BudgetFrameFact{seq, kNever, e});
         } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
           status = ApplyRetraction(seq, e, lookup);
         } else if constexpr (std::is_same_v<T, domain::LedgerEntry>) {
@@ -222,8 +232,9 @@ std::int32_t Projection::AffectsFrom(const EventBody& body) const {
           return first_day(e.month);
         } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
           return retracted_affects_from_;
-        } else if constexpr (std::is_same_v<T, domain::LedgerEntry> || std::is_same_v<T, domain::PayoutRun>) {
-          return kNothing;
+        } else if constexpr (std::is_same_v<T, domain::LedgerEntry> || std::is_same_v<T, domain::PayoutRun> ||
+                             std::is_same_v<T, domain::BudgetFrameSet>) {
+          return kNothing;  // a budget frame changes no amount
         } else {
           return domain::DaysSinceEpoch(e.effective);  // resident and clinic facts, CNI deliveries
         }
@@ -261,6 +272,10 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
     Retract(rulebooks_, target_seq, seq);
     return;
   }
+  if (std::holds_alternative<domain::BudgetFrameSet>(target)) {
+    Retract(budget_frames_, target_seq, seq);
+    return;
+  }
   const std::string* clinic_id = domain::ClinicOf(target);
   if (!clinic_id) return;  // retractions of retractions and ledger events are refused at ingest
   auto c = ClinicIndex(*clinic_id);
@@ -272,6 +287,7 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
   Retract(clinics_.list_caps[*c], target_seq, seq);
   Retract(clinics_.performance[*c], target_seq, seq);
   Retract(clinics_.visits[*c], target_seq, seq);
+  Retract(clinics_.missions[*c], target_seq, seq);
   Retract(clinics_.names[*c], target_seq, seq);
 }
 

@@ -89,6 +89,7 @@ struct ClinicTable {
   std::vector<std::vector<DatedFact>> list_caps;          // value: the cap, 0 when lifted
   std::vector<std::vector<PerformanceFact>> performance;  // seq order
   std::vector<std::vector<VisitFact>> visits;             // seq order
+  std::vector<std::vector<MissionFact>> missions;         // sorted by (effective, seq)
   std::vector<std::vector<std::uint32_t>> listed_residents;  // ever listed here, once each
 };
 
@@ -115,6 +116,7 @@ class Projection {
   const ResidentTable& residents() const { return residents_; }
   const ClinicTable& clinics() const { return clinics_; }
   const std::vector<RulebookFact>& rulebooks() const { return rulebooks_; }
+  const std::vector<BudgetFrameFact>& budget_frames() const { return budget_frames_; }
   // The ledger's own events: booked entries and completed runs.
   const LedgerTable& ledger() const { return ledger_; }
 
@@ -151,6 +153,12 @@ class Projection {
   const PerformanceFact* PerformanceFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
   // The latest (by seq) visit report for `month`.
   const VisitFact* VisitsFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+  // The optional missions the clinic offers on `on` (DOMAIN.md §9): for each mission, the latest
+  // MissionUndertaken or MissionEnded effective on or before `on` (ties by the highest seq), if
+  // it is a MissionUndertaken. By mission id ascending.
+  std::vector<domain::OfferedMission> MissionsOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The latest budget frame for `year` as known at K (DOMAIN.md §10), if any.
+  const BudgetFrameFact* BudgetFrameFor(int year, std::uint64_t known_at) const;
 
   // Everyone listed at each clinic on `on`, by age (indexed by dense clinic id), and how many
   // residents raised each anomaly flag (indexed by bit number).
@@ -180,7 +188,7 @@ class Projection {
 
   // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               LedgerTable ledger, std::vector<std::int32_t> affects_from, std::uint64_t applied_seq);
+                               std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from, std::uint64_t applied_seq);
   // Every event's earliest affected day, by seq - 1 (checkpoints keep it).
   const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 
@@ -198,6 +206,7 @@ class Projection {
   ResidentTable residents_;
   ClinicTable clinics_;
   std::vector<RulebookFact> rulebooks_;
+  std::vector<BudgetFrameFact> budget_frames_;
   LedgerTable ledger_;
   IndexCache index_cache_;
   // The resident the event being applied changed, and the day of the fact (for index_cache_).

@@ -5,6 +5,8 @@
 #include "common/assert.h"
 #include "projection/projection.h"
 
+#include <map>
+
 namespace capledger::projection {
 namespace {
 
@@ -191,6 +193,30 @@ const VisitFact* Projection::VisitsFor(std::uint16_t clinic, domain::Month month
   const auto& facts = clinics_.visits[clinic];
   for (auto it = facts.rbegin(); it != facts.rend(); ++it) {
     if (it->month == m && VisibleAt(it->seq, it->retracted_at, known_at)) return &*it;
+  }
+  return nullptr;
+}
+
+std::vector<domain::OfferedMission> Projection::MissionsOn(std::uint16_t clinic, std::int32_t on,
+                                                           std::uint64_t known_at) const {
+  // Facts are sorted by (effective, seq): the last visible one of each mission on or before `on`
+  // is the latest effective, ties by the highest seq.
+  std::map<std::string_view, const MissionFact*> latest;
+  for (const MissionFact& f : clinics_.missions[clinic]) {
+    if (f.effective > on) break;
+    if (VisibleAt(f.seq, f.retracted_at, known_at)) latest[f.mission] = &f;
+  }
+  std::vector<domain::OfferedMission> offered;
+  for (const auto& [mission, f] : latest) {
+    if (!f->undertaken) continue;
+    offered.push_back(domain::OfferedMission{f->mission, f->units > 0 ? std::optional(f->units) : std::nullopt, f->seq});
+  }
+  return offered;
+}
+
+const BudgetFrameFact* Projection::BudgetFrameFor(int year, std::uint64_t known_at) const {
+  for (auto it = budget_frames_.rbegin(); it != budget_frames_.rend(); ++it) {
+    if (it->frame.year == year && VisibleAt(it->seq, it->retracted_at, known_at)) return &*it;
   }
   return nullptr;
 }

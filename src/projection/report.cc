@@ -19,7 +19,16 @@ struct Context {
   std::uint64_t known_at;
   const domain::Rulebook& rulebook;
   std::int32_t on;  // the snapshot date, days since epoch
+  const Assumptions* assumed = nullptr;  // an estimate's (BuildEstimatedReport), else none
 };
+
+// The rulebook in force for `m` at K: the assumed one for the months it covers, else the log's.
+const domain::Rulebook* RulebookFor(const Projection& p, const Assumptions* assumed, domain::Month m,
+                                    std::uint64_t known_at) {
+  if (assumed && assumed->rulebook && !(m < assumed->from) && !(assumed->through < m)) return assumed->rulebook;
+  const RulebookFact* fact = p.RulebookInForce(m, known_at);
+  return fact ? &fact->rulebook : nullptr;
+}
 
 // The clinics that get the CNI supplement on D, by dense id.
 std::vector<std::uint16_t> CniWinners(const Context& ctx, const std::vector<std::uint16_t>& open,
@@ -44,9 +53,9 @@ std::vector<std::uint16_t> CniWinners(const Context& ctx, const std::vector<std:
 // open on the context's D, so the context's month is the latest answer.
 domain::Month FirstPaidMonth(const Context& ctx, std::uint16_t c, domain::Month opened) {
   for (domain::Month m = opened; m < ctx.month; m = domain::AddMonths(m, 1)) {
-    const RulebookFact* rulebook = ctx.p.RulebookInForce(m, ctx.known_at);
+    const domain::Rulebook* rulebook = RulebookFor(ctx.p, ctx.assumed, m, ctx.known_at);
     if (!rulebook) continue;
-    const domain::Date snapshot = domain::SnapshotDate(rulebook->rulebook.snapshot, m);
+    const domain::Date snapshot = domain::SnapshotDate(rulebook->snapshot, m);
     if (ctx.p.OpenOn(c, domain::DaysSinceEpoch(snapshot), ctx.known_at)) return m;
   }
   return ctx.month;
@@ -60,13 +69,44 @@ std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
   auto opening = ctx.p.OpeningDay(c, ctx.known_at);
   if (!opening) return std::nullopt;
   const domain::Month opened = domain::MonthOf(domain::DateFromDays(*opening));
-  const RulebookFact* at_opening = ctx.p.RulebookInForce(opened, ctx.known_at);
-  if (!at_opening || !at_opening->rulebook.start_grant) return std::nullopt;
-  const auto& grant = *at_opening->rulebook.start_grant;
+  const domain::Rulebook* at_opening = RulebookFor(ctx.p, ctx.assumed, opened, ctx.known_at);
+  if (!at_opening || !at_opening->start_grant) return std::nullopt;
+  const auto& grant = *at_opening->start_grant;
   if (ctx.month < opened) return std::nullopt;
   const int index = domain::MonthOrdinal(ctx.month) - domain::MonthOrdinal(FirstPaidMonth(ctx, c, opened));
   if (index < 0 || index >= grant.months) return std::nullopt;
   return domain::StartGrantParts(grant.amount, grant.months)[static_cast<std::size_t>(index)];
+}
+
+// The month whose reports an estimate uses for clinic c: the latest month with a report of the
+// kind (visits, or a performance period's end) visible at K.
+template <typename Fact, typename MonthOf>
+std::optional<domain::Month> LatestReportedMonth(const std::vector<Fact>& facts, std::uint64_t known_at, MonthOf month_of) {
+  std::optional<std::int32_t> latest;
+  for (const Fact& f : facts) {
+    if (VisibleAt(f.seq, f.retracted_at, known_at)) latest = std::max(latest.value_or(month_of(f)), month_of(f));
+  }
+  if (!latest) return std::nullopt;
+  return domain::MonthFromOrdinal(*latest);
+}
+
+// The fulfilment and visits for clinic c: the month's own reports, or (an estimate with
+// latest_reports) those of the latest month that has them at K.
+void ReportsFor(const Context& ctx, std::uint16_t c, domain::ClinicMonthFacts& facts) {
+  const bool latest = ctx.assumed && ctx.assumed->latest_reports;
+  const auto& clinics = ctx.p.clinics();
+  const std::optional<domain::Month> perf_month =
+      latest ? LatestReportedMonth(clinics.performance[c], ctx.known_at, [](const PerformanceFact& f) { return f.to_month; })
+             : std::optional(ctx.month);
+  const std::optional<domain::Month> visits_month =
+      latest ? LatestReportedMonth(clinics.visits[c], ctx.known_at, [](const VisitFact& f) { return f.month; })
+             : std::optional(ctx.month);
+  if (const auto* perf = perf_month ? ctx.p.PerformanceFor(c, *perf_month, ctx.known_at) : nullptr) {
+    facts.fulfilment_thousandths = perf->fulfilment_thousandths;
+  }
+  if (const auto* visits = visits_month ? ctx.p.VisitsFor(c, *visits_month, ctx.known_at) : nullptr) {
+    facts.visits = visits->counts;
+  }
 }
 
 domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top) {
@@ -74,15 +114,13 @@ domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const dom
   facts.open_on_snapshot = true;
   facts.open_in_month = true;
   facts.listed_by_age = ages;
-  if (const auto* perf = ctx.p.PerformanceFor(c, ctx.month, ctx.known_at)) {
-    facts.fulfilment_thousandths = perf->fulfilment_thousandths;
-  }
-  if (const auto* visits = ctx.p.VisitsFor(c, ctx.month, ctx.known_at)) facts.visits = visits->counts;
+  ReportsFor(ctx, c, facts);
   facts.in_cni_top_n = in_top;
   if (auto distance = ctx.p.DistanceOn(c, ctx.on, ctx.known_at)) {
     facts.distance_km_tenths = static_cast<std::int32_t>(*distance);
   }
   facts.start_grant_part = StartGrantPart(ctx, c);
+  facts.missions = ctx.p.MissionsOn(c, ctx.on, ctx.known_at);
   return facts;
 }
 
@@ -133,6 +171,32 @@ void AddListCapAnomaly(const Context& ctx, std::uint16_t c, std::int64_t listed,
                                        ctx.p.clinics().id[c], domain::FormatDate(report.snapshot), *cap)});
 }
 
+// An offered mission that pays nothing is reported (DOMAIN.md §9).
+void AddMissionAnomalies(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& facts,
+                         MonthReport& report) {
+  for (const domain::MissionPart& part : domain::MissionParts(ctx.rulebook, facts)) {
+    const std::string& id = ctx.p.clinics().id[c];
+    switch (part.problem) {
+      case domain::MissionProblem::kNone: break;
+      case domain::MissionProblem::kNotInRulebook:
+        report.anomalies.push_back(AnomalyLine{
+            "mission_not_in_rulebook", fmt::format("{} offers mission {}, which {} does not list: not paid", id,
+                                                   part.mission, ctx.rulebook.id)});
+        break;
+      case domain::MissionProblem::kBaseMission:
+        report.anomalies.push_back(AnomalyLine{
+            "mission_is_base", fmt::format("{} undertook mission {}, which {} lists as base (paid by capitation): "
+                                           "not paid", id, part.mission, ctx.rulebook.id)});
+        break;
+      case domain::MissionProblem::kUnitsMissing:
+        report.anomalies.push_back(AnomalyLine{
+            "mission_units_missing", fmt::format("{} undertook the per_unit mission {} without units: not paid", id,
+                                                 part.mission)});
+        break;
+    }
+  }
+}
+
 // The line of clinic c from its facts: FactsFor if open on D, else ClosedFactsFor (visits only).
 Status AddClinicLine(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& facts, MonthReport& report) {
   auto amounts = domain::ComputeClinicMonth(ctx.rulebook, facts);
@@ -165,10 +229,10 @@ Result<MonthReport> AllClinics(const Context& ctx, MonthReport report, const Pro
   const auto winners = CniWinners(ctx, open, [&](std::uint16_t c) { return Sum(listing.by_clinic[c]) > 0; });
   for (std::uint16_t c : open) {
     const bool in_top = std::find(winners.begin(), winners.end(), c) != winners.end();
-    if (auto added = AddClinicLine(ctx, c, FactsFor(ctx, c, listing.by_clinic[c], in_top), report); !added) {
-      return tl::unexpected(added.error());
-    }
+    const domain::ClinicMonthFacts facts = FactsFor(ctx, c, listing.by_clinic[c], in_top);
+    if (auto added = AddClinicLine(ctx, c, facts, report); !added) return tl::unexpected(added.error());
     AddListCapAnomaly(ctx, c, Sum(listing.by_clinic[c]), report);
+    AddMissionAnomalies(ctx, c, facts, report);
   }
   for (const auto& [c, facts] : visits_only) {
     if (auto added = AddClinicLine(ctx, c, facts, report); !added) return tl::unexpected(added.error());
@@ -210,6 +274,7 @@ Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std:
                             domain::FormatDate(report.snapshot), domain::FormatMonth(ctx.month), ctx.known_at));
   }
   if (auto added = AddClinicLine(ctx, *c, *facts, report); !added) return tl::unexpected(added.error());
+  if (open) AddMissionAnomalies(ctx, *c, *facts, report);
   return report;
 }
 
@@ -248,6 +313,27 @@ void SortLines(MonthReport& report) {
 }
 
 }  // namespace
+
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                         const Assumptions& assumed) {
+  const domain::Rulebook* rulebook = RulebookFor(projection, &assumed, month, known_at);
+  if (!rulebook) {
+    return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
+                                                           domain::FormatMonth(month), known_at));
+  }
+  MonthReport report;
+  report.month = month;
+  report.snapshot = domain::SnapshotDate(rulebook->snapshot, month);
+  report.rulebook_id = rulebook->id;
+  const RulebookFact* published = projection.RulebookInForce(month, known_at);
+  report.rulebook_seq = published && &published->rulebook == rulebook ? published->seq : 0;
+  report.rulebook_provenance = rulebook->provenance;
+  report.known_at_seq = known_at;
+  const Context ctx{projection, month, known_at, *rulebook, domain::DaysSinceEpoch(report.snapshot), &assumed};
+  auto built = AllClinics(ctx, std::move(report), projection.ListedByClinic(ctx.on, known_at));
+  if (built) SortLines(*built);
+  return built;
+}
 
 Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
                                      const std::optional<std::string>& only_clinic) {

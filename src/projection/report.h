@@ -65,6 +65,23 @@ Result<MonthReport> ReportHeader(const Projection& projection, domain::Month mon
 Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint16_t clinic, domain::Month month,
                                          std::uint64_t known_at, const domain::AgeCounts& ages);
 
+// What an estimate assumes where the §6 report would use the log (DOMAIN.md §10): a rulebook in
+// force for the months [from, through] in place of the published one (a draft, or the rulebook of
+// the last reported month where none is published), and each clinic's latest visits and
+// fulfilment at K in place of the month's own reports.
+struct Assumptions {
+  const domain::Rulebook* rulebook = nullptr;  // nullptr: the published rulebooks throughout
+  domain::Month from;
+  domain::Month through;
+  bool latest_reports = false;
+};
+
+// The all-clinics report of `month` as known at K under `assumed` (header.rulebook_seq is 0 when
+// the assumed rulebook is used). kNoRulebookInForce if neither the assumptions nor the log give a
+// rulebook for the month.
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                         const Assumptions& assumed);
+
 // The all-clinics reports of several months as known at one K, folding the residents once for
 // all their snapshot dates. One result per month, in the order given; each equals what
 // BuildMonthReport gives for that month alone.

@@ -79,7 +79,11 @@ std::vector<domain::EventBody> OneOfEach() {
                                        {"E-2024-01-000001", "E-2024-02-000001"}, "expense:halsoval:distance_supplement",
                                        "payable:VC-A"});
   bodies.push_back(domain::PayoutRun{M(2024, 3), 0, "KoK-2024", 0, Money::FromOre(INT64_MAX),
-                                     {{"VC-A", M(2023, 1), domain::Component::kVisits, Money::FromOre(-1)}}});
+                                     {{"VC-A", M(2023, 1), domain::Component::kMissions, Money::FromOre(-1)}}});
+  bodies.push_back(domain::MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 2, 1), 1'000'000'000});
+  bodies.push_back(domain::MissionEnded{"VC-0123456789-0123456789-0123456", std::string(32, 'z'), D(2999, 12, 31)});
+  // 10,000,000,000.00 SEK: the largest frame the decoders take.
+  bodies.push_back(domain::BudgetFrameSet{2999, Money::FromOre(1'000'000'000'000), "24RF0123"});
   return bodies;
 }
 
@@ -207,7 +211,8 @@ TEST_CASE("every truncation of every valid body is corruption unless it cuts off
 TEST_CASE("a body whose union type names another table is corruption") {
   for (fb::Event type : {fb::Event::PatientListed, fb::Event::ResidentRegistered, fb::Event::RulebookPublished,
                          fb::Event::CniReported, fb::Event::VisitsReported, fb::Event::LedgerEntry,
-                         fb::Event::PayoutRun, fb::Event::EventRetracted}) {
+                         fb::Event::PayoutRun, fb::Event::EventRetracted, fb::Event::MissionUndertaken,
+                         fb::Event::BudgetFrameSet}) {
     CAPTURE(static_cast<int>(type));
     CheckCorrupt(ClinicClosedAs(type));
   }
@@ -215,7 +220,7 @@ TEST_CASE("a body whose union type names another table is corruption") {
 
 TEST_CASE("a body with no union type, an unknown one, or no table is corruption") {
   CheckCorrupt(ClinicClosedAs(fb::Event::NONE));
-  CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(17)));
+  CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(20)));  // BudgetFrameSet (19) is the last
   CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(255)));
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(fb::CreateEventBody(fbb, fb::Event::ClinicClosed, 0));
@@ -319,6 +324,113 @@ TEST_CASE("a rulebook that breaks the rulebook rules is corruption") {
   rb.capitation.clear();
   for (int age = 0; age <= 64; ++age) rb.capitation.push_back({age, Money::Zero()});  // 65 bands
   CheckCorrupt(encoded(rb));
+}
+
+TEST_CASE("a mission undertaken keeps absent units apart from units, and a frame keeps its year and amount") {
+  const domain::MissionUndertaken none{"VC-A", "asyl", D(2025, 1, 1), std::nullopt};
+  const domain::MissionUndertaken one{"VC-A", "asyl", D(2025, 1, 1), 1};
+  auto a = DecodeBody(EncodeBody(none));
+  auto b = DecodeBody(EncodeBody(one));
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(std::get<domain::MissionUndertaken>(*a) == none);
+  CHECK(std::get<domain::MissionUndertaken>(*b) == one);
+  const domain::BudgetFrameSet frame{1800, Money::Zero(), "x"};
+  auto c = DecodeBody(EncodeBody(frame));
+  REQUIRE(c);
+  CHECK(std::get<domain::BudgetFrameSet>(*c) == frame);
+}
+
+TEST_CASE("a rulebook keeps its missions: a base one without basis or amount, optional ones with theirs") {
+  domain::Rulebook rb = MinimalRulebook();
+  using domain::MissionBasis;
+  using domain::MissionKind;
+  rb.missions = {{"bvc", "Barnhälsovård", MissionKind::kBase, MissionBasis::kFixed, Money::Zero(), {}, {}},
+                 {"sabo", "Läkarmedverkan", MissionKind::kOptional, MissionBasis::kPerUnit, Money::FromOre(540000), {}, {}},
+                 {"barn-0-6", "Barn", MissionKind::kOptional, MissionBasis::kPerListed, Money::Zero(), 0, 6},
+                 {"aldre", "Äldre", MissionKind::kOptional, MissionBasis::kPerListed, Money::FromOre(1), 75, {}},
+                 {"asyl", "Asylhälsa", MissionKind::kOptional, MissionBasis::kFixed, Money::FromOre(2500000), {}, {}}};
+  const std::string bytes = EncodeBody(domain::RulebookPublished{rb});
+  auto decoded = DecodeBody(bytes);
+  REQUIRE_MESSAGE(decoded, decoded.error().message);
+  CHECK(std::get<domain::RulebookPublished>(*decoded).rulebook == rb);
+  CHECK(EncodeBody(*decoded) == bytes);
+}
+
+// A RulebookPublished body of MinimalRulebook's values with one mission built field by field.
+std::string RulebookWithMission(std::string_view id, fb::MissionKind kind, flatbuffers::Optional<fb::MissionBasis> basis,
+                                flatbuffers::Optional<std::int64_t> amount,
+                                flatbuffers::Optional<std::int32_t> min_age = flatbuffers::nullopt) {
+  flatbuffers::FlatBufferBuilder fbb;
+  const auto rb_id = fbb.CreateString("KoK-2023");
+  const auto title = fbb.CreateString("Krav- och kvalitetsbok 2023");
+  const auto decision = fbb.CreateString("22RS1");
+  const std::vector<flatbuffers::Offset<fb::AgeBand>> bands = {fb::CreateAgeBand(fbb, 0, 360000)};
+  const auto capitation = fbb.CreateVector(bands);
+  const auto mission_id = fbb.CreateString(id.data(), id.size());
+  const auto mission_title = fbb.CreateString("M");
+  const std::vector<flatbuffers::Offset<fb::Mission>> missions = {
+      fb::CreateMission(fbb, mission_id, mission_title, kind, basis, amount, min_age)};
+  const auto mission_vector = fbb.CreateVector(missions);
+  const auto rulebook = fb::CreateRulebook(
+      fbb, rb_id, title, decision, domain::DaysSinceEpoch(D(2023, 1, 1)), domain::DaysSinceEpoch(D(2024, 1, 1)),
+      fb::SnapshotRule::LastDayOfMonth, 12, capitation, flatbuffers::nullopt, 0, 0, 0, 0, 0, flatbuffers::nullopt, 0,
+      mission_vector);
+  fbb.Finish(fb::CreateEventBody(fbb, fb::Event::RulebookPublished, fb::CreateRulebookPublished(fbb, rulebook).Union()));
+  return Finished(fbb);
+}
+
+TEST_CASE("a mission that breaks the mission rules is corruption") {
+  const auto nobasis = flatbuffers::Optional<fb::MissionBasis>();
+  const auto noamount = flatbuffers::Optional<std::int64_t>();
+  CHECK(DecodeBody(RulebookWithMission("bvc", fb::MissionKind::Base, nobasis, noamount)));
+  CHECK(DecodeBody(RulebookWithMission("sabo", fb::MissionKind::Optional, fb::MissionBasis::PerUnit, 540000)));
+  // A base mission with an amount, a basis or an age limit.
+  CheckCorrupt(RulebookWithMission("bvc", fb::MissionKind::Base, nobasis, 100));
+  CheckCorrupt(RulebookWithMission("bvc", fb::MissionKind::Base, fb::MissionBasis::Fixed, noamount));
+  CheckCorrupt(RulebookWithMission("bvc", fb::MissionKind::Base, nobasis, noamount, 0));
+  // An optional mission without its basis or amount, or with a negative amount.
+  CheckCorrupt(RulebookWithMission("sabo", fb::MissionKind::Optional, nobasis, 540000));
+  CheckCorrupt(RulebookWithMission("sabo", fb::MissionKind::Optional, fb::MissionBasis::PerUnit, noamount));
+  CheckCorrupt(RulebookWithMission("sabo", fb::MissionKind::Optional, fb::MissionBasis::PerUnit, -1));
+  // An age limit on a fixed mission; a kind or basis out of range; an id that is no mission id.
+  CheckCorrupt(RulebookWithMission("asyl", fb::MissionKind::Optional, fb::MissionBasis::Fixed, 1, 65));
+  CheckCorrupt(RulebookWithMission("bvc", static_cast<fb::MissionKind>(2), nobasis, noamount));
+  CheckCorrupt(RulebookWithMission("sabo", fb::MissionKind::Optional, static_cast<fb::MissionBasis>(3), 1));
+  CheckCorrupt(RulebookWithMission("BVC", fb::MissionKind::Base, nobasis, noamount));
+}
+
+TEST_CASE("units, mission ids, years and frame amounts out of range are corruption") {
+  auto undertaken = [](std::string_view mission, flatbuffers::Optional<std::int64_t> units) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto clinic = fbb.CreateString("VC-A");
+    const auto m = mission.empty() ? flatbuffers::Offset<flatbuffers::String>()
+                                   : fbb.CreateString(mission.data(), mission.size());
+    fbb.Finish(fb::CreateEventBody(fbb, fb::Event::MissionUndertaken,
+                                   fb::CreateMissionUndertaken(fbb, clinic, m, 20'000, units).Union()));
+    return Finished(fbb);
+  };
+  CHECK(DecodeBody(undertaken("sabo", 1)));
+  CHECK(DecodeBody(undertaken("sabo", 1'000'000'000)));
+  CheckCorrupt(undertaken("sabo", 0));
+  CheckCorrupt(undertaken("sabo", -1));
+  CheckCorrupt(undertaken("sabo", 1'000'000'001));
+  CheckCorrupt(undertaken("Sabo", 1));
+  CheckCorrupt(undertaken("", 1));  // no mission string at all
+  auto frame = [](std::int32_t year, std::int64_t amount) {
+    flatbuffers::FlatBufferBuilder fbb;
+    const auto decision = fbb.CreateString("24RF0123");
+    fbb.Finish(fb::CreateEventBody(fbb, fb::Event::BudgetFrameSet,
+                                   fb::CreateBudgetFrameSet(fbb, year, amount, decision).Union()));
+    return Finished(fbb);
+  };
+  CHECK(DecodeBody(frame(1800, 0)));
+  CHECK(DecodeBody(frame(2999, 1'000'000'000'000)));
+  CheckCorrupt(frame(1799, 0));
+  CheckCorrupt(frame(3000, 0));
+  CheckCorrupt(frame(25, 0));
+  CheckCorrupt(frame(2025, -1));
+  CheckCorrupt(frame(2025, 1'000'000'000'001));
 }
 
 TEST_CASE("random bytes and random damage to valid bodies give corruption or a value that re-encodes") {
@@ -449,7 +561,7 @@ TEST_CASE("an envelope with a hash that is not 32 bytes, an empty body, a bad ty
   CHECK(DecodeEnvelope(RawEnvelope(32, 32, body, 1, "r1")));
   for (const std::string& bad : {RawEnvelope(31, 32, body, 1, "r1"), RawEnvelope(32, 33, body, 1, "r1"),
                                  RawEnvelope(0, 32, body, 1, "r1"), RawEnvelope(32, 32, "", 1, "r1"),
-                                 RawEnvelope(32, 32, body, 0, "r1"), RawEnvelope(32, 32, body, 17, "r1"),
+                                 RawEnvelope(32, 32, body, 0, "r1"), RawEnvelope(32, 32, body, 20, "r1"),
                                  RawEnvelope(32, 32, body, 1, ""), RawEnvelope(32, 32, body, 1, "r\x01")}) {
     auto decoded = DecodeEnvelope(bad);
     REQUIRE_FALSE(decoded);

@@ -152,6 +152,19 @@ std::string LedgerEntryLine(std::string_view amount = "-1234.50",
                      amount, adjusts);
 }
 
+// A MissionUndertaken line for `mission_json` (raw JSON), with `extra` appended inside the object.
+std::string UndertakenLine(std::string_view mission_json = R"("lakarmedverkan-sabo")", std::string_view extra = "") {
+  return fmt::format(R"({{"type":"MissionUndertaken","id":"mu-1","clinic":"VC-A","mission":{},)"
+                     R"("effective":"2025-02-01"{}}})",
+                     mission_json, extra);
+}
+
+// A BudgetFrameSet line with the year and amount given as raw JSON.
+std::string FrameLine(std::string_view year_json, std::string_view amount_json) {
+  return fmt::format(R"({{"type":"BudgetFrameSet","id":"bf-1","year":{},"amount":{},"decision":"24RF0123"}})",
+                     year_json, amount_json);
+}
+
 std::string PayoutRunLine(std::string_view unbooked_json) {
   return fmt::format(R"({{"type":"PayoutRun","id":"run-2024-03","run":"2024-03","known_at_seq":1234,)"
                      R"("rulebook":"KoK-2024","entry_count":2,"total":"123456.78","unbooked":{}}})",
@@ -352,6 +365,41 @@ TEST_CASE("an EventRetracted line names its target and reason") {
   CHECK(e.reason == "listing sent to the wrong clinic");
 }
 
+TEST_CASE("a MissionUndertaken line names the clinic, the mission and the day, with units when given") {
+  const auto e = BodyOf<domain::MissionUndertaken>(UndertakenLine(R"("lakarmedverkan-sabo")", R"(,"units":14)"));
+  CHECK(e.clinic == "VC-A");
+  CHECK(e.mission == "lakarmedverkan-sabo");
+  CHECK(e.effective == D(2025, 2, 1));
+  CHECK(e.units == std::optional<std::int64_t>(14));
+  // Units are for per_unit missions only; which basis a mission has is the rulebook's to say.
+  CHECK_FALSE(BodyOf<domain::MissionUndertaken>(UndertakenLine()).units.has_value());
+  CHECK(BodyOf<domain::MissionUndertaken>(UndertakenLine(R"("ab")", R"(,"units":1)")).units ==
+        std::optional<std::int64_t>(1));
+  CHECK(BodyOf<domain::MissionUndertaken>(UndertakenLine(R"("ab")", R"(,"units":1000000000)")).units ==
+        std::optional<std::int64_t>(1'000'000'000));
+}
+
+TEST_CASE("a MissionEnded line names the clinic, the mission and the first day it is no longer offered") {
+  const auto e = BodyOf<domain::MissionEnded>(
+      R"({"type":"MissionEnded","id":"me-1","clinic":"VC-0012","mission":"barn-0-6","effective":"2025-07-01"})");
+  CHECK(e.clinic == "VC-0012");
+  CHECK(e.mission == "barn-0-6");
+  CHECK(e.effective == D(2025, 7, 1));
+}
+
+TEST_CASE("a BudgetFrameSet line gives the year, the frame in öre and the decision") {
+  // 1,100,000,000.00 SEK (about Örebro's Hälsoval frame) = 110,000,000,000 öre.
+  const auto e = BodyOf<domain::BudgetFrameSet>(
+      R"({"type":"BudgetFrameSet","id":"bf-2025","year":"2025","amount":"1100000000.00","decision":"24RF0123"})");
+  CHECK(e.year == 2025);
+  CHECK(e.amount == domain::Money::FromOre(110'000'000'000));
+  CHECK(e.decision == "24RF0123");
+  // The bound: 10,000,000,000.00 SEK = 1,000,000,000,000 öre is the largest frame taken.
+  CHECK(BodyOf<domain::BudgetFrameSet>(FrameLine(R"("2999")", R"("10000000000.00")")).amount ==
+        domain::Money::FromOre(1'000'000'000'000));
+  CHECK(BodyOf<domain::BudgetFrameSet>(FrameLine(R"("1800")", R"("0.00")")).year == 1800);
+}
+
 // ================================ Shape of a line ================================
 
 TEST_CASE("keys may come in any order, with whitespace, and escapes are decoded before checks") {
@@ -512,6 +560,10 @@ TEST_CASE("missing_field: a required field is absent") {
                 R"("month":"2024-03","component":"visits","kind":"regular","amount":"1.00","known_at_seq":1,)"
                 R"("rulebook":"KoK-2024","adjusts":[],"credit":"payable:VC-A"})",
                 RejectCode::kMissingField, "debit", /*ledger_types=*/true);
+  CheckRejected(R"({"type":"MissionEnded","id":"me-1","clinic":"VC-A","effective":"2025-07-01"})",
+                RejectCode::kMissingField, "mission");
+  CheckRejected(R"({"type":"BudgetFrameSet","id":"bf-1","year":"2025","amount":"1.00"})", RejectCode::kMissingField,
+                "decision");
 }
 
 TEST_CASE("unknown_field: a key the type does not have") {
@@ -526,6 +578,10 @@ TEST_CASE("unknown_field: a key the type does not have") {
                 "resident");
   CheckRejected(PayoutRunLine(R"([{"clinic":"VC-B","month":"2022-12","component":"visits","amount":"1.00","x":1}])"),
                 RejectCode::kUnknownField, "unbooked[0].x", true);
+  // Units belong to an undertaking; an ending has none.
+  CheckRejected(R"({"type":"MissionEnded","id":"me-1","clinic":"VC-A","mission":"barn-0-6","effective":"2025-07-01",)"
+                R"("units":3})",
+                RejectCode::kUnknownField, "units");
 }
 
 TEST_CASE("wrong_type: a field has another JSON type than its own") {
@@ -546,6 +602,10 @@ TEST_CASE("wrong_type: a field has another JSON type than its own") {
   CheckRejected(RulebookLine(R"("KoK-2024")"), RejectCode::kWrongType, "rulebook");
   CheckRejected(LedgerEntryLine("1.00", R"(["E-1",2])"), RejectCode::kWrongType, "adjusts[1]", true);
   CheckRejected(PayoutRunLine(R"(["VC-B"])"), RejectCode::kWrongType, "unbooked[0]", true);
+  CheckRejected(UndertakenLine(R"("ab")", R"(,"units":"3")"), RejectCode::kWrongType, "units");
+  CheckRejected(UndertakenLine(R"("ab")", R"(,"units":3.0)"), RejectCode::kWrongType, "units");
+  CheckRejected(FrameLine("2025", R"("1.00")"), RejectCode::kWrongType, "year");
+  CheckRejected(FrameLine(R"("2025")", "1100000000"), RejectCode::kWrongType, "amount");
 }
 
 TEST_CASE("invalid_id: an id or target that is not 1-128 printable ASCII characters") {
@@ -563,6 +623,15 @@ TEST_CASE("invalid_id: an id or target that is not 1-128 printable ASCII charact
   CheckRejected(R"({"type":"EventRetracted","id":"x-1","target":"l-1\t","reason":"wrong"})", RejectCode::kInvalidId,
                 "target");
   CheckRejected(LedgerEntryLine("1.00", R"(["E-1","E\u00002"])"), RejectCode::kInvalidId, "adjusts[1]", true);
+  // A mission id is [a-z0-9-]{2,32} (DOMAIN.md §9).
+  CheckRejected(UndertakenLine(R"("Lakarmedverkan")"), RejectCode::kInvalidId, "mission");
+  CheckRejected(UndertakenLine(R"("bvc_2")"), RejectCode::kInvalidId, "mission");
+  CheckRejected(UndertakenLine(R"("b")"), RejectCode::kInvalidId, "mission");
+  CheckRejected(UndertakenLine(fmt::format(R"("{}")", std::string(33, 'a'))), RejectCode::kInvalidId, "mission");
+  CHECK(BodyOf<domain::MissionUndertaken>(UndertakenLine(fmt::format(R"("{}")", std::string(32, 'a')))).mission ==
+        std::string(32, 'a'));
+  CheckRejected(R"({"type":"MissionEnded","id":"me-1","clinic":"VC-A","mission":"BVC","effective":"2025-07-01"})",
+                RejectCode::kInvalidId, "mission");
 }
 
 TEST_CASE("personnummer_in_field: a personnummer anywhere but its own field, which would be stored in clear") {
@@ -603,6 +672,8 @@ TEST_CASE("invalid_text: free text that is empty, over 200 characters or holds c
   CHECK(BodyOf<domain::CniReported>(CniLine(kOver65Hits, "10000", "", std::string(64, 'V'))).vintage ==
         std::string(64, 'V'));
   CheckRejected(CniLine(kOver65Hits, "10000", "", R"(SCB 2025\u000103)"), RejectCode::kInvalidText, "vintage");
+  CheckRejected(R"({"type":"BudgetFrameSet","id":"bf-1","year":"2025","amount":"1.00","decision":""})",
+                RejectCode::kInvalidText, "decision");
 }
 
 TEST_CASE("invalid_personnummer: wrong form, impossible date or wrong check digit") {
@@ -625,6 +696,14 @@ TEST_CASE("invalid_date: not YYYY-MM-DD, or no such day") {
   CheckRejected(R"({"type":"PatientListed","id":"l-1","resident":"00112233445566778899aabbccddeeff",)"
                 R"("birth_date":"1980-13-01","sex":"male","clinic":"VC-A","effective":"2024-03-15","reason":"choice"})",
                 RejectCode::kInvalidDate, "birth_date", true);
+  CheckRejected(UndertakenLine().replace(UndertakenLine().find("2025-02-01"), 10, "2025-02-30"),
+                RejectCode::kInvalidDate, "effective");
+  // A budget frame's year: "YYYY", in the years of dates (1800-2999).
+  CheckRejected(FrameLine(R"("25")", R"("1.00")"), RejectCode::kInvalidDate, "year");
+  CheckRejected(FrameLine(R"("2025-01")", R"("1.00")"), RejectCode::kInvalidDate, "year");
+  CheckRejected(FrameLine(R"("20x5")", R"("1.00")"), RejectCode::kInvalidDate, "year");
+  CheckRejected(FrameLine(R"("1799")", R"("1.00")"), RejectCode::kInvalidDate, "year");
+  CheckRejected(FrameLine(R"("3000")", R"("1.00")"), RejectCode::kInvalidDate, "year");
 }
 
 TEST_CASE("invalid_month: not YYYY-MM, or no such month") {
@@ -646,6 +725,10 @@ TEST_CASE("invalid_money: an amount not in the non-negative two-decimal form") {
                 RejectCode::kInvalidMoney, "rulebook.capitation.bands[1].amount");
   CheckRejected(RulebookLine(RulebookJson(R"([{"min_age":0,"amount":"3726.00"},{"min_age":6,"amount":"-1.00"}])")),
                 RejectCode::kInvalidMoney, "rulebook.capitation.bands[1].amount");
+  CheckRejected(FrameLine(R"("2025")", R"("-1100000000.00")"), RejectCode::kInvalidMoney, "amount");
+  CheckRejected(FrameLine(R"("2025")", R"("1100000000")"), RejectCode::kInvalidMoney, "amount");
+  // One öre above the sanity bound of 10,000,000,000.00 SEK.
+  CheckRejected(FrameLine(R"("2025")", R"("10000000000.01")"), RejectCode::kInvalidMoney, "amount");
 }
 
 TEST_CASE("invalid_distance: not km with exactly one decimal, or beyond 100000 km") {
@@ -694,6 +777,10 @@ TEST_CASE("invalid_count: a count or population out of range") {
             .counts.home_visits == 1'000'000'000);
   CheckRejected(R"({"type":"ClinicChanged","id":"cc-1","clinic":"VC-A","effective":"2024-07-01","list_cap":-1})",
                 RejectCode::kInvalidCount, "list_cap");
+  // Units of a mission are 1 to 1,000,000,000: an undertaking of no units is none.
+  CheckRejected(UndertakenLine(R"("ab")", R"(,"units":0)"), RejectCode::kInvalidCount, "units");
+  CheckRejected(UndertakenLine(R"("ab")", R"(,"units":-2)"), RejectCode::kInvalidCount, "units");
+  CheckRejected(UndertakenLine(R"("ab")", R"(,"units":1000000001)"), RejectCode::kInvalidCount, "units");
 }
 
 TEST_CASE("invalid_enum: a reason, operator or component not in its list") {
@@ -706,6 +793,11 @@ TEST_CASE("invalid_enum: a reason, operator or component not in its list") {
                 RejectCode::kInvalidEnum, "operator");
   CheckRejected(PayoutRunLine(R"([{"clinic":"VC-B","month":"2022-12","component":"bonus","amount":"1.00"}])"),
                 RejectCode::kInvalidEnum, "unbooked[0].component", true);
+  // "missions" is the seventh component (DOMAIN.md §9).
+  CHECK(BodyOf<domain::PayoutRun>(
+            PayoutRunLine(R"([{"clinic":"VC-B","month":"2022-12","component":"missions","amount":"1.00"}])"), true)
+            .unbooked[0]
+            .component == domain::Component::kMissions);
   const codec::Rejection r = RejectionOf(
       R"({"type":"ClinicChanged","id":"cc-1","clinic":"VC-A","effective":"2024-07-01","operator":"county"})");
   CHECK(r.message.find("region, private") != std::string::npos);
@@ -733,6 +825,8 @@ TEST_CASE("invalid_clinic_id: a clinic id outside [A-Z0-9-]{2,32}") {
   CHECK(BodyOf<domain::ClinicClosed>(line(std::string(32, 'A'))).clinic == std::string(32, 'A'));
   CheckRejected(ClinicRegistered(R"("VC")", R"("1880")", R"("1.0")", R"("VC A")"), RejectCode::kInvalidClinicId,
                 "clinic");
+  CheckRejected(R"({"type":"MissionUndertaken","id":"mu-1","clinic":"vc-a","mission":"ab","effective":"2025-02-01"})",
+                RejectCode::kInvalidClinicId, "clinic");
 }
 
 TEST_CASE("invalid_period: a performance period that ends before it starts") {
@@ -812,7 +906,7 @@ TEST_CASE("every example line in docs/events.md is accepted, and every input typ
     const codec::DecodedLine decoded = Accepted(line);
     types.insert(domain::EventTypeName(domain::TypeOf(decoded.event.body)));
   }
-  CHECK(types.size() == 14);  // the 16 types less LedgerEntry and PayoutRun
+  CHECK(types.size() == 17);  // the 19 types less LedgerEntry and PayoutRun
 }
 
 // ================================ Privacy ================================

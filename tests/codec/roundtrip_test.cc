@@ -3,7 +3,7 @@
 //
 //   line -> JsonLineDecoder -> d1 -> EncodeBody -> DecodeBody -> d2 -> EventToJson
 //
-// d1 == d2 and EventToJson(d1) == EventToJson(d2) for all 16 types and every optional field
+// d1 == d2 and EventToJson(d1) == EventToJson(d2) for all 19 types and every optional field
 // combination; the JSON text is also checked by hand for a few types, and the written JSON is fed
 // back into the decoder (which accepts the writer's resident form with accept_ledger_types).
 #include <array>
@@ -255,6 +255,37 @@ TEST_CASE("a rulebook whose performance amount is zero keeps the table (an optio
   CHECK(std::get<domain::RulebookPublished>(d2.body).rulebook.performance_per_year == domain::Money::Zero());
 }
 
+// RulebookLine({}) with a [[missions]] list of DOMAIN.md §9: a base mission and one optional
+// mission of each basis, the per_listed one with both age limits; written in the canonical order.
+std::string RulebookLineWithMissions() {
+  std::string line = RulebookLine({});
+  line.insert(line.size() - 2,
+              R"(,"missions":[{"id":"bvc","title":"Barnhälsovård","kind":"base"},)"
+              R"({"id":"lakarmedverkan-sabo","title":"Läkarmedverkan i särskilt boende","kind":"optional",)"
+              R"("basis":"per_unit","amount":"5400.00"},)"
+              R"({"id":"barn-0-6","title":"Utökad barnhälsovård","kind":"optional","basis":"per_listed",)"
+              R"("amount":"120.50","min_age":0,"max_age":6},)"
+              R"({"id":"asyl","title":"Asylhälsa","kind":"optional","basis":"fixed","amount":"25000.00"}])");
+  return line;
+}
+
+TEST_CASE("a rulebook with a base mission and an optional mission of each basis round-trips") {
+  const std::string line = RulebookLineWithMissions();
+  CHECK(RoundTrip(line) == line);
+  const domain::Event d2 = ThroughFlatBuffers(Decoded(line));
+  const auto& missions = std::get<domain::RulebookPublished>(d2.body).rulebook.missions;
+  using domain::MissionBasis;
+  using domain::MissionKind;
+  const std::vector<domain::Mission> expected = {
+      {"bvc", "Barnhälsovård", MissionKind::kBase, MissionBasis::kFixed, domain::Money::Zero(), {}, {}},
+      {"lakarmedverkan-sabo", "Läkarmedverkan i särskilt boende", MissionKind::kOptional, MissionBasis::kPerUnit,
+       domain::Money::FromOre(540000), {}, {}},
+      {"barn-0-6", "Utökad barnhälsovård", MissionKind::kOptional, MissionBasis::kPerListed,
+       domain::Money::FromOre(12050), 0, 6},
+      {"asyl", "Asylhälsa", MissionKind::kOptional, MissionBasis::kFixed, domain::Money::FromOre(2500000), {}, {}}};
+  CHECK(missions == expected);
+}
+
 // Population 2000, hits 120/300/80/40/150/200/60: index = 120×6.15 + 300×5.72 + 80×5.13 + 40×4.19
 // + 150×4.19 + 200×3.97 + 60×3.23 = 738 + 1716 + 410.4 + 167.6 + 628.5 + 794 + 193.8 = 4648.3;
 // CNI = 4648.3 / 2000 / 2.476 = 0.93867... -> truncated "0.9386".
@@ -293,6 +324,37 @@ TEST_CASE("a visits report round-trips with its four counts in order") {
   CHECK(RoundTrip(good) == good);
 }
 
+TEST_CASE("a mission undertaken round-trips with and without units, and its ending without") {
+  const std::string with_units =
+      R"({"type":"MissionUndertaken","id":"mu1","source":"hälsovalsenheten","clinic":"VC-A","mission":"lakarmedverkan-sabo","effective":"2025-02-01","units":14})";
+  CHECK(RoundTrip(with_units) == with_units);
+  const domain::Event d2 = ThroughFlatBuffers(Decoded(with_units));
+  CHECK(std::get<domain::MissionUndertaken>(d2.body) ==
+        domain::MissionUndertaken{"VC-A", "lakarmedverkan-sabo",
+                                  domain::Date{std::chrono::year(2025), std::chrono::month(2), std::chrono::day(1)},
+                                  14});
+  const std::string without =
+      R"({"type":"MissionUndertaken","id":"mu2","clinic":"VC-0001","mission":"asyl","effective":"2025-01-01"})";
+  CHECK(RoundTrip(without) == without);
+  CHECK_FALSE(std::get<domain::MissionUndertaken>(ThroughFlatBuffers(Decoded(without)).body).units);
+  const std::string ended =
+      R"({"type":"MissionEnded","id":"me1","clinic":"VC-A","mission":"lakarmedverkan-sabo","effective":"2025-07-01"})";
+  CHECK(RoundTrip(ended) == ended);
+}
+
+TEST_CASE("a budget frame round-trips with its year as a string and the amount in kronor") {
+  const std::string line =
+      R"({"type":"BudgetFrameSet","id":"bf-2025","source":"regionfullmäktige","year":"2025","amount":"1100000000.00","decision":"24RF0123 § 7"})";
+  CHECK(RoundTrip(line) == line);
+  const domain::Event d2 = ThroughFlatBuffers(Decoded(line));
+  // 1,100,000,000.00 SEK = 110,000,000,000 öre.
+  CHECK(std::get<domain::BudgetFrameSet>(d2.body) ==
+        domain::BudgetFrameSet{2025, domain::Money::FromOre(110'000'000'000), "24RF0123 § 7"});
+  const std::string edges =
+      R"({"type":"BudgetFrameSet","id":"bf-1800","year":"1800","amount":"0.00","decision":"x"})";
+  CHECK(RoundTrip(edges) == edges);
+}
+
 TEST_CASE("a retraction round-trips with escapes in its reason") {
   const std::string line =
       R"({"type":"EventRetracted","id":"x1","target":"l1","reason":"fel klinik \"VC-A\" \\ rättad"})";
@@ -314,7 +376,7 @@ TEST_CASE("a regular ledger entry and an adjustment round-trip with signed amoun
 
 TEST_CASE("every component and both entry kinds round-trip in a ledger entry") {
   for (const char* component :
-       {"capitation", "performance", "visits", "start_grant", "cni_supplement", "distance_supplement"}) {
+       {"capitation", "performance", "visits", "start_grant", "cni_supplement", "distance_supplement", "missions"}) {
     for (const char* kind : {"regular", "adjustment"}) {
       const std::string line = std::string(R"({"type":"LedgerEntry","id":"E1","entry_id":"E1","run":"2024-03","clinic":"VC-A","month":"2024-03","component":")") +
                                component + R"(","kind":")" + kind +

@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "codec/flatbuffer_codec.h"
 #include "codec/rulebook_codec.h"
 #include "common/limits.h"
 #include "domain/rulebook.h"
@@ -631,6 +632,183 @@ TEST_CASE("an empty TOML file is missing its first required key") {
   CHECK(r.field == "id");
 }
 
+// ---- Missions (DOMAIN.md §9) ------------------------------------------------------------------
+
+// A base mission and one optional mission of each basis, as [[missions]] tables of TOML.
+constexpr std::string_view kMissionsToml = R"(
+[[missions]]
+id = "bvc"
+title = "Barnhälsovård"
+kind = "base"
+
+[[missions]]
+id = "lakarmedverkan-sabo"
+title = "Läkarmedverkan i särskilt boende"
+kind = "optional"
+basis = "per_unit"
+amount = "5400.00"
+
+[[missions]]
+id = "barn-0-6"
+title = "Utökad barnhälsovård"
+kind = "optional"
+basis = "per_listed"
+amount = "120.50"
+min_age = 0
+max_age = 6
+
+[[missions]]
+id = "asyl"
+title = "Asylhälsa"
+kind = "optional"
+basis = "fixed"
+amount = "25000.00"
+)";
+
+// The same missions as the canonical JSON writes them: basis and amount only for an optional
+// mission, the age limits only where given.
+constexpr std::string_view kMissionsJson =
+    R"("missions":[{"id":"bvc","title":"Barnhälsovård","kind":"base"},)"
+    R"({"id":"lakarmedverkan-sabo","title":"Läkarmedverkan i särskilt boende","kind":"optional",)"
+    R"("basis":"per_unit","amount":"5400.00"},)"
+    R"({"id":"barn-0-6","title":"Utökad barnhälsovård","kind":"optional","basis":"per_listed",)"
+    R"("amount":"120.50","min_age":0,"max_age":6},)"
+    R"({"id":"asyl","title":"Asylhälsa","kind":"optional","basis":"fixed","amount":"25000.00"}])";
+
+// The same missions typed in as values: 5,400.00 = 540000 öre, 120.50 = 12050, 25,000.00 = 2500000.
+std::vector<domain::Mission> ExpectedMissions() {
+  using domain::MissionBasis;
+  using domain::MissionKind;
+  return {{"bvc", "Barnhälsovård", MissionKind::kBase, MissionBasis::kFixed, Money::Zero(), {}, {}},
+          {"lakarmedverkan-sabo", "Läkarmedverkan i särskilt boende", MissionKind::kOptional, MissionBasis::kPerUnit,
+           Money::FromOre(540000), {}, {}},
+          {"barn-0-6", "Utökad barnhälsovård", MissionKind::kOptional, MissionBasis::kPerListed, Money::FromOre(12050),
+           0, 6},
+          {"asyl", "Asylhälsa", MissionKind::kOptional, MissionBasis::kFixed, Money::FromOre(2500000), {}, {}}};
+}
+
+std::string WithMissions() { return std::string(kBaseToml) + std::string(kMissionsToml); }
+
+// WithMissions() with `from` (which must occur once) replaced by `to`.
+std::string EditedMissions(std::string_view from, std::string_view to) {
+  std::string text = WithMissions();
+  const std::size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "not in the missions: " << from);
+  REQUIRE_MESSAGE(text.find(from, at + 1) == std::string::npos, "more than once in the missions: " << from);
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+void CheckMissionRejected(std::string_view from, std::string_view to, RejectCode code, std::string_view field) {
+  CAPTURE(from);
+  CAPTURE(to);
+  const Rejection r = RejectedToml(EditedMissions(from, to));
+  CHECK_MESSAGE(r.code == code, RejectCodeName(r.code) << ": " << r.message);
+  CHECK(r.field == field);
+}
+
+TEST_CASE("[[missions]] tables of TOML read as the rulebook's missions, in the order of the file") {
+  auto rb = ParseRulebookToml(WithMissions());
+  REQUIRE_MESSAGE(rb.has_value(), rb.error().field << ": " << rb.error().message);
+  CHECK(rb->missions == ExpectedMissions());
+  // The rest of the rulebook is what it is without them.
+  auto without = ParseRulebookToml(kBaseToml);
+  REQUIRE(without.has_value());
+  CHECK(without->missions.empty());
+  Rulebook same = *rb;
+  same.missions.clear();
+  CHECK(same == *without);
+}
+
+TEST_CASE("a rulebook with missions round-trips through the canonical JSON and through FlatBuffers") {
+  auto rb = ParseRulebookToml(WithMissions());
+  REQUIRE(rb.has_value());
+  const std::string json = RulebookToJson(*rb);
+  // The missions come last, after distance_supplement; before them is the rulebook without them.
+  const std::string suffix = "," + std::string(kMissionsJson) + "}";
+  REQUIRE(json.size() > suffix.size());
+  CHECK(json.substr(json.size() - suffix.size()) == suffix);
+  Rulebook without = *rb;
+  without.missions.clear();
+  CHECK(json.substr(0, json.size() - suffix.size()) + "}" == RulebookToJson(without));
+  auto back = ParseRulebookJson(json, "rulebook", RulebookOrigin::kPublished);
+  REQUIRE_MESSAGE(back.has_value(), back.error().field << ": " << back.error().message);
+  CHECK(*back == *rb);
+  auto decoded = DecodeBody(EncodeBody(domain::RulebookPublished{*rb}));
+  REQUIRE_MESSAGE(decoded.has_value(), decoded.error().message);
+  CHECK(std::get<domain::RulebookPublished>(*decoded).rulebook == *rb);
+}
+
+TEST_CASE("a rulebook without missions is written and encoded exactly as before missions existed") {
+  auto rb = ParseRulebookJson(kFullJson, "", RulebookOrigin::kPublished);
+  REQUIRE(rb.has_value());
+  CHECK(RulebookToJson(*rb).find("missions") == std::string::npos);
+  // An explicitly empty list is the same rulebook as none.
+  std::string empty(kFullJson);
+  empty.insert(empty.size() - 1, R"(,"missions":[])");
+  auto none = ParseRulebookJson(empty, "", RulebookOrigin::kPublished);
+  REQUIRE(none.has_value());
+  CHECK(*none == *rb);
+  CHECK(EncodeBody(domain::RulebookPublished{*none}) == EncodeBody(domain::RulebookPublished{*rb}));
+}
+
+TEST_CASE("a mission id is [a-z0-9-]{2,32} and unique within the rulebook") {
+  CheckMissionRejected(R"(id = "bvc")", R"(id = "BVC")", RejectCode::kInvalidId, "missions[0].id");
+  CheckMissionRejected(R"(id = "bvc")", R"(id = "b")", RejectCode::kInvalidId, "missions[0].id");
+  CheckMissionRejected(R"(id = "bvc")", R"(id = "barn_hälsa")", RejectCode::kInvalidId, "missions[0].id");
+  CheckMissionRejected(R"(id = "asyl")", R"(id = "bvc")", RejectCode::kInvalidRulebook, "missions[3].id");
+  CheckMissionRejected(R"(id = "asyl")", R"(id = "barn-0-6")", RejectCode::kInvalidRulebook, "missions[3].id");
+}
+
+TEST_CASE("a base mission has only an id, a title and its kind") {
+  CheckMissionRejected(R"(kind = "base")", "kind = \"base\"\namount = \"1.00\"", RejectCode::kUnknownField,
+                       "missions[0].amount");
+  CheckMissionRejected(R"(kind = "base")", "kind = \"base\"\nbasis = \"fixed\"", RejectCode::kUnknownField,
+                       "missions[0].basis");
+  CheckMissionRejected(R"(kind = "base")", "kind = \"base\"\nmin_age = 0", RejectCode::kUnknownField,
+                       "missions[0].min_age");
+  CheckMissionRejected(R"(kind = "base")", "kind = \"base\"\ncolour = \"blå\"", RejectCode::kUnknownField,
+                       "missions[0].colour");
+  CheckMissionRejected(R"(kind = "base")", R"(kind = "basic")", RejectCode::kInvalidEnum, "missions[0].kind");
+  CheckMissionRejected("title = \"Barnhälsovård\"\n", "", RejectCode::kMissingField, "missions[0].title");
+}
+
+TEST_CASE("an optional mission needs a basis and an amount, and age limits only on a per_listed basis") {
+  CheckMissionRejected("basis = \"per_unit\"\n", "", RejectCode::kMissingField, "missions[1].basis");
+  CheckMissionRejected("amount = \"5400.00\"\n", "", RejectCode::kMissingField, "missions[1].amount");
+  CheckMissionRejected(R"(basis = "per_unit")", R"(basis = "per_visit")", RejectCode::kInvalidEnum,
+                       "missions[1].basis");
+  CheckMissionRejected(R"(amount = "5400.00")", R"(amount = "5400")", RejectCode::kInvalidMoney,
+                       "missions[1].amount");
+  CheckMissionRejected(R"(amount = "5400.00")", R"(amount = "-5400.00")", RejectCode::kInvalidMoney,
+                       "missions[1].amount");
+  // Above kRateOreMax (1,000,000.00).
+  CheckMissionRejected(R"(amount = "5400.00")", R"(amount = "1000000.01")", RejectCode::kInvalidRulebook,
+                       "missions[1].amount");
+  CheckMissionRejected(R"(basis = "fixed")", "basis = \"fixed\"\nmin_age = 65", RejectCode::kInvalidRulebook,
+                       "missions[3].min_age");
+  CheckMissionRejected(R"(basis = "per_unit")", "basis = \"per_unit\"\nmax_age = 6", RejectCode::kInvalidRulebook,
+                       "missions[1].max_age");
+  CheckMissionRejected("max_age = 6", "max_age = 0", RejectCode::kInvalidRulebook, "missions[2].max_age");
+  CheckMissionRejected("min_age = 0\n", "min_age = -1\n", RejectCode::kInvalidRulebook, "missions[2].min_age");
+  CheckMissionRejected("min_age = 0\n", "min_age = \"0\"\n", RejectCode::kWrongType, "missions[2].min_age");
+  // Only one limit is fine: all listed residents from 65 up.
+  auto from_65 = ParseRulebookToml(EditedMissions("min_age = 0\nmax_age = 6", "min_age = 65"));
+  REQUIRE_MESSAGE(from_65.has_value(), from_65.error().field << ": " << from_65.error().message);
+  CHECK(from_65->missions[2].min_age == 65);
+  CHECK_FALSE(from_65->missions[2].max_age.has_value());
+}
+
+TEST_CASE("a mission rejection names its TOML line, and missions must be an array of tables") {
+  // kBaseToml has 33 lines; then a blank line (34), [[missions]] (35), id (36), title (37), kind (38).
+  const Rejection r = RejectedToml(EditedMissions(R"(kind = "base")", R"(kind = "basic")"));
+  CHECK(r.message.find("(TOML line 38)") != std::string::npos);
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = 12\nmissions = \"bvc\"",
+                    RejectCode::kWrongType, "missions");
+  CheckTomlRejected("retro_window_months = 12", "retro_window_months = 12\nmissions = [\"bvc\"]",
+                    RejectCode::kWrongType, "missions[0]");
+}
+
 // ---- The JSON form ------------------------------------------------------------------------------
 
 void CheckJsonRejected(std::string_view json, RejectCode code, std::string_view field) {
@@ -673,6 +851,45 @@ TEST_CASE("JSON rejections name the field under the given prefix") {
   CheckJsonRejected(R"(["KoK-2024"])", RejectCode::kWrongType, "rulebook");
   CheckJsonRejected(R"({"id":"KoK-2024",)", RejectCode::kMalformedJson, "rulebook");
   CheckJsonRejected("", RejectCode::kMalformedJson, "rulebook");
+}
+
+TEST_CASE("JSON rejections of a mission name its index under the prefix") {
+  const std::string with = std::string(kFullJson).insert(kFullJson.size() - 1, "," + std::string(kMissionsJson));
+  auto rb = ParseRulebookJson(with, "rulebook", RulebookOrigin::kPublished);
+  REQUIRE_MESSAGE(rb.has_value(), rb.error().field << ": " << rb.error().message);
+  CHECK(rb->missions == ExpectedMissions());
+  auto edited = [&with](std::string_view from, std::string_view to) {
+    std::string text = with;
+    const std::size_t at = text.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, "not in the JSON: " << from);
+    return text.replace(at, from.size(), to);
+  };
+  CheckJsonRejected(edited(R"("basis":"per_unit",)", ""), RejectCode::kMissingField, "rulebook.missions[1].basis");
+  CheckJsonRejected(edited(R"("kind":"base")", R"("kind":"base","amount":"1.00")"), RejectCode::kUnknownField,
+                    "rulebook.missions[0].amount");
+  CheckJsonRejected(edited(R"("id":"asyl")", R"("id":"bvc")"), RejectCode::kInvalidRulebook,
+                    "rulebook.missions[3].id");
+  CheckJsonRejected(edited(R"("basis":"fixed",)", R"("basis":"fixed","min_age":0,)"), RejectCode::kInvalidRulebook,
+                    "rulebook.missions[3].min_age");
+  CheckJsonRejected(edited(R"({"id":"bvc")", R"({"id":"bvc","id":"bvd")"), RejectCode::kMalformedJson,
+                    "rulebook.missions[0].id");
+  CheckJsonRejected(edited(R"("missions":[)", R"("missions":[7,)"), RejectCode::kWrongType, "rulebook.missions[0]");
+  CheckJsonRejected(edited(R"("min_age":0,"max_age")", R"("min_age":0.0,"max_age")"), RejectCode::kWrongType,
+                    "rulebook.missions[2].min_age");
+}
+
+TEST_CASE("more than 100 missions is invalid_rulebook") {
+  std::string many = std::string(kMinimalJson.substr(0, kMinimalJson.size() - 1)) + R"(,"missions":[)";
+  for (int i = 0; i <= 100; ++i) {
+    many += fmt::format(R"({}{{"id":"m-{}","title":"M","kind":"base"}})", i == 0 ? "" : ",", i);
+  }
+  many += "]}";
+  CheckJsonRejected(many, RejectCode::kInvalidRulebook, "rulebook.missions");
+  // 100 are fine.
+  many.erase(many.rfind(R"(,{"id":"m-100")"), std::string_view(R"(,{"id":"m-100","title":"M","kind":"base"})").size());
+  auto rb = ParseRulebookJson(many, "rulebook", RulebookOrigin::kPublished);
+  REQUIRE_MESSAGE(rb.has_value(), rb.error().field << ": " << rb.error().message);
+  CHECK(rb->missions.size() == 100);
 }
 
 TEST_CASE("without a prefix the JSON fields are the bare TOML paths") {

@@ -165,7 +165,9 @@ class Oracle {
     }
     for (auto& [id, figures] : open) figures.band_counts.assign(rb.capitation.size(), 0);
 
-    // Each resident's fold on D, counted in their clinic's age band.
+    // Each resident's fold on D, counted in their clinic's age band (and their age kept for the
+    // per_listed missions).
+    std::map<std::string, std::vector<int>> ages;
     for (const auto& [pseudonym, resident] : residents_) {
       const std::string* clinic = FoldResident(q, resident, DayNumber(on));
       if (!clinic) continue;
@@ -173,6 +175,7 @@ class Oracle {
       if (it == open.end()) continue;
       if (DayNumber(on) < DayNumber(resident.birth)) continue;  // not yet born on D
       it->second.band_counts[BandOf(rb, CompletedYears(resident.birth, on))] += 1;
+      ages[*clinic].push_back(CompletedYears(resident.birth, on));
     }
     for (auto& [id, figures] : open) {
       for (std::int64_t n : figures.band_counts) figures.listed += n;
@@ -180,7 +183,8 @@ class Oracle {
 
     const std::vector<std::string> cni_winners = CniWinners(q, rb, open, on);
     for (auto& [id, figures] : open) {
-      Amounts(q, rb, month, on, std::find(cni_winners.begin(), cni_winners.end(), id) != cni_winners.end(), figures);
+      Amounts(q, rb, month, on, std::find(cni_winners.begin(), cni_winners.end(), id) != cni_winners.end(), ages[id],
+              figures);
     }
     // §6.3: visits are paid for work done, to a clinic open on any day of M, even if not on D.
     for (const std::string& clinic : RegisteredClinics(q)) {
@@ -222,6 +226,8 @@ class Oracle {
     if (const auto* e = std::get_if<domain::CniReported>(&body)) return &e->clinic;
     if (const auto* e = std::get_if<domain::PerformanceReported>(&body)) return &e->clinic;
     if (const auto* e = std::get_if<domain::VisitsReported>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::MissionUndertaken>(&body)) return &e->clinic;
+    if (const auto* e = std::get_if<domain::MissionEnded>(&body)) return &e->clinic;
     return nullptr;
   }
 
@@ -456,8 +462,60 @@ class Oracle {
     return grant->amount.ore() - each * (grant->months - 1);
   }
 
+  // §9: for each mission, the latest MissionUndertaken or MissionEnded of the clinic effective
+  // on or before D (ties by the highest seq); an undertaking of an optional mission the rulebook
+  // lists pays fixed: amount; per_listed: n × amount / 12 for the residents counted with
+  // min_age <= age < max_age; per_unit: units × amount / 12. Summed in twelfths, rounded once.
+  std::int64_t MissionsOre(const Query& q, const domain::Rulebook& rb, const std::string& clinic, Date on,
+                           const std::vector<int>& ages) const {
+    std::map<std::string, std::pair<std::int64_t, std::uint64_t>> latest;  // mission -> (day, seq)
+    for (std::uint64_t seq : ClinicEvents(clinic)) {
+      if (!Visible(q, seq)) continue;
+      const domain::EventBody& body = At(seq).body;
+      std::string mission;
+      std::int64_t day = 0;
+      if (const auto* u = std::get_if<domain::MissionUndertaken>(&body)) {
+        mission = u->mission;
+        day = DayNumber(u->effective);
+      } else if (const auto* e = std::get_if<domain::MissionEnded>(&body)) {
+        mission = e->mission;
+        day = DayNumber(e->effective);
+      } else {
+        continue;
+      }
+      if (day > DayNumber(on)) continue;
+      auto it = latest.find(mission);
+      if (it == latest.end() || day >= it->second.first) latest[mission] = {day, seq};  // seq rises: ties to the later
+    }
+    __int128 twelfths = 0;
+    for (const auto& [mission, at] : latest) {
+      const auto* undertaken = std::get_if<domain::MissionUndertaken>(&At(at.second).body);
+      if (!undertaken) continue;
+      const domain::Mission* listed = nullptr;
+      for (const auto& m : rb.missions) {
+        if (m.id == mission) listed = &m;
+      }
+      if (!listed || listed->kind != domain::MissionKind::kOptional) continue;
+      switch (listed->basis) {
+        case domain::MissionBasis::kFixed: twelfths += __int128{listed->amount.ore()} * 12; break;
+        case domain::MissionBasis::kPerUnit:
+          if (undertaken->units) twelfths += __int128{*undertaken->units} * listed->amount.ore();
+          break;
+        case domain::MissionBasis::kPerListed: {
+          std::int64_t n = 0;
+          for (int age : ages) {
+            if (age >= listed->min_age.value_or(0) && (!listed->max_age || age < *listed->max_age)) ++n;
+          }
+          twelfths += __int128{n} * listed->amount.ore();
+          break;
+        }
+      }
+    }
+    return RoundHalfAwayFromZero(twelfths, 12);
+  }
+
   void Amounts(const Query& q, const domain::Rulebook& rb, Month month, Date on, bool cni_winner,
-               ClinicFigures& f) const {
+               const std::vector<int>& ages, ClinicFigures& f) const {
     using domain::Component;
     auto set = [&](Component c, std::int64_t ore) { f.ore[static_cast<std::size_t>(c)] = ore; };
     const __int128 n = f.listed;
@@ -489,6 +547,7 @@ class Oracle {
         if (chosen) set(Component::kDistanceSupplement, RoundHalfAwayFromZero(n * chosen->amount_per_year.ore(), 12));
       }
     }
+    set(Component::kMissions, MissionsOre(q, rb, f.clinic, on, ages));
     f.total = 0;
     for (std::int64_t ore : f.ore) f.total += ore;
   }

@@ -124,6 +124,37 @@ inline domain::Money Ore(std::int64_t ore) { return domain::Money::FromOre(ore);
 inline const std::vector<std::int32_t> kDistanceMenu = {0, 99, 100, 101, 249, 250, 251, 499, 500, 501, 750, 900};
 inline const std::vector<std::int32_t> kBandEdgeMenu = {0, 100, 250, 500, 750};
 
+// Mission ids: the rulebooks list some of the first four; "m-x" is never listed (an anomaly).
+inline const std::vector<std::string> kMissionMenu = {"m-a", "m-b", "m-c", "m-d", "m-x"};
+// Age limits from one menu, so that a resident's age often sits on a limit.
+inline const std::vector<int> kMissionAgeMenu = {0, 1, 5, 6, 18, 65, 150};
+
+// Some of the listed mission ids, a few as base; each optional one with a random basis, odd öre
+// amounts (so that twelfths have remainders) and, for per_listed, age limits now and then.
+inline void RandomMissions(Rng& rng, domain::Rulebook& rb) {
+  for (std::size_t i = 0; i + 1 < kMissionMenu.size(); ++i) {
+    if (!rng.Chance(60)) continue;
+    domain::Mission m;
+    m.id = kMissionMenu[i];
+    m.title = "Uppdrag " + m.id;
+    m.kind = rng.Chance(20) ? domain::MissionKind::kBase : domain::MissionKind::kOptional;
+    if (m.kind == domain::MissionKind::kOptional) {
+      m.basis = static_cast<domain::MissionBasis>(rng.Between(0, 2));
+      m.amount = Ore(rng.Between(0, 3'000'000));
+      if (m.basis == domain::MissionBasis::kPerListed && rng.Chance(70)) {
+        int lo = rng.Pick(kMissionAgeMenu);
+        int hi = rng.Pick(kMissionAgeMenu);
+        if (lo > hi) std::swap(lo, hi);
+        if (lo < hi) {
+          if (rng.Chance(80)) m.min_age = lo;
+          m.max_age = hi;
+        }
+      }
+    }
+    rb.missions.push_back(m);
+  }
+}
+
 inline domain::Rulebook RandomRulebook(Rng& rng, const std::string& id, Date from, Date until) {
   domain::Rulebook rb;
   rb.id = id;
@@ -161,6 +192,7 @@ inline domain::Rulebook RandomRulebook(Rng& rng, const std::string& id, Date fro
     if (distance.empty()) distance.push_back(domain::DistanceBand{rng.Pick(kBandEdgeMenu), Ore(rng.Between(0, 100'000))});
     rb.distance_supplement = distance;
   }
+  if (rng.Chance(60)) RandomMissions(rng, rb);
   return rb;
 }
 
@@ -363,7 +395,28 @@ class Generator {
       change.list_cap = rng_.Between(0, 5000);
       Add(Days(change.effective) + Delay(), change);
     }
+    Missions(id);
     Reports(id);
+  }
+
+  // Undertakings (some with units, some changing them, some on the same day as another), and
+  // endings, at random dates and with random delays.
+  void Missions(const std::string& id) {
+    for (int i = static_cast<int>(rng_.Between(0, 5)); i > 0; --i) {
+      const std::string mission = rng_.Pick(kMissionMenu);
+      const Date effective = RandomDate(rng_);
+      std::optional<std::int64_t> units;
+      if (rng_.Chance(85)) units = rng_.Between(1, 12);
+      Add(Days(effective) + Delay(), domain::MissionUndertaken{id, mission, effective, units});
+      if (rng_.Chance(30)) {  // more units later, or the same day (the highest seq decides)
+        const Date later = rng_.Chance(30) ? effective : RandomDate(rng_);
+        Add(std::max(Days(effective), Days(later)) + Delay(), domain::MissionUndertaken{id, mission, later, rng_.Between(1, 12)});
+      }
+      if (rng_.Chance(35)) {
+        const Date ended = RandomDate(rng_);
+        Add(Days(ended) + Delay(), domain::MissionEnded{id, mission, ended});
+      }
+    }
   }
 
   std::string AnyClinic() {
