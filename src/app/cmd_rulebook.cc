@@ -11,7 +11,6 @@
 #include "store/event_store.h"
 
 namespace capledger::app {
-namespace {
 
 Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -20,6 +19,20 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+Result<domain::Rulebook> ReadRulebookFile(const std::string& file) {
+  auto text = ReadWholeFile(file);
+  if (!text) return tl::unexpected(text.error());
+  auto rulebook = codec::ParseRulebookToml(*text);
+  if (!rulebook) {
+    const auto& r = rulebook.error();
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: field `{}`: {} ({})", file, r.field, r.message, codec::RejectCodeName(r.code)));
+  }
+  return *rulebook;
+}
+
+namespace {
 
 // The idempotency key of a rulebook: its id and a digest of its canonical JSON, so that the same
 // file published twice is a duplicate and a revised one is a new event.
@@ -42,15 +55,8 @@ void PrintPublished(const CommandContext& context, const domain::Rulebook& ruleb
 }  // namespace
 
 int RunRulebookPublish(const CommandContext& context, const std::string& file) {
-  auto text = ReadWholeFile(file);
-  if (!text) return Refuse(context, text.error());
-  auto rulebook = codec::ParseRulebookToml(*text);
-  if (!rulebook) {
-    const auto& r = rulebook.error();
-    return Refuse(context, Error{ErrorCode::kInvalidArgument,
-                                 fmt::format("{}: field `{}`: {} ({})", file, r.field, r.message,
-                                             codec::RejectCodeName(r.code))});
-  }
+  auto rulebook = ReadRulebookFile(file);
+  if (!rulebook) return Refuse(context, rulebook.error());
   auto store = OpenStore(context, Access::kWrite);
   if (!store) return Refuse(context, store.error());
   store::AppendRequest request;

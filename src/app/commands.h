@@ -132,6 +132,25 @@ int RunExportSie(const CommandContext& context, const std::string& month);
 struct ServeArgs;
 int RunServe(const CommandContext& context, const ServeArgs& args);
 
+// period --year Y --through M [--known-at T]: the year against the budget frame (DOMAIN.md §10).
+// simulate --rulebook FILE --year Y [--known-at T]: what a draft rulebook would cost; appends nothing.
+// annual-report --year Y [--known-at T]: fixed and variable compensation per clinic (DOMAIN.md §11).
+struct FollowUpArgs {
+  std::string year;
+  std::string through;   // period
+  std::string rulebook;  // simulate: the draft's TOML file
+  std::string known_at;  // empty: the head
+};
+int RunPeriod(const CommandContext& context, const FollowUpArgs& args);
+int RunSimulate(const CommandContext& context, const FollowUpArgs& args);
+int RunAnnualReport(const CommandContext& context, const FollowUpArgs& args);
+
+// The whole of a file; kNotFound if it cannot be opened.
+Result<std::string> ReadWholeFile(const std::string& path);
+// A rulebook TOML file, parsed and validated; kInvalidArgument names the file, the field, the
+// problem and its reject code.
+Result<domain::Rulebook> ReadRulebookFile(const std::string& file);
+
 // Loads the projection for a query (newest checkpoint, then the tail), logging how.
 Result<projection::Projection> LoadForQuery(const store::EventStore& store);
 

@@ -78,35 +78,41 @@ std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
   return domain::StartGrantParts(grant.amount, grant.months)[static_cast<std::size_t>(index)];
 }
 
-// The month whose reports an estimate uses for clinic c: the latest month with a report of the
-// kind (visits, or a performance period's end) visible at K.
+// The latest month up to `not_after` with a report of the kind (visits, or a performance
+// period's end) visible at K.
 template <typename Fact, typename MonthOf>
-std::optional<domain::Month> LatestReportedMonth(const std::vector<Fact>& facts, std::uint64_t known_at, MonthOf month_of) {
+std::optional<domain::Month> LatestReportedMonth(const std::vector<Fact>& facts, std::uint64_t known_at,
+                                                 domain::Month not_after, MonthOf month_of) {
+  const std::int32_t bound = domain::MonthOrdinal(not_after);
   std::optional<std::int32_t> latest;
   for (const Fact& f : facts) {
-    if (VisibleAt(f.seq, f.retracted_at, known_at)) latest = std::max(latest.value_or(month_of(f)), month_of(f));
+    const std::int32_t m = month_of(f);
+    if (m <= bound && VisibleAt(f.seq, f.retracted_at, known_at)) latest = std::max(latest.value_or(m), m);
   }
   if (!latest) return std::nullopt;
   return domain::MonthFromOrdinal(*latest);
 }
 
-// The fulfilment and visits for clinic c: the month's own reports, or (an estimate with
-// latest_reports) those of the latest month that has them at K.
+// The fulfilment and visits for clinic c: the month's own reports; an estimate with
+// latest_reports falls back to those of the latest earlier month that has them at K.
 void ReportsFor(const Context& ctx, std::uint16_t c, domain::ClinicMonthFacts& facts) {
   const bool latest = ctx.assumed && ctx.assumed->latest_reports;
   const auto& clinics = ctx.p.clinics();
-  const std::optional<domain::Month> perf_month =
-      latest ? LatestReportedMonth(clinics.performance[c], ctx.known_at, [](const PerformanceFact& f) { return f.to_month; })
-             : std::optional(ctx.month);
-  const std::optional<domain::Month> visits_month =
-      latest ? LatestReportedMonth(clinics.visits[c], ctx.known_at, [](const VisitFact& f) { return f.month; })
-             : std::optional(ctx.month);
-  if (const auto* perf = perf_month ? ctx.p.PerformanceFor(c, *perf_month, ctx.known_at) : nullptr) {
-    facts.fulfilment_thousandths = perf->fulfilment_thousandths;
+  const PerformanceFact* perf = ctx.p.PerformanceFor(c, ctx.month, ctx.known_at);
+  if (!perf && latest) {
+    if (auto m = LatestReportedMonth(clinics.performance[c], ctx.known_at, ctx.month,
+                                     [](const PerformanceFact& f) { return f.to_month; })) {
+      perf = ctx.p.PerformanceFor(c, *m, ctx.known_at);
+    }
   }
-  if (const auto* visits = visits_month ? ctx.p.VisitsFor(c, *visits_month, ctx.known_at) : nullptr) {
-    facts.visits = visits->counts;
+  if (perf) facts.fulfilment_thousandths = perf->fulfilment_thousandths;
+  const VisitFact* visits = ctx.p.VisitsFor(c, ctx.month, ctx.known_at);
+  if (!visits && latest) {
+    if (auto m = LatestReportedMonth(clinics.visits[c], ctx.known_at, ctx.month, [](const VisitFact& f) { return f.month; })) {
+      visits = ctx.p.VisitsFor(c, *m, ctx.known_at);
+    }
   }
+  if (visits) facts.visits = visits->counts;
 }
 
 domain::ClinicMonthFacts FactsFor(const Context& ctx, std::uint16_t c, const domain::AgeCounts& ages, bool in_top) {

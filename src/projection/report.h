@@ -67,8 +67,9 @@ Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint
 
 // What an estimate assumes where the §6 report would use the log (DOMAIN.md §10): a rulebook in
 // force for the months [from, through] in place of the published one (a draft, or the rulebook of
-// the last reported month where none is published), and each clinic's latest visits and
-// fulfilment at K in place of the month's own reports.
+// the last reported month where none is published), and, with latest_reports, for a clinic with
+// no visits or performance report for the month, those of the latest earlier month that has one
+// at K (a month with its own reports keeps them).
 struct Assumptions {
   const domain::Rulebook* rulebook = nullptr;  // nullptr: the published rulebooks throughout
   domain::Month from;

@@ -1,0 +1,251 @@
+#include "ledger/period.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "projection/report.h"
+
+namespace capledger::ledger {
+namespace {
+
+using domain::Component;
+using domain::Money;
+using domain::Month;
+
+Month MonthOfYear(int year, unsigned m) { return Month{std::chrono::year(year), std::chrono::month(m)}; }
+
+Status AddTo(Money& sum, Money amount) {
+  auto added = sum.Plus(amount);
+  if (!added) return tl::unexpected(added.error());
+  sum = *added;
+  return {};
+}
+
+Status AddAll(ComponentTotals& sums, const ComponentTotals& amounts) {
+  for (std::size_t c = 0; c < sums.size(); ++c) {
+    if (auto added = AddTo(sums[c], amounts[c]); !added) return added;
+  }
+  return {};
+}
+
+Result<Money> Total(const ComponentTotals& amounts) {
+  Money total = Money::Zero();
+  for (const Money& m : amounts) {
+    if (auto added = AddTo(total, m); !added) return tl::unexpected(added.error());
+  }
+  return total;
+}
+
+// Every clinic's amounts of a report, per component.
+Result<ComponentTotals> ReportTotals(const projection::MonthReport& report) {
+  ComponentTotals sums = domain::ZeroAmounts();
+  for (const auto& line : report.clinics) {
+    if (auto added = AddAll(sums, line.amounts.amounts); !added) return tl::unexpected(added.error());
+  }
+  return sums;
+}
+
+// The first run booked at K, if any (runs are booked in seq order, not in month order).
+std::optional<Month> FirstRunMonth(const projection::Projection& p, std::uint64_t known_at) {
+  std::optional<Month> first;
+  for (const auto& run : p.ledger().runs()) {
+    if (run.seq > known_at) break;
+    if (!first || run.run.run < *first) first = run.run.run;
+  }
+  return first;
+}
+
+Status CheckThrough(const projection::Projection& p, int year, Month through, std::uint64_t known_at) {
+  if (static_cast<int>(through.year()) != year) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("--through {} is not a month of {}", domain::FormatMonth(through), year));
+  }
+  const auto first = FirstRunMonth(p, known_at);
+  if (!first) return Fail(ErrorCode::kInvalidArgument, fmt::format("no payout run is booked as known at seq {}", known_at));
+  if (through < *first) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("--through {} is before the first run, {}, as known at seq {}",
+                                                         domain::FormatMonth(through), domain::FormatMonth(*first), known_at));
+  }
+  return {};
+}
+
+// The booked entries with seq <= K for the months Y-01 .. through, into months[0 .. through].
+Status AddOutcome(const projection::Projection& p, int year, Month through, std::uint64_t known_at,
+                  std::vector<PeriodMonth>& months) {
+  for (const auto& booked : p.ledger().entries()) {
+    if (booked.seq > known_at) break;
+    const auto& e = booked.entry;
+    if (static_cast<int>(e.period.year()) != year || through < e.period) continue;
+    PeriodMonth& month = months[static_cast<unsigned>(e.period.month()) - 1];
+    if (auto added = AddTo(month.amounts[static_cast<std::size_t>(e.component)], e.amount); !added) return added;
+  }
+  return {};
+}
+
+// An estimated month (DOMAIN.md §10): the §6 amounts of `month` at K, with visits and
+// performance taken from `through`'s totals; `through_rulebook` where none is in force.
+Status Estimate(const projection::Projection& p, Month month, std::uint64_t known_at,
+                const projection::MonthReport& through_report, const domain::Rulebook& through_rulebook,
+                PeriodMonth& out) {
+  out.estimated = true;
+  Result<projection::MonthReport> report = projection::BuildMonthReport(p, month, known_at);
+  if (!report && report.error().code == ErrorCode::kNoRulebookInForce) {
+    out.assumed_rulebook = true;
+    report = projection::BuildEstimatedReport(p, month, known_at,
+                                              projection::Assumptions{&through_rulebook, month, month, false});
+  }
+  if (!report) return tl::unexpected(report.error());
+  out.rulebook = report->rulebook_id;
+  auto amounts = ReportTotals(*report);
+  if (!amounts) return tl::unexpected(amounts.error());
+  auto through_amounts = ReportTotals(through_report);
+  if (!through_amounts) return tl::unexpected(through_amounts.error());
+  for (Component c : {Component::kVisits, Component::kPerformance}) {
+    (*amounts)[static_cast<std::size_t>(c)] = (*through_amounts)[static_cast<std::size_t>(c)];
+  }
+  out.amounts = *amounts;
+  return {};
+}
+
+// Totals, forecast, frame and headroom from the months.
+Status Conclude(const projection::Projection& p, std::uint64_t known_at, PeriodReport& r) {
+  for (PeriodMonth& m : r.months) {
+    auto total = Total(m.amounts);
+    if (!total) return tl::unexpected(total.error());
+    m.total = *total;
+    if (!m.estimated) {
+      if (auto added = AddAll(r.outcome, m.amounts); !added) return added;
+    }
+    if (auto added = AddAll(r.forecast, m.amounts); !added) return added;
+  }
+  auto outcome = Total(r.outcome);
+  auto forecast = Total(r.forecast);
+  if (!outcome || !forecast) return tl::unexpected(outcome ? forecast.error() : outcome.error());
+  r.outcome_total = *outcome;
+  r.forecast_total = *forecast;
+  r.frame = FrameFor(p, r.year, known_at);
+  if (r.frame) {
+    auto headroom = r.frame->amount.Minus(r.forecast_total);
+    if (!headroom) return tl::unexpected(headroom.error());
+    r.headroom = *headroom;
+    r.exceeds_frame = headroom->ore() < 0;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int year, std::uint64_t known_at) {
+  const auto* fact = projection.BudgetFrameFor(year, known_at);
+  if (!fact) return std::nullopt;
+  return FrameAtK{fact->frame.amount, fact->frame.decision, fact->seq};
+}
+
+Result<PeriodReport> BuildPeriodReport(const projection::Projection& projection, int year, Month through,
+                                       std::uint64_t known_at) {
+  if (auto checked = CheckThrough(projection, year, through, known_at); !checked) return tl::unexpected(checked.error());
+  auto through_report = projection::BuildMonthReport(projection, through, known_at);
+  if (!through_report) return tl::unexpected(through_report.error());
+  const projection::RulebookFact* through_rulebook = projection.RulebookInForce(through, known_at);
+  PeriodReport r;
+  r.year = year;
+  r.through = through;
+  r.known_at_seq = known_at;
+  for (unsigned m = 1; m <= 12; ++m) {
+    PeriodMonth month;
+    month.month = MonthOfYear(year, m);
+    r.months.push_back(std::move(month));
+  }
+  if (auto added = AddOutcome(projection, year, through, known_at, r.months); !added) return tl::unexpected(added.error());
+  for (PeriodMonth& m : r.months) {
+    if (!(through < m.month)) continue;
+    if (auto estimated = Estimate(projection, m.month, known_at, *through_report, through_rulebook->rulebook, m); !estimated) {
+      return tl::unexpected(estimated.error());
+    }
+  }
+  if (auto concluded = Conclude(projection, known_at, r); !concluded) return tl::unexpected(concluded.error());
+  return r;
+}
+
+namespace {
+
+// The rulebook to compare a draft against for `month`: the one in force at K, else the latest
+// published (the highest seq visible at K).
+const domain::Rulebook* CurrentRulebook(const projection::Projection& p, Month month, std::uint64_t known_at) {
+  if (const auto* fact = p.RulebookInForce(month, known_at)) return &fact->rulebook;
+  const auto known = p.RulebooksKnownAt(known_at);
+  return known.empty() ? nullptr : &known.back()->rulebook;
+}
+
+// Adds each clinic's total of `report` to `per_clinic` through `field`.
+Status AddPerClinic(const projection::MonthReport& report, std::map<std::string, ClinicCost>& per_clinic,
+                    Money ClinicCost::*field) {
+  for (const auto& line : report.clinics) {
+    ClinicCost& cost = per_clinic[line.clinic];
+    cost.clinic = line.clinic;
+    if (auto added = AddTo(cost.*field, line.amounts.total); !added) return added;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<DraftCost> CostOfDraft(const projection::Projection& projection, const domain::Rulebook& draft, int year,
+                              std::uint64_t known_at) {
+  DraftCost r;
+  r.year = year;
+  r.known_at_seq = known_at;
+  r.draft_id = draft.id;
+  std::map<std::string, ClinicCost> per_clinic;
+  const Month first = MonthOfYear(year, 1);
+  const Month last = MonthOfYear(year, 12);
+  for (unsigned m = 1; m <= 12; ++m) {
+    const Month month = MonthOfYear(year, m);
+    const domain::Rulebook* current = CurrentRulebook(projection, month, known_at);
+    if (!current) {
+      return Fail(ErrorCode::kNoRulebookInForce,
+                  fmt::format("no rulebook is published as known at seq {} to compare the draft with", known_at));
+    }
+    if (std::find(r.current_rulebooks.begin(), r.current_rulebooks.end(), current->id) == r.current_rulebooks.end()) {
+      r.current_rulebooks.push_back(current->id);
+    }
+    auto drafted = projection::BuildEstimatedReport(projection, month, known_at, projection::Assumptions{&draft, first, last, true});
+    auto now = projection::BuildEstimatedReport(projection, month, known_at, projection::Assumptions{current, month, month, true});
+    if (!drafted) return tl::unexpected(drafted.error());
+    if (!now) return tl::unexpected(now.error());
+    PeriodMonth pm;
+    pm.month = month;
+    pm.estimated = true;
+    pm.rulebook = draft.id;
+    auto amounts = ReportTotals(*drafted);
+    if (!amounts) return tl::unexpected(amounts.error());
+    pm.amounts = *amounts;
+    pm.total = drafted->total;
+    if (auto added = AddAll(r.total, pm.amounts); !added) return tl::unexpected(added.error());
+    if (auto added = AddTo(r.current_all, now->total); !added) return tl::unexpected(added.error());
+    if (auto added = AddPerClinic(*drafted, per_clinic, &ClinicCost::draft); !added) return tl::unexpected(added.error());
+    if (auto added = AddPerClinic(*now, per_clinic, &ClinicCost::current); !added) return tl::unexpected(added.error());
+    r.months.push_back(std::move(pm));
+  }
+  auto total = Total(r.total);
+  if (!total) return tl::unexpected(total.error());
+  r.total_all = *total;
+  for (auto& [id, cost] : per_clinic) {
+    auto difference = cost.draft.Minus(cost.current);
+    if (!difference) return tl::unexpected(difference.error());
+    cost.difference = *difference;
+    r.clinics.push_back(cost);
+  }
+  r.frame = FrameFor(projection, year, known_at);
+  if (r.frame) {
+    auto headroom = r.frame->amount.Minus(r.total_all);
+    if (!headroom) return tl::unexpected(headroom.error());
+    r.headroom = *headroom;
+    r.exceeds_frame = headroom->ore() < 0;
+  }
+  return r;
+}
+
+}  // namespace capledger::ledger
