@@ -86,7 +86,7 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view 
   trace.residents = Residents(p, counted, *inputs);
   trace.inputs = std::move(*inputs);
   trace.amounts = std::move(*amounts);
-  trace.missions = domain::MissionParts(*inputs->rulebook, inputs->facts);
+  trace.missions = domain::MissionParts(trace.rulebook, trace.inputs.facts);
   trace.recomputed = trace.amounts.amounts[static_cast<std::size_t>(entry.component)];
   auto adjusted = Adjusted(p.ledger(), entry);
   if (!adjusted) return tl::unexpected(adjusted.error());
