@@ -15,6 +15,7 @@ namespace {
 
 enum class RouteId : std::uint8_t {
   kHealth, kMetrics, kReport, kRulebooks, kEntries, kTrace, kStatement, kDispute, kExplain, kBalance, kVerify, kPayout,
+  kPeriod, kAnnualReport,
 };
 
 // A path matched to an endpoint: its name (a fixed string, the metrics label), the method and
@@ -40,6 +41,7 @@ std::optional<RouteMatch> MatchRoute(std::string_view path) {
       {"/v1/statement", RouteId::kStatement, Role::kAuditor}, {"/v1/dispute", RouteId::kDispute, Role::kAuditor},
       {"/v1/explain", RouteId::kExplain, Role::kAuditor}, {"/v1/balance", RouteId::kBalance, Role::kAuditor},
       {"/v1/verify", RouteId::kVerify, Role::kAuditor},   {"/v1/rulebooks", RouteId::kRulebooks, Role::kAuditor},
+      {"/v1/period", RouteId::kPeriod, Role::kAuditor},   {"/v1/annual-report", RouteId::kAnnualReport, Role::kAuditor},
   };
   for (const auto& route : kFixed) {
     if (path == route.path) return RouteMatch{route.id, route.path, "GET", route.role, ""};
@@ -118,6 +120,8 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
   switch (route.id) {
     case RouteId::kReport: return WithParams(context, request, {"month", "known_at", "clinic"}, ReportQuery);
     case RouteId::kRulebooks: return WithParams(context, request, {"known_at"}, RulebooksQuery);
+    case RouteId::kPeriod: return WithParams(context, request, {"year", "through", "known_at"}, PeriodQuery);
+    case RouteId::kAnnualReport: return WithParams(context, request, {"year", "known_at"}, AnnualReportQuery);
     case RouteId::kEntries: return WithParams(context, request, {"month", "run", "clinic"}, EntriesQuery);
     case RouteId::kStatement: return WithParams(context, request, {"run", "clinic"}, StatementQuery);
     case RouteId::kDispute:

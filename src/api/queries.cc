@@ -8,6 +8,7 @@
 #include "ledger/books.h"
 #include "ledger/dispute.h"
 #include "ledger/render_json.h"
+#include "ledger/render_period_json.h"
 #include "ledger/render_log_json.h"
 #include "ledger/trace.h"
 #include "projection/explain.h"
@@ -70,6 +71,41 @@ Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
     auto report = projection::BuildMonthReport(p, *month, known_at->seq, clinic);
     if (!report) return tl::unexpected(report.error());
     return ledger::ReportJson(*report, *known_at);
+  });
+}
+
+// The year parameter, "YYYY"; kInvalidArgument names it.
+Result<int> YearParam(const Params& params) {
+  auto text = params.Required("year");
+  if (!text) return tl::unexpected(text.error());
+  auto year = domain::ParseYear(*text);
+  if (!year) return Fail(ErrorCode::kInvalidArgument, "year: " + year.error().message);
+  return year;
+}
+
+Result<std::string> PeriodQuery(QueryContext& context, const Params& params) {
+  auto year = YearParam(params);
+  if (!year) return tl::unexpected(year.error());
+  auto through = params.RequiredMonth("through");
+  if (!through) return tl::unexpected(through.error());
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto report = ledger::BuildPeriodReport(p, *year, *through, known_at->seq);
+    if (!report) return tl::unexpected(report.error());
+    return ledger::PeriodJson(*report, *known_at);
+  });
+}
+
+Result<std::string> AnnualReportQuery(QueryContext& context, const Params& params) {
+  auto year = YearParam(params);
+  if (!year) return tl::unexpected(year.error());
+  auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
+  if (!known_at) return tl::unexpected(known_at.error());
+  return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
+    auto report = ledger::BuildAnnualReport(p, *year, known_at->seq);
+    if (!report) return tl::unexpected(report.error());
+    return ledger::AnnualJson(*report, *known_at);
   });
 }
 

@@ -31,6 +31,10 @@ Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const st
 
 // GET /v1/report?month=M[&known_at=T][&clinic=C]   (report --month M [--known-at T] [--clinic C])
 Result<std::string> ReportQuery(QueryContext& context, const Params& params);
+// GET /v1/period?year=Y&through=M[&known_at=T]: the period report (DOMAIN.md §10).
+Result<std::string> PeriodQuery(QueryContext& context, const Params& params);
+// GET /v1/annual-report?year=Y[&known_at=T]: the annual report (DOMAIN.md §11).
+Result<std::string> AnnualReportQuery(QueryContext& context, const Params& params);
 // GET /v1/rulebooks[?known_at=T]                 (rulebook list [--known-at T])
 Result<std::string> RulebooksQuery(QueryContext& context, const Params& params);
 // GET /v1/entries[?month=M][&run=M][&clinic=C]    (entries ...)

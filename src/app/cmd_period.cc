@@ -14,14 +14,9 @@
 namespace capledger::app {
 namespace {
 
-// A year "YYYY", 1800 to 2999 like every date the log takes.
 Result<int> ParseYear(const std::string& text) {
-  bool digits = text.size() == 4;
-  for (char c : text) digits = digits && c >= '0' && c <= '9';
-  const int year = digits ? std::stoi(text) : 0;
-  if (!digits || year < 1800 || year > 2999) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("--year: '{}' is not a year YYYY (1800 to 2999)", text));
-  }
+  auto year = domain::ParseYear(text);
+  if (!year) return Fail(ErrorCode::kInvalidArgument, fmt::format("--year '{}': {}", text, year.error().message));
   return year;
 }
 

@@ -51,6 +51,10 @@ struct WorldSummary {
 //
 // Contents, in recorded_at order:
 // - each rulebook, recorded on 15 December of the year before its valid_from;
+// - each year's budget frame (BudgetFrameSet), decided on 10-25 November of the year before at
+//   the expected cost of the year plus 0.5-2.5 %, in whole 100,000 kronor (generate_budget.cc);
+//   one year's frame revised by 1-3 % either way on 10-25 June; decision references invented;
+//   none above what ingest accepts (codec::json::kBudgetFrameOreMax);
 // - the clinics and the initial population (registered and listed effective 1 January of
 //   first_year, 92 % at a clinic of their own municipality), recorded at midnight that day;
 // - for each month M, recorded on days 1-5 of M + 1: births (1.1 % a year, listed at a parent's
@@ -64,7 +68,16 @@ struct WorldSummary {
 //   1st of a month in April-October of the second year (the first if years == 1); 2 % of that
 //   municipality (at most 5,000) queued for it and are listed on the opening day;
 // - each year two deaths reported two months late, two listings sent to the wrong clinic and
-//   retracted 2-5 weeks later with the right listing, two visit reports replaced weeks later.
+//   retracted 2-5 weeks later with the right listing, two visit reports replaced weeks later;
+// - optional missions (DOMAIN.md §9) while the rulebook in force on 1 January lists them: in the
+//   first such year a third of the clinics open from the start take on a per_listed mission, a
+//   quarter a per_unit one (1-6 units), a tenth a fixed one (at least one clinic each), from
+//   1 January, recorded on 16-30 December; each year 2 + clinics / 6 changes on the 1st of
+//   February-December (a mission taken on, a per_unit mission's units changed, a mission ended),
+//   recorded 4-21 days before, one in five of those by October 10-50 days after; a mission the
+//   new year's rulebook does not list as optional ended on 1 January (generate_missions.cc).
+//   Missions and frames draw from a random stream of their own: the other events are the ones the
+//   seed gave before they were added (only their line ids shift).
 // The preset figures and their sources are in generate_geography.cc.
 //
 // The initial population's age structure (per municipality and age group 0-15, 16-24, 25-44,

@@ -115,6 +115,16 @@ void World::SetClinic(Person& person, std::uint16_t clinic) {
   if (clinic != kNoClinic) ++listed_[clinic];
 }
 
+domain::AgeCounts InitialAges(const Geography& geography) {
+  domain::AgeCounts ages{};
+  for (const Municipality& m : geography.municipalities) {
+    for (std::size_t g = 0; g < kAgeGroups; ++g) {
+      for (std::int64_t i = 0; i < m.initial[g]; ++i) ++ages[static_cast<std::size_t>(AgeOf(g, i, m.initial[g]))];
+    }
+  }
+  return ages;
+}
+
 void World::InitialPopulation(Micros& clock) {
   std::int64_t total = 0;
   for (const auto& m : geography_.municipalities) {

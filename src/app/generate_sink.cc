@@ -33,6 +33,9 @@ constexpr std::array<KindText, kKindCount> kKindTexts = {{
     {"CniReported", "scb"},
     {"PerformanceReported", "hälsovalsenheten"},
     {"EventRetracted", "1177-listning"},
+    {"MissionUndertaken", "hälsovalsenheten"},
+    {"MissionEnded", "hälsovalsenheten"},
+    {"BudgetFrameSet", "hälsovalsenheten"},
 }};
 
 }  // namespace

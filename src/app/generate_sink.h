@@ -27,8 +27,11 @@ enum class Kind : std::uint8_t {
   kCniReported,
   kPerformanceReported,
   kEventRetracted,
+  kMissionUndertaken,
+  kMissionEnded,
+  kBudgetFrameSet,
 };
-inline constexpr std::size_t kKindCount = 12;
+inline constexpr std::size_t kKindCount = 15;
 
 // The JSON `type` of a kind.
 std::string_view KindName(Kind kind);

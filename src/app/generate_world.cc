@@ -16,6 +16,8 @@ using std::chrono::January;
 using std::chrono::year;
 
 constexpr Micros kMicrosPerHour = 3'600'000'000;
+// Mixed into the seed for the stream of the missions and budget frames (any constant will do).
+constexpr std::uint64_t kPlanStream = 0x6d697373696f6e73ULL;  // "missions"
 
 Month JanuaryOf(int y) { return Month{year(y), January}; }
 
@@ -28,12 +30,14 @@ World::World(const GenerateOptions& options, std::FILE* out)
       sink_(out, DayStart(Date{year(options.first_year + options.years), January, day(15)})),
       first_month_(JanuaryOf(options.first_year)),
       last_month_(domain::AddMonths(JanuaryOf(options.first_year + options.years), -1)),
-      opening_month_(first_month_) {
+      opening_month_(first_month_),
+      plan_rng_(options.seed ^ kPlanStream) {
   geography_ = BuildGeography(options.preset, rng_);
   listed_.assign(geography_.clinics.size(), 0);
   start_text_ = domain::FormatDate(FirstDay(first_month_));
   visit_noise_seed_ = rng_.Next();
   PlanSpecialMonths();
+  revised_year_ = options.first_year + static_cast<int>(plan_rng_.Below(static_cast<std::uint64_t>(options.years)));
 }
 
 // The new clinic opens on the 1st of a month from April to October of the second year (of the
@@ -64,9 +68,21 @@ void World::ScheduleRulebooks() {
   }
 }
 
-Micros World::RandomTime(Date first_day, int days) {
-  const Micros day_offset = static_cast<Micros>(rng_.Below(static_cast<std::uint64_t>(days))) * kMicrosPerDay;
-  return DayStart(first_day) + day_offset + 6 * kMicrosPerHour + static_cast<Micros>(rng_.Below(12 * kMicrosPerHour));
+Micros RandomTimeOf(Rng& rng, Date first_day, int days) {
+  const Micros day_offset = static_cast<Micros>(rng.Below(static_cast<std::uint64_t>(days))) * kMicrosPerDay;
+  return DayStart(first_day) + day_offset + 6 * kMicrosPerHour + static_cast<Micros>(rng.Below(12 * kMicrosPerHour));
+}
+
+Micros World::RandomTime(Date first_day, int days) { return RandomTimeOf(rng_, first_day, days); }
+
+// The rulebook in force on `day` once all are published: among those whose validity covers it,
+// the one published last (ScheduleRulebooks publishes them in the order of options_.rulebooks).
+const domain::Rulebook* World::RulebookOn(Date day) const {
+  const domain::Rulebook* found = nullptr;
+  for (const domain::Rulebook& rulebook : options_.rulebooks) {
+    if (rulebook.valid_from <= day && day < rulebook.valid_until) found = &rulebook;
+  }
+  return found;
 }
 
 int World::MonthIndex(Month month) const {
@@ -78,7 +94,8 @@ bool World::IsSpecial(const std::vector<int>& months, Month month) const {
 }
 
 // What becomes known in month `known_in`: the residents' events and the visits of the month
-// before, the new clinic's approval and opening, CNI in March and performance in April.
+// before, the new clinic's approval and opening, CNI in March, performance in April, and the
+// budget frames (next year's in November, a revision in June).
 void World::Step(Month known_in) {
   const Month about = domain::AddMonths(known_in, -1);
   const bool simulated = about >= first_month_ && about <= last_month_;
@@ -91,12 +108,15 @@ void World::Step(Month known_in) {
   if (month_number == 4 && static_cast<int>(known_in.year()) > options_.first_year) {
     PerformanceReports(static_cast<int>(known_in.year()) - 1, known_in);
   }
+  BudgetFrames(known_in);
 }
 
 Status World::Run() {
   ScheduleRulebooks();
+  PlanMissions();
+  FirstBudgetFrame();
   Micros clock = DayStart(FirstDay(first_month_));
-  sink_.FlushBefore(clock);  // the rulebooks decided before the world starts
+  sink_.FlushBefore(clock);  // the rulebooks and the first frame, decided before the world starts
   RegisterClinics(clock);
   InitialPopulation(clock);
   const Month end = domain::AddMonths(last_month_, 1);

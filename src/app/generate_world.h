@@ -4,14 +4,18 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/generate.h"
 #include "app/generate_geography.h"
 #include "app/generate_rng.h"
 #include "app/generate_sink.h"
+#include "domain/calculation.h"
 #include "domain/date.h"
+#include "domain/rulebook.h"
 
 namespace capledger::app::gen {
 
@@ -70,6 +74,28 @@ void AppendPersonnummer(std::string& out, const Person& person, bool dash);
 // Midnight UTC at the start of `date`, in microseconds.
 Micros DayStart(Date date);
 
+// A random time between 06:00 and 18:00 UTC on one of the `days` days from `first_day`.
+Micros RandomTimeOf(Rng& rng, Date first_day, int days);
+
+// The initial population (everyone is listed) by age in completed years on 31 December of the
+// first year, the ages InitialGroup gives them.
+domain::AgeCounts InitialAges(const Geography& geography);
+
+// The visits a year of `listed` residents is expected to cost at `rates`, in öre: VisitBody's
+// volumes per 10,000 listed over the seasons, without the noise (whose mean is 100 %).
+std::int64_t ExpectedVisitsOre(const domain::VisitRates& rates, std::int64_t listed);
+
+// A MissionUndertaken (units >= 1) or a MissionEnded (units == 0) the generator plans.
+struct PlannedMission {
+  std::uint16_t clinic = 0;  // index into Geography::clinics
+  std::string mission;
+  Date effective;
+  std::int64_t units = 0;    // per_unit missions: the units; other missions: 1 while offered
+};
+
+// A (clinic, mission) pair.
+using MissionKey = std::pair<std::uint16_t, std::string>;
+
 // The world over time. Each Step(K) writes what becomes known in month K: the residents' events
 // and visit reports of month K - 1, and K's deliveries (CNI in March, performance in April, the
 // rulebook in December). Late events are held by the sink until their time.
@@ -87,6 +113,7 @@ class World {
   Micros RandomTime(Date first_day, int days);
   int MonthIndex(Month month) const;
   bool IsSpecial(const std::vector<int>& months, Month month) const;
+  const domain::Rulebook* RulebookOn(Date day) const;
   // generate_population.cc
   void InitialPopulation(Micros& clock);
   void InitialGroup(std::uint16_t m, std::size_t group, std::int64_t count, Micros& clock);
@@ -122,6 +149,31 @@ class World {
   std::string VisitBody(std::size_t clinic, Month month, std::int64_t percent);
   void CniDeliveries(Month march);
   void PerformanceReports(int year, Month april);
+  // generate_missions.cc
+  void PlanMissions();
+  Micros NewYearRecorded(int year);
+  void EndUnlistedMissions(int year, const domain::Rulebook& rulebook);
+  void TakeUpMission(int year, const domain::Mission& mission);
+  void MissionChanges(int year, const domain::Rulebook& rulebook);
+  void UndertakeSomewhere(const domain::Rulebook& rulebook, Date effective, Micros recorded);
+  void ChangeSomeUnits(const domain::Rulebook& rulebook, Date effective, Micros recorded);
+  void EndSomewhere(Date effective, Micros recorded);
+  bool SettledBefore(const MissionKey& key, Date effective) const;
+  Micros ChangeRecorded(Date effective, bool may_be_late);
+  void HoldMission(const PlannedMission& planned, bool per_unit, Micros recorded);
+  std::map<MissionKey, std::int64_t> MissionsOn(Date day) const;
+  // generate_budget.cc
+  void FirstBudgetFrame();
+  void BudgetFrames(Month known_in);
+  const domain::Rulebook* RulebookForYear(int year) const;
+  std::int64_t ExpectedYearOre(int year, const domain::AgeCounts& ages) const;
+  std::int64_t ExpectedStartGrantOre(int year) const;
+  std::int64_t ExpectedSupplementsOre(const domain::Rulebook& rulebook, Date mid, std::int64_t listed) const;
+  std::int64_t ExpectedMissionsOre(const domain::Rulebook& rulebook, Date mid, const domain::AgeCounts& ages) const;
+  std::vector<std::size_t> OpenClinics(Date day) const;
+  domain::AgeCounts ListedAges(Date on) const;
+  void SetFrame(int year, std::int64_t expected_ore, Micros recorded);
+  void HoldFrame(int year, std::int64_t ore, int decided_in, Micros recorded);
 
   const GenerateOptions& options_;
   Rng rng_;
@@ -140,6 +192,15 @@ class World {
   std::uint64_t visit_noise_seed_ = 0;  // a clinic's report and its correction share the noise
   std::string start_text_;  // the first day, "YYYY-MM-DD"
   std::string scratch_;
+  // Missions and budget frames draw from a stream of their own, so that adding them left the
+  // residents' world of a seed as it was.
+  Rng plan_rng_;
+  std::vector<PlannedMission> missions_;      // in effective order, as planned
+  std::map<MissionKey, std::int64_t> offered_;  // while planning: units of the missions offered
+  std::map<MissionKey, Date> last_change_;      // while planning: the last event's effective
+  std::size_t mission_clinics_ = 0;           // the clinics open from the start take missions
+  std::vector<std::int64_t> frames_ore_;      // per year of the world: the frame first set
+  int revised_year_ = 0;                      // the year whose frame is revised in June
 };
 
 }  // namespace capledger::app::gen

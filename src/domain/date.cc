@@ -59,6 +59,14 @@ Result<Month> ParseMonth(std::string_view text) {
   return Month{year(y), month(static_cast<unsigned>(m))};
 }
 
+Result<int> ParseYear(std::string_view text) {
+  const int y = text.size() == 4 ? Digits(text, 0, 4) : -1;
+  if (y < kYearMin || y > kYearMax) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("year must be YYYY, {} to {}", kYearMin, kYearMax));
+  }
+  return y;
+}
+
 std::string FormatMonth(Month value) {
   return fmt::format("{:04d}-{:02d}", static_cast<int>(value.year()), static_cast<unsigned>(value.month()));
 }

@@ -29,6 +29,8 @@ std::string FormatDate(Date date);
 Result<Month> ParseMonth(std::string_view text);
 // "YYYY-MM".
 std::string FormatMonth(Month month);
+// Parses a year "YYYY" within the years the log takes; kInvalidArgument otherwise.
+Result<int> ParseYear(std::string_view text);
 
 // Days since 1970-01-01 (negative before), and back. The stored form of a date.
 std::int32_t DaysSinceEpoch(Date date);
