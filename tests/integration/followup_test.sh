@@ -93,7 +93,15 @@ expect_exit 2 cl period --year 2025 --through 2024-12   # a month outside the ye
 expect_exit 2 cl period --year 2022 --through 2022-12   # before the first run
 expect_exit 2 cl period --year 25 --through 2025-01
 expect_exit 2 cl annual-report --year 2024x
+expect_eq "$(cl --json verify | grep -o '"head_seq": [0-9]*')" "$head_before" "refusals write nothing"
+
+echo "-- a year whose frames are all retracted has no frame, which is said, not refused"
+cl log | grep '"type":"BudgetFrameSet"' | grep '"year":"2023"' | grep -o '"id":"[^"]*"' | cut -d'"' -f4 |
+  while read -r id; do
+    echo "{\"type\":\"EventRetracted\",\"id\":\"retract-$id\",\"source\":\"test\",\"target\":\"$id\",\"reason\":\"test\"}"
+  done > "$SCRATCH/retract.jsonl"
+[ -s "$SCRATCH/retract.jsonl" ] || fail "the world sets a frame for 2023"
+cl ingest "$SCRATCH/retract.jsonl" > /dev/null
 no_frame=$(cl period --year 2023 --through 2023-06)
 echo "$no_frame" | grep -q "frame: no budget frame is set for 2023" || fail "a year without a frame is said: $no_frame"
-expect_eq "$(cl --json verify | grep -o '"head_seq": [0-9]*')" "$head_before" "refusals write nothing"
 echo "followup_test: ok"
