@@ -75,7 +75,8 @@ std::string DraftCostTable(const ledger::DraftCost& c, const ledger::KnownAt& k)
                      FormatKronor(Money::FromOre(c.total_all.ore() - c.current_all.ore())));
   out += "\nvisits and performance: each clinic's reports for the month, or those of its latest earlier month at K.\n\n";
   out += FrameLines(c.frame, c.headroom, c.exceeds_frame, "the draft's year", c.year);
-  out += fmt::format("\n{:<12} {:>16} {:>16} {:>16}\n", "clinic", c.draft_id, compared, "difference");
+  out += fmt::format("\nper clinic: the draft {} against the rulebooks in force ({})\n", c.draft_id, compared);
+  out += fmt::format("{:<12} {:>16} {:>16} {:>16}\n", "clinic", "draft", "in force", "difference");
   for (const auto& clinic : c.clinics) {
     out += fmt::format("{:<12} {:>16} {:>16} {:>16}\n", clinic.clinic, FormatKronor(clinic.draft),
                        FormatKronor(clinic.current), FormatKronor(clinic.difference));
