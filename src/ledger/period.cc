@@ -47,6 +47,35 @@ Result<ComponentTotals> ReportTotals(const projection::MonthReport& report) {
   return sums;
 }
 
+// The listings of a year's snapshot days, folded once (Projection::ListedByClinicOn) and looked
+// up by day: a fresh process answers without building a snapshot index per month.
+class YearListings {
+ public:
+  YearListings(const projection::Projection& p, std::uint64_t known_at, std::vector<std::int32_t> days) {
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    days_ = std::move(days);
+    if (!days_.empty()) listings_ = p.ListedByClinicOn(days_, known_at);
+  }
+  // REQUIRES `day` was one of the days given.
+  const projection::Projection::Listing& On(std::int32_t day) const {
+    const auto at = std::lower_bound(days_.begin(), days_.end(), day) - days_.begin();
+    return listings_[static_cast<std::size_t>(at)];
+  }
+
+ private:
+  std::vector<std::int32_t> days_;
+  std::vector<projection::Projection::Listing> listings_;
+};
+
+// A month's report under `assumed`, its listing from `listings`.
+Result<projection::MonthReport> ReportWith(const projection::Projection& p, Month month, std::uint64_t known_at,
+                                           const projection::Assumptions& assumed, const YearListings& listings) {
+  const auto day = projection::EstimatedSnapshotDay(p, month, known_at, assumed);
+  if (!day) return projection::BuildEstimatedReport(p, month, known_at, assumed);  // kNoRulebookInForce
+  return projection::BuildEstimatedReport(p, month, known_at, assumed, listings.On(*day));
+}
+
 // The first run booked at K, if any (runs are booked in seq order, not in month order).
 std::optional<Month> FirstRunMonth(const projection::Projection& p, std::uint64_t known_at) {
   std::optional<Month> first;
@@ -84,26 +113,27 @@ Status AddOutcome(const projection::Projection& p, int year, Month through, std:
   return {};
 }
 
+// What an estimated month assumes: nothing where a rulebook is in force at K, else `through`'s
+// rulebook for that month alone.
+projection::Assumptions EstimateAssumptions(const projection::Projection& p, Month month, std::uint64_t known_at,
+                                            const domain::Rulebook& through_rulebook) {
+  if (p.RulebookInForce(month, known_at)) return projection::Assumptions{nullptr, month, month, false};
+  return projection::Assumptions{&through_rulebook, month, month, false};
+}
+
 // An estimated month (DOMAIN.md §10): the §6 amounts of `month` at K, with visits and
 // performance taken from `through`'s totals; `through_rulebook` where none is in force.
-Status Estimate(const projection::Projection& p, Month month, std::uint64_t known_at,
-                const projection::MonthReport& through_report, const domain::Rulebook& through_rulebook,
-                PeriodMonth& out) {
+Status Estimate(const projection::Projection& p, Month month, std::uint64_t known_at, const ComponentTotals& through_amounts,
+                const projection::Assumptions& assumed, const YearListings& listings, PeriodMonth& out) {
   out.estimated = true;
-  Result<projection::MonthReport> report = projection::BuildMonthReport(p, month, known_at);
-  if (!report && report.error().code == ErrorCode::kNoRulebookInForce) {
-    out.assumed_rulebook = true;
-    report = projection::BuildEstimatedReport(p, month, known_at,
-                                              projection::Assumptions{&through_rulebook, month, month, false});
-  }
+  out.assumed_rulebook = assumed.rulebook != nullptr;
+  auto report = ReportWith(p, month, known_at, assumed, listings);
   if (!report) return tl::unexpected(report.error());
   out.rulebook = report->rulebook_id;
   auto amounts = ReportTotals(*report);
   if (!amounts) return tl::unexpected(amounts.error());
-  auto through_amounts = ReportTotals(through_report);
-  if (!through_amounts) return tl::unexpected(through_amounts.error());
   for (Component c : {Component::kVisits, Component::kPerformance}) {
-    (*amounts)[static_cast<std::size_t>(c)] = (*through_amounts)[static_cast<std::size_t>(c)];
+    (*amounts)[static_cast<std::size_t>(c)] = through_amounts[static_cast<std::size_t>(c)];
   }
   out.amounts = *amounts;
   return {};
@@ -146,22 +176,33 @@ std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int y
 Result<PeriodReport> BuildPeriodReport(const projection::Projection& projection, int year, Month through,
                                        std::uint64_t known_at) {
   if (auto checked = CheckThrough(projection, year, through, known_at); !checked) return tl::unexpected(checked.error());
-  auto through_report = projection::BuildMonthReport(projection, through, known_at);
-  if (!through_report) return tl::unexpected(through_report.error());
   const projection::RulebookFact* through_rulebook = projection.RulebookInForce(through, known_at);
+  if (!through_rulebook) return tl::unexpected(projection::ReportHeader(projection, through, known_at).error());
   PeriodReport r;
   r.year = year;
   r.through = through;
   r.known_at_seq = known_at;
+  std::vector<projection::Assumptions> assumed(12);
+  std::vector<std::int32_t> days;
   for (unsigned m = 1; m <= 12; ++m) {
     PeriodMonth month;
     month.month = MonthOfYear(year, m);
+    assumed[m - 1] = EstimateAssumptions(projection, month.month, known_at, through_rulebook->rulebook);
+    if (!(month.month < through)) {
+      days.push_back(*projection::EstimatedSnapshotDay(projection, month.month, known_at, assumed[m - 1]));
+    }
     r.months.push_back(std::move(month));
   }
+  const YearListings listings(projection, known_at, std::move(days));
+  auto through_report = ReportWith(projection, through, known_at, assumed[static_cast<unsigned>(through.month()) - 1], listings);
+  if (!through_report) return tl::unexpected(through_report.error());
+  auto through_amounts = ReportTotals(*through_report);
+  if (!through_amounts) return tl::unexpected(through_amounts.error());
   if (auto added = AddOutcome(projection, year, through, known_at, r.months); !added) return tl::unexpected(added.error());
-  for (PeriodMonth& m : r.months) {
+  for (std::size_t i = 0; i < r.months.size(); ++i) {
+    PeriodMonth& m = r.months[i];
     if (!(through < m.month)) continue;
-    if (auto estimated = Estimate(projection, m.month, known_at, *through_report, through_rulebook->rulebook, m); !estimated) {
+    if (auto estimated = Estimate(projection, m.month, known_at, *through_amounts, assumed[i], listings, m); !estimated) {
       return tl::unexpected(estimated.error());
     }
   }
@@ -201,6 +242,9 @@ Result<DraftCost> CostOfDraft(const projection::Projection& projection, const do
   std::map<std::string, ClinicCost> per_clinic;
   const Month first = MonthOfYear(year, 1);
   const Month last = MonthOfYear(year, 12);
+  const projection::Assumptions drafted_assumptions{&draft, first, last, true};
+  std::vector<projection::Assumptions> current_assumptions;
+  std::vector<std::int32_t> days;
   for (unsigned m = 1; m <= 12; ++m) {
     const Month month = MonthOfYear(year, m);
     const domain::Rulebook* current = CurrentRulebook(projection, month, known_at);
@@ -211,8 +255,15 @@ Result<DraftCost> CostOfDraft(const projection::Projection& projection, const do
     if (std::find(r.current_rulebooks.begin(), r.current_rulebooks.end(), current->id) == r.current_rulebooks.end()) {
       r.current_rulebooks.push_back(current->id);
     }
-    auto drafted = projection::BuildEstimatedReport(projection, month, known_at, projection::Assumptions{&draft, first, last, true});
-    auto now = projection::BuildEstimatedReport(projection, month, known_at, projection::Assumptions{current, month, month, true});
+    current_assumptions.push_back(projection::Assumptions{current, month, month, true});
+    days.push_back(*projection::EstimatedSnapshotDay(projection, month, known_at, drafted_assumptions));
+    days.push_back(*projection::EstimatedSnapshotDay(projection, month, known_at, current_assumptions.back()));
+  }
+  const YearListings listings(projection, known_at, std::move(days));
+  for (unsigned m = 1; m <= 12; ++m) {
+    const Month month = MonthOfYear(year, m);
+    auto drafted = ReportWith(projection, month, known_at, drafted_assumptions, listings);
+    auto now = ReportWith(projection, month, known_at, current_assumptions[m - 1], listings);
     if (!drafted) return tl::unexpected(drafted.error());
     if (!now) return tl::unexpected(now.error());
     PeriodMonth pm;

@@ -320,8 +320,19 @@ void SortLines(MonthReport& report) {
 
 }  // namespace
 
-Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
-                                         const Assumptions& assumed) {
+std::optional<std::int32_t> EstimatedSnapshotDay(const Projection& projection, domain::Month month,
+                                                 std::uint64_t known_at, const Assumptions& assumed) {
+  const domain::Rulebook* rulebook = RulebookFor(projection, &assumed, month, known_at);
+  if (!rulebook) return std::nullopt;
+  return domain::DaysSinceEpoch(domain::SnapshotDate(rulebook->snapshot, month));
+}
+
+namespace {
+
+// The estimated report of `month` with the listing `listing_of` gives for its snapshot day.
+Result<MonthReport> Estimated(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                              const Assumptions& assumed,
+                              const std::function<Projection::Listing(std::int32_t)>& listing_of) {
   const domain::Rulebook* rulebook = RulebookFor(projection, &assumed, month, known_at);
   if (!rulebook) {
     return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
@@ -336,9 +347,22 @@ Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::M
   report.rulebook_provenance = rulebook->provenance;
   report.known_at_seq = known_at;
   const Context ctx{projection, month, known_at, *rulebook, domain::DaysSinceEpoch(report.snapshot), &assumed};
-  auto built = AllClinics(ctx, std::move(report), projection.ListedByClinic(ctx.on, known_at));
+  auto built = AllClinics(ctx, std::move(report), listing_of(ctx.on));
   if (built) SortLines(*built);
   return built;
+}
+
+}  // namespace
+
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                         const Assumptions& assumed) {
+  return Estimated(projection, month, known_at, assumed,
+                   [&](std::int32_t on) { return projection.ListedByClinic(on, known_at); });
+}
+
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                         const Assumptions& assumed, const Projection::Listing& listing) {
+  return Estimated(projection, month, known_at, assumed, [&](std::int32_t) { return listing; });
 }
 
 Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,

@@ -82,6 +82,14 @@ struct Assumptions {
 // rulebook for the month.
 Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
                                          const Assumptions& assumed);
+// The same with the listing on its snapshot date given (from Projection::ListedByClinicOn, which
+// folds the residents once for many dates; a question over a year asks it once).
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+                                         const Assumptions& assumed, const Projection::Listing& listing);
+// The snapshot date (days since epoch) of `month` under `assumed`, or under the log's rulebook;
+// empty if neither gives a rulebook for the month.
+std::optional<std::int32_t> EstimatedSnapshotDay(const Projection& projection, domain::Month month,
+                                                 std::uint64_t known_at, const Assumptions& assumed);
 
 // The all-clinics reports of several months as known at one K, folding the residents once for
 // all their snapshot dates. One result per month, in the order given; each equals what
