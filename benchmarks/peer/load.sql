@@ -88,6 +88,20 @@ from stage s
 cross join lateral jsonb_array_elements(s.doc->'rulebook'->'distance_supplement'->'bands') b
 where s.doc->>'type' = 'RulebookPublished';
 
+insert into rulebook_mission (rulebook_seq, mission, kind, basis, amount_ore, min_age, max_age)
+select s.seq, m->>'id', m->>'kind', m->>'basis', pg_temp.ore(m->>'amount'), (m->>'min_age')::int, (m->>'max_age')::int
+from stage s
+cross join lateral jsonb_array_elements(coalesce(s.doc->'rulebook'->'missions', '[]'::jsonb)) m
+where s.doc->>'type' = 'RulebookPublished';
+
+insert into mission_event (clinic, mission, seq, retracted_seq, effective, undertaken, units)
+select c.clinic_no, s.doc->>'mission', s.seq, coalesce(v.retracted_seq, 2147483647), (s.doc->>'effective')::date,
+       s.doc->>'type' = 'MissionUndertaken', (s.doc->>'units')::bigint
+from stage s
+join clinic c on c.clinic_id = s.doc->>'clinic'
+left join void v on v.seq = s.seq
+where s.doc->>'type' in ('MissionUndertaken', 'MissionEnded');
+
 -- SCB's index in hundredths: Σ weight × hits with the weights of DOMAIN.md §6.2 × 100; then
 -- CNI × 10000 = index / 100 / population / 2.476 × 10000 = index × 100000 / (population × 2476),
 -- truncated. A delivered cni equals it (ingest rejects a mismatch) and is taken as delivered.
@@ -139,4 +153,5 @@ create index clinic_event_by_clinic on clinic_event (clinic, kind, seq);
 create index cni_by_clinic on cni_report (clinic, effective, seq);
 create index performance_by_clinic on performance_report (clinic, seq);
 create index visits_by_clinic_month on visits_report (clinic, month, seq);
+create index mission_by_clinic on mission_event (clinic, mission, effective, seq);
 create index event_recorded_at on event (recorded_at);

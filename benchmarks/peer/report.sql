@@ -145,6 +145,20 @@ language sql stable as $$
                       and z.seq <= k and z.retracted_seq > k)
 $$;
 
+-- §9: the optional missions each clinic offers on D as known at K, with the units of the
+-- undertaking: for each (clinic, mission), the latest MissionUndertaken / MissionEnded effective on
+-- or before D (ties by the highest seq) is a MissionUndertaken. Whether the rulebook lists the
+-- mission, and how, is month_report's to decide.
+create or replace function offered_missions(d date, k int) returns table (clinic smallint, mission text, units bigint)
+language sql stable as $$
+  select l.clinic, l.mission, l.units
+  from (select distinct on (e.clinic, e.mission) e.clinic, e.mission, e.undertaken, e.units
+        from mission_event e
+        where e.effective <= d and e.seq <= k and e.retracted_seq > k
+        order by e.clinic, e.mission, e.effective desc, e.seq desc) l
+  where l.undertaken
+$$;
+
 -- §6.3: the visits of a month at the rates of rulebook rb, in öre; 0 without a [visits] table
 -- or a report (null counts).
 create or replace function visits_ore(rb rulebook, home bigint, other_listed bigint, unlisted bigint,
@@ -190,10 +204,10 @@ $$;
 
 -- The month report: one row per open clinic (or only p_clinic, which must be open on D), by
 -- clinic id, with the listed count N, the count per capitation band (in min_age order) and the
--- six components and their total in öre. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
+-- seven components and their total in öre. Raises no_data_found when no rulebook is in force, or p_clinic is not open on D.
 create or replace function month_report(p_month text, p_k int, p_clinic text default null)
 returns table (clinic text, listed bigint, band_counts bigint[], capitation bigint, performance bigint, visits bigint,
-               start_grant bigint, cni_supplement bigint, distance_supplement bigint, total bigint,
+               start_grant bigint, cni_supplement bigint, distance_supplement bigint, missions bigint, total bigint,
                snapshot date, rulebook_id text)
 language plpgsql stable set plan_cache_mode = force_custom_plan as $$
 declare
@@ -271,6 +285,25 @@ begin
                            interval '1 month') mm
       cross join lateral rulebook_in_force(mm::date, p_k) r
       where r.seq is not null and clinic_open_on(gb.clinic, snapshot_date(r.snapshot, mm::date), p_k)) fp
+  ), mission_parts as (
+    -- §9, per open clinic: Σ part × 12 over the missions it offers on D that the rulebook in
+    -- force lists as optional: fixed amount × 12, per_unit units × amount (none without units),
+    -- per_listed (the counted residents with min_age <= age < max_age) × amount. A mission it does
+    -- not list, or lists as base, is paid nothing.
+    select o.clinic,
+           sum(case rm.basis
+                 when 'fixed' then rm.amount_ore * 12
+                 when 'per_unit' then coalesce(o.units, 0) * rm.amount_ore
+                 when 'per_listed' then
+                   (select coalesce(sum(a.n), 0) from ages a
+                    where a.clinic = o.clinic and a.age >= coalesce(rm.min_age, 0)
+                      and (rm.max_age is null or a.age < rm.max_age)) * rm.amount_ore
+               end) as missions_12
+    from offered_missions(d, p_k) o
+    join facts f on f.clinic = o.clinic
+    join rulebook_mission rm on rm.rulebook_seq = rb.seq and rm.mission = o.mission and rm.kind = 'optional'
+    where only_clinic is null or o.clinic = only_clinic
+    group by o.clinic
   ), amounts as (
     select f.clinic_id, coalesce(n.n, 0) as listed, bv.band_counts,
       round(coalesce(n.capitation_12, 0)::numeric / 12)::bigint as capitation,
@@ -287,9 +320,11 @@ begin
       coalesce(round(coalesce(n.n, 0)::numeric *
         (select db.amount_ore from rulebook_distance_band db
          where db.rulebook_seq = rb.seq and db.min_km_tenths <= f.distance_tenths
-         order by db.min_km_tenths desc limit 1) / 12)::bigint, 0) as distance_supplement
+         order by db.min_km_tenths desc limit 1) / 12)::bigint, 0) as distance_supplement,
+      round(coalesce(mp.missions_12, 0)::numeric / 12)::bigint as missions
     from facts f
     left join counts n on n.clinic = f.clinic
+    left join mission_parts mp on mp.clinic = f.clinic
     left join cni_ranked r on r.clinic = f.clinic
     left join grant_rule g on g.clinic = f.clinic
     left join band_vectors bv on bv.clinic = f.clinic
@@ -300,15 +335,15 @@ begin
       (select array_agg(0::bigint order by b.min_age) from rulebook_band b where b.rulebook_seq = rb.seq) as band_counts,
       0::bigint as capitation, 0::bigint as performance,
       visits_ore(rb, v.home_visits, v.other_listed, v.unlisted, v.out_of_region) as visits,
-      0::bigint as start_grant, 0::bigint as cni_supplement, 0::bigint as distance_supplement
+      0::bigint as start_grant, 0::bigint as cni_supplement, 0::bigint as distance_supplement, 0::bigint as missions
     from visits_only_facts(d, first_day, m, p_k) v
     where only_clinic is null or v.clinic = only_clinic
   ), all_lines as (
     select * from amounts union all select * from visits_only
   )
   select a.clinic_id, a.listed, a.band_counts, a.capitation, a.performance, a.visits, a.start_grant, a.cni_supplement,
-         a.distance_supplement,
-         a.capitation + a.performance + a.visits + a.start_grant + a.cni_supplement + a.distance_supplement,
+         a.distance_supplement, a.missions,
+         a.capitation + a.performance + a.visits + a.start_grant + a.cni_supplement + a.distance_supplement + a.missions,
          d, rb.rulebook_id
   from all_lines a
   order by a.clinic_id;

@@ -93,6 +93,32 @@ create table rulebook_distance_band (
   primary key (rulebook_seq, min_km_tenths)
 );
 
+-- The [[missions]] of a rulebook (DOMAIN.md §9): kind 'base' or 'optional'; an optional mission's
+-- basis ('per_unit', 'per_listed', 'fixed') and amount (per unit and year, per listed resident
+-- and year, or per month); min_age and max_age (per_listed only, each optional) bound the
+-- residents counted, min_age <= age < max_age.
+create table rulebook_mission (
+  rulebook_seq int not null,
+  mission      text collate "C" not null,
+  kind         text not null,
+  basis        text,
+  amount_ore   bigint,
+  min_age      int,
+  max_age      int,
+  primary key (rulebook_seq, mission)
+);
+
+-- MissionUndertaken (undertaken, with units if given) and MissionEnded (not undertaken).
+create table mission_event (
+  clinic         smallint not null,
+  mission        text collate "C" not null,
+  seq            int not null,
+  retracted_seq  int not null,
+  effective      date not null,
+  undertaken     boolean not null,
+  units          bigint
+);
+
 -- cni_tt: the CNI in ten-thousandths, as delivered or computed from the hits (DOMAIN.md §6.2).
 create table cni_report (
   clinic         smallint not null,

@@ -16,10 +16,11 @@ inline constexpr std::int32_t kDistanceTenthsMax = 1'000'000;
 // The most integer digits a cni may have; above any CNI computable from counts within
 // limits::kCountMax (about 1.3e10), and far inside int64 in ten-thousandths.
 inline constexpr std::size_t kCniIntegerDigitsMax = 12;
-// The largest budget frame accepted (BudgetFrameSet.amount, DOMAIN.md §10), in öre: 10,000,000,000.00
-// SEK, about nine times Region Örebro's whole Hälsoval frame (~1,100 MSEK = 110,000,000,000 öre),
-// so only a typo or garbage exceeds it; far inside int64, so sums of a few frames cannot overflow.
-inline constexpr std::int64_t kBudgetFrameOreMax = 1'000'000'000'000;
+// The largest budget frame accepted (BudgetFrameSet.amount, DOMAIN.md §10), in öre:
+// 1,000,000,000,000.00 SEK, some 24 times the cost of all of Sweden's primary-care capitation
+// (~42,000 MSEK, the generator's sweden preset as one region), so only a typo or garbage exceeds
+// it; far inside int64 (1e14 öre), so sums of many frames cannot overflow.
+inline constexpr std::int64_t kBudgetFrameOreMax = 100'000'000'000'000;
 // The length of a vintage ("SCB-2025-03"), in printable ASCII characters.
 inline constexpr std::size_t kVintageBytesMax = 64;
 

@@ -82,8 +82,8 @@ std::vector<domain::EventBody> OneOfEach() {
                                      {{"VC-A", M(2023, 1), domain::Component::kMissions, Money::FromOre(-1)}}});
   bodies.push_back(domain::MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 2, 1), 1'000'000'000});
   bodies.push_back(domain::MissionEnded{"VC-0123456789-0123456789-0123456", std::string(32, 'z'), D(2999, 12, 31)});
-  // 10,000,000,000.00 SEK: the largest frame the decoders take.
-  bodies.push_back(domain::BudgetFrameSet{2999, Money::FromOre(1'000'000'000'000), "24RF0123"});
+  // 1,000,000,000,000.00 SEK: the largest frame the decoders take.
+  bodies.push_back(domain::BudgetFrameSet{2999, Money::FromOre(100'000'000'000'000), "24RF0123"});
   return bodies;
 }
 
@@ -425,12 +425,12 @@ TEST_CASE("units, mission ids, years and frame amounts out of range are corrupti
     return Finished(fbb);
   };
   CHECK(DecodeBody(frame(1800, 0)));
-  CHECK(DecodeBody(frame(2999, 1'000'000'000'000)));
+  CHECK(DecodeBody(frame(2999, 100'000'000'000'000)));
   CheckCorrupt(frame(1799, 0));
   CheckCorrupt(frame(3000, 0));
   CheckCorrupt(frame(25, 0));
   CheckCorrupt(frame(2025, -1));
-  CheckCorrupt(frame(2025, 1'000'000'000'001));
+  CheckCorrupt(frame(2025, 100'000'000'000'001));
 }
 
 TEST_CASE("random bytes and random damage to valid bodies give corruption or a value that re-encodes") {

@@ -394,9 +394,9 @@ TEST_CASE("a BudgetFrameSet line gives the year, the frame in öre and the decis
   CHECK(e.year == 2025);
   CHECK(e.amount == domain::Money::FromOre(110'000'000'000));
   CHECK(e.decision == "24RF0123");
-  // The bound: 10,000,000,000.00 SEK = 1,000,000,000,000 öre is the largest frame taken.
-  CHECK(BodyOf<domain::BudgetFrameSet>(FrameLine(R"("2999")", R"("10000000000.00")")).amount ==
-        domain::Money::FromOre(1'000'000'000'000));
+  // The bound: 1,000,000,000,000.00 SEK = 100,000,000,000,000 öre is the largest frame taken.
+  CHECK(BodyOf<domain::BudgetFrameSet>(FrameLine(R"("2999")", R"("1000000000000.00")")).amount ==
+        domain::Money::FromOre(100'000'000'000'000));
   CHECK(BodyOf<domain::BudgetFrameSet>(FrameLine(R"("1800")", R"("0.00")")).year == 1800);
 }
 
@@ -727,8 +727,8 @@ TEST_CASE("invalid_money: an amount not in the non-negative two-decimal form") {
                 RejectCode::kInvalidMoney, "rulebook.capitation.bands[1].amount");
   CheckRejected(FrameLine(R"("2025")", R"("-1100000000.00")"), RejectCode::kInvalidMoney, "amount");
   CheckRejected(FrameLine(R"("2025")", R"("1100000000")"), RejectCode::kInvalidMoney, "amount");
-  // One öre above the sanity bound of 10,000,000,000.00 SEK.
-  CheckRejected(FrameLine(R"("2025")", R"("10000000000.01")"), RejectCode::kInvalidMoney, "amount");
+  // One öre above the sanity bound of 1,000,000,000,000.00 SEK.
+  CheckRejected(FrameLine(R"("2025")", R"("1000000000000.01")"), RejectCode::kInvalidMoney, "amount");
 }
 
 TEST_CASE("invalid_distance: not km with exactly one decimal, or beyond 100000 km") {

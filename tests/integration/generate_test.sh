@@ -28,7 +28,8 @@ awk -F'"' '{
 
 echo "-- the world holds every kind of event, and one rulebook per TOML file, KoK-2023 first"
 for type in RulebookPublished ClinicRegistered ResidentRegistered ResidentMovedOut ResidentDied ResidentRelocated \
-            PatientListed PatientUnlisted VisitsReported CniReported PerformanceReported EventRetracted; do
+            PatientListed PatientUnlisted VisitsReported CniReported PerformanceReported EventRetracted \
+            BudgetFrameSet MissionUndertaken; do
   grep -q "^{\"type\":\"$type\"" "$SCRATCH/a.jsonl" || fail "no $type in the tiny world"
 done
 for reason in initial birth moved_in; do
@@ -39,7 +40,10 @@ for reason in choice proximity newborn queue_opening; do
 done
 books=$(ls "$CAPLEDGER_SOURCE_DIR"/config/rulebooks/*.toml | wc -l)
 expect_eq "$(grep -c '^{"type":"RulebookPublished"' "$SCRATCH/a.jsonl")" "$books" "RulebookPublished lines"
-head -n 1 "$SCRATCH/a.jsonl" | grep -q '"rulebook":{"id":"KoK-2023"' || fail "the first line is not KoK-2023"
+grep -m 1 '^{"type":"RulebookPublished"' "$SCRATCH/a.jsonl" | grep -q '"rulebook":{"id":"KoK-2023"' \
+  || fail "the first rulebook is not KoK-2023"
+# The council's frame for a year comes before the board's rulebook for it (November, December).
+head -n 1 "$SCRATCH/a.jsonl" | grep -q '^{"type":"BudgetFrameSet",.*"year":"2023"' || fail "the first line is the 2023 frame"
 
 echo "-- tiny over three years ingests into a fresh store with nothing rejected"
 out=$(cl ingest "$SCRATCH/a.jsonl")

@@ -100,6 +100,22 @@ select string_agg(field, ',' order by field) from changed, report_differences('2
 SQL
 )
 expect_eq "$differences" "capitation" "fields that differ after adding one öre to a capitation"
+# The first clinic with missions gets one öre more of them; in another copy the first clinic's
+# missions amount is missing: each differs in that field alone.
+differences=$(pg_sql -At -F ' ' <<SQL
+\set doc \`cat '$SCRATCH/report.json'\`
+with doc as (select :'doc'::jsonb as d),
+     pick as (select (min(c.i) - 1)::int as i from doc, jsonb_array_elements(doc.d->'clinics') with ordinality c(v, i)
+              where c.v->'amounts'->>'missions' <> '0.00'),
+     raised as (select jsonb_set(d, array['clinics', pick.i::text, 'amounts', 'missions'],
+                  to_jsonb(to_char((ore_of(d->'clinics'->pick.i->'amounts'->>'missions') + 1) / 100.0, 'FM9999999990.00'))) as d
+                from doc, pick),
+     dropped as (select d #- '{clinics,0,amounts,missions}' as d from doc)
+select (select string_agg(field, ',' order by field) from raised, report_differences('2025-06', $head, null, raised.d))
+       || ' ' || (select string_agg(field, ',' order by field) from dropped, report_differences('2025-06', $head, null, dropped.d));
+SQL
+)
+expect_eq "$differences" "missions missions" "fields that differ with one öre more of missions, and without them"
 
 echo "-- a small world of edge cases, at every knowledge point"
 # Three snapshot rules (last day of month, first day, last day of previous month), birthdays on
@@ -112,7 +128,13 @@ echo "-- a small world of edge cases, at every knowledge point"
 # again, a target retracted twice, two performance reports covering one month and a replaced and a
 # closed clinic's visit report; visits paid for work done to a clinic closing on the 20th and to
 # one opening after its snapshot date, and a visits report for a month the clinic was open on no
-# day; a start grant counted from the first month open on its snapshot date.
+# day; a start grant counted from the first month open on its snapshot date. Missions under E-2024
+# (2024-2025, with a base mission and optional per_unit, per_listed 0-5 and 13+, and fixed ones)
+# and a budget frame the calculation ignores: a base mission, a mission not listed and a per_unit
+# one without units undertaken (paid nothing); units changed; a per_listed mission with units
+# (ignored); an undertaking effective on D; an end and an undertaking tied on their date each way
+# (the higher seq decides); an end of a mission never undertaken; a retracted undertaking; one
+# recorded five months late; missions at a closed and at a never registered clinic.
 cat > "$SCRATCH/edge.jsonl" <<'WORLD'
 {"type":"RulebookPublished","id":"edge-1","rulebook":{"id":"E-2022a","title":"Edge E-2022a","decision":"E-E-2022a","decided_by":"regionstyrelsen","decided_on":"unknown","valid_from":"2022-01-01","valid_until":"2022-03-01","snapshot":"last_day_of_month","retro_window_months":12,"capitation":{"bands":[{"min_age":0,"amount":"3600.00"},{"min_age":6,"amount":"1700.00"},{"min_age":16,"amount":"1900.00"},{"min_age":25,"amount":"2300.00"},{"min_age":45,"amount":"2900.00"},{"min_age":65,"amount":"4300.00"},{"min_age":75,"amount":"6200.00"},{"min_age":85,"amount":"8100.00"}]},"performance":{"amount":"142.30"},"visits":{"home_visit":"1100.00","other_listed":"650.00","unlisted":"650.00","out_of_region":"1500.00"}},"recorded_at":"2021-12-15T09:00:00Z"}
 {"type":"RulebookPublished","id":"edge-2","rulebook":{"id":"E-2022b","title":"Edge E-2022b","decision":"E-E-2022b","decided_by":"regionstyrelsen","decided_on":"unknown","valid_from":"2022-03-01","valid_until":"2023-01-01","snapshot":"first_day_of_month","retro_window_months":12,"capitation":{"bands":[{"min_age":0,"amount":"3600.00"},{"min_age":6,"amount":"1700.00"},{"min_age":16,"amount":"1900.00"},{"min_age":25,"amount":"2300.00"},{"min_age":45,"amount":"2900.00"},{"min_age":65,"amount":"4300.00"},{"min_age":75,"amount":"6200.00"},{"min_age":85,"amount":"8100.00"}]},"performance":{"amount":"142.30"},"visits":{"home_visit":"1100.00","other_listed":"650.00","unlisted":"650.00","out_of_region":"1500.00"}},"recorded_at":"2021-12-15T09:00:00Z"}
@@ -185,6 +207,39 @@ cat > "$SCRATCH/edge.jsonl" <<'WORLD'
 {"type":"VisitsReported","id":"edge-69","clinic":"VC-T","month":"2022-02","counts":{"home_visits":0,"other_listed":300,"unlisted":0,"out_of_region":0},"recorded_at":"2023-10-03T09:00:00Z"}
 {"type":"VisitsReported","id":"edge-70","clinic":"VC-T","month":"2022-03","counts":{"home_visits":1,"other_listed":1,"unlisted":1,"out_of_region":1},"recorded_at":"2023-10-03T09:00:00Z"}
 {"type":"VisitsReported","id":"edge-71","clinic":"VC-N","month":"2023-02","counts":{"home_visits":1,"other_listed":2,"unlisted":3,"out_of_region":4},"recorded_at":"2023-10-03T10:00:00Z"}
+{"type":"RulebookPublished","id":"edge-72","rulebook":{"id":"E-2024","title":"Edge E-2024","decision":"E-E-2024","decided_by":"regionstyrelsen","decided_on":"unknown","valid_from":"2024-01-01","valid_until":"2026-01-01","snapshot":"last_day_of_month","retro_window_months":12,"capitation":{"bands":[{"min_age":0,"amount":"3600.00"},{"min_age":6,"amount":"1700.00"},{"min_age":16,"amount":"1900.00"},{"min_age":25,"amount":"2300.00"},{"min_age":45,"amount":"2900.00"},{"min_age":65,"amount":"4300.00"},{"min_age":75,"amount":"6200.00"},{"min_age":85,"amount":"8100.00"}]},"missions":[{"id":"mottagning","title":"Mottagning","kind":"base"},{"id":"sabo","title":"Läkarmedverkan i särskilt boende","kind":"optional","basis":"per_unit","amount":"5400.00"},{"id":"bvc","title":"Barnhälsovård","kind":"optional","basis":"per_listed","amount":"1200.05","min_age":0,"max_age":6},{"id":"ungdom","title":"Ungdomsmottagning","kind":"optional","basis":"per_listed","amount":"100.10","min_age":13},{"id":"jour","title":"Jour","kind":"optional","basis":"fixed","amount":"25000.01"}]},"recorded_at":"2023-12-15T09:00:00Z"}
+{"type":"BudgetFrameSet","id":"edge-73","year":"2024","amount":"50000.00","decision":"23RF100","recorded_at":"2023-12-15T10:00:00Z"}
+{"type":"ResidentRegistered","id":"edge-74","personnummer":"20180630-1014","effective":"2024-01-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"PatientListed","id":"edge-75","personnummer":"20180630-1014","clinic":"VC-A","effective":"2024-01-01","reason":"choice","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"ResidentRegistered","id":"edge-76","personnummer":"20190175-2020","effective":"2024-01-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"PatientListed","id":"edge-77","personnummer":"20190175-2020","clinic":"VC-A","effective":"2024-01-01","reason":"choice","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"ResidentRegistered","id":"edge-78","personnummer":"20120229-3039","effective":"2024-01-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"PatientListed","id":"edge-79","personnummer":"20120229-3039","clinic":"VC-B","effective":"2024-01-01","reason":"choice","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"ResidentRegistered","id":"edge-80","personnummer":"20110301-5051","effective":"2024-01-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"PatientListed","id":"edge-81","personnummer":"20110301-5051","clinic":"VC-B","effective":"2024-01-01","reason":"choice","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"ResidentRegistered","id":"edge-82","personnummer":"20180701-4046","effective":"2024-01-01","municipality":"1880","reason":"moved_in","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"PatientListed","id":"edge-83","personnummer":"20180701-4046","clinic":"VC-N","effective":"2024-01-01","reason":"choice","recorded_at":"2023-12-20T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-84","clinic":"VC-A","mission":"bvc","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-85","clinic":"VC-A","mission":"sabo","effective":"2024-01-01","units":3,"recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-86","clinic":"VC-B","mission":"mottagning","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-87","clinic":"VC-B","mission":"sabo","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-88","clinic":"VC-B","mission":"okand","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-89","clinic":"VC-B","mission":"ungdom","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-90","clinic":"VC-C","mission":"bvc","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-91","clinic":"VC-Z","mission":"jour","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-92","clinic":"VC-R","mission":"jour","effective":"2024-01-01","recorded_at":"2023-12-20T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-93","clinic":"VC-A","mission":"jour","effective":"2024-02-01","recorded_at":"2024-01-20T08:00:00Z"}
+{"type":"MissionEnded","id":"edge-94","clinic":"VC-B","mission":"jour","effective":"2024-03-01","recorded_at":"2024-02-05T08:00:00Z"}
+{"type":"EventRetracted","id":"edge-95","target":"edge-92","reason":"VC-R never took on jour","recorded_at":"2024-02-10T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-96","clinic":"VC-A","mission":"sabo","effective":"2024-04-01","units":5,"recorded_at":"2024-03-20T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-97","clinic":"VC-N","mission":"bvc","effective":"2024-03-01","units":2,"recorded_at":"2024-03-21T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-98","clinic":"VC-B","mission":"jour","effective":"2024-05-31","recorded_at":"2024-05-20T08:00:00Z"}
+{"type":"MissionEnded","id":"edge-99","clinic":"VC-A","mission":"jour","effective":"2024-06-01","recorded_at":"2024-05-21T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-100","clinic":"VC-A","mission":"jour","effective":"2024-06-01","recorded_at":"2024-05-21T09:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-101","clinic":"VC-R","mission":"sabo","effective":"2024-02-01","units":2,"recorded_at":"2024-07-01T08:00:00Z"}
+{"type":"MissionUndertaken","id":"edge-102","clinic":"VC-A","mission":"sabo","effective":"2024-09-01","units":4,"recorded_at":"2024-08-20T08:00:00Z"}
+{"type":"MissionEnded","id":"edge-103","clinic":"VC-A","mission":"sabo","effective":"2024-09-01","recorded_at":"2024-08-20T09:00:00Z"}
+{"type":"MissionEnded","id":"edge-104","clinic":"VC-B","mission":"jour","effective":"2024-10-01","recorded_at":"2024-09-15T08:00:00Z"}
 WORLD
 edge_lines=$(wc -l < "$SCRATCH/edge.jsonl")
 expect_eq "$("$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/edge.store" ingest "$SCRATCH/edge.jsonl")" \
@@ -220,20 +275,65 @@ expect_eq "$(pg_value "select string_agg(start_grant::text, ' ' order by m) from
   "33333 33333 33334 0" "VC-N's start grant from March to June 2023, by hand"
 expect_eq "$(pg_value "select listed || ' ' || visits || ' ' || start_grant from month_report('2023-02', $edge_lines, 'VC-N')")" \
   "0 1035000 0" "VC-N's visits in February 2023, by hand"
+# Missions under E-2024 (last day of the month; per year: bvc 1,200.05 per listed child 0-5, ungdom
+# 100.10 per listed resident of 13 or more, sabo 5,400.00 per unit; jour 25,000.01 a month): each
+# clinic's parts × 12 in öre are summed, then divided by 12 once. VC-A, February 2024 (D =
+# 2024-02-29): bvc counts 20230615-2220 (0), 20180630-1014 (5) and the samordningsnummer
+# 20190175-2020 (5): 3 × 120,005 = 360,015; sabo 3 units × 540,000 = 1,620,000; jour from
+# 2024-02-01: 2,500,001 × 12 = 30,000,012; Σ = 31,980,027 / 12 = 2,665,002.25 -> 2,665,002. June (D =
+# 2024-06-30): 20180630-1014 is 6 (2 × 120,005 = 240,010), sabo has 5 units from April (2,700,000),
+# and jour's end and new undertaking, both effective 2024-06-01, tie: the later (an undertaking)
+# holds: 32,940,022 / 12 = 2,745,001.83 -> 2,745,002. September: sabo's new units and its end tie,
+# and the end holds: 30,240,022 / 12 = 2,520,001.83 -> 2,520,002.
+missions_of() {  # missions_of CLINIC K MONTH...: the clinic's missions in öre, one per month
+  local clinic="$1" k="$2"; shift 2
+  local m list=""
+  for m in "$@"; do list="$list${list:+,}'$m'"; done
+  pg_value "select string_agg(x.missions::text, ' ' order by x.m) from (select m, (select r.missions from month_report(m, $k, '$clinic') r) as missions from unnest(array[$list]) m) x"
+}
+expect_eq "$(missions_of VC-A "$edge_lines" 2024-02 2024-06 2024-09)" "2665002 2745002 2520002" "VC-A's missions in 2024, by hand"
+# VC-B's mottagning (base), sabo without units and okand (not listed) pay 0. ungdom, March 2024:
+# 19600101-1110 and 20110301-5051 (13 on 2024-03-01): 2 × 10,010 = 20,020 / 12 = 1,668.33 -> 1,668.
+# May adds jour effective on D itself (2024-05-31): 20,020 + 30,000,012 = 30,020,032 / 12 =
+# 2,501,669.33 -> 2,501,669; jour ends on 2024-10-01. February 2025 (D = 2025-02-28): 20120229-3039
+# is still 12 (a 29 February birthday comes on 1 March): 1,668; March 2025: 3 × 10,010 = 30,030 / 12 =
+# 2,502.5 -> 2,503 (half away from zero).
+expect_eq "$(missions_of VC-B "$edge_lines" 2024-03 2024-05 2024-10 2025-02 2025-03)" "1668 2501669 1668 1668 2503" \
+  "VC-B's missions in 2024 and 2025, by hand"
+# VC-R's jour of 2024-01-01 pays 2,500,001 öre for January until it is retracted; its sabo of
+# 2024-02-01 (2 units), recorded in July, pays 2 × 540,000 / 12 = 90,000 for February once known.
+# VC-N's bvc (its units ignored) counts 20180701-4046, 5 in March 2024 (120,005 / 12 = 10,000.42 ->
+# 10,000) and 6 on 2024-07-01. VC-C (closed) and VC-Z (never registered) have no line.
+retracted=$(pg_value "select r.seq from retraction r join event e on e.seq = r.target_seq where e.event_id = 'edge-92'")
+late=$(pg_value "select seq from event where event_id = 'edge-101'")
+expect_eq "$(missions_of VC-R $((retracted - 1)) 2024-01) $(missions_of VC-R "$retracted" 2024-01)" "2500001 0" \
+  "VC-R's retracted jour, by hand"
+expect_eq "$(missions_of VC-R $((late - 1)) 2024-02) $(missions_of VC-R "$late" 2024-02)" "0 90000" "VC-R's late sabo, by hand"
+expect_eq "$(missions_of VC-N "$edge_lines" 2024-03 2024-07)" "10000 0" "VC-N's bvc, by hand"
+expect_eq "$(pg_value "select count(*) from month_report('2024-06', $edge_lines) where clinic in ('VC-C', 'VC-Z')")" "0" \
+  "no line for a closed or never registered clinic with missions"
 before=$compared
-for month in 2022-{01..12} 2023-{01..12}; do agree "$SCRATCH/edge.store" "$month" "$edge_lines"; done
+for month in 2022-{01..12} 2023-{01..12} 2024-{01..12} 2025-{01..12}; do agree "$SCRATCH/edge.store" "$month" "$edge_lines"; done
 for ((k = 1; k <= edge_lines; k++)); do agree "$SCRATCH/edge.store" 2023-05 "$k"; done
 for ((k = 6; k <= edge_lines; k += 6)); do
   agree "$SCRATCH/edge.store" 2022-06 "$k"
   agree "$SCRATCH/edge.store" 2023-03 "$k"
 done
 for clinic in VC-A VC-B VC-N VC-R VC-C; do agree "$SCRATCH/edge.store" 2023-08 "$edge_lines" "$clinic"; done
+# Every knowledge point from just before E-2024 is known, for the months of the mission events.
+e2024=$(pg_value "select seq from event where event_id = 'edge-72'")
+for ((k = e2024 - 1; k <= edge_lines; k++)); do
+  agree "$SCRATCH/edge.store" 2024-01 "$k"
+  agree "$SCRATCH/edge.store" 2024-06 "$k"
+  agree "$SCRATCH/edge.store" 2024-09 "$k"
+done
+for clinic in VC-A VC-B VC-N VC-R VC-C VC-Z; do agree "$SCRATCH/edge.store" 2024-06 "$edge_lines" "$clinic"; done
 agree "$SCRATCH/edge.store" 2022-02 "$edge_lines" VC-T
 agree "$SCRATCH/edge.store" 2023-02 "$edge_lines" VC-N
 echo "   edge cases: $edge_lines events, $((compared - before)) reports agree"
 
 echo "-- random worlds"
 check_world random-small 2023 46 4 6 --preset tiny --residents 1500 --years 4 --seed $((RANDOM + 1))
-check_world random-orebro 2023 24 3 6 --preset orebro --residents 8000 --years 2 --seed $((RANDOM + 1))
+check_world random-orebro 2023 36 3 6 --preset orebro --residents 8000 --years 3 --seed $((RANDOM + 1))
 
 echo "peer_agreement_test: ok ($compared reports agree to the öre)"
