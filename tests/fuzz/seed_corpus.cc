@@ -49,6 +49,14 @@ domain::Rulebook FullRulebook() {
   rb.start_grant = domain::StartGrant{Money::FromOre(120'000'000), 12};
   rb.cni_supplement = domain::CniSupplement{6, Money::FromOre(45000)};
   rb.distance_supplement = std::vector<domain::DistanceBand>{{250, Money::FromOre(20000)}, {500, Money::FromOre(40000)}};
+  domain::Mission base;
+  base.id = "mottagning";
+  base.title = "Mottagningsverksamhet";
+  rb.missions = {base,
+                 {"bvc", "Barnhälsovård", domain::MissionKind::kOptional, domain::MissionBasis::kPerListed,
+                  Money::FromOre(120000), 0, 6},
+                 {"jour", "Jour", domain::MissionKind::kOptional, domain::MissionBasis::kFixed, Money::FromOre(2500000),
+                  std::nullopt, std::nullopt}};
   return rb;
 }
 
@@ -72,7 +80,10 @@ std::vector<domain::EventBody> Samples() {
                       EntryKind::kAdjustment, Money::FromOre(-123450), 1234, "KoK-2024", {"E-2024-01-000003"},
                       "expense:halsoval:capitation", "payable:VC-A"},
           PayoutRun{M(2024, 3), 1234, "KoK-2024", 17, Money::FromOre(12345678),
-                    {{"VC-B", M(2023, 1), Component::kVisits, Money::FromOre(-71500)}}}};
+                    {{"VC-B", M(2023, 1), Component::kVisits, Money::FromOre(-71500)}}},
+          MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 1, 1), 3},
+          MissionEnded{"VC-A", "bvc", D(2025, 7, 1)},
+          BudgetFrameSet{2025, Money::FromOre(110'000'000'000), "24RF812"}};
 }
 
 bool WriteFile(const std::filesystem::path& path, const std::string& bytes) {
