@@ -109,12 +109,18 @@ PSEUDONYM=$(grep -o '"resident": "[0-9a-f]*"' "$SCRATCH/api.json" | cut -d'"' -f
 same "/v1/explain?resident=$PSEUDONYM&month=2023-06&known_at=seq:1500" \
   explain --resident "$PSEUDONYM" --month 2023-06 --known-at seq:1500
 same "/v1/verify" verify
+same "/v1/period?year=2023&through=2023-06" period --year 2023 --through 2023-06
+RUN_K=$(cl log | awk '/"type":"PayoutRun"/ && !found { found = 1; print }' | grep -o '"seq":[0-9]*' | cut -d: -f2)
+same "/v1/period?year=2023&through=2023-04&known_at=seq:$RUN_K" period --year 2023 --through 2023-04 --known-at "seq:$RUN_K"
+same "/v1/annual-report?year=2023" annual-report --year 2023
 echo "api_test: $compared answers equal the command line's"
 
 # ---- statuses ------------------------------------------------------------------------------
 get "/v1/report?month=2023-03" "" > /dev/null; expect_eq "$(status)" "401" "no token"
 get "/v1/report?month=2023-03" "not-a-valid-token-at-all" > /dev/null; expect_eq "$(status)" "401" "wrong token"
 get "/v1/report?month=2023-3" > /dev/null; expect_eq "$(status)" "400" "malformed month"
+get "/v1/period?year=23&through=2023-06" > /dev/null; expect_eq "$(status)" "400" "malformed year"
+get "/v1/period?year=2023&through=2024-01" > /dev/null; expect_eq "$(status)" "400" "a month outside the year"
 grep -q '"code": "invalid_argument"' "$SCRATCH/body" || fail "a 400 carries invalid_argument"
 get "/v1/entries/E-1999-01-000001/trace" > /dev/null; expect_eq "$(status)" "404" "unknown entry"
 get "/v1/statement?run=2023-06&clinic=VC-NONE" > /dev/null; expect_eq "$(status)" "404" "unknown clinic"
