@@ -19,6 +19,13 @@ Result<Money> Money::Plus(Money other) const {
   return Money(out);
 }
 
+Status AddTo(Money& sum, Money amount) {
+  auto total = sum.Plus(amount);
+  if (!total) return tl::unexpected(total.error());
+  sum = *total;
+  return {};
+}
+
 Result<Money> Money::Minus(Money other) const {
   std::int64_t out = 0;
   if (__builtin_sub_overflow(ore_, other.ore_, &out)) return Overflow("subtraction");

@@ -31,6 +31,9 @@ class Money {
   std::int64_t ore_;
 };
 
+// Adds `amount` to `sum` in place; kInvalidArgument (and `sum` unchanged) on overflow.
+Status AddTo(Money& sum, Money amount);
+
 // Parses kronor with exactly two decimals, "1234.50" -> 123450 öre (the JSON and TOML input form,
 // ^[0-9]+\.[0-9]{2}$). Negative, signed or otherwise shaped text is kInvalidArgument.
 Result<Money> ParseKronor(std::string_view text);

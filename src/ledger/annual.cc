@@ -9,14 +9,8 @@
 namespace capledger::ledger {
 namespace {
 
+using domain::AddTo;
 using domain::Money;
-
-Status AddTo(Money& sum, Money amount) {
-  auto added = sum.Plus(amount);
-  if (!added) return tl::unexpected(added.error());
-  sum = *added;
-  return {};
-}
 
 // amount × months / listed_sum rounded half away from zero; empty if nobody was listed.
 Result<std::optional<Money>> PerListed(Money amount, std::size_t months, std::int64_t listed_sum) {

@@ -13,13 +13,6 @@ namespace {
 
 using domain::Money;
 
-Status Add(Money& sum, Money amount) {
-  auto total = sum.Plus(amount);
-  if (!total) return tl::unexpected(total.error());
-  sum = *total;
-  return {};
-}
-
 // kInvalidArgument unless `account` is an expense account or a payable one; kNotFound for the
 // payable account of a clinic the log has never heard of.
 Status CheckAccount(const projection::Projection& p, std::string_view account) {
@@ -49,7 +42,7 @@ Result<Balance> AccountBalance(const projection::Projection& p, const std::strin
     const std::int64_t effect = EffectOn(booked.entry, account);
     if (booked.entry.debit != account && booked.entry.credit != account) continue;
     ++out.entries;
-    if (auto added = Add(out.balance, Money::FromOre(effect)); !added) return tl::unexpected(added.error());
+    if (auto added = domain::AddTo(out.balance, Money::FromOre(effect)); !added) return tl::unexpected(added.error());
   }
   return out;
 }
@@ -62,8 +55,8 @@ Result<TrialBalance> Trial(const projection::Projection& p, std::uint64_t known_
     // Every entry moves its amount from one account to the other: debit effect + credit effect = 0.
     LEDGER_ASSERT(e.debit != e.credit);
     LEDGER_ASSERT(EffectOn(e, e.debit) + EffectOn(e, e.credit) == 0);
-    if (auto added = Add(out.debits, e.amount); !added) return tl::unexpected(added.error());
-    if (auto added = Add(out.credits, e.amount); !added) return tl::unexpected(added.error());
+    if (auto added = domain::AddTo(out.debits, e.amount); !added) return tl::unexpected(added.error());
+    if (auto added = domain::AddTo(out.credits, e.amount); !added) return tl::unexpected(added.error());
   }
   return out;
 }
@@ -91,9 +84,9 @@ Result<RunStatement> Statement(const projection::Projection& p, domain::Month ru
     s.clinic = booked.entry.clinic;
     const bool current = booked.entry.kind == domain::EntryKind::kRegular;
     (current ? s.current : s.corrections).push_back(booked);
-    if (auto a = Add(current ? s.current_total : s.corrections_total, booked.entry.amount); !a) return tl::unexpected(a.error());
-    if (auto a = Add(s.total, booked.entry.amount); !a) return tl::unexpected(a.error());
-    if (auto a = Add(out.total, booked.entry.amount); !a) return tl::unexpected(a.error());
+    if (auto a = domain::AddTo(current ? s.current_total : s.corrections_total, booked.entry.amount); !a) return tl::unexpected(a.error());
+    if (auto a = domain::AddTo(s.total, booked.entry.amount); !a) return tl::unexpected(a.error());
+    if (auto a = domain::AddTo(out.total, booked.entry.amount); !a) return tl::unexpected(a.error());
   }
   if (clinic && by_clinic.empty()) {
     return Fail(ErrorCode::kNotFound, fmt::format("the run for {} booked nothing for {}", domain::FormatMonth(run), *clinic));

@@ -11,17 +11,11 @@ namespace capledger::ledger {
 namespace {
 
 using domain::Component;
+using domain::AddTo;
 using domain::Money;
 using domain::Month;
 
 Month MonthOfYear(int year, unsigned m) { return Month{std::chrono::year(year), std::chrono::month(m)}; }
-
-Status AddTo(Money& sum, Money amount) {
-  auto added = sum.Plus(amount);
-  if (!added) return tl::unexpected(added.error());
-  sum = *added;
-  return {};
-}
 
 Status AddAll(ComponentTotals& sums, const ComponentTotals& amounts) {
   for (std::size_t c = 0; c < sums.size(); ++c) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "domain/date.h"
+#include "ledger/render_json_parts.h"
 #include "store/json_text.h"
 
 namespace capledger::ledger {
@@ -14,21 +15,9 @@ using store::JsonString;
 
 using domain::kComponents;
 
-std::string KnownAtJson(const KnownAt& k) {
-  return fmt::format(R"({{"seq": {}, "recorded_at": "{}"}})", k.seq, domain::FormatTimestamp(k.recorded_at));
-}
-
-std::string Quoted(domain::Money amount) { return "\"" + FormatKronor(amount) + "\""; }
-
-template <typename T, typename F>
-std::string JoinJson(const std::vector<T>& items, F&& render) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ", ";
-    out += render(items[i]);
-  }
-  return out + "]";
-}
+using json_parts::JoinJson;
+using json_parts::KnownAtJson;
+using json_parts::Quoted;
 
 std::string AnomaliesJson(const std::vector<projection::AnomalyLine>& anomalies) {
   return JoinJson(anomalies, [](const projection::AnomalyLine& a) {

@@ -4,6 +4,7 @@
 
 #include "domain/date.h"
 #include "ledger/render_json.h"
+#include "ledger/render_json_parts.h"
 #include "store/json_text.h"
 
 namespace capledger::ledger {
@@ -12,22 +13,11 @@ namespace {
 using domain::FormatKronor;
 using store::JsonString;
 
-std::string Quoted(domain::Money amount) { return "\"" + FormatKronor(amount) + "\""; }
+using json_parts::JoinJson;
+using json_parts::KnownAtJson;
+using json_parts::Quoted;
+
 std::string QuotedOrNull(const std::optional<domain::Money>& amount) { return amount ? Quoted(*amount) : "null"; }
-
-std::string KnownAtJson(const KnownAt& k) {
-  return fmt::format(R"({{"seq": {}, "recorded_at": "{}"}})", k.seq, domain::FormatTimestamp(k.recorded_at));
-}
-
-template <typename T, typename F>
-std::string JoinJson(const std::vector<T>& items, F&& render) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ", ";
-    out += render(items[i]);
-  }
-  return out + "]";
-}
 
 std::string MonthJson(const PeriodMonth& m) {
   return fmt::format(R"({{"month": "{}", "estimated": {}, "rulebook": {}, "assumed_rulebook": {}, "amounts": {}, "total": {}}})",
