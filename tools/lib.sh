@@ -15,7 +15,7 @@ CAPLEDGER_PACKAGES=(
   libspdlog-dev libfmt-dev doctest-dev librapidcheck-dev libexpected-dev libcli11-dev
   libtomlplusplus-dev libsimdjson-dev libssl-dev
   librdkafka-dev kcat jq libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-tidy clang-format
   xxd
   postgresql-15
   libcpp-httplib-dev prometheus-cpp-dev curl wrk

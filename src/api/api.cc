@@ -166,7 +166,9 @@ int HttpStatusOf(ErrorCode code) {
     case ErrorCode::kCorruption:
     case ErrorCode::kIoError:
     case ErrorCode::kSecretMismatch:
-    case ErrorCode::kLogDamaged: return 500;
+    case ErrorCode::kLogDamaged:
+    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kUnavailable: return 503;
   }
   return 500;
 }

@@ -23,6 +23,7 @@
 #include "api/http_connection.h"
 #include "api/http_framing.h"
 #include "common/assert.h"
+#include "common/thread.h"
 
 namespace capledger::api {
 namespace {
@@ -32,7 +33,7 @@ namespace {
 class BoundedPool final : public httplib::TaskQueue {
  public:
   BoundedPool(std::size_t threads, std::size_t queued_max) : queued_max_(queued_max) {
-    for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+    for (std::size_t i = 0; i < threads; ++i) workers_.push_back(StartThread("http-worker", [this] { Work(); }));
   }
   ~BoundedPool() override { shutdown(); }
 
@@ -355,7 +356,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
     return Fail(ErrorCode::kRefused, fmt::format("cannot listen on {}:{}", options.host, options.port));
   }
   Impl* raw = impl.get();
-  impl->listener = std::thread([raw, on_failure = std::move(on_failure)] {
+  impl->listener = StartThread("http-listener", [raw, on_failure = std::move(on_failure)] {
     bool stopped = false;
     try {
       stopped = raw->server.listen_after_bind();

@@ -7,7 +7,7 @@
 namespace capledger::codec {
 namespace {
 
-constexpr std::array<std::string_view, 34> kNames = {
+constexpr std::array<std::string_view, 36> kNames = {
     "malformed_json", "unknown_type", "reserved_type", "missing_field", "unknown_field",
     "wrong_type", "invalid_id", "invalid_text", "invalid_personnummer", "invalid_date",
     "invalid_month", "invalid_money", "invalid_distance", "invalid_fulfilment", "invalid_cni",
@@ -15,7 +15,8 @@ constexpr std::array<std::string_view, 34> kNames = {
     "cni_mismatch", "invalid_rulebook", "idempotency_conflict", "recorded_at_before_head",
     "recorded_at_in_future", "invalid_recorded_at", "unknown_retraction_target",
     "retraction_of_retraction", "retraction_of_ledger_event", "line_too_long", "invalid_encoding",
-    "invalid_envelope", "unknown_content_type", "personnummer_in_field"};
+    "invalid_envelope", "unknown_content_type", "personnummer_in_field", "log_full",
+    "too_many_clinics"};
 
 static_assert(kNames.size() == std::size(kAllRejectCodes));
 

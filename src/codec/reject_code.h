@@ -44,6 +44,8 @@ enum class RejectCode : std::uint16_t {
   kInvalidEnvelope = 32,          // a FlatBuffers message that fails the Verifier or its checks
   kUnknownContentType = 33,       // a Kafka message whose content-type header names no format
   kPersonnummerInField = 34,      // a field other than `personnummer` holds a valid personnummer
+  kLogFull = 35,                  // the log holds limits::kSeqMax events: it takes no more
+  kTooManyClinics = 36,           // a new clinic id beyond limits::kClinicsMax distinct ones
 };
 
 // All codes, in number order (for tests and documentation).
@@ -59,7 +61,8 @@ inline constexpr RejectCode kAllRejectCodes[] = {
     RejectCode::kRecordedAtInFuture, RejectCode::kInvalidRecordedAt,
     RejectCode::kUnknownRetractionTarget, RejectCode::kRetractionOfRetraction,
     RejectCode::kRetractionOfLedgerEvent, RejectCode::kLineTooLong, RejectCode::kInvalidEncoding,
-    RejectCode::kInvalidEnvelope, RejectCode::kUnknownContentType, RejectCode::kPersonnummerInField};
+    RejectCode::kInvalidEnvelope, RejectCode::kUnknownContentType, RejectCode::kPersonnummerInField,
+    RejectCode::kLogFull, RejectCode::kTooManyClinics};
 
 // "malformed_json", "idempotency_conflict", ...
 std::string_view RejectCodeName(RejectCode code);

@@ -13,6 +13,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kSecretMismatch: return "secret_mismatch";
     case ErrorCode::kRefused: return "refused";
     case ErrorCode::kLogDamaged: return "log_damaged";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInternal: return "internal";
   }
   return "unknown";
 }

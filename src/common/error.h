@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <tl/expected.hpp>
 
@@ -22,6 +23,10 @@ enum class ErrorCode : std::uint16_t {
   kRefused = 8,              // a well-formed request the current state does not allow
   kLogDamaged = 9,           // the log lost acknowledged events or cannot be replayed: it stays
                              // closed until an operator chooses a recovery
+  kUnavailable = 10,         // a dependency (a broker, a full queue, a shutting-down service) cannot
+                             // serve now; the same request may succeed later
+  kInternal = 11,            // our own limit or arithmetic failed (an overflow): not the caller's
+                             // fault, and not retryable as it stands
 };
 
 // The stable text name of a code, as shown to users ("invalid_argument", ...).
@@ -33,12 +38,19 @@ struct Error {
   std::string message;
 };
 
-// Result<T> holds a T or the Error that prevented it.
+// Result<T> holds a T or the Error that prevented it. It is tl::expected<T, Error> with one
+// addition: [[nodiscard]], so that a call whose failure is dropped does not compile (-Werror).
+// A failure that is deliberately ignored is discarded with a (void) cast and a comment saying why.
 template <typename T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using tl::expected<T, Error>::expected;
+  // From the plain tl::expected that and_then, map and or_else return.
+  Result(tl::expected<T, Error> base) : tl::expected<T, Error>(std::move(base)) {}  // NOLINT: implicit on purpose
+};
 
 // Result<void> for operations that return nothing on success.
-using Status = tl::expected<void, Error>;
+using Status = Result<void>;
 
 // Builds an unexpected Error; `return Fail(ErrorCode::kNotFound, "no event 12");`.
 inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {

@@ -16,6 +16,12 @@ inline constexpr std::size_t kFreeTextCharsMax = 200;          // name, reason, 
 inline constexpr std::size_t kRulebookBandsMax = 64;           // capitation or distance bands
 inline constexpr std::int64_t kCountMax = 1'000'000'000;       // visit, hit and population counts
 inline constexpr std::size_t kRejectRawBytesMax = 64 * 1024;   // raw text kept per rejected line
+// The log's growth bounds. The projections hold seqs in 32 bits (one value kept for "never") and
+// clinics under 16-bit dense ids (one value kept for "none"). The store refuses the append that
+// would cross either, so that a log can always be replayed (DOMAIN.md: Sweden has about 1,200
+// clinics and a region's log gains a few million events a year).
+inline constexpr std::uint64_t kSeqMax = 0xFFFF'FFFE;          // the largest seq a log may hold
+inline constexpr std::size_t kClinicsMax = 0xFFFF;             // distinct clinic ids a log may name
 
 static_assert(kEventsPerAppendMax * kInputLineBytesMax <= (std::size_t{1} << 34));
 

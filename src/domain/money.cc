@@ -8,7 +8,7 @@ namespace capledger::domain {
 namespace {
 
 Result<Money> Overflow(std::string_view what) {
-  return Fail(ErrorCode::kInvalidArgument, std::string("money overflow in ") + std::string(what));
+  return Fail(ErrorCode::kInternal, std::string("money overflow in ") + std::string(what));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ class Money {
 
   constexpr std::int64_t ore() const { return ore_; }
 
-  // Checked arithmetic: kInvalidArgument if the result does not fit in 64-bit öre.
+  // Checked arithmetic: kInternal if the result does not fit in 64-bit öre.
   Result<Money> Plus(Money other) const;
   Result<Money> Minus(Money other) const;
   Result<Money> Times(std::int64_t factor) const;
@@ -31,7 +31,7 @@ class Money {
   std::int64_t ore_;
 };
 
-// Adds `amount` to `sum` in place; kInvalidArgument (and `sum` unchanged) on overflow.
+// Adds `amount` to `sum` in place; kInternal (and `sum` unchanged) on overflow.
 Status AddTo(Money& sum, Money amount);
 
 // Parses kronor with exactly two decimals, "1234.50" -> 123450 öre (the JSON and TOML input form,
@@ -45,7 +45,7 @@ Result<Money> ParseSignedKronor(std::string_view text);
 std::string FormatKronor(Money amount);
 
 // Rounds numerator / denominator öre half away from zero to whole öre: the single rounding of
-// DOMAIN.md §6.4. REQUIRES denominator > 0. kInvalidArgument if the result exceeds 64 bits.
+// DOMAIN.md §6.4. REQUIRES denominator > 0. kInternal if the result exceeds 64 bits.
 Result<Money> DivideRoundHalfAway(__int128 numerator_ore, std::int64_t denominator);
 
 }  // namespace capledger::domain

@@ -346,7 +346,7 @@ Result<DisputeReport> Dispute(const Projection& p, const std::string& clinic, do
   report.after = eval.Side();
   auto residual = Minus(eval.amounts(), walked);
   auto difference = Minus(report.after.amounts.amounts, report.before.amounts.amounts);
-  if (!residual || !difference) return Fail(ErrorCode::kInvalidArgument, "amounts overflow");
+  if (!residual || !difference) return Fail(ErrorCode::kInternal, "amounts overflow");
   report.difference = *difference;
   if (!AllZero(*residual)) {
     report.causes.push_back(Cause{k2, CauseKind::kOtherClinics, "", 0, std::nullopt,

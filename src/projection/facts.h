@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "common/limits.h"
 #include "domain/event.h"
 #include "domain/rulebook.h"
 
@@ -14,8 +15,9 @@ namespace capledger::projection {
 
 // "Not retracted": larger than every seq.
 inline constexpr std::uint32_t kNever = std::numeric_limits<std::uint32_t>::max();
-// The largest seq the projections hold (seqs are stored in 32 bits).
-inline constexpr std::uint64_t kSeqMax = kNever - 1;
+// The largest seq the projections hold (seqs are stored in 32 bits); the store appends no more.
+inline constexpr std::uint64_t kSeqMax = limits::kSeqMax;
+static_assert(kSeqMax == kNever - 1);
 
 // A fact counts as known at K if it was stored at or before K and not retracted at or before K.
 inline bool VisibleAt(std::uint32_t seq, std::uint32_t retracted_at, std::uint64_t known_at) {

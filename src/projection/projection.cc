@@ -9,6 +9,11 @@
 namespace capledger::projection {
 namespace {
 
+// False for every type; a static_assert on it fires only in a branch that is instantiated, so an
+// event type that no branch of Apply names stops the build.
+template <typename>
+inline constexpr bool kNotHandled = false;
+
 using domain::EventBody;
 
 // Inserts `fact` keeping (effective, seq) order; facts mostly arrive at the end.
@@ -104,7 +109,8 @@ std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
 std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
   auto [it, inserted] = clinic_index_.try_emplace(std::string(clinic), static_cast<std::uint16_t>(clinics_.id.size()));
   if (inserted) {
-    LEDGER_ASSERT(clinics_.id.size() < 0xffff);  // clinic ids are 16-bit; Sweden has about 1,200
+    // The store refuses an event naming one clinic more than limits::kClinicsMax (kTooManyClinics).
+    LEDGER_ASSERT(clinics_.id.size() < limits::kClinicsMax);
     clinics_.id.emplace_back(clinic);
     clinics_.names.emplace_back();
     clinics_.registrations.emplace_back();
@@ -201,6 +207,8 @@ Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const Targe
           ledger_.AddEntry(seq, e);
         } else if constexpr (std::is_same_v<T, domain::PayoutRun>) {
           ledger_.AddRun(seq, e);
+        } else {
+          static_assert(kNotHandled<T>, "Projection::Apply must handle every EventBody type");
         }
       },
       body);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "common/assert.h"
+#include "common/thread.h"
 #include "projection/projection.h"
 
 #include <map>
@@ -292,7 +293,9 @@ std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const st
     if (t + 1 == threads) {
       FoldRange(first, last, days, on_ymd, known_at, parts[t]);  // the last part on this thread
     } else {
-      workers.emplace_back([&, t, first, last] { FoldRange(first, last, days, on_ymd, known_at, parts[t]); });
+      workers.push_back(StartThread("listing-fold", [&, t, first, last] {
+        FoldRange(first, last, days, on_ymd, known_at, parts[t]);
+      }));
     }
   }
   for (auto& worker : workers) worker.join();

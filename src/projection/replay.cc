@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/thread.h"
 #include "projection/checkpoint.h"
 
 namespace capledger::projection {
@@ -97,7 +98,7 @@ void ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue
 Status CatchUp(Projection& projection, const store::EventStore& store, ReplayStats* stats) {
   const TargetLookup lookup = StoreTargetLookup(store);
   BatchQueue queue;
-  std::thread reader([&] { ScanInto(store, projection.applied_seq() + 1, queue); });
+  std::thread reader = StartThread("replay-reader", [&] { ScanInto(store, projection.applied_seq() + 1, queue); });
   Status applied;
   std::uint64_t count = 0;
   for (auto batch = queue.Pop(); applied && !batch.empty(); batch = queue.Pop()) {

@@ -52,10 +52,13 @@ class BatchAssembler {
   void AddReject(const RejectRecord& record);
   // Puts everything else into the batch and hands it over (REQUIRES: called once, last).
   std::unique_ptr<AssembledAppend> Finish(std::vector<AppendOutcome> outcomes);
+  // The clinic ids the batch's stored events name for the first time.
+  std::vector<std::string>& new_clinics() { return new_clinics_; }
 
  private:
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
   std::optional<codec::Rejection> CheckRetraction(std::size_t request) const;
+  std::optional<codec::Rejection> CheckBounds(const AppendRequest& request);
   static std::optional<codec::Rejection> CheckReadable(const AppendRequest& request, const PreparedBody& prepared);
   void PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at);
   void PutIndexes(std::size_t request, std::uint64_t seq);
@@ -77,6 +80,7 @@ class BatchAssembler {
   IndexKeys index_keys_;
   rocksdb::WriteBatch batch_;
   std::vector<RejectRecord> rejects_;
+  std::vector<std::string> new_clinics_;
   std::string canonical_;  // reused buffers: no allocation per event
   std::string envelope_;
   std::string id_value_;
@@ -162,8 +166,32 @@ AppendOutcome BatchAssembler::Add(std::size_t request, const PreparedBody& prepa
   if (auto rejection = CheckRecordedAt(r, recorded_at)) return Reject(r, std::move(*rejection));
   if (auto rejection = CheckRetraction(request)) return Reject(r, std::move(*rejection));
   if (auto rejection = CheckReadable(r, prepared)) return Reject(r, std::move(*rejection));
+  if (auto rejection = CheckBounds(r)) return Reject(r, std::move(*rejection));
   PutEvent(request, prepared, recorded_at);
   return AppendOutcome{AppendOutcome::Kind::kStored, head_.seq, std::nullopt};
+}
+
+// The log's growth bounds (limits.h): refused here, at the boundary, so that no replay meets a
+// log it cannot hold. Last of the checks: a clinic id counts once its event is certain to be stored.
+std::optional<codec::Rejection> BatchAssembler::CheckBounds(const AppendRequest& request) {
+  if (head_.seq >= impl_.seq_max) {
+    return codec::Rejection{RejectCode::kLogFull, "",
+                            fmt::format("the log holds {} events, the most it can hold", head_.seq)};
+  }
+  // A retraction is indexed under its target's clinic, which the log already names.
+  const std::string* clinic = domain::ClinicOf(request.event.body);
+  if (clinic == nullptr || impl_.assembled_clinics.contains(*clinic) ||
+      std::find(new_clinics_.begin(), new_clinics_.end(), *clinic) != new_clinics_.end()) {
+    return std::nullopt;
+  }
+  if (impl_.assembled_clinics.size() + new_clinics_.size() >= impl_.clinics_max) {
+    return codec::Rejection{RejectCode::kTooManyClinics, "clinic",
+                            fmt::format("the log already names {} clinic ids, the most it can hold; {} would be "
+                                        "one more",
+                                        impl_.clinics_max, *clinic)};
+  }
+  new_clinics_.push_back(*clinic);
+  return std::nullopt;
 }
 
 // What the log stores must read back: a rulebook obeys DOMAIN.md §5 whoever built it (a JSON
@@ -334,6 +362,7 @@ Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::s
   impl.assembled_head = assembled->head;
   impl.assembled_reject_count = assembled->reject_count;
   impl.assembled_fingerprint = true;
+  for (auto& clinic : assembler.new_clinics()) impl.assembled_clinics.insert(std::move(clinic));
   std::lock_guard pending_lock(impl.pending_mutex);
   impl.pending.push_back(assembled->pending);
   return assembled;

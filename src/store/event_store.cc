@@ -24,8 +24,15 @@ Status LoadMeta(EventStore::Impl& impl) {
   } else if (!s.IsNotFound()) {
     return tl::unexpected(StatusError(s, "reading the log head"));
   }
+  // The reject count guards the fingerprint check below (a store with rejects but no events was
+  // still written under a secret): a failed or damaged read must stop the open, not read as zero.
   s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaRejectCount), &value);
-  if (s.ok() && value.size() == 8) impl.reject_count = ReadBigEndian64(value);
+  if (s.ok()) {
+    if (value.size() != 8) return Fail(ErrorCode::kCorruption, "the stored reject count is damaged");
+    impl.reject_count = ReadBigEndian64(value);
+  } else if (!s.IsNotFound()) {
+    return tl::unexpected(StatusError(s, "reading the reject count"));
+  }
   s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaFingerprint), &value);
   if (s.IsNotFound() && impl.has_secret && (impl.head.seq > 0 || impl.reject_count > 0)) {
     // Every write that stores an event or a reject stores the fingerprint with it: it was lost.
@@ -43,6 +50,23 @@ Status LoadMeta(EventStore::Impl& impl) {
     }
     impl.fingerprint_stored = true;
   }
+  return {};
+}
+
+// Fills impl.assembled_clinics with every clinic id the by_clinic index holds: one seek per
+// clinic (keys are clinic id + '\0' + seq, so the next clinic starts after clinic id + '\1').
+Status LoadClinicIds(EventStore::Impl& impl) {
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.by_clinic));
+  for (it->SeekToFirst(); it->Valid();) {
+    const std::string_view key = it->key().ToStringView();
+    const std::size_t end = key.find('\0');
+    if (end == std::string_view::npos) return Fail(ErrorCode::kCorruption, "a by_clinic index key has no clinic id");
+    std::string next(key.substr(0, end));
+    impl.assembled_clinics.insert(next);
+    next.push_back('\1');
+    it->Seek(next);
+  }
+  if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "reading the clinic index"));
   return {};
 }
 
@@ -126,8 +150,9 @@ Status OpenChecked(EventStore::Impl& impl, const std::filesystem::path& dir, con
   }
   if (auto loaded = LoadMeta(impl); !loaded) return loaded;
   if (auto checked = CheckHeadRecord(impl, *recorded); !checked) return checked;
-  if (!options.read_only) return AdoptHeadRecord(impl, dir, *recorded);
-  return {};
+  if (options.read_only) return {};
+  if (auto clinics = LoadClinicIds(impl); !clinics) return clinics;
+  return AdoptHeadRecord(impl, dir, *recorded);
 }
 
 std::unique_ptr<EventStore::Impl> NewImpl(const RegionSecret* secret, const Clock& clock, const StoreOptions& options) {
@@ -139,6 +164,8 @@ std::unique_ptr<EventStore::Impl> NewImpl(const RegionSecret* secret, const Cloc
     impl->fingerprint = secret->Fingerprint();
   }
   impl->read_only = options.read_only;
+  impl->seq_max = options.seq_max;
+  impl->clinics_max = options.clinics_max;
   return impl;
 }
 

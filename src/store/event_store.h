@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/error.h"
+#include "common/limits.h"
 #include "common/region_secret.h"
 #include "domain/event.h"
 #include "store/keys.h"
@@ -67,6 +68,9 @@ struct StoreOptions {
   std::uint64_t wal_bytes_max = 256 << 20;    // WAL kept before the oldest one's families are flushed
   int background_jobs = 2;
   bool read_only = false;  // open for reading only (verify, log, queries)
+  // The growth bounds an append enforces (kLogFull, kTooManyClinics). Only tests lower them.
+  std::uint64_t seq_max = limits::kSeqMax;
+  std::size_t clinics_max = limits::kClinicsMax;
 };
 
 // A caller's key and value for the meta column family, written in the same synced WriteBatch as

@@ -8,12 +8,15 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_set>
 #include <span>
 #include <vector>
 
 #include <rocksdb/db.h>
 
 #include "common/clock.h"
+#include "common/limits.h"
 #include "common/region_secret.h"
 #include "store/dir_lock.h"
 #include "store/head_record.h"
@@ -36,6 +39,8 @@ struct EventStore::Impl {
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
   rocksdb::ColumnFamilyHandle* rejects = nullptr;
   const Clock* clock = nullptr;
+  std::uint64_t seq_max = limits::kSeqMax;       // StoreOptions' growth bounds
+  std::size_t clinics_max = limits::kClinicsMax;
   crypto::Key256 rejects_key{};
   crypto::Digest fingerprint{};
   bool fingerprint_stored = false;
@@ -54,6 +59,10 @@ struct EventStore::Impl {
   std::uint64_t assembled_reject_count = 0;
   bool assembled_fingerprint = false;  // an assembled batch stores the secret's fingerprint
   std::uint64_t assembled_number = 0;  // of the last assembly
+  // Every clinic id an event in the log or an assembled batch names (a store opened for writing;
+  // loaded at open from the by_clinic index). A batch that is voided unwritten leaves its clinics
+  // here: the count errs on the safe side of limits::kClinicsMax.
+  std::unordered_set<std::string> assembled_clinics;
   std::uint64_t generation = 0;        // bumped (under both mutexes) when unwritten batches are voided
   std::mutex pending_mutex;            // guards pending
   std::deque<std::shared_ptr<const PendingBatch>> pending;  // assembled, not yet written, oldest first

@@ -97,7 +97,7 @@ TEST_CASE("addition and subtraction refuse to wrap at the int64 limits") {
   CHECK(Money::FromOre(-1).Minus(Money::FromOre(kMin))->ore() == kMax);
   auto overflow = Money::FromOre(kMax).Plus(Money::FromOre(kMax));
   REQUIRE_FALSE(overflow.has_value());
-  CHECK(overflow.error().code == ErrorCode::kInvalidArgument);
+  CHECK(overflow.error().code == ErrorCode::kInternal);  // our arithmetic, not the caller's input
 }
 
 TEST_CASE("multiplication and negation refuse to wrap at the int64 limits") {
