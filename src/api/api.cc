@@ -8,7 +8,7 @@
 #include "api/queries.h"
 #include "common/assert.h"
 #include "ledger/render_json.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 
 namespace capledger::api {
 namespace {
@@ -145,7 +145,7 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
 }  // namespace
 
 std::string HttpErrorJson(std::string_view code, std::string_view message) {
-  return fmt::format(R"({{"error": {{"code": "{}", "message": {}}}}})" "\n", code, store::JsonString(message));
+  return fmt::format(R"({{"error": {{"code": "{}", "message": {}}}}})" "\n", code, codec::JsonString(message));
 }
 
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store) {

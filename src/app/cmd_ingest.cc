@@ -8,7 +8,7 @@
 #include "app/line_reader.h"
 #include "app/store_access.h"
 #include "codec/json_line_decoder.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 #include "store/line_ingester.h"
 
 namespace capledger::app {

@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/serve.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 #include "stream/mock_cluster.h"
 
 namespace capledger::app {
@@ -25,7 +25,7 @@ int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args) {
   spdlog::info("Kafka mock cluster: {} brokers on {}, topics {} and {} with {} partitions", args.brokers,
                (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, args.partitions);
   const std::string line = fmt::format(R"({{"ready": true, "brokers": {}}})" "\n",
-                                       store::JsonString((*cluster)->bootstraps()));
+                                       codec::JsonString((*cluster)->bootstraps()));
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
   int signal = 0;

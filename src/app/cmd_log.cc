@@ -8,7 +8,7 @@
 #include "codec/json_writer.h"
 #include "common/crypto.h"
 #include "ledger/render_log_json.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 
 namespace capledger::app {
 
@@ -37,7 +37,7 @@ int RunVerify(const CommandContext& context) {
   if (!store && store.error().code == ErrorCode::kLogDamaged) {
     // A log that does not open, or lost acknowledged events, is a failed check, not a refusal.
     if (context.json) {
-      fmt::print("{{\"ok\": false, \"problem\": {}}}\n", store::JsonString(store.error().message));
+      fmt::print("{{\"ok\": false, \"problem\": {}}}\n", codec::JsonString(store.error().message));
     } else {
       fmt::print("FAILED: {}\n", store.error().message);
     }

@@ -12,7 +12,7 @@
 #include "api/http_server.h"
 #include "app/serve.h"
 #include "app/store_access.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 
 namespace capledger::app {
 namespace {
@@ -32,7 +32,7 @@ class HttpPart final : public ServePart {
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
     spdlog::info("HTTP API on {} ({} threads, {} tokens)", server_->address(), options_.threads, tokens_.size());
-    return store::JsonString(server_->address());
+    return codec::JsonString(server_->address());
   }
 
   void Stop() override {
@@ -127,7 +127,7 @@ std::string ReadyLine(const std::vector<std::pair<std::string, std::string>>& va
     } else if (name == "kafka") {
       kafka = value;
     } else {
-      others += fmt::format(", {}: {}", store::JsonString(name), value);
+      others += fmt::format(", {}: {}", codec::JsonString(name), value);
     }
   }
   return fmt::format(R"({{"ready": true, "http": {}, "kafka": {}{}}})" "\n", http, kafka, others);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/json_out.h"
 #include "common/error.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
@@ -16,11 +17,9 @@
 
 namespace capledger::ledger {
 
-// Who decided a rulebook: {"decided_by", "decided_on" ("YYYY-MM-DD" or "unknown"), "replaces"
-// (an id or null)}, or null for a rulebook published before provenance was kept.
-std::string ProvenanceJson(const std::optional<domain::Provenance>& provenance);
-
-// {"known_at", "rulebooks": [{"id", "seq", "title", "decision", "decided" (as ProvenanceJson),
+// {"known_at", "rulebooks": [{"id", "seq", "title", "decision", "decided" (who decided it:
+//  {"decided_by", "decided_on" ("YYYY-MM-DD" or "unknown"), "replaces" (an id or null)}, or null for
+//  a rulebook published before provenance was kept),
 //  "valid_from", "valid_until", "snapshot", "retro_window_months"}]}: the rulebook listing.
 std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& rulebooks, const KnownAt& known_at);
 
@@ -28,9 +27,10 @@ std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& ru
 //  "anomalies"}
 std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
 
-// One entry: {"id", "run", "clinic", "month", "component", "kind", "amount", "known_at_seq",
-// "rulebook", "adjusts", "debit", "credit"}.
-std::string EntryJsonObject(const domain::LedgerEntry& entry);
+// Writes one entry's members into the open object `o` (the caller closes it): "id", "run",
+// "clinic", "month", "component", "kind", "amount", "known_at_seq", "rulebook", "adjusts",
+// "debit", "credit".
+void WriteEntryMembers(codec::JsonObject& o, const domain::LedgerEntry& entry);
 // {"entries": [...]}
 std::string EntriesJson(const std::vector<projection::BookedEntry>& entries);
 
@@ -40,7 +40,7 @@ std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& known_at, bo
                        const std::vector<domain::LedgerEntry>& entries,
                        const std::vector<projection::AnomalyLine>& anomalies);
 
-// {"entry", "known_at", "rulebook" (with "decided", as ProvenanceJson), "parameters", "facts" (with
+// {"entry", "known_at", "rulebook" (with "decided", as in RulebooksJson), "parameters", "facts" (with
 //  "open_on_snapshot" and "open_in_month"), "outside_window" (null, or why it was booked outside the
 //  window), "snapshot_date", "band_counts", "amounts",
 //  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
@@ -59,7 +59,7 @@ std::string StatementJson(const RunStatement& statement);
 // {"error": {"code": "...", "message": "..."}}
 std::string ErrorJson(const Error& error);
 
-// The JSON of a component-indexed array of amounts: {"capitation": "...", ...}.
-std::string ComponentAmountsJson(const std::array<domain::Money, domain::kComponentCount>& amounts);
+// Writes a component-indexed array of amounts into `o` and closes it: {"capitation": "...", ...}.
+void WriteComponentAmounts(codec::JsonObject o, const std::array<domain::Money, domain::kComponentCount>& amounts);
 
 }  // namespace capledger::ledger

@@ -1,35 +1,39 @@
-// The small pieces every JSON renderer of the ledger shares (render_json.cc,
-// render_period_json.cc): an amount as a quoted kronor string, a knowledge point, and a list.
+// The small pieces the ledger's JSON renderers share (render_json.cc, render_period_json.cc):
+// the spacing of the documents people read, a knowledge point, and a list.
 #pragma once
 
 #include <string>
-#include <vector>
 
-#include <fmt/format.h>
-
+#include "codec/json_out.h"
 #include "domain/date.h"
-#include "domain/money.h"
 #include "ledger/known_at.h"
 
 namespace capledger::ledger::json_parts {
 
-// "1234.50", quoted.
-inline std::string Quoted(domain::Money amount) { return "\"" + domain::FormatKronor(amount) + "\""; }
+// The command line's --json, the HTTP API and the finance feed: {"key": value, ...}.
+inline constexpr codec::JsonSpacing kSpacing = codec::JsonSpacing::kSpaced;
 
-// {"seq": N, "recorded_at": "..."}
-inline std::string KnownAtJson(const KnownAt& k) {
-  return fmt::format(R"({{"seq": {}, "recorded_at": "{}"}})", k.seq, domain::FormatTimestamp(k.recorded_at));
+// Writes {"seq": N, "recorded_at": "..."} into `o` and closes it.
+inline void WriteKnownAt(codec::JsonObject o, const KnownAt& k) {
+  o.Integer("seq", k.seq).String("recorded_at", domain::FormatTimestamp(k.recorded_at)).Close();
 }
 
-// [render(item), ...] with ", " between the items.
-template <typename T, typename F>
-std::string JoinJson(const std::vector<T>& items, F&& render) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ", ";
-    out += render(items[i]);
-  }
-  return out + "]";
+// Writes [item, ...] into `list`, each item by `write(list, item)`, and closes it.
+template <typename Items, typename Write>
+void WriteList(codec::JsonArray list, const Items& items, Write&& write) {
+  for (const auto& item : items) write(list, item);
+  list.Close();
+}
+
+// A document's text: `write(o)` fills the object {...}, which is then closed and ended with '\n'.
+template <typename Write>
+std::string Document(Write&& write) {
+  std::string out;
+  codec::JsonObject o(out, kSpacing);
+  write(o);
+  o.Close();
+  out += '\n';
+  return out;
 }
 
 }  // namespace capledger::ledger::json_parts

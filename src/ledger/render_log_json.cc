@@ -1,22 +1,23 @@
 #include "ledger/render_log_json.h"
 
-#include <fmt/format.h>
-
 #include "common/crypto.h"
 #include "domain/date.h"
-#include "store/json_text.h"
+#include "ledger/render_json_parts.h"
 
 namespace capledger::ledger {
 namespace {
 
-using store::JsonString;
-
-std::string FactJson(const store::EventStore& store, const projection::ExplainedFact& f) {
+void WriteFact(codec::JsonArray& list, const store::EventStore& store, const projection::ExplainedFact& f) {
   const FactEvent event = DescribeFactEvent(store, f.fact.seq);
-  return fmt::format(R"({{"seq": {}, "id": {}, "type": "{}", "effective": "{}", "clinic": {}, "use": "{}", "decisive": {}}})",
-                     f.fact.seq, JsonString(event.id), event.type,
-                     domain::FormatDate(domain::DateFromDays(f.fact.effective)),
-                     event.clinic ? JsonString(*event.clinic) : "null", UseName(f.use), f.decisive);
+  list.Object()
+      .Integer("seq", f.fact.seq)
+      .String("id", event.id)
+      .String("type", event.type)
+      .String("effective", domain::FormatDate(domain::DateFromDays(f.fact.effective)))
+      .StringOrNull("clinic", event.clinic)
+      .String("use", UseName(f.use))
+      .Bool("decisive", f.decisive)
+      .Close();
 }
 
 }  // namespace
@@ -41,25 +42,33 @@ std::string_view UseName(projection::ExplainedFact::Use use) {
 }
 
 std::string ExplainJson(const store::EventStore& store, const projection::ResidentExplanation& e) {
-  std::string facts;
-  for (std::size_t i = 0; i < e.facts.size(); ++i) {
-    if (i) facts += ", ";
-    facts += FactJson(store, e.facts[i]);
-  }
-  return fmt::format(
-      R"({{"resident": "{}", "birth_date": "{}", "sex": "{}", "month": "{}", "snapshot_date": "{}", "rulebook": {}, )"
-      R"("known_at_seq": {}, "counted": {}, "clinic": {}, "age": {}, "band": {}, "why": {}, "events": [{}]}})" "\n",
-      e.pseudonym.ToHex(), domain::FormatDate(e.birth_date), domain::Name(e.sex), domain::FormatMonth(e.month),
-      domain::FormatDate(e.snapshot), JsonString(e.rulebook_id), e.known_at_seq, e.counted,
-      e.clinic.empty() ? "null" : JsonString(e.clinic), e.age, e.band, JsonString(e.why), facts);
+  return json_parts::Document([&](codec::JsonObject& o) {
+    o.String("resident", e.pseudonym.ToHex())
+        .String("birth_date", domain::FormatDate(e.birth_date))
+        .String("sex", domain::Name(e.sex))
+        .String("month", domain::FormatMonth(e.month))
+        .String("snapshot_date", domain::FormatDate(e.snapshot))
+        .String("rulebook", e.rulebook_id)
+        .Integer("known_at_seq", e.known_at_seq)
+        .Bool("counted", e.counted)
+        .StringOrNull("clinic", e.clinic.empty() ? std::nullopt : std::optional<std::string>(e.clinic))
+        .Integer("age", e.age)
+        .Integer("band", e.band)
+        .String("why", e.why);
+    json_parts::WriteList(o.Array("events"), e.facts,
+                          [&](codec::JsonArray& l, const projection::ExplainedFact& f) { WriteFact(l, store, f); });
+  });
 }
 
 std::string VerifyJson(const store::VerifyReport& report, const store::Head& head) {
-  const bool ok = !report.first_bad_seq.has_value();
-  std::string out = fmt::format(R"({{"ok": {}, "events_checked": {}, "head_seq": {}, "head_hash": "{}")", ok,
-                                report.events_checked, head.seq, crypto::Hex(head.hash));
-  if (!ok) out += fmt::format(R"(, "first_bad_seq": {}, "problem": {})", *report.first_bad_seq, JsonString(report.problem));
-  return out + "}\n";
+  return json_parts::Document([&](codec::JsonObject& o) {
+    const bool ok = !report.first_bad_seq.has_value();
+    o.Bool("ok", ok)
+        .Integer("events_checked", report.events_checked)
+        .Integer("head_seq", head.seq)
+        .String("head_hash", crypto::Hex(head.hash));
+    if (!ok) o.Integer("first_bad_seq", *report.first_bad_seq).String("problem", report.problem);
+  });
 }
 
 }  // namespace capledger::ledger

@@ -1,96 +1,111 @@
 #include "ledger/render_period_json.h"
 
-#include <fmt/format.h>
-
 #include "domain/date.h"
 #include "ledger/render_json.h"
 #include "ledger/render_json_parts.h"
-#include "store/json_text.h"
 
 namespace capledger::ledger {
 namespace {
 
-using domain::FormatKronor;
-using store::JsonString;
+using codec::JsonArray;
+using codec::JsonObject;
+using json_parts::Document;
+using json_parts::WriteKnownAt;
+using json_parts::WriteList;
 
-using json_parts::JoinJson;
-using json_parts::KnownAtJson;
-using json_parts::Quoted;
-
-std::string QuotedOrNull(const std::optional<domain::Money>& amount) { return amount ? Quoted(*amount) : "null"; }
-
-std::string MonthJson(const PeriodMonth& m) {
-  return fmt::format(R"({{"month": "{}", "estimated": {}, "rulebook": {}, "assumed_rulebook": {}, "amounts": {}, "total": {}}})",
-                     domain::FormatMonth(m.month), m.estimated, m.estimated ? JsonString(m.rulebook) : "null",
-                     m.assumed_rulebook, ComponentAmountsJson(m.amounts), Quoted(m.total));
+void WriteMonth(JsonArray& list, const PeriodMonth& m) {
+  JsonObject o = list.Object();
+  o.String("month", domain::FormatMonth(m.month)).Bool("estimated", m.estimated);
+  o.StringOrNull("rulebook", m.estimated ? std::optional<std::string>(m.rulebook) : std::nullopt);
+  o.Bool("assumed_rulebook", m.assumed_rulebook);
+  WriteComponentAmounts(o.Object("amounts"), m.amounts);
+  o.Kronor("total", m.total).Close();
 }
 
-std::string SumJson(const ComponentTotals& amounts, domain::Money total) {
-  return fmt::format(R"({{"amounts": {}, "total": {}}})", ComponentAmountsJson(amounts), Quoted(total));
+void WriteSum(JsonObject o, const ComponentTotals& amounts, domain::Money total) {
+  WriteComponentAmounts(o.Object("amounts"), amounts);
+  o.Kronor("total", total).Close();
 }
 
-std::string FrameJson(const std::optional<FrameAtK>& frame) {
-  if (!frame) return "null";
-  return fmt::format(R"({{"amount": {}, "decision": {}, "seq": {}}})", Quoted(frame->amount), JsonString(frame->decision),
-                     frame->seq);
+void WriteFrame(JsonObject& o, const std::optional<FrameAtK>& frame) {
+  if (!frame) {
+    o.Null("frame");
+    return;
+  }
+  o.Object("frame").Kronor("amount", frame->amount).String("decision", frame->decision).Integer("seq", frame->seq).Close();
 }
 
 // The mean listed count with two decimals, Σ listed / months rounded half away from zero.
-std::string MeanJson(std::int64_t listed_sum, std::size_t months) {
-  if (months == 0) return "null";
+void WriteMean(JsonObject& o, std::int64_t listed_sum, std::size_t months) {
+  if (months == 0) {
+    o.Null("mean_listed");
+    return;
+  }
   const auto hundredths = domain::DivideRoundHalfAway(static_cast<__int128>(listed_sum) * 100, static_cast<std::int64_t>(months));
-  return "\"" + FormatKronor(*hundredths) + "\"";
+  o.Kronor("mean_listed", *hundredths);
 }
 
-std::string AnnualClinicJson(const AnnualClinic& c, std::size_t months) {
-  return fmt::format(
-      R"({{"clinic": {}, "name": {}, "listed": {}, "mean_listed": {}, "fixed": {}, "variable": {}, "total": {}, )"
-      R"("fixed_per_listed": {}, "variable_per_listed": {}}})",
-      JsonString(c.clinic), JsonString(c.name), JoinJson(c.listed, [](std::int64_t n) { return std::to_string(n); }),
-      MeanJson(c.listed_sum, months), Quoted(c.fixed), Quoted(c.variable),
-      Quoted(c.total), QuotedOrNull(c.fixed_per_listed),
-      QuotedOrNull(c.variable_per_listed));
+void WriteAnnualClinic(JsonObject o, const AnnualClinic& c, std::size_t months) {
+  o.String("clinic", c.clinic).String("name", c.name);
+  WriteList(o.Array("listed"), c.listed, [](JsonArray& l, std::int64_t n) { l.Integer(n); });
+  WriteMean(o, c.listed_sum, months);
+  o.Kronor("fixed", c.fixed).Kronor("variable", c.variable).Kronor("total", c.total);
+  o.KronorOrNull("fixed_per_listed", c.fixed_per_listed)
+      .KronorOrNull("variable_per_listed", c.variable_per_listed)
+      .Close();
 }
 
 }  // namespace
 
 std::string PeriodJson(const PeriodReport& r, const KnownAt& known_at) {
-  std::vector<std::string> assumed;
-  for (const auto& m : r.months) {
-    if (m.assumed_rulebook) assumed.push_back(domain::FormatMonth(m.month));
-  }
-  return fmt::format(
-             R"({{"year": {}, "through": "{}", "known_at": {}, "months": {}, "outcome": {}, "forecast": {}, "frame": {}, )"
-             R"("headroom": {}, "exceeds_frame": {}, "assumed_rulebook_months": {}}})",
-             r.year, domain::FormatMonth(r.through), KnownAtJson(known_at), JoinJson(r.months, MonthJson),
-             SumJson(r.outcome, r.outcome_total), SumJson(r.forecast, r.forecast_total), FrameJson(r.frame),
-             QuotedOrNull(r.headroom), r.exceeds_frame,
-             JoinJson(assumed, [](const std::string& m) { return "\"" + m + "\""; })) +
-         "\n";
+  return Document([&](JsonObject& o) {
+    o.Integer("year", r.year).String("through", domain::FormatMonth(r.through));
+    WriteKnownAt(o.Object("known_at"), known_at);
+    WriteList(o.Array("months"), r.months, WriteMonth);
+    WriteSum(o.Object("outcome"), r.outcome, r.outcome_total);
+    WriteSum(o.Object("forecast"), r.forecast, r.forecast_total);
+    WriteFrame(o, r.frame);
+    o.KronorOrNull("headroom", r.headroom).Bool("exceeds_frame", r.exceeds_frame);
+    JsonArray assumed = o.Array("assumed_rulebook_months");
+    for (const auto& m : r.months) {
+      if (m.assumed_rulebook) assumed.String(domain::FormatMonth(m.month));
+    }
+    assumed.Close();
+  });
 }
 
 std::string DraftCostJson(const DraftCost& c, const KnownAt& known_at) {
-  return fmt::format(
-             R"({{"year": {}, "known_at": {}, "draft": {}, "compared_with": {}, "months": {}, "total": {}, "current_total": {}, )"
-             R"("frame": {}, "headroom": {}, "exceeds_frame": {}, "clinics": {}}})",
-             c.year, KnownAtJson(known_at), JsonString(c.draft_id),
-             JoinJson(c.current_rulebooks, [](const std::string& id) { return JsonString(id); }),
-             JoinJson(c.months, MonthJson), SumJson(c.total, c.total_all), Quoted(c.current_all), FrameJson(c.frame),
-             QuotedOrNull(c.headroom), c.exceeds_frame, JoinJson(c.clinics, [](const ClinicCost& k) {
-               return fmt::format(R"({{"clinic": {}, "draft": {}, "current": {}, "difference": {}}})", JsonString(k.clinic),
-                                  Quoted(k.draft), Quoted(k.current), Quoted(k.difference));
-             })) +
-         "\n";
+  return Document([&](JsonObject& o) {
+    o.Integer("year", c.year);
+    WriteKnownAt(o.Object("known_at"), known_at);
+    o.String("draft", c.draft_id);
+    WriteList(o.Array("compared_with"), c.current_rulebooks, [](JsonArray& l, const std::string& id) { l.String(id); });
+    WriteList(o.Array("months"), c.months, WriteMonth);
+    WriteSum(o.Object("total"), c.total, c.total_all);
+    o.Kronor("current_total", c.current_all);
+    WriteFrame(o, c.frame);
+    o.KronorOrNull("headroom", c.headroom).Bool("exceeds_frame", c.exceeds_frame);
+    WriteList(o.Array("clinics"), c.clinics, [](JsonArray& l, const ClinicCost& k) {
+      l.Object()
+          .String("clinic", k.clinic)
+          .Kronor("draft", k.draft)
+          .Kronor("current", k.current)
+          .Kronor("difference", k.difference)
+          .Close();
+    });
+  });
 }
 
 std::string AnnualJson(const AnnualReport& r, const KnownAt& known_at) {
   const std::size_t months = r.months.size();
-  return fmt::format(R"({{"year": {}, "known_at": {}, "months": {}, "clinics": {}, "total": {}}})", r.year,
-                     KnownAtJson(known_at),
-                     JoinJson(r.months, [](domain::Month m) { return "\"" + domain::FormatMonth(m) + "\""; }),
-                     JoinJson(r.clinics, [&](const AnnualClinic& c) { return AnnualClinicJson(c, months); }),
-                     AnnualClinicJson(r.total, months)) +
-         "\n";
+  return Document([&](JsonObject& o) {
+    o.Integer("year", r.year);
+    WriteKnownAt(o.Object("known_at"), known_at);
+    WriteList(o.Array("months"), r.months, [](JsonArray& l, domain::Month m) { l.String(domain::FormatMonth(m)); });
+    WriteList(o.Array("clinics"), r.clinics,
+              [&](JsonArray& l, const AnnualClinic& c) { WriteAnnualClinic(l.Object(), c, months); });
+    WriteAnnualClinic(o.Object("total"), r.total, months);
+  });
 }
 
 }  // namespace capledger::ledger
