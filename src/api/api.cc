@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/queries.h"
+#include "codec/json_out.h"
 #include "common/assert.h"
 #include "ledger/render_json.h"
-#include "codec/json_out.h"
 
 namespace capledger::api {
 namespace {
@@ -145,7 +145,11 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
 }  // namespace
 
 std::string HttpErrorJson(std::string_view code, std::string_view message) {
-  return fmt::format(R"({{"error": {{"code": "{}", "message": {}}}}})" "\n", code, codec::JsonString(message));
+  std::string out;
+  codec::JsonObject o(out, codec::JsonSpacing::kSpaced);
+  o.Object("error").String("code", code).String("message", message).Close();
+  o.Close();
+  return out + "\n";
 }
 
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store) {

@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/json_out.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
 #include "ledger/render_json.h"
-#include "ledger/render_period_json.h"
 #include "ledger/render_log_json.h"
+#include "ledger/render_period_json.h"
 #include "ledger/trace.h"
 #include "projection/explain.h"
 #include "projection/report.h"
@@ -234,8 +235,13 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
 
 std::string HealthAnswer(QueryContext& context) {
   const std::uint64_t applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
-  return fmt::format(R"({{"ready": true, "head_seq": {}, "applied_seq": {}}})" "\n", context.service.store().head().seq,
-                     applied);
+  std::string out;
+  codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+      .Bool("ready", true)
+      .Integer("head_seq", context.service.store().head().seq)
+      .Integer("applied_seq", applied)
+      .Close();
+  return out + "\n";
 }
 
 }  // namespace capledger::api

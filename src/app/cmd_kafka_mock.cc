@@ -24,8 +24,9 @@ int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args) {
   if (!cluster) return Refuse(context, cluster.error());
   spdlog::info("Kafka mock cluster: {} brokers on {}, topics {} and {} with {} partitions", args.brokers,
                (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, args.partitions);
-  const std::string line = fmt::format(R"({{"ready": true, "brokers": {}}})" "\n",
-                                       codec::JsonString((*cluster)->bootstraps()));
+  std::string line;
+  codec::JsonObject(line, codec::JsonSpacing::kSpaced).Bool("ready", true).String("brokers", (*cluster)->bootstraps()).Close();
+  line += '\n';
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
   int signal = 0;
