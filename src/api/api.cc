@@ -8,7 +8,7 @@
 #include "api/queries.h"
 #include "codec/json_out.h"
 #include "common/assert.h"
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
 
 namespace capledger::api {
 namespace {
@@ -77,7 +77,7 @@ ApiResponse FromResult(Result<std::string> result) {
   if (status >= 500) spdlog::error("the API could not answer: {}", result.error().message);
   ApiResponse response;
   response.status = status;
-  response.body = ledger::ErrorJson(result.error());
+  response.body = present::ErrorJson(result.error());
   return response;
 }
 

@@ -8,7 +8,7 @@
 #include "app/store_access.h"
 #include "codec/json_line_decoder.h"
 #include "codec/json_out.h"
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
 #include "store/line_ingester.h"
 
 namespace capledger::app {
@@ -35,7 +35,7 @@ void PrintCounts(const CommandContext& context, const store::IngestCounts& count
 
 int Refuse(const CommandContext& context, const Error& error) {
   std::fprintf(stderr, "capledger: %s\n", error.message.c_str());
-  if (context.json) std::fputs(ledger::ErrorJson(error).c_str(), stdout);
+  if (context.json) std::fputs(present::ErrorJson(error).c_str(), stdout);
   return kExitRefused;
 }
 

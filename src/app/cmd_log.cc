@@ -8,7 +8,7 @@
 #include "codec/json_out.h"
 #include "codec/json_writer.h"
 #include "common/crypto.h"
-#include "ledger/render_log_json.h"
+#include "present/json_log.h"
 
 namespace capledger::app {
 
@@ -51,7 +51,7 @@ int RunVerify(const CommandContext& context) {
   const store::Head head = (*store)->head();
   const bool ok = !report->first_bad_seq.has_value();
   if (context.json) {
-    const std::string out = ledger::VerifyJson(*report, head);
+    const std::string out = present::VerifyJson(*report, head);
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (ok) {
     fmt::print("ok: {} events, hash chain intact, head seq {} hash {}\n", report->events_checked, head.seq,

@@ -4,7 +4,7 @@
 #include "common/assert.h"
 #include "domain/date.h"
 #include "ledger/accounts.h"
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
 
 namespace capledger::stream {
 namespace {
@@ -49,7 +49,7 @@ FeedMessage EntryMessage(const store::StoredRecord& record) {
   LEDGER_ASSERT(entry != nullptr);
   std::string value;
   JsonObject o(value, kSpacing);
-  ledger::WriteEntryMembers(o, *entry);
+  present::WriteEntryMembers(o, *entry);
   o.Integer("amount_ore", entry->amount.ore());
   WriteLogFields(o, record.stored.seq, record.stored.recorded_at, record.hash);
   o.Close();
@@ -113,7 +113,7 @@ FeedMessage RunCompletedMessage(const RunSummary& s, int partitions) {
       .Integer("entry_count", s.entries)
       .Kronor("total", s.total)
       .Integer("total_ore", s.total.ore());
-  ledger::WriteComponentAmounts(o.Object("components"), s.per_component);
+  present::WriteComponentAmounts(o.Object("components"), s.per_component);
   WriteComponentOre(o.Object("components_ore"), s.per_component);
   o.IntegerOrNull("first_entry_seq", SeqOrNull(s.first_entry_seq)).IntegerOrNull("last_entry_seq", SeqOrNull(s.last_entry_seq));
   WriteUnbooked(o.Array("unbooked"), s.run.unbooked);

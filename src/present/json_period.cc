@@ -1,10 +1,21 @@
-#include "ledger/render_period_json.h"
+#include "present/json_period.h"
 
 #include "domain/date.h"
-#include "ledger/render_json.h"
-#include "ledger/render_json_parts.h"
+#include "present/json_ledger.h"
+#include "present/json_parts.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
+
+using ledger::AnnualClinic;
+using ledger::AnnualReport;
+using ledger::ClinicCost;
+using ledger::ComponentTotals;
+using ledger::DraftCost;
+using ledger::FrameAtK;
+using ledger::KnownAt;
+using ledger::PeriodMonth;
+using ledger::PeriodReport;
+
 namespace {
 
 using codec::JsonArray;
@@ -108,4 +119,4 @@ std::string AnnualJson(const AnnualReport& r, const KnownAt& known_at) {
   });
 }
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

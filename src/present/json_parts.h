@@ -1,4 +1,4 @@
-// The small pieces the ledger's JSON renderers share (render_json.cc, render_period_json.cc):
+// The small pieces the JSON renderers share (json_ledger.cc, json_period.cc, json_log.cc):
 // the spacing of the documents people read, a knowledge point, and a list.
 #pragma once
 
@@ -8,13 +8,13 @@
 #include "domain/date.h"
 #include "ledger/known_at.h"
 
-namespace capledger::ledger::json_parts {
+namespace capledger::present::json_parts {
 
 // The command line's --json, the HTTP API and the finance feed: {"key": value, ...}.
 inline constexpr codec::JsonSpacing kSpacing = codec::JsonSpacing::kSpaced;
 
 // Writes {"seq": N, "recorded_at": "..."} into `o` and closes it.
-inline void WriteKnownAt(codec::JsonObject o, const KnownAt& k) {
+inline void WriteKnownAt(codec::JsonObject o, const ledger::KnownAt& k) {
   o.Integer("seq", k.seq).String("recorded_at", domain::FormatTimestamp(k.recorded_at)).Close();
 }
 
@@ -36,4 +36,4 @@ std::string Document(Write&& write) {
   return out;
 }
 
-}  // namespace capledger::ledger::json_parts
+}  // namespace capledger::present::json_parts

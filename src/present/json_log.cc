@@ -1,10 +1,10 @@
-#include "ledger/render_log_json.h"
+#include "present/json_log.h"
 
 #include "common/crypto.h"
 #include "domain/date.h"
-#include "ledger/render_json_parts.h"
+#include "present/json_parts.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
 namespace {
 
 void WriteFact(codec::JsonArray& list, const store::EventStore& store, const projection::ExplainedFact& f) {
@@ -71,4 +71,4 @@ std::string VerifyJson(const store::VerifyReport& report, const store::Head& hea
   });
 }
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

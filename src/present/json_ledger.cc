@@ -1,9 +1,20 @@
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
 
 #include "domain/date.h"
-#include "ledger/render_json_parts.h"
+#include "present/json_parts.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
+
+using ledger::Balance;
+using ledger::Cause;
+using ledger::ClinicStatement;
+using ledger::DisputeReport;
+using ledger::DisputeSide;
+using ledger::EntryTrace;
+using ledger::KnownAt;
+using ledger::RunStatement;
+using ledger::TracedResident;
+
 namespace {
 
 using codec::JsonArray;
@@ -371,4 +382,4 @@ std::string ErrorJson(const Error& error) {
   });
 }
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present
