@@ -6,9 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/queries.h"
+#include "codec/json_out.h"
 #include "common/assert.h"
-#include "ledger/render_json.h"
-#include "store/json_text.h"
+#include "present/json_ledger.h"
 
 namespace capledger::api {
 namespace {
@@ -77,7 +77,7 @@ ApiResponse FromResult(Result<std::string> result) {
   if (status >= 500) spdlog::error("the API could not answer: {}", result.error().message);
   ApiResponse response;
   response.status = status;
-  response.body = ledger::ErrorJson(result.error());
+  response.body = present::ErrorJson(result.error());
   return response;
 }
 
@@ -145,7 +145,11 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
 }  // namespace
 
 std::string HttpErrorJson(std::string_view code, std::string_view message) {
-  return fmt::format(R"({{"error": {{"code": "{}", "message": {}}}}})" "\n", code, store::JsonString(message));
+  std::string out;
+  codec::JsonObject o(out, codec::JsonSpacing::kSpaced);
+  o.Object("error").String("code", code).String("message", message).Close();
+  o.Close();
+  return out + "\n";
 }
 
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store) {

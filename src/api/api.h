@@ -1,7 +1,7 @@
 // The HTTP JSON API of DESIGN.md §4 as plain functions of a request: routing, access, parameters
 // and the answers, with no socket in sight (api/http_server.h carries it over HTTP). Every answer
 // body is the byte-for-byte JSON of the command line's --json for the same question, from the
-// same renderers (ledger/render_json.h, ledger/render_log_json.h).
+// same renderers (present/json_ledger.h, present/json_log.h).
 //
 // Statuses: 200 an answer (also a trace that does not reproduce, or a verify that fails: the
 // body says so, as the command line's exit code 1 does); 400 a malformed request; 401 no valid
@@ -57,7 +57,7 @@ struct ResidentLookups {
   LookupLimiter& limiter;
 };
 
-// The error body {"error": {"code": `code`, "message": `message`}} and '\n', as ledger::ErrorJson
+// The error body {"error": {"code": `code`, "message": `message`}} and '\n', as present::ErrorJson
 // renders it for an Error, for the HTTP-level codes that are no ErrorCode ("unauthorized",
 // "forbidden", "not_found", "method_not_allowed", "payload_too_large", "bad_request").
 std::string HttpErrorJson(std::string_view code, std::string_view message);

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "store/json_text.h"
+#include "codec/json_out.h"
 
 namespace capledger::api {
 namespace {
@@ -27,7 +27,7 @@ Result<Params> Params::From(const std::vector<std::pair<std::string, std::string
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       // The key is not echoed if it is long: it is the caller's text.
       return Fail(ErrorCode::kInvalidArgument,
-                  key.size() <= 32 ? "unknown parameter " + store::JsonString(key) : std::string("unknown parameter"));
+                  key.size() <= 32 ? "unknown parameter " + codec::JsonString(key) : std::string("unknown parameter"));
     }
     if (std::any_of(params.values_.begin(), params.values_.end(), [&](const auto& kv) { return kv.first == key; })) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("parameter {} is given twice", key));

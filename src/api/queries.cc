@@ -3,14 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/json_out.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
-#include "ledger/render_json.h"
-#include "ledger/render_period_json.h"
-#include "ledger/render_log_json.h"
 #include "ledger/trace.h"
+#include "present/json_ledger.h"
+#include "present/json_log.h"
+#include "present/json_period.h"
 #include "projection/explain.h"
 #include "projection/report.h"
 #include "store/lookup_log.h"
@@ -70,7 +71,7 @@ Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = projection::BuildMonthReport(p, *month, known_at->seq, clinic);
     if (!report) return tl::unexpected(report.error());
-    return ledger::ReportJson(*report, *known_at);
+    return present::ReportJson(*report, *known_at);
   });
 }
 
@@ -93,7 +94,7 @@ Result<std::string> PeriodQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = ledger::BuildPeriodReport(p, *year, *through, known_at->seq);
     if (!report) return tl::unexpected(report.error());
-    return ledger::PeriodJson(*report, *known_at);
+    return present::PeriodJson(*report, *known_at);
   });
 }
 
@@ -105,7 +106,7 @@ Result<std::string> AnnualReportQuery(QueryContext& context, const Params& param
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = ledger::BuildAnnualReport(p, *year, known_at->seq);
     if (!report) return tl::unexpected(report.error());
-    return ledger::AnnualJson(*report, *known_at);
+    return present::AnnualJson(*report, *known_at);
   });
 }
 
@@ -113,7 +114,7 @@ Result<std::string> RulebooksQuery(QueryContext& context, const Params& params) 
   auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
   if (!known_at) return tl::unexpected(known_at.error());
   return context.service.WithProjection(
-      [&](const Projection& p) { return ledger::RulebooksJson(p.RulebooksKnownAt(known_at->seq), *known_at); });
+      [&](const Projection& p) { return present::RulebooksJson(p.RulebooksKnownAt(known_at->seq), *known_at); });
 }
 
 Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
@@ -123,7 +124,7 @@ Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
   if (!run) return tl::unexpected(run.error());
   const ledger::EntryFilter filter{*month, *run, Maybe(params.Optional("clinic"))};
   return context.service.WithProjection(
-      [&](const Projection& p) { return ledger::EntriesJson(ledger::SelectEntries(p, filter)); });
+      [&](const Projection& p) { return present::EntriesJson(ledger::SelectEntries(p, filter)); });
 }
 
 Result<std::string> StatementQuery(QueryContext& context, const Params& params) {
@@ -133,7 +134,7 @@ Result<std::string> StatementQuery(QueryContext& context, const Params& params) 
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto statement = ledger::Statement(p, *run, clinic);
     if (!statement) return tl::unexpected(statement.error());
-    return ledger::StatementJson(*statement);
+    return present::StatementJson(*statement);
   });
 }
 
@@ -141,7 +142,7 @@ Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id)
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto trace = ledger::TraceEntry(p, entry_id);
     if (!trace) return tl::unexpected(trace.error());
-    return ledger::TraceJson(*trace);
+    return present::TraceJson(*trace);
   });
 }
 
@@ -161,7 +162,7 @@ Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto dispute = ledger::Dispute(p, *clinic, *month, k1->seq, k2->seq);
     if (!dispute) return tl::unexpected(dispute.error());
-    return ledger::DisputeJson(*dispute, *k1, *k2);
+    return present::DisputeJson(*dispute, *k1, *k2);
   });
 }
 
@@ -183,7 +184,7 @@ Result<std::string> ExplainQuery(QueryContext& context, const Params& params, co
   auto answer = context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto explanation = projection::ExplainResident(p, *pseudonym, *month, known_at->seq);
     if (!explanation) return tl::unexpected(explanation.error());
-    return ledger::ExplainJson(context.service.store(), *explanation);
+    return present::ExplainJson(context.service.store(), *explanation);
   });
   if (!by_personnummer) return answer;
   const bool found = answer || answer.error().code != ErrorCode::kNotFound;
@@ -202,7 +203,7 @@ Result<std::string> BalanceQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto balance = ledger::AccountBalance(p, *account, known_at->seq);
     if (!balance) return tl::unexpected(balance.error());
-    return ledger::BalanceJson(*balance, *known_at);
+    return present::BalanceJson(*balance, *known_at);
   });
 }
 
@@ -210,7 +211,7 @@ Result<std::string> VerifyQuery(QueryContext& context) {
   const store::EventStore& store = context.service.store();
   auto report = store.Verify();
   if (!report) return tl::unexpected(report.error());
-  return ledger::VerifyJson(*report, store.head());
+  return present::VerifyJson(*report, store.head());
 }
 
 Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_text) {
@@ -229,13 +230,18 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
   }
   auto known_at = ledger::ResolveKnownAt(context.service.store(), fmt::format("seq:{}", result->run.known_at_seq));
   if (!known_at) return tl::unexpected(known_at.error());
-  return ledger::PayoutJson(result->run, *known_at, result->existing, result->entries, result->anomalies);
+  return present::PayoutJson(result->run, *known_at, result->existing, result->entries, result->anomalies);
 }
 
 std::string HealthAnswer(QueryContext& context) {
   const std::uint64_t applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
-  return fmt::format(R"({{"ready": true, "head_seq": {}, "applied_seq": {}}})" "\n", context.service.store().head().seq,
-                     applied);
+  std::string out;
+  codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+      .Bool("ready", true)
+      .Integer("head_seq", context.service.store().head().seq)
+      .Integer("applied_seq", applied)
+      .Close();
+  return out + "\n";
 }
 
 }  // namespace capledger::api

@@ -2,12 +2,12 @@
 #include <fmt/format.h>
 
 #include "app/commands.h"
-#include "app/ledger_output.h"
 #include "app/store_access.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
-#include "ledger/render_json.h"
 #include "ledger/trace.h"
+#include "present/json_ledger.h"
+#include "present/text_ledger.h"
 
 namespace capledger::app {
 namespace {
@@ -50,7 +50,7 @@ int RunEntries(const CommandContext& context, const EntriesArgs& args) {
   ledger::EntryFilter filter{*month, *run, std::nullopt};
   if (!args.clinic.empty()) filter.clinic = args.clinic;
   const auto entries = ledger::SelectEntries(loaded->projection, filter);
-  return Print(context.json ? ledger::EntriesJson(entries) : EntriesTable(entries));
+  return Print(context.json ? present::EntriesJson(entries) : present::EntriesTable(entries));
 }
 
 int RunStatement(const CommandContext& context, const std::string& run_text, const std::string& clinic) {
@@ -60,7 +60,7 @@ int RunStatement(const CommandContext& context, const std::string& run_text, con
   if (!loaded) return Refuse(context, loaded.error());
   auto statement = ledger::Statement(loaded->projection, *run, clinic.empty() ? std::nullopt : std::optional(clinic));
   if (!statement) return Refuse(context, statement.error());
-  return Print(context.json ? ledger::StatementJson(*statement) : StatementText(*statement));
+  return Print(context.json ? present::StatementJson(*statement) : present::StatementText(*statement));
 }
 
 int RunTrace(const CommandContext& context, const std::string& entry_id) {
@@ -68,7 +68,7 @@ int RunTrace(const CommandContext& context, const std::string& entry_id) {
   if (!loaded) return Refuse(context, loaded.error());
   auto trace = ledger::TraceEntry(loaded->projection, entry_id);
   if (!trace) return Refuse(context, trace.error());
-  Print(context.json ? ledger::TraceJson(*trace) : TraceText(*trace));
+  Print(context.json ? present::TraceJson(*trace) : present::TraceText(*trace));
   if (!trace->reproduces) {
     std::fprintf(stderr, "capledger: entry %s does not reproduce: booked %s, recomputed %s\n", entry_id.c_str(),
                  domain::FormatKronor(trace->entry.entry.amount).c_str(), domain::FormatKronor(trace->expected).c_str());
@@ -88,7 +88,7 @@ int RunDispute(const CommandContext& context, const DisputeArgs& args) {
   if (!k2) return Refuse(context, k2.error());
   auto dispute = ledger::Dispute(loaded->projection, args.clinic, *month, k1->seq, k2->seq);
   if (!dispute) return Refuse(context, dispute.error());
-  return Print(context.json ? ledger::DisputeJson(*dispute, *k1, *k2) : DisputeText(*dispute));
+  return Print(context.json ? present::DisputeJson(*dispute, *k1, *k2) : present::DisputeText(*dispute));
 }
 
 int RunBalance(const CommandContext& context, const std::string& account, const std::string& known_at_text) {
@@ -98,7 +98,7 @@ int RunBalance(const CommandContext& context, const std::string& account, const 
   if (!known_at) return Refuse(context, known_at.error());
   auto balance = ledger::AccountBalance(loaded->projection, account, known_at->seq);
   if (!balance) return Refuse(context, balance.error());
-  if (context.json) return Print(ledger::BalanceJson(*balance, *known_at));
+  if (context.json) return Print(present::BalanceJson(*balance, *known_at));
   return Print(fmt::format("{} {} ({} entries) as known at seq {}\n", balance->account,
                            domain::FormatKronor(balance->balance), balance->entries, known_at->seq));
 }

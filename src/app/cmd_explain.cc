@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include "app/commands.h"
-#include "ledger/known_at.h"
-#include "ledger/render_log_json.h"
 #include "app/store_access.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
+#include "ledger/known_at.h"
+#include "present/json_log.h"
 #include "projection/explain.h"
 #include "projection/replay.h"
 #include "store/lookup_log.h"
@@ -44,15 +44,15 @@ std::string CommandUser() {
 }
 
 std::string FactLine(const store::EventStore& store, const ExplainedFact& f) {
-  const ledger::FactEvent event = ledger::DescribeFactEvent(store, f.fact.seq);
+  const present::FactEvent event = present::DescribeFactEvent(store, f.fact.seq);
   const std::string effective = domain::FormatDate(domain::DateFromDays(f.fact.effective));
   return fmt::format("  seq {:>8}  {}  {:<20} {:<10} {:<15} id {}{}\n", f.fact.seq, effective, event.type,
-                     event.clinic.value_or(""), ledger::UseName(f.use), event.id,
+                     event.clinic.value_or(""), present::UseName(f.use), event.id,
                      f.decisive ? "   <- placed here" : "");
 }
 
 std::string Render(const store::EventStore& store, const projection::ResidentExplanation& e, bool json) {
-  if (json) return ledger::ExplainJson(store, e);
+  if (json) return present::ExplainJson(store, e);
   std::string facts;
   for (const auto& fact : e.facts) facts += FactLine(store, fact);
   return fmt::format("resident {} (born {}, {})\nmonth {}, snapshot {} under {}, known at seq {}\n{}: {}\n"

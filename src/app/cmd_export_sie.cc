@@ -1,11 +1,11 @@
-// export-sie: the payout run of a month as an SIE 4 file on stdout (ledger/sie.h).
+// export-sie: the payout run of a month as an SIE 4 file on stdout (present/sie.h).
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
 #include "app/store_access.h"
-#include "ledger/sie.h"
+#include "present/sie.h"
 
 namespace capledger::app {
 
@@ -16,7 +16,7 @@ int RunExportSie(const CommandContext& context, const std::string& month_text) {
   if (!store) return Refuse(context, store.error());
   auto projection = LoadForQuery(**store);
   if (!projection) return Refuse(context, projection.error());
-  auto sie = ledger::ExportRunSie(*projection, **store, *month, context.config.sie, context.clock->Now(),
+  auto sie = present::ExportRunSie(*projection, **store, *month, context.config.sie, context.clock->Now(),
                                   kProgramVersion);
   if (!sie) return Refuse(context, sie.error());
   std::fwrite(sie->data(), 1, sie->size(), stdout);

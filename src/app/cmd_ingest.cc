@@ -4,11 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "ledger/render_json.h"
 #include "app/line_reader.h"
 #include "app/store_access.h"
 #include "codec/json_line_decoder.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
+#include "present/json_ledger.h"
 #include "store/line_ingester.h"
 
 namespace capledger::app {
@@ -16,8 +16,14 @@ namespace {
 
 void PrintCounts(const CommandContext& context, const store::IngestCounts& counts, std::uint64_t head_seq) {
   if (context.json) {
-    fmt::print("{{\"stored\": {}, \"duplicate\": {}, \"rejected\": {}, \"head_seq\": {}}}\n", counts.stored,
-               counts.duplicate, counts.rejected, head_seq);
+    std::string out;
+    codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+        .Integer("stored", counts.stored)
+        .Integer("duplicate", counts.duplicate)
+        .Integer("rejected", counts.rejected)
+        .Integer("head_seq", head_seq)
+        .Close();
+    fmt::print("{}\n", out);
   } else {
     fmt::print("stored {}, duplicate {}, rejected {} (log head seq {})\n", counts.stored, counts.duplicate,
                counts.rejected, head_seq);
@@ -29,7 +35,7 @@ void PrintCounts(const CommandContext& context, const store::IngestCounts& count
 
 int Refuse(const CommandContext& context, const Error& error) {
   std::fprintf(stderr, "capledger: %s\n", error.message.c_str());
-  if (context.json) std::fputs(ledger::ErrorJson(error).c_str(), stdout);
+  if (context.json) std::fputs(present::ErrorJson(error).c_str(), stdout);
   return kExitRefused;
 }
 

@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/serve.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 #include "stream/mock_cluster.h"
 
 namespace capledger::app {
@@ -24,8 +24,9 @@ int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args) {
   if (!cluster) return Refuse(context, cluster.error());
   spdlog::info("Kafka mock cluster: {} brokers on {}, topics {} and {} with {} partitions", args.brokers,
                (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, args.partitions);
-  const std::string line = fmt::format(R"({{"ready": true, "brokers": {}}})" "\n",
-                                       store::JsonString((*cluster)->bootstraps()));
+  std::string line;
+  codec::JsonObject(line, codec::JsonSpacing::kSpaced).Bool("ready", true).String("brokers", (*cluster)->bootstraps()).Close();
+  line += '\n';
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
   int signal = 0;

@@ -5,10 +5,10 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/json_out.h"
 #include "codec/json_writer.h"
 #include "common/crypto.h"
-#include "ledger/render_log_json.h"
-#include "store/json_text.h"
+#include "present/json_log.h"
 
 namespace capledger::app {
 
@@ -37,7 +37,9 @@ int RunVerify(const CommandContext& context) {
   if (!store && store.error().code == ErrorCode::kLogDamaged) {
     // A log that does not open, or lost acknowledged events, is a failed check, not a refusal.
     if (context.json) {
-      fmt::print("{{\"ok\": false, \"problem\": {}}}\n", store::JsonString(store.error().message));
+      std::string out;
+      codec::JsonObject(out, codec::JsonSpacing::kSpaced).Bool("ok", false).String("problem", store.error().message).Close();
+      fmt::print("{}\n", out);
     } else {
       fmt::print("FAILED: {}\n", store.error().message);
     }
@@ -49,7 +51,7 @@ int RunVerify(const CommandContext& context) {
   const store::Head head = (*store)->head();
   const bool ok = !report->first_bad_seq.has_value();
   if (context.json) {
-    const std::string out = ledger::VerifyJson(*report, head);
+    const std::string out = present::VerifyJson(*report, head);
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (ok) {
     fmt::print("ok: {} events, hash chain intact, head seq {} hash {}\n", report->events_checked, head.seq,

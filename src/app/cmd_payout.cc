@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include "app/commands.h"
-#include "app/ledger_output.h"
 #include "app/store_access.h"
 #include "ledger/payout.h"
 #include "ledger/service.h"
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
+#include "present/text_ledger.h"
 #include "projection/replay.h"
 
 namespace capledger::app {
@@ -45,8 +45,8 @@ int RunPayout(const CommandContext& context, const std::string& month_text) {
   auto k = ResolveKnownAt(**store, fmt::format("seq:{}", result->run.known_at_seq));
   if (!k) return Refuse(context, k.error());
   const std::string out =
-      context.json ? ledger::PayoutJson(result->run, *k, result->existing, result->entries, result->anomalies)
-                   : PayoutTable(result->run, *k, result->existing, result->entries, result->anomalies);
+      context.json ? present::PayoutJson(result->run, *k, result->existing, result->entries, result->anomalies)
+                   : present::PayoutTable(result->run, *k, result->existing, result->entries, result->anomalies);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

@@ -4,12 +4,12 @@
 #include <fmt/format.h>
 
 #include "app/commands.h"
-#include "app/period_output.h"
 #include "app/store_access.h"
 #include "domain/date.h"
 #include "ledger/annual.h"
 #include "ledger/period.h"
-#include "ledger/render_period_json.h"
+#include "present/json_period.h"
+#include "present/text_period.h"
 
 namespace capledger::app {
 namespace {
@@ -49,7 +49,7 @@ int RunPeriod(const CommandContext& context, const FollowUpArgs& args) {
   if (!loaded) return Refuse(context, loaded.error());
   auto report = ledger::BuildPeriodReport(loaded->projection, *year, *through, loaded->known_at.seq);
   if (!report) return Refuse(context, report.error());
-  Print(context.json ? ledger::PeriodJson(*report, loaded->known_at) : PeriodTable(*report, loaded->known_at));
+  Print(context.json ? present::PeriodJson(*report, loaded->known_at) : present::PeriodTable(*report, loaded->known_at));
   return kExitOk;
 }
 
@@ -62,7 +62,7 @@ int RunSimulate(const CommandContext& context, const FollowUpArgs& args) {
   if (!loaded) return Refuse(context, loaded.error());
   auto cost = ledger::CostOfDraft(loaded->projection, *draft, *year, loaded->known_at.seq);
   if (!cost) return Refuse(context, cost.error());
-  Print(context.json ? ledger::DraftCostJson(*cost, loaded->known_at) : DraftCostTable(*cost, loaded->known_at));
+  Print(context.json ? present::DraftCostJson(*cost, loaded->known_at) : present::DraftCostTable(*cost, loaded->known_at));
   return kExitOk;
 }
 
@@ -73,7 +73,7 @@ int RunAnnualReport(const CommandContext& context, const FollowUpArgs& args) {
   if (!loaded) return Refuse(context, loaded.error());
   auto report = ledger::BuildAnnualReport(loaded->projection, *year, loaded->known_at.seq);
   if (!report) return Refuse(context, report.error());
-  Print(context.json ? ledger::AnnualJson(*report, loaded->known_at) : AnnualTable(*report, loaded->known_at));
+  Print(context.json ? present::AnnualJson(*report, loaded->known_at) : present::AnnualTable(*report, loaded->known_at));
   return kExitOk;
 }
 

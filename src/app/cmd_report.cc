@@ -2,11 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "ledger/known_at.h"
-#include "ledger/render_json.h"
-#include "app/report_output.h"
 #include "app/store_access.h"
 #include "domain/date.h"
+#include "ledger/known_at.h"
+#include "present/json_ledger.h"
+#include "present/text_report.h"
 #include "projection/replay.h"
 #include "projection/report.h"
 
@@ -35,7 +35,7 @@ int RunReport(const CommandContext& context, const ReportArgs& args) {
   if (!args.clinic.empty()) clinic = args.clinic;
   auto report = projection::BuildMonthReport(*projection, *month, known_at->seq, clinic);
   if (!report) return Refuse(context, report.error());
-  const std::string out = context.json ? app::ReportJson(*report, *known_at) : ReportTable(*report, *known_at);
+  const std::string out = context.json ? present::ReportJson(*report, *known_at) : present::ReportTable(*report, *known_at);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
@@ -49,7 +49,7 @@ int RunRulebookList(const CommandContext& context, const std::string& known_at_t
   if (!projection) return Refuse(context, projection.error());
   const auto rulebooks = projection->RulebooksKnownAt(known_at->seq);
   const std::string out =
-      context.json ? ledger::RulebooksJson(rulebooks, *known_at) : RulebooksTable(rulebooks, *known_at);
+      context.json ? present::RulebooksJson(rulebooks, *known_at) : present::RulebooksTable(rulebooks, *known_at);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/json_out.h"
 #include "codec/rulebook_codec.h"
 #include "common/crypto.h"
 #include "store/event_store.h"
@@ -45,8 +46,13 @@ void PrintPublished(const CommandContext& context, const domain::Rulebook& ruleb
                     const store::AppendOutcome& outcome) {
   const bool duplicate = outcome.kind == store::AppendOutcome::Kind::kDuplicate;
   if (context.json) {
-    fmt::print("{{\"rulebook\": \"{}\", \"seq\": {}, \"status\": \"{}\"}}\n", rulebook.id, outcome.seq,
-               duplicate ? "duplicate" : "stored");
+    std::string out;
+    codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+        .String("rulebook", rulebook.id)
+        .Integer("seq", outcome.seq)
+        .String("status", duplicate ? "duplicate" : "stored")
+        .Close();
+    fmt::print("{}\n", out);
   } else {
     fmt::print("{} {} as seq {}\n", duplicate ? "already published:" : "published", rulebook.id, outcome.seq);
   }

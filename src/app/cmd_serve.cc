@@ -12,7 +12,7 @@
 #include "api/http_server.h"
 #include "app/serve.h"
 #include "app/store_access.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 
 namespace capledger::app {
 namespace {
@@ -32,7 +32,7 @@ class HttpPart final : public ServePart {
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
     spdlog::info("HTTP API on {} ({} threads, {} tokens)", server_->address(), options_.threads, tokens_.size());
-    return store::JsonString(server_->address());
+    return codec::JsonString(server_->address());
   }
 
   void Stop() override {
@@ -118,19 +118,21 @@ Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext&
 }
 
 std::string ReadyLine(const std::vector<std::pair<std::string, std::string>>& values) {
-  std::string http = "null";
-  std::string kafka = "null";
-  std::string others;
-  for (const auto& [name, value] : values) {
-    if (name == "http") {
-      http = value;
-    } else if (name == "kafka") {
-      kafka = value;
-    } else {
-      others += fmt::format(", {}: {}", store::JsonString(name), value);
+  // "http" and "kafka" always, in that order (null when the part is not running), then the others.
+  auto value_of = [&](std::string_view name) -> std::string_view {
+    for (const auto& [key, value] : values) {
+      if (key == name) return value;
     }
+    return "null";
+  };
+  std::string out;
+  codec::JsonObject o(out, codec::JsonSpacing::kSpaced);
+  o.Bool("ready", true).Raw("http", value_of("http")).Raw("kafka", value_of("kafka"));
+  for (const auto& [name, value] : values) {
+    if (name != "http" && name != "kafka") o.Raw(name, value);
   }
-  return fmt::format(R"({{"ready": true, "http": {}, "kafka": {}{}}})" "\n", http, kafka, others);
+  o.Close();
+  return out + "\n";
 }
 
 int RunServe(const CommandContext& context, const ServeArgs& args) {

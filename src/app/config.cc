@@ -117,7 +117,7 @@ Status ApplyHttp(AppConfig& config, const toml::table& root, const std::string& 
   return {};
 }
 
-Status ApplySieAccount(ledger::SieAccount& account, const toml::node& node, const std::string& name,
+Status ApplySieAccount(present::SieAccount& account, const toml::node& node, const std::string& name,
                        const std::string& file) {
   const toml::table* table = node.as_table();
   if (!table) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be {{ number = N, name = \"...\" }}", file, name));
@@ -132,7 +132,7 @@ Status ApplySieAccount(ledger::SieAccount& account, const toml::node& node, cons
   return ApplyString((*table)["name"], name + ".name", file, account.name);
 }
 
-Status ApplySieAccounts(ledger::SieOptions& sie, const toml::table& accounts, const std::string& file) {
+Status ApplySieAccounts(present::SieOptions& sie, const toml::table& accounts, const std::string& file) {
   for (const auto& [key, node] : accounts) {
     const std::string name = "sie.accounts." + std::string(key.str());
     if (key.str() == "payable") {
@@ -150,7 +150,7 @@ Status ApplySieAccounts(ledger::SieOptions& sie, const toml::table& accounts, co
   return {};
 }
 
-Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::string& file) {
+Status ApplySie(present::SieOptions& sie, const toml::table& root, const std::string& file) {
   const auto node = root["sie"];
   if (!node) return {};
   std::string date;
@@ -166,7 +166,7 @@ Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::str
     if (date != "month_end" && date != "booked") {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: sie.verification_date must be month_end or booked", file));
     }
-    sie.date = date == "booked" ? ledger::SieDate::kBooked : ledger::SieDate::kMonthEnd;
+    sie.date = date == "booked" ? present::SieDate::kBooked : present::SieDate::kMonthEnd;
   }
   if (auto status = ApplyInteger(node["clinic_dimension"], 1, 999, "sie.clinic_dimension", file, sie.clinic_dimension);
       !status) {
@@ -177,7 +177,7 @@ Status ApplySie(ledger::SieOptions& sie, const toml::table& root, const std::str
   } else if (node["accounts"]) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: sie.accounts must be a table", file));
   }
-  if (auto checked = ledger::CheckSieOptions(sie); !checked) {
+  if (auto checked = present::CheckSieOptions(sie); !checked) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", file, checked.error().message));
   }
   return {};

@@ -10,7 +10,7 @@
 #include "api/lookup_limiter.h"
 #include "common/error.h"
 #include "common/region_secret.h"
-#include "ledger/sie.h"
+#include "present/sie.h"
 #include "stream/kafka_config.h"
 
 namespace capledger::app {
@@ -29,7 +29,7 @@ struct AppConfig {
   // token may find a resident by personnummer.
   api::LookupLimits lookups;
   // [sie]: the account mapping of `export-sie`.
-  ledger::SieOptions sie;
+  present::SieOptions sie;
   // [kafka]: brokers, topics, group and pass-through properties of `serve`'s Kafka part.
   stream::KafkaConfig kafka;
 };

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/serve.h"
-#include "store/json_text.h"
+#include "codec/json_out.h"
 #include "stream/feed.h"
 #include "stream/ingest.h"
 #include "stream/mock_cluster.h"
@@ -40,7 +40,7 @@ class KafkaPart final : public ServePart {
     ingest_ = std::move(*ingest);
     if (auto gauges = AddGauges(env.metrics); !gauges) return Abandon(gauges.error());
     env.service.on_booked = [feed = feed_.get()] { feed->Notify(); };
-    return store::JsonString(config_.brokers);  // DESIGN.md §4: "kafka": "127.0.0.1:39001,..."
+    return codec::JsonString(config_.brokers);  // DESIGN.md §4: "kafka": "127.0.0.1:39001,..."
   }
 
   void Stop() override {

@@ -2,78 +2,76 @@
 
 #include <fmt/format.h>
 
-#include "codec/json_writer_out.h"
+#include "codec/json_out.h"
 #include "codec/rulebook_codec.h"
 
 namespace capledger::codec {
 namespace {
 
-using json_writer_internal::AppendJsonString;
-using json_writer_internal::ObjectWriter;
+constexpr JsonSpacing kSpacing = JsonSpacing::kCompact;  // event lines are compact
 
 constexpr int kDistanceDecimals = 1;
 constexpr int kFulfilmentDecimals = 3;
 constexpr int kCniDecimals = 4;
 
-void Resident(ObjectWriter& w, const domain::ResidentRef& r) {
+void Resident(JsonObject& w, const domain::ResidentRef& r) {
   w.String("resident", r.pseudonym.ToHex())
       .String("birth_date", domain::FormatDate(r.birth_date))
       .String("sex", domain::Name(r.sex));
 }
 
-void Date(ObjectWriter& w, std::string_view key, domain::Date date) { w.String(key, domain::FormatDate(date)); }
-void Month(ObjectWriter& w, std::string_view key, domain::Month m) { w.String(key, domain::FormatMonth(m)); }
-void Money(ObjectWriter& w, std::string_view key, domain::Money m) { w.String(key, domain::FormatKronor(m)); }
+void Date(JsonObject& w, std::string_view key, domain::Date date) { w.String(key, domain::FormatDate(date)); }
+void Month(JsonObject& w, std::string_view key, domain::Month m) { w.String(key, domain::FormatMonth(m)); }
 
-void Municipality(ObjectWriter& w, std::uint16_t code) {
+void Municipality(JsonObject& w, std::uint16_t code) {
   fmt::format_to(std::back_inserter(w.Key("municipality")), "\"{:04d}\"", code);
 }
 
-void Fields(ObjectWriter& w, const domain::ResidentRegistered& e) {
+void Fields(JsonObject& w, const domain::ResidentRegistered& e) {
   Resident(w, e.resident);
   Date(w, "effective", e.effective);
   Municipality(w, e.municipality);
   w.String("reason", domain::Name(e.reason));
 }
 
-void Fields(ObjectWriter& w, const domain::ResidentMovedOut& e) {
+void Fields(JsonObject& w, const domain::ResidentMovedOut& e) {
   Resident(w, e.resident);
   Date(w, "effective", e.effective);
 }
 
-void Fields(ObjectWriter& w, const domain::ResidentDied& e) {
+void Fields(JsonObject& w, const domain::ResidentDied& e) {
   Resident(w, e.resident);
   Date(w, "effective", e.effective);
 }
 
-void Fields(ObjectWriter& w, const domain::ResidentRelocated& e) {
+void Fields(JsonObject& w, const domain::ResidentRelocated& e) {
   Resident(w, e.resident);
   Date(w, "effective", e.effective);
   Municipality(w, e.municipality);
 }
 
-void Fields(ObjectWriter& w, const domain::PatientListed& e) {
+void Fields(JsonObject& w, const domain::PatientListed& e) {
   Resident(w, e.resident);
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   w.String("reason", domain::Name(e.reason));
 }
 
-void Fields(ObjectWriter& w, const domain::PatientUnlisted& e) {
+void Fields(JsonObject& w, const domain::PatientUnlisted& e) {
   Resident(w, e.resident);
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   w.String("reason", domain::Name(e.reason));
 }
 
-void Fields(ObjectWriter& w, const domain::ClinicRegistered& e) {
+void Fields(JsonObject& w, const domain::ClinicRegistered& e) {
   w.String("clinic", e.clinic).String("name", e.name).String("operator", domain::Name(e.op));
   Municipality(w, e.municipality);
   w.Decimal("distance_to_hospital_km", e.distance_to_hospital_km_tenths, kDistanceDecimals);
   Date(w, "effective", e.effective);
 }
 
-void Fields(ObjectWriter& w, const domain::ClinicChanged& e) {
+void Fields(JsonObject& w, const domain::ClinicChanged& e) {
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   if (e.name) w.String("name", *e.name);
@@ -84,18 +82,17 @@ void Fields(ObjectWriter& w, const domain::ClinicChanged& e) {
   if (e.list_cap) w.Integer("list_cap", *e.list_cap);
 }
 
-void Fields(ObjectWriter& w, const domain::ClinicClosed& e) {
+void Fields(JsonObject& w, const domain::ClinicClosed& e) {
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
 }
 
-void Fields(ObjectWriter& w, const domain::RulebookPublished& e) {
+void Fields(JsonObject& w, const domain::RulebookPublished& e) {
   w.Key("rulebook") += RulebookToJson(e.rulebook);
 }
 
 // The seven CNI variables in DOMAIN.md §6.2 order.
-void Hits(std::string& out, const domain::CniHits& h) {
-  ObjectWriter hits(out);
+void Hits(JsonObject hits, const domain::CniHits& h) {
   hits.Integer("over_65_alone", h.over_65_alone)
       .Integer("born_abroad", h.born_abroad)
       .Integer("unemployed", h.unemployed)
@@ -106,92 +103,84 @@ void Hits(std::string& out, const domain::CniHits& h) {
       .Close();
 }
 
-void Fields(ObjectWriter& w, const domain::CniReported& e) {
+void Fields(JsonObject& w, const domain::CniReported& e) {
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   w.String("vintage", e.vintage).Integer("population", e.population);
-  Hits(w.Key("hits"), e.hits);
+  Hits(w.Object("hits"), e.hits);
   if (e.cni_ten_thousandths) w.Decimal("cni", *e.cni_ten_thousandths, kCniDecimals);
 }
 
-void Fields(ObjectWriter& w, const domain::PerformanceReported& e) {
+void Fields(JsonObject& w, const domain::PerformanceReported& e) {
   w.String("clinic", e.clinic);
   Month(w, "period_from", e.period_from);
   Month(w, "period_to", e.period_to);
   w.Decimal("fulfilment", e.fulfilment_thousandths, kFulfilmentDecimals);
 }
 
-void Fields(ObjectWriter& w, const domain::VisitsReported& e) {
+void Fields(JsonObject& w, const domain::VisitsReported& e) {
   w.String("clinic", e.clinic);
   Month(w, "month", e.month);
-  ObjectWriter counts(w.Key("counts"));
-  counts.Integer("home_visits", e.counts.home_visits)
+  w.Object("counts")
+      .Integer("home_visits", e.counts.home_visits)
       .Integer("other_listed", e.counts.other_listed)
       .Integer("unlisted", e.counts.unlisted)
       .Integer("out_of_region", e.counts.out_of_region)
       .Close();
 }
 
-void Fields(ObjectWriter& w, const domain::MissionUndertaken& e) {
+void Fields(JsonObject& w, const domain::MissionUndertaken& e) {
   w.String("clinic", e.clinic).String("mission", e.mission);
   Date(w, "effective", e.effective);
   if (e.units) w.Integer("units", *e.units);
 }
 
-void Fields(ObjectWriter& w, const domain::MissionEnded& e) {
+void Fields(JsonObject& w, const domain::MissionEnded& e) {
   w.String("clinic", e.clinic).String("mission", e.mission);
   Date(w, "effective", e.effective);
 }
 
 // The year as the string "YYYY", as it is read.
-void Fields(ObjectWriter& w, const domain::BudgetFrameSet& e) {
+void Fields(JsonObject& w, const domain::BudgetFrameSet& e) {
   fmt::format_to(std::back_inserter(w.Key("year")), "\"{:04d}\"", e.year);
-  Money(w, "amount", e.amount);
+  w.Kronor("amount", e.amount);
   w.String("decision", e.decision);
 }
 
-void Fields(ObjectWriter& w, const domain::EventRetracted& e) {
+void Fields(JsonObject& w, const domain::EventRetracted& e) {
   w.String("target", e.target).String("reason", e.reason);
 }
 
-void Fields(ObjectWriter& w, const domain::LedgerEntry& e) {
+void Fields(JsonObject& w, const domain::LedgerEntry& e) {
   w.String("entry_id", e.entry_id);
   Month(w, "run", e.run);
   w.String("clinic", e.clinic);
   Month(w, "month", e.period);
   w.String("component", domain::Name(e.component)).String("kind", domain::Name(e.kind));
-  Money(w, "amount", e.amount);
+  w.Kronor("amount", e.amount);
   w.Integer("known_at_seq", e.known_at_seq).String("rulebook", e.rulebook);
-  std::string& out = w.Key("adjusts");
-  out += '[';
-  for (std::size_t i = 0; i < e.adjusts.size(); ++i) {
-    if (i > 0) out += ',';
-    AppendJsonString(out, e.adjusts[i]);
-  }
-  out += ']';
+  JsonArray adjusts = w.Array("adjusts");
+  for (const std::string& id : e.adjusts) adjusts.String(id);
+  adjusts.Close();
   w.String("debit", e.debit).String("credit", e.credit);
 }
 
-void Unbooked(std::string& out, const domain::UnbookedDifference& u) {
-  ObjectWriter row(out);
+void Unbooked(JsonArray& list, const domain::UnbookedDifference& u) {
+  JsonObject row = list.Object();
   row.String("clinic", u.clinic);
   Month(row, "month", u.period);
   row.String("component", domain::Name(u.component));
-  Money(row, "amount", u.amount);
+  row.Kronor("amount", u.amount);
   row.Close();
 }
 
-void Fields(ObjectWriter& w, const domain::PayoutRun& e) {
+void Fields(JsonObject& w, const domain::PayoutRun& e) {
   Month(w, "run", e.run);
   w.Integer("known_at_seq", e.known_at_seq).String("rulebook", e.rulebook).Integer("entry_count", e.entry_count);
-  Money(w, "total", e.total);
-  std::string& out = w.Key("unbooked");
-  out += '[';
-  for (std::size_t i = 0; i < e.unbooked.size(); ++i) {
-    if (i > 0) out += ',';
-    Unbooked(out, e.unbooked[i]);
-  }
-  out += ']';
+  w.Kronor("total", e.total);
+  JsonArray unbooked = w.Array("unbooked");
+  for (const domain::UnbookedDifference& u : e.unbooked) Unbooked(unbooked, u);
+  unbooked.Close();
 }
 
 }  // namespace
@@ -199,7 +188,7 @@ void Fields(ObjectWriter& w, const domain::PayoutRun& e) {
 std::string EventToJson(const domain::Event& event, const LogPosition* position) {
   std::string out;
   out.reserve(320);
-  ObjectWriter w(out);
+  JsonObject w(out, kSpacing);
   w.String("type", domain::EventTypeName(domain::TypeOf(event.body))).String("id", event.id);
   if (!event.source.empty()) w.String("source", event.source);
   if (position != nullptr) {

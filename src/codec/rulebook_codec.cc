@@ -12,7 +12,7 @@
 
 #include "codec/json_event_fields.h"
 #include "codec/json_object_reader.h"
-#include "codec/json_writer_out.h"
+#include "codec/json_out.h"
 #include "codec/rulebook_toml.h"
 #include "common/limits.h"
 
@@ -24,7 +24,6 @@ using json::FieldRef;
 using json::Key;
 using json::ObjectReader;
 using json::Presence;
-using json_writer_internal::ObjectWriter;
 
 constexpr Presence kOptional = Presence::kOptional;
 
@@ -289,50 +288,39 @@ domain::Rulebook ReadRulebook(ObjectReader& root) {
 
 // ---- Writing ---------------------------------------------------------------------------------
 
-void WriteAgeBands(std::string& out, const std::vector<domain::AgeBand>& bands) {
-  ObjectWriter table(out);
-  std::string& list = table.Key("bands");
-  list += '[';
-  for (std::size_t i = 0; i < bands.size(); ++i) {
-    if (i > 0) list += ',';
-    ObjectWriter band(list);
-    band.Integer("min_age", bands[i].min_age).String("amount", domain::FormatKronor(bands[i].amount_per_year));
-    band.Close();
+constexpr JsonSpacing kSpacing = JsonSpacing::kCompact;  // the stored and hashed form
+
+void WriteAgeBands(JsonObject table, const std::vector<domain::AgeBand>& bands) {
+  JsonArray list = table.Array("bands");
+  for (const domain::AgeBand& band : bands) {
+    list.Object().Integer("min_age", band.min_age).Kronor("amount", band.amount_per_year).Close();
   }
-  list += ']';
+  list.Close();
   table.Close();
 }
 
-void WriteDistanceBands(std::string& out, const std::vector<domain::DistanceBand>& bands) {
-  ObjectWriter table(out);
-  std::string& list = table.Key("bands");
-  list += '[';
-  for (std::size_t i = 0; i < bands.size(); ++i) {
-    if (i > 0) list += ',';
-    ObjectWriter band(list);
-    band.Decimal("min_km", bands[i].min_km_tenths, 1)
-        .String("amount", domain::FormatKronor(bands[i].amount_per_year));
-    band.Close();
+void WriteDistanceBands(JsonObject table, const std::vector<domain::DistanceBand>& bands) {
+  JsonArray list = table.Array("bands");
+  for (const domain::DistanceBand& band : bands) {
+    list.Object().Decimal("min_km", band.min_km_tenths, 1).Kronor("amount", band.amount_per_year).Close();
   }
-  list += ']';
+  list.Close();
   table.Close();
 }
 
-void WriteVisitRates(std::string& out, const domain::VisitRates& rates) {
-  ObjectWriter table(out);
-  table.String("home_visit", domain::FormatKronor(rates.home_visit))
-      .String("other_listed", domain::FormatKronor(rates.other_listed))
-      .String("unlisted", domain::FormatKronor(rates.unlisted))
-      .String("out_of_region", domain::FormatKronor(rates.out_of_region));
-  table.Close();
+void WriteVisitRates(JsonObject table, const domain::VisitRates& rates) {
+  table.Kronor("home_visit", rates.home_visit)
+      .Kronor("other_listed", rates.other_listed)
+      .Kronor("unlisted", rates.unlisted)
+      .Kronor("out_of_region", rates.out_of_region)
+      .Close();
 }
 
 // One mission: id, title, kind; basis and amount for an optional one; the age limits if set.
-void WriteMission(std::string& out, const domain::Mission& m) {
-  ObjectWriter table(out);
+void WriteMission(JsonObject table, const domain::Mission& m) {
   table.String("id", m.id).String("title", m.title).String("kind", domain::Name(m.kind));
   if (m.kind == domain::MissionKind::kOptional) {
-    table.String("basis", domain::Name(m.basis)).String("amount", domain::FormatKronor(m.amount));
+    table.String("basis", domain::Name(m.basis)).Kronor("amount", m.amount);
   }
   if (m.min_age) table.Integer("min_age", *m.min_age);
   if (m.max_age) table.Integer("max_age", *m.max_age);
@@ -341,37 +329,27 @@ void WriteMission(std::string& out, const domain::Mission& m) {
 
 // The missions in their order; nothing at all for a rulebook without missions, so that the JSON of
 // a rulebook written before missions existed stays byte for byte the same.
-void WriteMissions(ObjectWriter& w, const std::vector<domain::Mission>& missions) {
+void WriteMissions(JsonObject& w, const std::vector<domain::Mission>& missions) {
   if (missions.empty()) return;
-  std::string& list = w.Key("missions");
-  list += '[';
-  for (std::size_t i = 0; i < missions.size(); ++i) {
-    if (i > 0) list += ',';
-    WriteMission(list, missions[i]);
-  }
-  list += ']';
+  JsonArray list = w.Array("missions");
+  for (const domain::Mission& m : missions) WriteMission(list.Object(), m);
+  list.Close();
 }
 
 // The optional tables after [capitation], each only when the rulebook has it.
-void WriteOptionalTables(ObjectWriter& w, const domain::Rulebook& rb) {
-  if (rb.performance_per_year) {
-    ObjectWriter table(w.Key("performance"));
-    table.String("amount", domain::FormatKronor(*rb.performance_per_year));
-    table.Close();
-  }
-  if (rb.visits) WriteVisitRates(w.Key("visits"), *rb.visits);
+void WriteOptionalTables(JsonObject& w, const domain::Rulebook& rb) {
+  if (rb.performance_per_year) w.Object("performance").Kronor("amount", *rb.performance_per_year).Close();
+  if (rb.visits) WriteVisitRates(w.Object("visits"), *rb.visits);
   if (rb.start_grant) {
-    ObjectWriter table(w.Key("start_grant"));
-    table.String("amount", domain::FormatKronor(rb.start_grant->amount)).Integer("months", rb.start_grant->months);
-    table.Close();
+    w.Object("start_grant").Kronor("amount", rb.start_grant->amount).Integer("months", rb.start_grant->months).Close();
   }
   if (rb.cni_supplement) {
-    ObjectWriter table(w.Key("cni_supplement"));
-    table.Integer("top_n", rb.cni_supplement->top_n)
-        .String("amount", domain::FormatKronor(rb.cni_supplement->amount_per_year));
-    table.Close();
+    w.Object("cni_supplement")
+        .Integer("top_n", rb.cni_supplement->top_n)
+        .Kronor("amount", rb.cni_supplement->amount_per_year)
+        .Close();
   }
-  if (rb.distance_supplement) WriteDistanceBands(w.Key("distance_supplement"), *rb.distance_supplement);
+  if (rb.distance_supplement) WriteDistanceBands(w.Object("distance_supplement"), *rb.distance_supplement);
   WriteMissions(w, rb.missions);
 }
 
@@ -418,7 +396,7 @@ tl::expected<domain::Rulebook, Rejection> ParseRulebookJson(std::string_view jso
 
 std::string RulebookToJson(const domain::Rulebook& rb) {
   std::string out;
-  ObjectWriter w(out);
+  JsonObject w(out, kSpacing);
   w.String("id", rb.id)
       .String("title", rb.title)
       .String("decision", rb.decision);
@@ -431,7 +409,7 @@ std::string RulebookToJson(const domain::Rulebook& rb) {
       .String("valid_until", domain::FormatDate(rb.valid_until))
       .String("snapshot", domain::SnapshotRuleName(rb.snapshot))
       .Integer("retro_window_months", rb.retro_window_months);
-  WriteAgeBands(w.Key("capitation"), rb.capitation);
+  WriteAgeBands(w.Object("capitation"), rb.capitation);
   WriteOptionalTables(w, rb);
   w.Close();
   return out;

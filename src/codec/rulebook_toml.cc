@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "codec/json_writer_out.h"
+#include "codec/json_out.h"
 #include "common/limits.h"
 
 // toml++ header-only and without exceptions, as in src/app/config.cc: there is no throw in this
@@ -22,9 +22,6 @@
 
 namespace capledger::codec::rulebook_internal {
 namespace {
-
-using json_writer_internal::AppendInteger;
-using json_writer_internal::AppendJsonString;
 
 // One step of the walk: a value to write (after its comma and key), or a closing bracket.
 struct Step {
@@ -64,7 +61,7 @@ std::string ChildPath(std::string_view parent, std::string_view key) {
 // Writes a value that is not a table or an array.
 void WriteScalar(std::string& out, const toml::node& node, std::string_view path) {
   if (const auto* text = node.as_string()) return AppendJsonString(out, text->get());
-  if (const auto* integer = node.as_integer()) return AppendInteger(out, integer->get());
+  if (const auto* integer = node.as_integer()) return AppendJsonInteger(out, integer->get());
   if (const auto* boolean = node.as_boolean()) {
     out += boolean->get() ? "true" : "false";
     return;

@@ -9,17 +9,22 @@
 
 #include <fmt/format.h>
 
+#include "codec/json_out.h"
 #include "domain/date.h"
-#include "store/json_text.h"
 
 namespace capledger::store {
 
 Status RecordResidentLookup(const std::filesystem::path& store_dir, const ResidentLookup& lookup) {
   const auto path = store_dir / std::string(kLookupLogFile);
-  const std::string line =
-      fmt::format(R"({{"at": "{}", "who": {}, "via": {}, "pseudonym": "{}", "found": {}}})" "\n",
-                  domain::FormatTimestamp(lookup.at), JsonString(lookup.who), JsonString(lookup.via),
-                  lookup.pseudonym.ToHex(), lookup.found);
+  std::string line;
+  codec::JsonObject(line, codec::JsonSpacing::kSpaced)
+      .String("at", domain::FormatTimestamp(lookup.at))
+      .String("who", lookup.who)
+      .String("via", lookup.via)
+      .String("pseudonym", lookup.pseudonym.ToHex())
+      .Bool("found", lookup.found)
+      .Close();
+  line += '\n';
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Fail(ErrorCode::kIoError, fmt::format("cannot record the lookup in {}: {}", path.string(), std::strerror(errno)));

@@ -10,11 +10,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/json_out.h"
 #include "common/crypto.h"
 #include "domain/date.h"
 #include "store/dir_lock.h"
 #include "store/head_record.h"
-#include "store/json_text.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
@@ -172,21 +172,41 @@ Result<RecoveryReport> RecoverStore(const std::filesystem::path& dir, std::strin
   return report;
 }
 
+namespace {
+
+std::optional<std::int64_t> AcknowledgedSeq(const RecoveryReport& report) {
+  if (!report.acknowledged) return std::nullopt;
+  return static_cast<std::int64_t>(report.acknowledged->seq);
+}
+
+}  // namespace
+
 std::string RecoveryStartJson(const RecoveryReport& report) {
-  const std::string acknowledged = report.acknowledged ? std::to_string(report.acknowledged->seq) : "null";
-  return fmt::format(R"({{"recovery_started_at": "{}", "damage": {}, "acknowledged_seq": {}, "kept": {}}})",
-                     domain::FormatTimestamp(report.at), JsonString(report.damage), acknowledged,
-                     JsonString(report.kept.string()));
+  std::string out;
+  codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+      .String("recovery_started_at", domain::FormatTimestamp(report.at))
+      .String("damage", report.damage)
+      .IntegerOrNull("acknowledged_seq", AcknowledgedSeq(report))
+      .String("kept", report.kept.string())
+      .Close();
+  return out;
 }
 
 std::string RecoveryJson(const RecoveryReport& report) {
-  const std::string acknowledged = report.acknowledged ? std::to_string(report.acknowledged->seq) : "null";
-  return fmt::format(
-      R"({{"recovered_at": "{}", "damage": {}, "acknowledged_seq": {}, "recovered_seq": {}, "recovered_hash": "{}", )"
-      R"("lost_events": {}, "substituted": {}, "feed_cursor_before": {}, "feed_cursor_after": {}, "kept": {}}})",
-      domain::FormatTimestamp(report.at), JsonString(report.damage), acknowledged, report.recovered.seq,
-      crypto::Hex(report.recovered.hash), report.lost_events(), report.substituted(), report.feed_cursor_before,
-      report.feed_cursor_after, JsonString(report.kept.string()));
+  std::string out;
+  codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+      .String("recovered_at", domain::FormatTimestamp(report.at))
+      .String("damage", report.damage)
+      .IntegerOrNull("acknowledged_seq", AcknowledgedSeq(report))
+      .Integer("recovered_seq", report.recovered.seq)
+      .String("recovered_hash", crypto::Hex(report.recovered.hash))
+      .Integer("lost_events", report.lost_events())
+      .Bool("substituted", report.substituted())
+      .Integer("feed_cursor_before", report.feed_cursor_before)
+      .Integer("feed_cursor_after", report.feed_cursor_after)
+      .String("kept", report.kept.string())
+      .Close();
+  return out;
 }
 
 }  // namespace capledger::store

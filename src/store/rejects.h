@@ -28,7 +28,7 @@ struct RejectRecord {
 
 // The plaintext form of a reject record: one JSON object
 // {"line":..,"source":..,"code":..,"field":..,"message":..,"rejected_at":..,"raw":..}, and
-// "raw_hex" (the raw bytes in hex) when the raw text is not valid UTF-8 (store/json_text.h).
+// "raw_hex" (the raw bytes in hex) when the raw text is not valid UTF-8 (codec/json_out.h).
 std::string RejectToJson(const RejectRecord& record);
 
 // Encrypts a record for the rejects column family, and back (kCorruption if it does not open).

@@ -1,45 +1,45 @@
 #include "stream/feed_message.h"
 
-#include <fmt/format.h>
-
+#include "codec/json_out.h"
 #include "common/assert.h"
 #include "domain/date.h"
 #include "ledger/accounts.h"
-#include "ledger/render_json.h"
-#include "store/json_text.h"
+#include "present/json_ledger.h"
 
 namespace capledger::stream {
 namespace {
 
-using store::JsonString;
+using codec::JsonArray;
+using codec::JsonObject;
 
-std::string Quoted(domain::Money amount) { return "\"" + domain::FormatKronor(amount) + "\""; }
+constexpr codec::JsonSpacing kSpacing = codec::JsonSpacing::kSpaced;
 
-// The fields every message ends with: where the event is in the log.
-std::string LogFields(std::uint64_t seq, Timestamp recorded_at, const crypto::Digest& hash) {
-  return fmt::format(R"("seq": {}, "recorded_at": "{}", "hash": "{}")", seq, domain::FormatTimestamp(recorded_at),
-                     crypto::Hex(hash));
+// The members every message ends with: where the event is in the log.
+void WriteLogFields(JsonObject& o, std::uint64_t seq, Timestamp recorded_at, const crypto::Digest& hash) {
+  o.Integer("seq", seq).String("recorded_at", domain::FormatTimestamp(recorded_at)).String("hash", crypto::Hex(hash));
 }
 
-std::string ComponentOreJson(const std::array<domain::Money, domain::kComponentCount>& amounts) {
-  std::string out = "{";
-  for (int c = 0; c < domain::kComponentCount; ++c) {
-    if (c) out += ", ";
-    out += fmt::format(R"("{}": {})", domain::Name(static_cast<domain::Component>(c)),
-                       amounts[static_cast<std::size_t>(c)].ore());
-  }
-  return out + "}";
+void WriteComponentOre(JsonObject o, const std::array<domain::Money, domain::kComponentCount>& amounts) {
+  for (domain::Component c : domain::kComponents) o.Integer(domain::Name(c), amounts[static_cast<std::size_t>(c)].ore());
+  o.Close();
 }
 
-std::string UnbookedJson(const std::vector<domain::UnbookedDifference>& unbooked) {
-  std::string out = "[";
+void WriteUnbooked(JsonArray list, const std::vector<domain::UnbookedDifference>& unbooked) {
   for (const auto& u : unbooked) {
-    if (out.size() > 1) out += ", ";
-    out += fmt::format(R"({{"clinic": {}, "month": "{}", "component": "{}", "amount": {}, "amount_ore": {}}})",
-                       JsonString(u.clinic), domain::FormatMonth(u.period), domain::Name(u.component), Quoted(u.amount),
-                       u.amount.ore());
+    list.Object()
+        .String("clinic", u.clinic)
+        .String("month", domain::FormatMonth(u.period))
+        .String("component", domain::Name(u.component))
+        .Kronor("amount", u.amount)
+        .Integer("amount_ore", u.amount.ore())
+        .Close();
   }
-  return out + "]";
+  list.Close();
+}
+
+// A seq, or null for 0 (a run without entries has no first or last entry).
+std::optional<std::int64_t> SeqOrNull(std::uint64_t seq) {
+  return seq != 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(seq)) : std::nullopt;
 }
 
 }  // namespace
@@ -47,11 +47,12 @@ std::string UnbookedJson(const std::vector<domain::UnbookedDifference>& unbooked
 FeedMessage EntryMessage(const store::StoredRecord& record) {
   const auto* entry = std::get_if<domain::LedgerEntry>(&record.stored.event.body);
   LEDGER_ASSERT(entry != nullptr);
-  std::string value = ledger::EntryJsonObject(*entry);
-  LEDGER_ASSERT(!value.empty() && value.back() == '}');
-  value.pop_back();
-  value += fmt::format(R"(, "amount_ore": {}, {}}})", entry->amount.ore(),
-                       LogFields(record.stored.seq, record.stored.recorded_at, record.hash));
+  std::string value;
+  JsonObject o(value, kSpacing);
+  present::WriteEntryMembers(o, *entry);
+  o.Integer("amount_ore", entry->amount.ore());
+  WriteLogFields(o, record.stored.seq, record.stored.recorded_at, record.hash);
+  o.Close();
   return FeedMessage{entry->clinic, std::move(value), kMessageEntry, entry->entry_id, domain::FormatMonth(entry->run),
                      record.stored.seq};
 }
@@ -102,15 +103,22 @@ RunSummary RunSummaryBuilder::Finish(const store::StoredRecord& record) {
 
 FeedMessage RunCompletedMessage(const RunSummary& s, int partitions) {
   const std::string month = domain::FormatMonth(s.run.run);
-  std::string value = fmt::format(
-      R"({{"message": "run-completed", "id": {}, "run": "{}", "known_at_seq": {}, "rulebook": {}, "entry_count": {}, )"
-      R"("total": {}, "total_ore": {}, "components": {}, "components_ore": {}, "first_entry_seq": {}, )"
-      R"("last_entry_seq": {}, "unbooked": {}, {}, "partitions": {}}})",
-      JsonString(s.run_event_id), month, s.run.known_at_seq, JsonString(s.run.rulebook), s.entries, Quoted(s.total),
-      s.total.ore(), ledger::ComponentAmountsJson(s.per_component), ComponentOreJson(s.per_component),
-      s.first_entry_seq ? std::to_string(s.first_entry_seq) : "null",
-      s.last_entry_seq ? std::to_string(s.last_entry_seq) : "null", UnbookedJson(s.run.unbooked),
-      LogFields(s.seq, s.recorded_at, s.hash), partitions);
+  std::string value;
+  JsonObject o(value, kSpacing);
+  o.String("message", "run-completed")
+      .String("id", s.run_event_id)
+      .String("run", month)
+      .Integer("known_at_seq", s.run.known_at_seq)
+      .String("rulebook", s.run.rulebook)
+      .Integer("entry_count", s.entries)
+      .Kronor("total", s.total)
+      .Integer("total_ore", s.total.ore());
+  present::WriteComponentAmounts(o.Object("components"), s.per_component);
+  WriteComponentOre(o.Object("components_ore"), s.per_component);
+  o.IntegerOrNull("first_entry_seq", SeqOrNull(s.first_entry_seq)).IntegerOrNull("last_entry_seq", SeqOrNull(s.last_entry_seq));
+  WriteUnbooked(o.Array("unbooked"), s.run.unbooked);
+  WriteLogFields(o, s.seq, s.recorded_at, s.hash);
+  o.Integer("partitions", partitions).Close();
   return FeedMessage{month, std::move(value), kMessageRunCompleted, "", month, s.seq};
 }
 

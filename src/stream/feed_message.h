@@ -35,7 +35,7 @@ struct FeedMessage {
 };
 
 // The message of a stored LedgerEntry: the value is `capledger entries --json`'s object for the
-// entry (ledger::EntryJsonObject, the same fields in the same order) followed by "amount_ore"
+// entry (present::WriteEntryMembers, the same fields in the same order) followed by "amount_ore"
 // (the signed amount as an integer of öre), "seq", "recorded_at" and "hash" (the event's chain
 // hash, lower-case hex). REQUIRES record holds a LedgerEntry.
 FeedMessage EntryMessage(const store::StoredRecord& record);

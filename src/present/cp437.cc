@@ -1,9 +1,9 @@
-#include "ledger/cp437.h"
+#include "present/cp437.h"
 
 #include <array>
 #include <cstdint>
 
-namespace capledger::ledger {
+namespace capledger::present {
 namespace {
 
 // The Unicode code point of each CP437 byte 0x80..0xFF (the IBM PC character set).
@@ -70,4 +70,4 @@ std::string Cp437FromUtf8(std::string_view text) {
   return out;
 }
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

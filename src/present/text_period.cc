@@ -1,10 +1,10 @@
-#include "app/period_output.h"
+#include "present/text_period.h"
 
 #include <fmt/format.h>
 
 #include "domain/date.h"
 
-namespace capledger::app {
+namespace capledger::present {
 namespace {
 
 using domain::FormatKronor;
@@ -103,4 +103,4 @@ std::string AnnualTable(const ledger::AnnualReport& r, const ledger::KnownAt& k)
   return out;
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::present

@@ -1,5 +1,5 @@
 // The printed forms of the board's follow-up for people: the period report, the cost of a draft
-// rulebook and the annual report (DOMAIN.md §10, §11). The JSON forms are ledger/render_period_json.h.
+// rulebook and the annual report (DOMAIN.md §10, §11). The JSON forms are present/json_period.h.
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 #include "ledger/known_at.h"
 #include "ledger/period.h"
 
-namespace capledger::app {
+namespace capledger::present {
 
 // Months as rows (booked, then estimated), components as columns; outcome, forecast, frame and
 // headroom, and which months assumed a rulebook.
@@ -21,4 +21,4 @@ std::string DraftCostTable(const ledger::DraftCost& cost, const ledger::KnownAt&
 // Clinics as rows: mean listed, fixed, variable, and each per listed resident and year.
 std::string AnnualTable(const ledger::AnnualReport& report, const ledger::KnownAt& known_at);
 
-}  // namespace capledger::app
+}  // namespace capledger::present

@@ -1,24 +1,11 @@
-// JSON text for arbitrary bytes: what `rejects`, the API and the logs print of input that may not
-// be UTF-8.
+// The JSON of a rejected line: the raw text escaped by the codec's writer, and its exact bytes
+// beside it when they are not UTF-8.
 #include <doctest/doctest.h>
 
-#include "store/json_text.h"
 #include "store/rejects.h"
 
 namespace capledger::testing {
 namespace {
-
-TEST_CASE("bytes that are not UTF-8 become U+FFFD, never the Latin-1 letter they would be") {
-  // "Vårdcentral" in Latin-1: å is the single byte 0xE5, which is no UTF-8.
-  CHECK(store::JsonString(std::string("V") + '\xE5' + "rd") == R"("V\ufffdrd")");
-  // The same in UTF-8 passes as it is.
-  CHECK(store::JsonString("V\xC3\xA5rd") == "\"V\xC3\xA5rd\"");
-  // An overlong '/' (C0 AF) and a surrogate (ED A0 80) are not well-formed UTF-8 either.
-  CHECK(store::JsonString("\xC0\xAF") == R"("\ufffd\ufffd")");
-  CHECK(store::JsonString("\xED\xA0\x80") == R"("\ufffd\ufffd\ufffd")");
-  // Control characters are escaped as themselves.
-  CHECK(store::JsonString("a\tb") == R"("a\u0009b")");
-}
 
 TEST_CASE("a rejected line that is not UTF-8 keeps its exact bytes in raw_hex") {
   store::RejectRecord record;
@@ -30,6 +17,16 @@ TEST_CASE("a rejected line that is not UTF-8 keeps its exact bytes in raw_hex") 
   CHECK(json.find(R"("raw_hex":"7b226e616d65223a2256e57264227d")") != std::string::npos);
   record.origin.raw = R"({"name":"Vård"})";
   CHECK(store::RejectToJson(record).find("raw_hex") == std::string::npos);
+}
+
+TEST_CASE("a rejected line's JSON is compact, its members in a fixed order") {
+  store::RejectRecord record;
+  record.origin = store::InputOrigin{"in.jsonl", 7, "x\ty"};
+  record.rejection = codec::Rejection{codec::RejectCode::kMalformedJson, "", "bad"};
+  // rejected_at is the epoch: 1970-01-01T00:00:00.000000Z; the tab in the raw text is \u0009.
+  CHECK(store::RejectToJson(record) ==
+        R"({"line":7,"source":"in.jsonl","code":"malformed_json","field":"","message":"bad",)"
+        R"("rejected_at":"1970-01-01T00:00:00.000000Z","raw":"x\u0009y"})");
 }
 
 }  // namespace

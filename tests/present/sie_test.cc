@@ -6,9 +6,9 @@
 
 #include <doctest/doctest.h>
 
-#include "ledger/cp437.h"
-#include "ledger/sie.h"
-#include "ledger_world.h"
+#include "ledger/ledger_world.h"
+#include "present/cp437.h"
+#include "present/sie.h"
 
 namespace capledger::testing {
 namespace {
@@ -144,10 +144,10 @@ TwoRuns BuildTwoRuns() {
 }
 
 // Booked on 2024-05-05, the file made on 2024-05-06.
-ledger::SieDates Dates() { return ledger::SieDates{D(2024, 5, 5), D(2024, 5, 6)}; }
+present::SieDates Dates() { return present::SieDates{D(2024, 5, 5), D(2024, 5, 6)}; }
 
-std::string Export(const TwoRuns& runs, domain::Month month, const ledger::SieOptions& options = {}) {
-  auto sie = ledger::RunSie(runs.world.projection(), month, options, Dates(), "test-1");
+std::string Export(const TwoRuns& runs, domain::Month month, const present::SieOptions& options = {}) {
+  auto sie = present::RunSie(runs.world.projection(), month, options, Dates(), "test-1");
   REQUIRE_MESSAGE(sie.has_value(), (sie ? "" : sie.error().message));
   return *sie;
 }
@@ -236,14 +236,14 @@ TEST_CASE("every verification balances to zero and pays one clinic what the run'
 
 TEST_CASE("the account mapping, series, dimension and date rule come from the options") {
   const TwoRuns runs = BuildTwoRuns();
-  ledger::SieOptions options;
+  present::SieOptions options;
   options.series = "HV";
   options.clinic_dimension = 6;
-  options.date = ledger::SieDate::kBooked;
+  options.date = present::SieDate::kBooked;
   options.expense[static_cast<std::size_t>(domain::Component::kCapitation)] = {5010, "Kapitering"};
   options.payable = {2441, "Skuld vårdgivare"};
   options.org_number = "232100-0164";
-  REQUIRE(ledger::CheckSieOptions(options).has_value());
+  REQUIRE(present::CheckSieOptions(options).has_value());
   const SieFile file = ParseSie(Export(runs, M(2024, 3), options));
   CHECK(std::find(file.lines.begin(), file.lines.end(), "#ORGNR 232100-0164") != file.lines.end());
   CHECK(std::find(file.lines.begin(), file.lines.end(), "#DIM 6 \"V\x86rdenhet\"") != file.lines.end());
@@ -261,30 +261,30 @@ TEST_CASE("the account mapping, series, dimension and date rule come from the op
 
 TEST_CASE("a month without a run is not found, and bad options are refused") {
   const TwoRuns runs = BuildTwoRuns();
-  auto none = ledger::RunSie(runs.world.projection(), M(2024, 5), {}, Dates(), "test-1");
+  auto none = present::RunSie(runs.world.projection(), M(2024, 5), {}, Dates(), "test-1");
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == ErrorCode::kNotFound);
-  ledger::SieOptions same_account;
+  present::SieOptions same_account;
   same_account.payable.number = same_account.expense[0].number;
-  CHECK_FALSE(ledger::CheckSieOptions(same_account).has_value());
-  ledger::SieOptions bad_series;
+  CHECK_FALSE(present::CheckSieOptions(same_account).has_value());
+  present::SieOptions bad_series;
   bad_series.series = "H V";
-  CHECK_FALSE(ledger::CheckSieOptions(bad_series).has_value());
-  ledger::SieOptions bad_number;
+  CHECK_FALSE(present::CheckSieOptions(bad_series).has_value());
+  present::SieOptions bad_number;
   bad_number.expense[2].number = 123;
-  CHECK_FALSE(ledger::CheckSieOptions(bad_number).has_value());
-  CHECK(ledger::CheckSieOptions(ledger::SieOptions{}).has_value());
+  CHECK_FALSE(present::CheckSieOptions(bad_number).has_value());
+  CHECK(present::CheckSieOptions(present::SieOptions{}).has_value());
 }
 
 TEST_CASE("CP437 keeps ASCII, maps the Swedish letters to their bytes, and marks the rest with '?'") {
-  CHECK(ledger::Cp437FromUtf8("VC-1880 \"A\"") == "VC-1880 \"A\"");
+  CHECK(present::Cp437FromUtf8("VC-1880 \"A\"") == "VC-1880 \"A\"");
   // å ä ö Å Ä Ö é ü: 86 84 94 8F 8E 99 82 81 (the IBM PC table).
-  CHECK(ledger::Cp437FromUtf8("åäöÅÄÖéü") == "\x86\x84\x94\x8F\x8E\x99\x82\x81");
-  CHECK(ledger::Cp437FromUtf8("€") == "?");            // not in CP437
-  CHECK(ledger::Cp437FromUtf8("a\tb") == "a?b");       // a control character
-  CHECK(ledger::Cp437FromUtf8("\xff" "x") == "?x");    // invalid UTF-8
-  CHECK(ledger::Cp437FromUtf8("\xc1\x81") == "?");     // an overlong 'A'
-  CHECK(ledger::Cp437FromUtf8("\xc3") == "?");         // cut short
+  CHECK(present::Cp437FromUtf8("åäöÅÄÖéü") == "\x86\x84\x94\x8F\x8E\x99\x82\x81");
+  CHECK(present::Cp437FromUtf8("€") == "?");            // not in CP437
+  CHECK(present::Cp437FromUtf8("a\tb") == "a?b");       // a control character
+  CHECK(present::Cp437FromUtf8("\xff" "x") == "?x");    // invalid UTF-8
+  CHECK(present::Cp437FromUtf8("\xc1\x81") == "?");     // an overlong 'A'
+  CHECK(present::Cp437FromUtf8("\xc3") == "?");         // cut short
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include "projection/explain.h"
 #include "store/event_store.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
 
 // What a fact's stored event says about itself: its id, its type name and the clinic it names.
 // Each is "?" (clinic: empty) when the event cannot be read back, so that an explanation is still
@@ -32,4 +32,4 @@ std::string_view UseName(projection::ExplainedFact::Use use);
 // {"ok", "events_checked", "head_seq", "head_hash"[, "first_bad_seq", "problem"]} and '\n'.
 std::string VerifyJson(const store::VerifyReport& report, const store::Head& head);
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

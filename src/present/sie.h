@@ -24,7 +24,7 @@
 #include "projection/projection.h"
 #include "store/event_store.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
 
 // A numeric account of the chart of accounts and its name.
 struct SieAccount {
@@ -83,4 +83,4 @@ Result<std::string> ExportRunSie(const projection::Projection& projection, const
                                  domain::Month month, const SieOptions& options, Timestamp now,
                                  std::string_view program_version);
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/json_out.h"
 #include "common/error.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
@@ -14,52 +15,51 @@
 #include "ledger/trace.h"
 #include "projection/report.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
 
-// Who decided a rulebook: {"decided_by", "decided_on" ("YYYY-MM-DD" or "unknown"), "replaces"
-// (an id or null)}, or null for a rulebook published before provenance was kept.
-std::string ProvenanceJson(const std::optional<domain::Provenance>& provenance);
-
-// {"known_at", "rulebooks": [{"id", "seq", "title", "decision", "decided" (as ProvenanceJson),
+// {"known_at", "rulebooks": [{"id", "seq", "title", "decision", "decided" (who decided it:
+//  {"decided_by", "decided_on" ("YYYY-MM-DD" or "unknown"), "replaces" (an id or null)}, or null for
+//  a rulebook published before provenance was kept),
 //  "valid_from", "valid_until", "snapshot", "retro_window_months"}]}: the rulebook listing.
-std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& rulebooks, const KnownAt& known_at);
+std::string RulebooksJson(const std::vector<const projection::RulebookFact*>& rulebooks, const ledger::KnownAt& known_at);
 
 // {"month", "snapshot_date", "rulebook", "rulebook_decided", "known_at", "clinics", "total",
 //  "anomalies"}
-std::string ReportJson(const projection::MonthReport& report, const KnownAt& known_at);
+std::string ReportJson(const projection::MonthReport& report, const ledger::KnownAt& known_at);
 
-// One entry: {"id", "run", "clinic", "month", "component", "kind", "amount", "known_at_seq",
-// "rulebook", "adjusts", "debit", "credit"}.
-std::string EntryJsonObject(const domain::LedgerEntry& entry);
+// Writes one entry's members into the open object `o` (the caller closes it): "id", "run",
+// "clinic", "month", "component", "kind", "amount", "known_at_seq", "rulebook", "adjusts",
+// "debit", "credit".
+void WriteEntryMembers(codec::JsonObject& o, const domain::LedgerEntry& entry);
 // {"entries": [...]}
 std::string EntriesJson(const std::vector<projection::BookedEntry>& entries);
 
 // {"run", "known_at", "existing", "rulebook", "entries", "total", "unbooked", "anomalies"}:
 // `existing` is true when the month had already been run and nothing was booked now.
-std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& known_at, bool existing,
+std::string PayoutJson(const domain::PayoutRun& run, const ledger::KnownAt& known_at, bool existing,
                        const std::vector<domain::LedgerEntry>& entries,
                        const std::vector<projection::AnomalyLine>& anomalies);
 
-// {"entry", "known_at", "rulebook" (with "decided", as ProvenanceJson), "parameters", "facts" (with
+// {"entry", "known_at", "rulebook" (with "decided", as in RulebooksJson), "parameters", "facts" (with
 //  "open_on_snapshot" and "open_in_month"), "outside_window" (null, or why it was booked outside the
 //  window), "snapshot_date", "band_counts", "amounts",
 //  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
-std::string TraceJson(const EntryTrace& trace);
+std::string TraceJson(const ledger::EntryTrace& trace);
 
 // {"clinic", "month", "before", "after", "difference", "causes"}
-std::string DisputeJson(const DisputeReport& dispute, const KnownAt& before, const KnownAt& after);
+std::string DisputeJson(const ledger::DisputeReport& dispute, const ledger::KnownAt& before, const ledger::KnownAt& after);
 
 // {"account", "known_at", "balance", "entries"}
-std::string BalanceJson(const Balance& balance, const KnownAt& known_at);
+std::string BalanceJson(const ledger::Balance& balance, const ledger::KnownAt& known_at);
 
 // {"run", "known_at_seq", "clinics": [{"clinic", "current", "corrections", "current_total",
 //  "corrections_total", "total"}], "total"}
-std::string StatementJson(const RunStatement& statement);
+std::string StatementJson(const ledger::RunStatement& statement);
 
 // {"error": {"code": "...", "message": "..."}}
 std::string ErrorJson(const Error& error);
 
-// The JSON of a component-indexed array of amounts: {"capitation": "...", ...}.
-std::string ComponentAmountsJson(const std::array<domain::Money, domain::kComponentCount>& amounts);
+// Writes a component-indexed array of amounts into `o` and closes it: {"capitation": "...", ...}.
+void WriteComponentAmounts(codec::JsonObject o, const std::array<domain::Money, domain::kComponentCount>& amounts);
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present

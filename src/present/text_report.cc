@@ -1,18 +1,16 @@
-#include "app/report_output.h"
+#include "present/text_report.h"
 
 #include <fmt/format.h>
 
 #include "domain/date.h"
-#include "ledger/render_json.h"
+#include "present/json_ledger.h"
 
-namespace capledger::app {
+namespace capledger::present {
 namespace {
 
 using domain::FormatKronor;
 
 }  // namespace
-
-std::string ReportJson(const projection::MonthReport& r, const ledger::KnownAt& k) { return ledger::ReportJson(r, k); }
 
 std::string RulebooksTable(const std::vector<const projection::RulebookFact*>& rulebooks,
                            const ledger::KnownAt& k) {
@@ -54,4 +52,4 @@ std::string ReportTable(const projection::MonthReport& r, const ledger::KnownAt&
   return out;
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::present

@@ -1,4 +1,4 @@
-// The printed forms of a month report: the JSON of DESIGN.md §4 and a table for people.
+// The month report and the rulebook listing as tables for people (their JSON: present/json_ledger.h).
 #pragma once
 
 #include <string>
@@ -6,11 +6,7 @@
 #include "ledger/known_at.h"
 #include "projection/report.h"
 
-namespace capledger::app {
-
-// {"month", "snapshot_date", "rulebook", "known_at": {"seq", "recorded_at"}, "clinics": [...],
-//  "total", "anomalies": [...]} exactly as DESIGN.md §4 shows it.
-std::string ReportJson(const projection::MonthReport& report, const ledger::KnownAt& known_at);
+namespace capledger::present {
 
 // Clinics as rows, components as columns, with totals; then the anomalies.
 std::string ReportTable(const projection::MonthReport& report, const ledger::KnownAt& known_at);
@@ -20,4 +16,4 @@ std::string ReportTable(const projection::MonthReport& report, const ledger::Kno
 std::string RulebooksTable(const std::vector<const projection::RulebookFact*>& rulebooks,
                            const ledger::KnownAt& known_at);
 
-}  // namespace capledger::app
+}  // namespace capledger::present

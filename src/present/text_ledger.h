@@ -1,4 +1,4 @@
-// The people-readable forms of the ledger's answers (the JSON forms are ledger/render_json.h).
+// The people-readable forms of the ledger's answers (the JSON forms are present/json_ledger.h).
 #pragma once
 
 #include <string>
@@ -10,7 +10,7 @@
 #include "ledger/trace.h"
 #include "projection/report.h"
 
-namespace capledger::app {
+namespace capledger::present {
 
 // The run: per clinic, this month's amount, corrections and the total; then each adjustment,
 // the differences outside the window and the anomalies.
@@ -30,4 +30,4 @@ std::string TraceText(const ledger::EntryTrace& trace);
 // Both sides per component, the difference and its causes.
 std::string DisputeText(const ledger::DisputeReport& dispute);
 
-}  // namespace capledger::app
+}  // namespace capledger::present

@@ -1,4 +1,4 @@
-#include "app/ledger_output.h"
+#include "present/text_ledger.h"
 
 #include <map>
 
@@ -6,7 +6,7 @@
 
 #include "domain/date.h"
 
-namespace capledger::app {
+namespace capledger::present {
 namespace {
 
 using domain::FormatKronor;
@@ -218,4 +218,4 @@ std::string DisputeText(const ledger::DisputeReport& d) {
   return out + CausesText(d.causes, std::nullopt);
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::present

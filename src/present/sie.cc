@@ -1,4 +1,4 @@
-#include "ledger/sie.h"
+#include "present/sie.h"
 
 #include <map>
 #include <set>
@@ -6,10 +6,16 @@
 #include <fmt/format.h>
 
 #include "ledger/accounts.h"
-#include "ledger/cp437.h"
 #include "ledger/payout.h"
+#include "present/cp437.h"
 
-namespace capledger::ledger {
+namespace capledger::present {
+
+using ledger::BookedPayout;
+using ledger::ExpenseAccount;
+using ledger::FindExistingRun;
+using ledger::PayableAccount;
+
 namespace {
 
 using domain::Money;
@@ -189,4 +195,4 @@ Result<std::string> ExportRunSie(const projection::Projection& projection, const
                 program_version);
 }
 
-}  // namespace capledger::ledger
+}  // namespace capledger::present
