@@ -16,10 +16,10 @@
 
 #include <fmt/format.h>
 
-#include "app/generate_world.h"
 #include "codec/json_field_rules.h"
+#include "worldgen/world.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -31,7 +31,7 @@ using std::chrono::year;
 
 // Frames are set in whole 100,000.00 kronor.
 constexpr std::int64_t kFrameStepOre = 10'000'000;
-// The clinics' usual goal fulfilment (generate_geography.cc: 620-940 per mille), in the middle.
+// The clinics' usual goal fulfilment (geography.cc: 620-940 per mille), in the middle.
 constexpr std::int64_t kTypicalFulfilmentPerMille = 780;
 
 // `ore` rounded half up to whole frame steps (a cost is positive).
@@ -193,10 +193,8 @@ void World::SetFrame(int y, std::int64_t expected_ore, Micros recorded) {
 // 10,000 MSEK: the sweden preset as one region does) or there is no rulebook to size it by.
 void World::HoldFrame(int y, std::int64_t ore, int decided_in, Micros recorded) {
   if (ore <= 0 || ore > codec::json::kBudgetFrameOreMax) return;
-  sink_.Hold(PendingEvent{recorded, Kind::kBudgetFrameSet, false, -1, -1,
-                          fmt::format(R"("year":"{}","amount":"{}","decision":"{}")", y,
-                                      domain::FormatKronor(domain::Money::FromOre(ore)),
-                                      DecisionReference(decided_in, plan_rng_))});
+  sink_.Hold(PendingEvent{recorded, domain::BudgetFrameSet{y, domain::Money::FromOre(ore),
+                                                           DecisionReference(decided_in, plan_rng_)}});
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen
