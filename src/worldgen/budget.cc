@@ -86,7 +86,8 @@ void World::BudgetFrames(Month known_in) {
     SetFrame(y + 1, ExpectedYearOre(y + 1, ListedAges(mid)), RandomTimeOf(plan_rng_, Date{year(y), November, day(10)}, 16));
   }
   if (month == 6 && y == revised_year_) {
-    const std::int64_t change = plan_rng_.Between(10, 30) * (plan_rng_.PerMille(500) ? 1 : -1);
+    const std::int64_t per_mille = plan_rng_.Between(10, 30);  // drawn before the sign, as it always was
+    const std::int64_t change = per_mille * (plan_rng_.PerMille(500) ? 1 : -1);
     const std::int64_t first = frames_ore_[static_cast<std::size_t>(y - options_.first_year)];
     HoldFrame(y, RoundToStep(__int128{first} * (1000 + change) / 1000), y,
               RandomTimeOf(plan_rng_, Date{year(y), June, day(10)}, 16));
