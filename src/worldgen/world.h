@@ -81,7 +81,7 @@ Micros RandomTimeOf(Rng& rng, Date first_day, int days);
 // first year, the ages InitialGroup gives them.
 domain::AgeCounts InitialAges(const Geography& geography);
 
-// The visits a year of `listed` residents is expected to cost at `rates`, in öre: VisitBody's
+// The visits a year of `listed` residents is expected to cost at `rates`, in öre: VisitEvent's
 // volumes per 10,000 listed over the seasons, without the noise (whose mean is 100 %).
 std::int64_t ExpectedVisitsOre(const domain::VisitRates& rates, std::int64_t listed);
 
@@ -101,7 +101,10 @@ using MissionKey = std::pair<std::uint16_t, std::string>;
 // rulebook in December). Late events are held by the sink until their time.
 class World {
  public:
+  // Builds the geography and plans the special months. Keeps `options` and `out`, which must
+  // outlive the world.
   World(const GenerateOptions& options, std::FILE* out);
+  // Writes the whole world to `out`; kIoError if writing fails.
   Status Run();
   const EventSink& sink() const { return sink_; }
 
