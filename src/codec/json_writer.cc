@@ -10,6 +10,7 @@ namespace capledger::codec {
 namespace {
 
 using json_writer_internal::AppendDate;
+using json_writer_internal::AppendDigits;
 using json_writer_internal::AppendJsonString;
 using json_writer_internal::AppendTimestamp;
 using json_writer_internal::ObjectWriter;
@@ -39,8 +40,12 @@ void Date(ObjectWriter& w, std::string_view key, domain::Date date) {
 void Month(ObjectWriter& w, std::string_view key, domain::Month m) { w.String(key, domain::FormatMonth(m)); }
 void Money(ObjectWriter& w, std::string_view key, domain::Money m) { w.String(key, domain::FormatKronor(m)); }
 
+// Four digits, zero-padded ("0114"); a code above 9999 (refused on input) in full.
 void Municipality(ObjectWriter& w, std::uint16_t code) {
-  fmt::format_to(std::back_inserter(w.Key("municipality")), "\"{:04d}\"", code);
+  std::string& out = w.Key("municipality");
+  out += '"';
+  AppendDigits(out, code, code > 9999 ? 5 : 4);
+  out += '"';
 }
 
 void Fields(ObjectWriter& w, const domain::ResidentRegistered& e, std::string_view personnummer) {

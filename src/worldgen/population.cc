@@ -1,8 +1,6 @@
 // The residents: unique personnummer, and the initial population of each municipality.
 #include <algorithm>
 
-#include <fmt/format.h>
-
 #include "common/assert.h"
 #include "domain/personnummer.h"
 #include "worldgen/world.h"
@@ -80,17 +78,19 @@ void Population::Reserve(std::size_t people) {
 
 PersonnummerText PersonnummerOf(const Person& person, bool dash) {
   const Date birth = domain::DateFromDays(person.birth_days);
-  const int y = static_cast<int>(birth.year());
+  const auto y = static_cast<unsigned>(static_cast<int>(birth.year()));
   const unsigned d = static_cast<unsigned>(birth.day()) + ((person.flags & kCoordinationNumber) != 0 ? 60 : 0);
-  char digits[16];
-  auto* end = fmt::format_to(digits, "{:04d}{:02d}{:02d}{:03d}", y, static_cast<unsigned>(birth.month()), d,
-                             person.serial);
-  LEDGER_ASSERT(end - digits == 11);  // a birth year of four digits and a serial below 1,000
+  LEDGER_ASSERT(y >= 1000 && y <= 9999 && person.serial < 1000);  // Population's birth years and serials
+  // YYYYMMDDNNN: the digits of the four numbers, each zero-padded to its width.
+  const std::uint64_t number = ((y * 100ULL + static_cast<unsigned>(birth.month())) * 100 + d) * 1000 + person.serial;
+  char digits[11];
+  std::uint64_t rest = number;
+  for (int i = 10; i >= 0; --i, rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
   const int check = domain::LuhnCheckDigit(std::string_view(digits + 2, 9));
   PersonnummerText text;
   char* out = std::copy(digits, digits + 8, text.chars.data());
   if (dash) *out++ = '-';
-  out = std::copy(digits + 8, end, out);
+  out = std::copy(digits + 8, digits + 11, out);
   *out++ = static_cast<char>('0' + check);
   text.size = static_cast<std::uint8_t>(out - text.chars.data());
   return text;
