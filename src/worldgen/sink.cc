@@ -54,7 +54,7 @@ void EventSink::Write(Micros recorded, domain::EventBody body, PersonnummerText 
   AppendLine(recorded, std::move(body), personnummer.view(), -1);
 }
 
-void EventSink::Hold(PendingEvent event) { pending_.push_back(std::move(event)); }
+void EventSink::Hold(PendingEvent event) { pending_.push_back(std::make_unique<PendingEvent>(std::move(event))); }
 
 std::int32_t EventSink::NewTag() {
   tag_lines_.push_back(0);
@@ -64,13 +64,13 @@ std::int32_t EventSink::NewTag() {
 void EventSink::FlushBefore(Micros limit) {
   std::vector<std::size_t> due;
   for (std::size_t i = 0; i < pending_.size(); ++i) {
-    if (pending_[i].recorded < limit) due.push_back(i);
+    if (pending_[i]->recorded < limit) due.push_back(i);
   }
   std::stable_sort(due.begin(), due.end(), [this](std::size_t a, std::size_t b) {
-    return pending_[a].recorded < pending_[b].recorded;  // ties stay in the order of Hold
+    return pending_[a]->recorded < pending_[b]->recorded;  // ties stay in the order of Hold
   });
   for (std::size_t i : due) {
-    PendingEvent& event = pending_[i];
+    PendingEvent& event = *pending_[i];
     if (event.recorded > cutoff_ && !event.keep_after_cutoff) {
       ++dropped_;
       continue;
@@ -79,7 +79,7 @@ void EventSink::FlushBefore(Micros limit) {
     AppendLine(event.recorded, std::move(event.body), event.personnummer.view(), event.target_tag);
     if (event.tag >= 0) tag_lines_[static_cast<std::size_t>(event.tag)] = lines_;
   }
-  std::erase_if(pending_, [limit](const PendingEvent& event) { return event.recorded < limit; });
+  std::erase_if(pending_, [limit](const std::unique_ptr<PendingEvent>& event) { return event->recorded < limit; });
 }
 
 Status EventSink::Finish() {

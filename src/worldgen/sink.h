@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,7 +92,9 @@ class EventSink {
   std::string buffer_;
   bool write_failed_ = false;
   domain::Event event_;                      // the line being written, its strings' storage reused
-  std::vector<PendingEvent> pending_;        // in order of Hold
+  // In order of Hold; each on the heap, so that the vector's spare capacity stays small (a
+  // domain::EventBody is sized by its largest alternative, the rulebook).
+  std::vector<std::unique_ptr<PendingEvent>> pending_;
   std::vector<std::uint64_t> tag_lines_;     // tag -> line number, 0 unset
   std::array<std::uint64_t, domain::kEventTypeCount + 1> counts_{};  // by EventType number
 };
