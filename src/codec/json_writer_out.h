@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "codec/fb_text_rules.h"
+#include "common/assert.h"
 #include "common/clock.h"
 #include "domain/date.h"
 
@@ -95,12 +96,13 @@ inline void AppendDigits(std::string& out, std::uint64_t value, int width) {
   const std::size_t at = out.size();
   out.append(static_cast<std::size_t>(width), '0');
   for (std::size_t i = out.size(); i > at && value > 0; --i, value /= 10) out[i - 1] = static_cast<char>('0' + value % 10);
+  LEDGER_ASSERT(value == 0);  // it had more digits than `width`
 }
 
 // Appends `date` as domain::FormatDate writes it ("2024-02-29"), without its allocation.
 inline void AppendDate(std::string& out, domain::Date date) {
   const int year = static_cast<int>(date.year());
-  if (year < 0 || year > 9999) {
+  if (!date.ok() || year < 0 || year > 9999) {  // rare: FormatDate writes what does not fit the shape
     out += domain::FormatDate(date);
     return;
   }

@@ -82,6 +82,14 @@ TEST_CASE("recorded_at is written as the log writes it, before the epoch and at 
         "2024-02-29T23:59:59.999999Z");
 }
 
+TEST_CASE("a date that is not a calendar date is written as the log writer always wrote it") {
+  std::string out;
+  AppendInputJson(out, domain::Event{"x", "", domain::ClinicClosed{"VC-A", domain::Date{}}}, {});
+  CHECK(out == R"({"type":"ClinicClosed","id":"x","clinic":"VC-A","effective":")" + domain::FormatDate(domain::Date{}) +
+                   R"("})");
+  CHECK(domain::FormatDate(domain::Date{}) == "0000-00-00");
+}
+
 TEST_CASE("the input form appends to what the buffer holds and writes no newline") {
   std::string out = "before\n";
   AppendInputJson(out, domain::Event{"x", "scb", domain::ClinicClosed{"VC-A", domain::DateFromDays(1)}}, {});
