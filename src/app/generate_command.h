@@ -8,8 +8,9 @@
 namespace capledger::app {
 
 // generate --preset P --years N --seed S [--residents N] [--rulebooks DIR]: writes the world of
-// GenerateWorld (generate.h) on stdout, with the rulebooks of `rulebook_dir` (FindRulebookDir:
-// empty means the default places). Logs the number of lines of each type on stderr.
+// worldgen::GenerateWorld on stdout, with the rulebooks of the directory `rulebook_dir` (empty: the
+// first of $CAPLEDGER_SOURCE_DIR/config/rulebooks, ./config/rulebooks and <binary>/../../config/rulebooks
+// that exists). Logs the number of lines of each type on stderr.
 int RunGenerateWithRulebooks(const CommandContext& context, const GenerateArgs& args, const std::string& rulebook_dir);
 
 }  // namespace capledger::app

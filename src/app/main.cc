@@ -6,11 +6,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "app/generate.h"
 #include "app/generate_command.h"
 #include "app/serve.h"
 #include "common/logging.h"
 #include "domain/date.h"
+#include "worldgen/generate.h"
 
 namespace {
 
@@ -92,7 +92,7 @@ int Run(int argc, char** argv) {
   generate->add_option("--years", generate_args.years, "years from 2023")->check(CLI::Range(1, 10));
   generate->add_option("--seed", generate_args.seed, "random seed");
   generate->add_option("--residents", generate_args.residents, "override the preset's population")
-      ->check(CLI::Range(std::int64_t{1}, app::kGeneratedResidentsMax));
+      ->check(CLI::Range(std::int64_t{1}, worldgen::kGeneratedResidentsMax));
   std::string generate_rulebooks;
   generate->add_option("--rulebooks", generate_rulebooks,
                        "rulebook TOML directory (default: $CAPLEDGER_SOURCE_DIR/config/rulebooks, "

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "codec/json_digits.h"
 #include "codec/json_out.h"
 #include "codec/rulebook_codec.h"
+#include "common/assert.h"
 
 namespace capledger::codec {
 namespace {
@@ -14,51 +16,70 @@ constexpr int kDistanceDecimals = 1;
 constexpr int kFulfilmentDecimals = 3;
 constexpr int kCniDecimals = 4;
 
-void Resident(JsonObject& w, const domain::ResidentRef& r) {
+using json_digits::AppendDate;
+using json_digits::AppendDigits;
+using json_digits::AppendTimestamp;
+
+// The resident as the log writes it (pseudonym, birth date, sex), or, given the personnummer it
+// came from, as the input carries it.
+void Resident(JsonObject& w, const domain::ResidentRef& r, std::string_view personnummer) {
+  if (!personnummer.empty()) {
+    w.String("personnummer", personnummer);
+    return;
+  }
   w.String("resident", r.pseudonym.ToHex())
       .String("birth_date", domain::FormatDate(r.birth_date))
       .String("sex", domain::Name(r.sex));
 }
 
-void Date(JsonObject& w, std::string_view key, domain::Date date) { w.String(key, domain::FormatDate(date)); }
+void Date(JsonObject& w, std::string_view key, domain::Date date) {
+  std::string& out = w.Key(key);
+  out += '"';
+  AppendDate(out, date);
+  out += '"';
+}
 void Month(JsonObject& w, std::string_view key, domain::Month m) { w.String(key, domain::FormatMonth(m)); }
 
+// Four digits, zero-padded ("0114"); a code above 9999 (refused on input) in full.
 void Municipality(JsonObject& w, std::uint16_t code) {
-  fmt::format_to(std::back_inserter(w.Key("municipality")), "\"{:04d}\"", code);
+  std::string& out = w.Key("municipality");
+  out += '"';
+  AppendDigits(out, code, code > 9999 ? 5 : 4);
+  out += '"';
 }
 
-void Fields(JsonObject& w, const domain::ResidentRegistered& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::ResidentRegistered& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   Date(w, "effective", e.effective);
   Municipality(w, e.municipality);
   w.String("reason", domain::Name(e.reason));
 }
 
-void Fields(JsonObject& w, const domain::ResidentMovedOut& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::ResidentMovedOut& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   Date(w, "effective", e.effective);
 }
 
-void Fields(JsonObject& w, const domain::ResidentDied& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::ResidentDied& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   Date(w, "effective", e.effective);
 }
 
-void Fields(JsonObject& w, const domain::ResidentRelocated& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::ResidentRelocated& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   Date(w, "effective", e.effective);
   Municipality(w, e.municipality);
 }
 
-void Fields(JsonObject& w, const domain::PatientListed& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::PatientListed& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   w.String("reason", domain::Name(e.reason));
 }
 
-void Fields(JsonObject& w, const domain::PatientUnlisted& e) {
-  Resident(w, e.resident);
+void Fields(JsonObject& w, const domain::PatientUnlisted& e, std::string_view personnummer) {
+  Resident(w, e.resident, personnummer);
   w.String("clinic", e.clinic);
   Date(w, "effective", e.effective);
   w.String("reason", domain::Name(e.reason));
@@ -183,6 +204,19 @@ void Fields(JsonObject& w, const domain::PayoutRun& e) {
   unbooked.Close();
 }
 
+// The body's fields; a resident as Resident writes it with `personnummer`.
+void Body(JsonObject& w, const domain::EventBody& body, std::string_view personnummer) {
+  std::visit(
+      [&](const auto& fields) {
+        if constexpr (requires { fields.resident; }) {
+          Fields(w, fields, personnummer);
+        } else {
+          Fields(w, fields);
+        }
+      },
+      body);
+}
+
 }  // namespace
 
 std::string EventToJson(const domain::Event& event, const LogPosition* position) {
@@ -194,12 +228,27 @@ std::string EventToJson(const domain::Event& event, const LogPosition* position)
   if (position != nullptr) {
     w.Integer("seq", position->seq).String("recorded_at", domain::FormatTimestamp(position->recorded_at));
   }
-  std::visit([&w](const auto& body) { Fields(w, body); }, event.body);
+  Body(w, event.body, "");
   if (position != nullptr) {
     w.String("prev_hash", crypto::Hex(position->prev_hash)).String("hash", crypto::Hex(position->hash));
   }
   w.Close();
   return out;
+}
+
+void AppendInputJson(std::string& out, const domain::Event& event, const InputLineExtras& extras) {
+  LEDGER_ASSERT(extras.personnummer.empty() == (domain::ResidentOf(event.body) == nullptr));
+  JsonObject w(out, kSpacing);
+  w.String("type", domain::EventTypeName(domain::TypeOf(event.body))).String("id", event.id);
+  if (!event.source.empty()) w.String("source", event.source);
+  if (extras.recorded_at) {
+    std::string& text = w.Key("recorded_at");
+    text += '"';
+    AppendTimestamp(text, *extras.recorded_at);
+    text += '"';
+  }
+  Body(w, event.body, extras.personnummer);
+  w.Close();
 }
 
 }  // namespace capledger::codec

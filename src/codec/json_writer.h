@@ -1,8 +1,11 @@
-// Writes events as JSON: the `log` command's lines and the round-trip form of every event type.
+// Writes events as JSON: the `log` command's lines, the round-trip form of every event type, and
+// the input form that `ingest` reads.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -26,5 +29,20 @@ struct LogPosition {
 // "YYYY-MM", distances "42.5", fulfilment "0.875", cni "1.2345", municipality "0114".
 // Deterministic: the same event always gives the same bytes.
 std::string EventToJson(const domain::Event& event, const LogPosition* position);
+
+// What an input line carries besides its event (DOMAIN.md §4).
+struct InputLineExtras {
+  std::optional<Timestamp> recorded_at;  // a backfill's knowledge time; absent: none is written
+  std::string_view personnummer;         // the resident's number, for an event about a resident
+};
+
+// Appends the input form of `event` to `out`, the JSON Lines `ingest` reads (no newline):
+// "type", "id", "source" (only when non-empty), "recorded_at" (only when given), then the body's
+// fields as EventToJson writes them, except that a resident is written as "personnummer" (exactly
+// `extras.personnummer`) in place of "resident", "birth_date" and "sex": the event's ResidentRef is
+// not written, since the decoder derives it from the number. JsonLineDecoder gives back `event`
+// with the resident of that number. Keeps no reference.
+// REQUIRES: extras.personnummer is non-empty exactly when the event is about a resident.
+void AppendInputJson(std::string& out, const domain::Event& event, const InputLineExtras& extras);
 
 }  // namespace capledger::codec

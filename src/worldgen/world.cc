@@ -1,13 +1,10 @@
 // The timeline of a generated world: rulebooks, the start, then one step per month of knowledge.
-#include "app/generate_world.h"
+#include "worldgen/world.h"
 
 #include <algorithm>
 
-#include <fmt/format.h>
 
-#include "codec/rulebook_codec.h"
-
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -34,7 +31,6 @@ World::World(const GenerateOptions& options, std::FILE* out)
       plan_rng_(options.seed ^ kPlanStream) {
   geography_ = BuildGeography(options.preset, rng_);
   listed_.assign(geography_.clinics.size(), 0);
-  start_text_ = domain::FormatDate(FirstDay(first_month_));
   visit_noise_seed_ = rng_.Next();
   PlanSpecialMonths();
   revised_year_ = options.first_year + static_cast<int>(plan_rng_.Below(static_cast<std::uint64_t>(options.years)));
@@ -63,8 +59,7 @@ void World::ScheduleRulebooks() {
     const domain::Rulebook& rulebook = options_.rulebooks[i];
     const Date decided{rulebook.valid_from.year() - std::chrono::years(1), December, day(15)};
     const Micros recorded = DayStart(decided) + 10 * kMicrosPerHour + static_cast<Micros>(i);
-    sink_.Hold(PendingEvent{recorded, Kind::kRulebookPublished, true, -1, -1,
-                            "\"rulebook\":" + codec::RulebookToJson(rulebook)});
+    sink_.Hold(PendingEvent{recorded, domain::RulebookPublished{rulebook}, {}, true});
   }
 }
 
@@ -127,4 +122,4 @@ Status World::Run() {
   return sink_.Finish();
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdint>
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 
 // A deterministic pseudo-random stream. Not for cryptography.
 class Rng {
@@ -50,4 +50,4 @@ class Rng {
   std::array<std::uint64_t, 4> state_{};
 };
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

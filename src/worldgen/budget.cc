@@ -16,10 +16,10 @@
 
 #include <fmt/format.h>
 
-#include "app/generate_world.h"
 #include "codec/json_field_rules.h"
+#include "worldgen/world.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -31,7 +31,7 @@ using std::chrono::year;
 
 // Frames are set in whole 100,000.00 kronor.
 constexpr std::int64_t kFrameStepOre = 10'000'000;
-// The clinics' usual goal fulfilment (generate_geography.cc: 620-940 per mille), in the middle.
+// The clinics' usual goal fulfilment (geography.cc: 620-940 per mille), in the middle.
 constexpr std::int64_t kTypicalFulfilmentPerMille = 780;
 
 // `ore` rounded half up to whole frame steps (a cost is positive).
@@ -86,7 +86,8 @@ void World::BudgetFrames(Month known_in) {
     SetFrame(y + 1, ExpectedYearOre(y + 1, ListedAges(mid)), RandomTimeOf(plan_rng_, Date{year(y), November, day(10)}, 16));
   }
   if (month == 6 && y == revised_year_) {
-    const std::int64_t change = plan_rng_.Between(10, 30) * (plan_rng_.PerMille(500) ? 1 : -1);
+    const std::int64_t per_mille = plan_rng_.Between(10, 30);  // drawn before the sign, as it always was
+    const std::int64_t change = per_mille * (plan_rng_.PerMille(500) ? 1 : -1);
     const std::int64_t first = frames_ore_[static_cast<std::size_t>(y - options_.first_year)];
     HoldFrame(y, RoundToStep(__int128{first} * (1000 + change) / 1000), y,
               RandomTimeOf(plan_rng_, Date{year(y), June, day(10)}, 16));
@@ -193,10 +194,8 @@ void World::SetFrame(int y, std::int64_t expected_ore, Micros recorded) {
 // 10,000 MSEK: the sweden preset as one region does) or there is no rulebook to size it by.
 void World::HoldFrame(int y, std::int64_t ore, int decided_in, Micros recorded) {
   if (ore <= 0 || ore > codec::json::kBudgetFrameOreMax) return;
-  sink_.Hold(PendingEvent{recorded, Kind::kBudgetFrameSet, false, -1, -1,
-                          fmt::format(R"("year":"{}","amount":"{}","decision":"{}")", y,
-                                      domain::FormatKronor(domain::Money::FromOre(ore)),
-                                      DecisionReference(decided_in, plan_rng_))});
+  sink_.Hold(PendingEvent{recorded, domain::BudgetFrameSet{y, domain::Money::FromOre(ore),
+                                                           DecisionReference(decided_in, plan_rng_)}});
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

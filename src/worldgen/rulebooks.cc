@@ -1,37 +1,18 @@
-// Finding and reading config/rulebooks/*.toml for the generated world.
+// Reading a directory of rulebook TOML files for the generated world.
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <system_error>
 
 #include <fmt/format.h>
 
-#include "app/generate.h"
 #include "codec/rulebook_codec.h"
+#include "worldgen/generate.h"
 
-namespace capledger::app {
+namespace capledger::worldgen {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool IsDirectory(const fs::path& path) {
-  std::error_code error;
-  return fs::is_directory(path, error);
-}
-
-// The places tried after an explicit --rulebooks, in order.
-std::vector<fs::path> DefaultRulebookDirs() {
-  std::vector<fs::path> dirs;
-  if (const char* source = std::getenv("CAPLEDGER_SOURCE_DIR"); source != nullptr && *source != '\0') {
-    dirs.push_back(fs::path(source) / "config" / "rulebooks");
-  }
-  dirs.push_back(fs::path("config") / "rulebooks");
-  std::error_code error;
-  const fs::path binary = fs::read_symlink("/proc/self/exe", error);
-  if (!error) dirs.push_back(binary.parent_path() / ".." / ".." / "config" / "rulebooks");
-  return dirs;
-}
 
 Result<std::string> ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -55,18 +36,6 @@ Result<std::vector<fs::path>> TomlFiles(const fs::path& dir) {
 
 }  // namespace
 
-Result<std::filesystem::path> FindRulebookDir(const std::string& explicit_dir) {
-  if (!explicit_dir.empty()) {
-    if (IsDirectory(explicit_dir)) return fs::path(explicit_dir);
-    return Fail(ErrorCode::kNotFound, fmt::format("--rulebooks {}: not a directory", explicit_dir));
-  }
-  for (const fs::path& dir : DefaultRulebookDirs()) {
-    if (IsDirectory(dir)) return dir.lexically_normal();
-  }
-  return Fail(ErrorCode::kNotFound,
-              "no rulebook directory: give --rulebooks DIR, set CAPLEDGER_SOURCE_DIR, or run from the source tree");
-}
-
 Result<std::vector<domain::Rulebook>> LoadRulebooks(const std::filesystem::path& dir) {
   auto files = TomlFiles(dir);
   if (!files) return tl::unexpected(files.error());
@@ -87,4 +56,4 @@ Result<std::vector<domain::Rulebook>> LoadRulebooks(const std::filesystem::path&
   return rulebooks;
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::worldgen

@@ -1,10 +1,10 @@
-#include "app/generate.h"
+#include "worldgen/generate.h"
 
 #include <fmt/format.h>
 
-#include "app/generate_world.h"
+#include "worldgen/world.h"
 
-namespace capledger::app {
+namespace capledger::worldgen {
 
 Result<WorldPreset> FindPreset(const std::string& name) {
   if (name == "tiny") return WorldPreset{name, 3'000, 5, 1};
@@ -21,15 +21,15 @@ Result<WorldSummary> GenerateWorld(const GenerateOptions& options, std::FILE* ou
   if (options.years < 1 || options.years > 10) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("years must be 1 to 10, not {}", options.years));
   }
-  gen::World world(options, out);
+  World world(options, out);
   if (auto ran = world.Run(); !ran) return tl::unexpected(ran.error());
   WorldSummary summary;
   summary.lines = world.sink().lines();
   summary.dropped = world.sink().dropped();
-  for (std::size_t k = 0; k < gen::kKindCount; ++k) {
-    summary.lines_per_type.emplace_back(std::string(gen::KindName(static_cast<gen::Kind>(k))), world.sink().counts()[k]);
+  for (domain::EventType type : kGeneratedTypes) {
+    summary.lines_per_type.emplace_back(std::string(domain::EventTypeName(type)), world.sink().count(type));
   }
   return summary;
 }
 
-}  // namespace capledger::app
+}  // namespace capledger::worldgen

@@ -1,5 +1,5 @@
 // The generator's simulation: who lives where, who is listed where, and the events that say so.
-// Internal to generate*.cc.
+// Internal to the worldgen layer.
 #pragma once
 
 #include <cstdint>
@@ -9,15 +9,15 @@
 #include <utility>
 #include <vector>
 
-#include "app/generate.h"
-#include "app/generate_geography.h"
-#include "app/generate_rng.h"
-#include "app/generate_sink.h"
 #include "domain/calculation.h"
 #include "domain/date.h"
 #include "domain/rulebook.h"
+#include "worldgen/generate.h"
+#include "worldgen/geography.h"
+#include "worldgen/rng.h"
+#include "worldgen/sink.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 
 using domain::Date;
 using domain::Month;
@@ -68,8 +68,8 @@ class Population {
   std::int32_t first_day_;
 };
 
-// Appends "YYYYMMDDNNNC" (or "YYYYMMDD-NNNC" if `dash`) with its Luhn check digit.
-void AppendPersonnummer(std::string& out, const Person& person, bool dash);
+// The person's "YYYYMMDDNNNC" (or "YYYYMMDD-NNNC" if `dash`) with its Luhn check digit.
+PersonnummerText PersonnummerOf(const Person& person, bool dash);
 
 // Midnight UTC at the start of `date`, in microseconds.
 Micros DayStart(Date date);
@@ -81,7 +81,7 @@ Micros RandomTimeOf(Rng& rng, Date first_day, int days);
 // first year, the ages InitialGroup gives them.
 domain::AgeCounts InitialAges(const Geography& geography);
 
-// The visits a year of `listed` residents is expected to cost at `rates`, in öre: VisitBody's
+// The visits a year of `listed` residents is expected to cost at `rates`, in öre: VisitEvent's
 // volumes per 10,000 listed over the seasons, without the noise (whose mean is 100 %).
 std::int64_t ExpectedVisitsOre(const domain::VisitRates& rates, std::int64_t listed);
 
@@ -101,12 +101,15 @@ using MissionKey = std::pair<std::uint16_t, std::string>;
 // rulebook in December). Late events are held by the sink until their time.
 class World {
  public:
+  // Builds the geography and plans the special months. Keeps `options` and `out`, which must
+  // outlive the world.
   World(const GenerateOptions& options, std::FILE* out);
+  // Writes the whole world to `out`; kIoError if writing fails.
   Status Run();
   const EventSink& sink() const { return sink_; }
 
  private:
-  // generate_world.cc
+  // world.cc
   void PlanSpecialMonths();
   void ScheduleRulebooks();
   void Step(Month known_in);
@@ -114,13 +117,13 @@ class World {
   int MonthIndex(Month month) const;
   bool IsSpecial(const std::vector<int>& months, Month month) const;
   const domain::Rulebook* RulebookOn(Date day) const;
-  // generate_population.cc
+  // population.cc
   void InitialPopulation(Micros& clock);
   void InitialGroup(std::uint16_t m, std::size_t group, std::int64_t count, Micros& clock);
   void WriteInitial(std::uint32_t id, Micros recorded);
   std::uint16_t ClinicFor(std::uint16_t municipality, int own_per_mille);
   void SetClinic(Person& person, std::uint16_t clinic);
-  // generate_dynamics.cc
+  // dynamics.cc
   void ResidentMonth(Month month);
   std::uint64_t Count(std::uint64_t population, std::uint64_t per_100k_a_year);
   Date DayIn(Month month);
@@ -135,21 +138,23 @@ class World {
   void WrongListing(Month month);
   void Births(std::uint64_t n, Month month);
   void MovesIn(std::uint64_t n, Month month);
-  void HoldResident(Kind kind, std::uint32_t id, Date effective, Micros recorded, std::string_view extra);
-  void HoldRegistered(std::uint32_t id, Date effective, std::string_view reason, Micros recorded);
-  void HoldListed(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason, Micros recorded,
+  void HoldResident(std::uint32_t id, domain::EventBody body, Micros recorded, bool dash, std::int32_t tag = -1);
+  void HoldRegistered(std::uint32_t id, Date effective, domain::RegistrationReason reason, Micros recorded);
+  void HoldListed(std::uint32_t id, std::uint16_t clinic, Date effective, domain::ListingReason reason, Micros recorded,
                   std::int32_t tag = -1);
-  void HoldUnlisted(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason, Micros recorded);
-  // generate_reports.cc
-  std::string ClinicBody(std::size_t clinic) const;
+  void HoldUnlisted(std::uint32_t id, std::uint16_t clinic, Date effective, domain::UnlistingReason reason,
+                    Micros recorded);
+  std::uint16_t MunicipalityCode(std::uint16_t municipality) const;
+  // reports.cc
+  domain::ClinicRegistered ClinicEvent(std::size_t clinic) const;
   void RegisterClinics(Micros& clock);
   void RegisterNewClinic();
   void OpenNewClinic();
   void VisitReports(Month month);
-  std::string VisitBody(std::size_t clinic, Month month, std::int64_t percent);
+  domain::VisitsReported VisitEvent(std::size_t clinic, Month month, std::int64_t percent);
   void CniDeliveries(Month march);
   void PerformanceReports(int year, Month april);
-  // generate_missions.cc
+  // missions.cc
   void PlanMissions();
   Micros NewYearRecorded(int year);
   void EndUnlistedMissions(int year, const domain::Rulebook& rulebook);
@@ -162,7 +167,7 @@ class World {
   Micros ChangeRecorded(Date effective, bool may_be_late);
   void HoldMission(const PlannedMission& planned, bool per_unit, Micros recorded);
   std::map<MissionKey, std::int64_t> MissionsOn(Date day) const;
-  // generate_budget.cc
+  // budget.cc
   void FirstBudgetFrame();
   void BudgetFrames(Month known_in);
   const domain::Rulebook* RulebookForYear(int year) const;
@@ -190,8 +195,6 @@ class World {
   std::vector<int> wrong_listing_months_;  // ... with a listing sent to the wrong clinic
   std::vector<int> visit_fix_months_;      // ... whose visit report for one clinic is replaced
   std::uint64_t visit_noise_seed_ = 0;  // a clinic's report and its correction share the noise
-  std::string start_text_;  // the first day, "YYYY-MM-DD"
-  std::string scratch_;
   // Missions and budget frames draw from a stream of their own, so that adding them left the
   // residents' world of a seed as it was.
   Rng plan_rng_;
@@ -203,4 +206,4 @@ class World {
   int revised_year_ = 0;                      // the year whose frame is revised in June
 };
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

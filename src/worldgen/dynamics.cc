@@ -1,12 +1,8 @@
 // The residents' month: deaths, moves out, relocations, re-listings, births and moves in.
-#include <iterator>
-
-#include <fmt/format.h>
-
-#include "app/generate_world.h"
 #include "common/assert.h"
+#include "worldgen/world.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 constexpr std::size_t kNoSlot = SIZE_MAX;
@@ -95,7 +91,8 @@ void World::Deaths(std::uint64_t n, Month month, Micros late) {
     const std::size_t slot = PickAlive(DeathWeight, kDeathWeightMax, today);
     if (slot == kNoSlot) return;
     const std::uint32_t id = population_.alive_at(slot);
-    HoldResident(Kind::kResidentDied, id, DayIn(month), k == 0 && late >= 0 ? late : Recorded(month), "");
+    const Micros recorded = k == 0 && late >= 0 ? late : Recorded(month);  // drawn before the day (see Unlistings)
+    HoldResident(id, domain::ResidentDied{{}, DayIn(month)}, recorded, false);
     SetClinic(population_[id], kNoClinic);
     population_.RemoveAliveAt(slot);
   }
@@ -111,9 +108,9 @@ void World::MovesOut(std::uint64_t n, Month month) {
     const Date effective = DayIn(month);
     const Micros recorded = Recorded(month);
     if (population_[id].clinic != kNoClinic && rng_.PerMille(200)) {
-      HoldUnlisted(id, population_[id].clinic, effective, "moved", recorded);
+      HoldUnlisted(id, population_[id].clinic, effective, domain::UnlistingReason::kMoved, recorded);
     }
-    HoldResident(Kind::kResidentMovedOut, id, effective, recorded, "");
+    HoldResident(id, domain::ResidentMovedOut{{}, effective}, recorded, false);
     SetClinic(population_[id], kNoClinic);
     population_.RemoveAliveAt(slot);
   }
@@ -132,12 +129,11 @@ void World::Relocations(std::uint64_t n, Month month) {
     const Date effective = DayIn(month);
     const Micros recorded = Recorded(month);
     person.municipality = target;
-    HoldResident(Kind::kResidentRelocated, id, effective, recorded,
-                 fmt::format(R"(,"municipality":"{:04d}")", geography_.municipalities[target].code));
+    HoldResident(id, domain::ResidentRelocated{{}, effective, MunicipalityCode(target)}, recorded, false);
     if (!rng_.PerMille(400) || MonthIndex(month) - person.last_change < kMonthsBetweenChanges) continue;
     const std::uint16_t clinic = ClinicFor(target, 1000);
     if (clinic == person.clinic) continue;
-    HoldListed(id, clinic, effective, "choice", recorded);
+    HoldListed(id, clinic, effective, domain::ListingReason::kChoice, recorded);
     SetClinic(person, clinic);
     person.last_change = static_cast<std::int16_t>(MonthIndex(month));
   }
@@ -157,23 +153,26 @@ void World::Relistings(std::uint64_t n, Month month) {
     const Date effective = DayIn(month);
     const Micros recorded = Recorded(month);
     if (person.clinic != kNoClinic && rng_.PerMille(150)) {
-      HoldUnlisted(id, person.clinic, effective, "choice_elsewhere", recorded);
+      HoldUnlisted(id, person.clinic, effective, domain::UnlistingReason::kChoiceElsewhere, recorded);
     }
-    HoldListed(id, clinic, effective, "choice", recorded);
+    HoldListed(id, clinic, effective, domain::ListingReason::kChoice, recorded);
     SetClinic(person, clinic);
     person.last_change = static_cast<std::int16_t>(MonthIndex(month));
   }
 }
 
 // An unlisting for another reason, of a resident whose listing did not change this month (its
-// effective day could precede that change and name a clinic the resident was not yet at).
+// effective day could precede that change and name a clinic the resident was not yet at). The
+// recorded time is drawn before the effective day: the order in which the worlds of every seed
+// were first generated (as arguments of one call, in g++'s order).
 void World::Unlistings(std::uint64_t n, Month month) {
   const int now = MonthIndex(month);
   for (std::uint64_t k = 0; k < n && population_.alive_count() > 0; ++k) {
     const std::uint32_t id = population_.alive_at(rng_.Below(population_.alive_count()));
     Person& person = population_[id];
     if (person.clinic == kNoClinic || person.last_change == now) continue;
-    HoldUnlisted(id, person.clinic, DayIn(month), "other", Recorded(month));
+    const Micros recorded = Recorded(month);
+    HoldUnlisted(id, person.clinic, DayIn(month), domain::UnlistingReason::kOther, recorded);
     SetClinic(person, kNoClinic);
     person.last_change = static_cast<std::int16_t>(now);
   }
@@ -199,11 +198,11 @@ void World::WrongListing(Month month) {
   const Date effective = DayIn(month);
   const Micros sent = Recorded(month);
   const std::int32_t tag = sink_.NewTag();
-  HoldListed(id, wrong, effective, "choice", sent, tag);
-  const Micros corrected = sent + rng_.Between(14, 35) * kMicrosPerDay + rng_.Between(0, kMicrosPerDay / 4);
-  sink_.Hold(PendingEvent{corrected, Kind::kEventRetracted, false, -1, tag,
-                          R"("reason":"listing sent to the wrong clinic")"});
-  HoldListed(id, right, effective, "choice", corrected);
+  HoldListed(id, wrong, effective, domain::ListingReason::kChoice, sent, tag);
+  const Micros weeks_later = rng_.Between(14, 35) * kMicrosPerDay;  // drawn before the time of day, as it always was
+  const Micros corrected = sent + weeks_later + rng_.Between(0, kMicrosPerDay / 4);
+  sink_.Hold(PendingEvent{corrected, domain::EventRetracted{"", "listing sent to the wrong clinic"}, {}, false, -1, tag});
+  HoldListed(id, right, effective, domain::ListingReason::kChoice, corrected);
   SetClinic(person, right);
   person.last_change = static_cast<std::int16_t>(MonthIndex(month));
 }
@@ -223,8 +222,8 @@ void World::Births(std::uint64_t n, Month month) {
     const std::uint32_t id = population_.Add(domain::DaysSinceEpoch(DayIn(month)), municipality, 0);
     const Date born = domain::DateFromDays(population_[id].birth_days);
     const Micros recorded = Recorded(month);
-    HoldRegistered(id, born, "birth", recorded);
-    HoldListed(id, clinic, born, "newborn", recorded);
+    HoldRegistered(id, born, domain::RegistrationReason::kBirth, recorded);
+    HoldListed(id, clinic, born, domain::ListingReason::kNewborn, recorded);
     SetClinic(population_[id], clinic);
     population_.MakeAlive(id);
   }
@@ -244,44 +243,37 @@ void World::MovesIn(std::uint64_t n, Month month) {
     const std::uint16_t municipality = population_[population_.alive_at(rng_.Below(population_.alive_count()))].municipality;
     const std::uint32_t id = population_.Add(birth, municipality, flags);
     const Micros recorded = Recorded(month);
-    HoldRegistered(id, arrival, "moved_in", recorded);
+    HoldRegistered(id, arrival, domain::RegistrationReason::kMovedIn, recorded);
     const std::uint16_t clinic = ClinicFor(municipality, 1000);
-    HoldListed(id, clinic, arrival, "proximity", recorded);
+    HoldListed(id, clinic, arrival, domain::ListingReason::kProximity, recorded);
     SetClinic(population_[id], clinic);
     population_.MakeAlive(id);
   }
 }
 
-void World::HoldResident(Kind kind, std::uint32_t id, Date effective, Micros recorded, std::string_view extra) {
-  std::string body = R"("personnummer":")";
-  AppendPersonnummer(body, population_[id], false);
-  fmt::format_to(std::back_inserter(body), R"(","effective":"{}"{})", domain::FormatDate(effective), extra);
-  sink_.Hold(PendingEvent{recorded, kind, false, -1, -1, std::move(body)});
+// An event about resident `id`, held until `recorded`: the personnummer with a dash for the
+// listings (as 1177 writes it), without for the population register's events (as Navet does).
+void World::HoldResident(std::uint32_t id, domain::EventBody body, Micros recorded, bool dash, std::int32_t tag) {
+  sink_.Hold(PendingEvent{recorded, std::move(body), PersonnummerOf(population_[id], dash), false, tag});
 }
 
-void World::HoldRegistered(std::uint32_t id, Date effective, std::string_view reason, Micros recorded) {
-  const Person& person = population_[id];
-  HoldResident(Kind::kResidentRegistered, id, effective, recorded,
-               fmt::format(R"(,"municipality":"{:04d}","reason":"{}")",
-                           geography_.municipalities[person.municipality].code, reason));
+void World::HoldRegistered(std::uint32_t id, Date effective, domain::RegistrationReason reason, Micros recorded) {
+  const std::uint16_t code = MunicipalityCode(population_[id].municipality);
+  HoldResident(id, domain::ResidentRegistered{{}, effective, code, reason}, recorded, false);
 }
 
-void World::HoldListed(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason,
+void World::HoldListed(std::uint32_t id, std::uint16_t clinic, Date effective, domain::ListingReason reason,
                        Micros recorded, std::int32_t tag) {
-  std::string body = R"("personnummer":")";
-  AppendPersonnummer(body, population_[id], true);
-  fmt::format_to(std::back_inserter(body), R"(","clinic":"{}","effective":"{}","reason":"{}")",
-                 geography_.clinics[clinic].id, domain::FormatDate(effective), reason);
-  sink_.Hold(PendingEvent{recorded, Kind::kPatientListed, false, tag, -1, std::move(body)});
+  HoldResident(id, domain::PatientListed{{}, geography_.clinics[clinic].id, effective, reason}, recorded, true, tag);
 }
 
-void World::HoldUnlisted(std::uint32_t id, std::uint16_t clinic, Date effective, std::string_view reason,
+void World::HoldUnlisted(std::uint32_t id, std::uint16_t clinic, Date effective, domain::UnlistingReason reason,
                          Micros recorded) {
-  std::string body = R"("personnummer":")";
-  AppendPersonnummer(body, population_[id], true);
-  fmt::format_to(std::back_inserter(body), R"(","clinic":"{}","effective":"{}","reason":"{}")",
-                 geography_.clinics[clinic].id, domain::FormatDate(effective), reason);
-  sink_.Hold(PendingEvent{recorded, Kind::kPatientUnlisted, false, -1, -1, std::move(body)});
+  HoldResident(id, domain::PatientUnlisted{{}, geography_.clinics[clinic].id, effective, reason}, recorded, true);
 }
 
-}  // namespace capledger::app::gen
+std::uint16_t World::MunicipalityCode(std::uint16_t municipality) const {
+  return static_cast<std::uint16_t>(geography_.municipalities[municipality].code);
+}
+
+}  // namespace capledger::worldgen

@@ -4,13 +4,11 @@
 // that the rulebook of a new year no longer lists as optional is ended on 1 January. Planned
 // once, before the world starts, and held in the sink until its recorded time.
 #include <algorithm>
-#include <iterator>
+#include <optional>
 
-#include <fmt/format.h>
+#include "worldgen/world.h"
 
-#include "app/generate_world.h"
-
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -188,11 +186,13 @@ void World::HoldMission(const PlannedMission& planned, bool per_unit, Micros rec
   }
   last_change_[key] = planned.effective;
   missions_.push_back(planned);
-  std::string body = fmt::format(R"("clinic":"{}","mission":"{}","effective":"{}")", geography_.clinics[planned.clinic].id,
-                                 planned.mission, domain::FormatDate(planned.effective));
-  if (planned.units > 0 && per_unit) fmt::format_to(std::back_inserter(body), R"(,"units":{})", planned.units);
-  const Kind kind = planned.units > 0 ? Kind::kMissionUndertaken : Kind::kMissionEnded;
-  sink_.Hold(PendingEvent{recorded, kind, false, -1, -1, std::move(body)});
+  const std::string& clinic = geography_.clinics[planned.clinic].id;
+  if (planned.units == 0) {
+    sink_.Hold(PendingEvent{recorded, domain::MissionEnded{clinic, planned.mission, planned.effective}});
+    return;
+  }
+  const std::optional<std::int64_t> units = per_unit ? std::optional(planned.units) : std::nullopt;
+  sink_.Hold(PendingEvent{recorded, domain::MissionUndertaken{clinic, planned.mission, planned.effective, units}});
 }
 
 // The missions offered on `day` by the plan, with their units; missions_ is in effective order.
@@ -209,4 +209,4 @@ std::map<MissionKey, std::int64_t> World::MissionsOn(Date day) const {
   return offered;
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

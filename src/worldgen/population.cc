@@ -1,14 +1,11 @@
 // The residents: unique personnummer, and the initial population of each municipality.
 #include <algorithm>
-#include <iterator>
 
-#include <fmt/format.h>
-
-#include "app/generate_world.h"
 #include "common/assert.h"
 #include "domain/personnummer.h"
+#include "worldgen/world.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -79,18 +76,24 @@ void Population::Reserve(std::size_t people) {
   alive_.reserve(people);
 }
 
-void AppendPersonnummer(std::string& out, const Person& person, bool dash) {
+PersonnummerText PersonnummerOf(const Person& person, bool dash) {
   const Date birth = domain::DateFromDays(person.birth_days);
-  const int y = static_cast<int>(birth.year());
+  const auto y = static_cast<unsigned>(static_cast<int>(birth.year()));
   const unsigned d = static_cast<unsigned>(birth.day()) + ((person.flags & kCoordinationNumber) != 0 ? 60 : 0);
-  char digits[16];
-  auto* end = fmt::format_to(digits, "{:04d}{:02d}{:02d}{:03d}", y, static_cast<unsigned>(birth.month()), d,
-                             person.serial);
+  LEDGER_ASSERT(y >= 1000 && y <= 9999 && person.serial < 1000);  // Population's birth years and serials
+  // YYYYMMDDNNN: the digits of the four numbers, each zero-padded to its width.
+  const std::uint64_t number = ((y * 100ULL + static_cast<unsigned>(birth.month())) * 100 + d) * 1000 + person.serial;
+  char digits[11];
+  std::uint64_t rest = number;
+  for (int i = 10; i >= 0; --i, rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
   const int check = domain::LuhnCheckDigit(std::string_view(digits + 2, 9));
-  out.append(digits, 8);
-  if (dash) out += '-';
-  out.append(digits + 8, static_cast<std::size_t>(end - digits - 8));
-  out += static_cast<char>('0' + check);
+  PersonnummerText text;
+  char* out = std::copy(digits, digits + 8, text.chars.data());
+  if (dash) *out++ = '-';
+  out = std::copy(digits + 8, digits + 11, out);
+  *out++ = static_cast<char>('0' + check);
+  text.size = static_cast<std::uint8_t>(out - text.chars.data());
+  return text;
 }
 
 Micros DayStart(Date date) { return std::int64_t{domain::DaysSinceEpoch(date)} * kMicrosPerDay; }
@@ -154,19 +157,17 @@ void World::InitialGroup(std::uint16_t m, std::size_t group, std::int64_t count,
   }
 }
 
+// Registered and listed from the first day: 70 % by choice, the others by proximity.
 void World::WriteInitial(std::uint32_t id, Micros recorded) {
   const Person& person = population_[id];
-  const std::string& effective = start_text_;
-  scratch_.assign(R"("personnummer":")");
-  AppendPersonnummer(scratch_, person, false);
-  fmt::format_to(std::back_inserter(scratch_), R"(","effective":"{}","municipality":"{:04d}","reason":"initial")",
-                 effective, geography_.municipalities[person.municipality].code);
-  sink_.Write(Kind::kResidentRegistered, recorded, scratch_);
-  scratch_.assign(R"("personnummer":")");
-  AppendPersonnummer(scratch_, person, true);
-  fmt::format_to(std::back_inserter(scratch_), R"(","clinic":"{}","effective":"{}","reason":"{}")",
-                 geography_.clinics[person.clinic].id, effective, rng_.PerMille(700) ? "choice" : "proximity");
-  sink_.Write(Kind::kPatientListed, recorded + 1, scratch_);
+  const Date start = FirstDay(first_month_);
+  sink_.Write(recorded,
+              domain::ResidentRegistered{{}, start, MunicipalityCode(person.municipality),
+                                         domain::RegistrationReason::kInitial},
+              PersonnummerOf(person, false));
+  const auto reason = rng_.PerMille(700) ? domain::ListingReason::kChoice : domain::ListingReason::kProximity;
+  sink_.Write(recorded + 1, domain::PatientListed{{}, geography_.clinics[person.clinic].id, start, reason},
+              PersonnummerOf(person, true));
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

@@ -1,14 +1,11 @@
 // The clinics' side: registrations, the new clinic and its queue, monthly visit reports, SCB's
 // CNI each March and the performance reports each April.
 #include <algorithm>
-#include <iterator>
 
-#include <fmt/format.h>
-
-#include "app/generate_world.h"
 #include "domain/cni.h"
+#include "worldgen/world.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 // Visit volume by calendar month, in per cent of an ordinary month (summer and Christmas low).
@@ -23,13 +20,6 @@ constexpr std::int64_t kUnlistedPer10k = 100;
 constexpr std::int64_t kOutOfRegionPer10k = 30;
 constexpr std::int64_t kOutOfRegionJulyPercent = 300;
 
-struct VisitCounts {
-  std::int64_t home_visits = 0;
-  std::int64_t other_listed = 0;
-  std::int64_t unlisted = 0;
-  std::int64_t out_of_region = 0;
-};
-
 // Per clinic, the listed residents SCB counts CNI hits over.
 struct CniBase {
   std::int64_t total = 0;
@@ -39,8 +29,6 @@ struct CniBase {
   std::int64_t under_5 = 0;
   std::int64_t moved_in = 0;
 };
-
-std::string FormatTenths(std::int64_t tenths) { return fmt::format("{}.{}", tenths / 10, tenths % 10); }
 
 // SCB's hits for a clinic: shares of its listed residents, scaled by how deprived its area is.
 domain::CniHits HitsOf(const CniBase& b, std::int64_t deprivation_per_mille) {
@@ -88,16 +76,14 @@ std::int64_t ExpectedVisitsOre(const domain::VisitRates& rates, std::int64_t lis
   return static_cast<std::int64_t>(per_10k_percent * listed / 1'000'000);
 }
 
-std::string World::ClinicBody(std::size_t clinic) const {
+domain::ClinicRegistered World::ClinicEvent(std::size_t clinic) const {
   const ClinicSite& c = geography_.clinics[clinic];
-  return fmt::format(R"("clinic":"{}","name":"{}","operator":"{}","municipality":"{:04d}",)"
-                     R"("distance_to_hospital_km":"{}","effective":"{}")",
-                     c.id, c.name, c.is_private ? "private" : "region", geography_.municipalities[c.municipality].code,
-                     FormatTenths(c.distance_tenths), domain::FormatDate(c.opening));
+  return domain::ClinicRegistered{c.id, c.name, c.is_private ? domain::Operator::kPrivate : domain::Operator::kRegion,
+                                  MunicipalityCode(c.municipality), c.distance_tenths, c.opening};
 }
 
 void World::RegisterClinics(Micros& clock) {
-  for (std::size_t c = 0; c < geography_.clinics.size(); ++c) sink_.Write(Kind::kClinicRegistered, clock++, ClinicBody(c));
+  for (std::size_t c = 0; c < geography_.clinics.size(); ++c) sink_.Write(clock++, ClinicEvent(c));
 }
 
 // The new clinic is approved three months before it opens.
@@ -105,8 +91,8 @@ void World::RegisterNewClinic() {
   const Month approved = domain::AddMonths(opening_month_, -3);
   geography_.clinics.push_back(NewClinicSite(geography_, opening_municipality_, FirstDay(opening_month_), rng_));
   listed_.push_back(0);
-  sink_.Hold(PendingEvent{RandomTime(domain::AddDays(FirstDay(approved), 9), 10), Kind::kClinicRegistered, false, -1,
-                          -1, ClinicBody(geography_.clinics.size() - 1)});
+  sink_.Hold(PendingEvent{RandomTime(domain::AddDays(FirstDay(approved), 9), 10),
+                          ClinicEvent(geography_.clinics.size() - 1)});
 }
 
 // Residents of the municipality who queued (2 %, at most 5,000) are listed on the opening day.
@@ -125,7 +111,7 @@ void World::OpenNewClinic() {
     Person& person = population_[id];
     if (person.municipality != opening_municipality_ || now - person.last_change < kMonthsBetweenChanges) continue;
     if (person.clinic == clinic || id >= newcomers_from_) continue;  // a newcomer is not yet known to be here
-    HoldListed(id, clinic, opening, "queue_opening", RandomTime(opening, 3));
+    HoldListed(id, clinic, opening, domain::ListingReason::kQueueOpening, RandomTime(opening, 3));
     SetClinic(person, clinic);
     person.last_change = static_cast<std::int16_t>(now);
     ++listed;
@@ -144,17 +130,16 @@ void World::VisitReports(Month month) {
   const std::size_t fixed = IsSpecial(visit_fix_months_, month) && !open.empty() ? open[rng_.Below(open.size())] : SIZE_MAX;
   for (std::size_t c : open) {
     const Micros recorded = RandomTime(known, 8);
-    sink_.Hold(PendingEvent{recorded, Kind::kVisitsReported, false, -1, -1, VisitBody(c, month, 100)});
+    sink_.Hold(PendingEvent{recorded, VisitEvent(c, month, 100)});
     if (c != fixed) continue;
     const Micros corrected = recorded + rng_.Between(20, 45) * kMicrosPerDay;
-    sink_.Hold(PendingEvent{corrected, Kind::kVisitsReported, false, -1, -1,
-                            VisitBody(c, month, rng_.Between(103, 112))});
+    sink_.Hold(PendingEvent{corrected, VisitEvent(c, month, rng_.Between(103, 112))});
   }
 }
 
 // The visit counts follow the clinic's listed residents, the season and some noise; `percent`
 // scales a corrected report of the same counts.
-std::string World::VisitBody(std::size_t clinic, Month month, std::int64_t percent) {
+domain::VisitsReported World::VisitEvent(std::size_t clinic, Month month, std::int64_t percent) {
   const std::int64_t listed = listed_[clinic];
   const std::int64_t season = kSeasonPercent[static_cast<unsigned>(month.month()) - 1];
   Rng noise(visit_noise_seed_ ^ (static_cast<std::uint64_t>(clinic) << 32) ^
@@ -162,15 +147,12 @@ std::string World::VisitBody(std::size_t clinic, Month month, std::int64_t perce
   const auto noisy = [&](std::int64_t per_10k, std::int64_t season_percent) {
     return listed * per_10k * season_percent * noise.Between(85, 115) * percent / 10'000'000'000;
   };
-  VisitCounts v;
+  domain::VisitCounts v;
   v.other_listed = noisy(kOtherListedPer10k, season);
   v.home_visits = noisy(kHomeVisitsPer10k, 100);
   v.unlisted = noisy(kUnlistedPer10k, season);
   v.out_of_region = noisy(kOutOfRegionPer10k, static_cast<unsigned>(month.month()) == 7 ? kOutOfRegionJulyPercent : 100);
-  return fmt::format(R"("clinic":"{}","month":"{}","counts":{{"home_visits":{},"other_listed":{},)"
-                     R"("unlisted":{},"out_of_region":{}}})",
-                     geography_.clinics[clinic].id, domain::FormatMonth(month), v.home_visits, v.other_listed,
-                     v.unlisted, v.out_of_region);
+  return domain::VisitsReported{geography_.clinics[clinic].id, month, v};
 }
 
 // SCB's delivery on days 10-12 of March: every clinic open on 1 March with listed residents, CNI
@@ -183,14 +165,9 @@ void World::CniDeliveries(Month march) {
     if (geography_.clinics[c].opening > effective || bases[c].total == 0) continue;
     const domain::CniHits hits = HitsOf(bases[c], geography_.clinics[c].deprivation_per_mille);
     const std::int64_t cni = domain::CniTenThousandths(hits, bases[c].total);
-    sink_.Hold(PendingEvent{recorded++, Kind::kCniReported, false, -1, -1,
-                            fmt::format(R"("clinic":"{}","effective":"{}","vintage":"SCB-{}","population":{},"hits":{{)"
-                                        R"("over_65_alone":{},"born_abroad":{},"unemployed":{},"single_parent":{},)"
-                                        R"("moved_in":{},"low_education":{},"under_5":{}}},"cni":"{}.{:04d}")",
-                                        geography_.clinics[c].id, domain::FormatDate(effective), domain::FormatMonth(march),
-                                        bases[c].total, hits.over_65_alone, hits.born_abroad, hits.unemployed,
-                                        hits.single_parent, hits.moved_in, hits.low_education, hits.under_5,
-                                        cni / 10'000, cni % 10'000)});
+    sink_.Hold(PendingEvent{recorded++, domain::CniReported{geography_.clinics[c].id, effective,
+                                                            "SCB-" + domain::FormatMonth(march), bases[c].total, hits,
+                                                            cni}});
   }
 }
 
@@ -203,12 +180,10 @@ void World::PerformanceReports(int year, Month april) {
   for (const ClinicSite& c : geography_.clinics) {
     if (c.opening > domain::LastDay(december)) continue;
     const Month from = std::max(january, domain::MonthOf(c.opening));
-    const std::int64_t fulfilment = std::clamp<std::int64_t>(c.quality_per_mille + rng_.Between(-60, 60), 0, 1000);
-    sink_.Hold(PendingEvent{recorded++, Kind::kPerformanceReported, false, -1, -1,
-                            fmt::format(R"("clinic":"{}","period_from":"{}","period_to":"{}","fulfilment":"{}.{:03d}")",
-                                        c.id, domain::FormatMonth(from), domain::FormatMonth(december),
-                                        fulfilment / 1000, fulfilment % 1000)});
+    const auto fulfilment =
+        static_cast<std::int32_t>(std::clamp<std::int64_t>(c.quality_per_mille + rng_.Between(-60, 60), 0, 1000));
+    sink_.Hold(PendingEvent{recorded++, domain::PerformanceReported{c.id, from, december, fulfilment}});
   }
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

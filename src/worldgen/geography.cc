@@ -1,4 +1,4 @@
-#include "app/generate_geography.h"
+#include "worldgen/geography.h"
 
 #include <algorithm>
 #include <numeric>
@@ -7,7 +7,7 @@
 
 #include "common/assert.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 namespace {
 
 using std::chrono::day;
@@ -250,4 +250,4 @@ std::uint16_t LargestMunicipality(const Geography& geography) {
   return static_cast<std::uint16_t>(best);
 }
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen

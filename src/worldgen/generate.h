@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "domain/rulebook.h"
 
-namespace capledger::app {
+namespace capledger::worldgen {
 
 // The size and shape of a generated world.
 struct WorldPreset {
@@ -52,7 +52,7 @@ struct WorldSummary {
 // Contents, in recorded_at order:
 // - each rulebook, recorded on 15 December of the year before its valid_from;
 // - each year's budget frame (BudgetFrameSet), decided on 10-25 November of the year before at
-//   the expected cost of the year plus 0.5-2.5 %, in whole 100,000 kronor (generate_budget.cc);
+//   the expected cost of the year plus 0.5-2.5 %, in whole 100,000 kronor (budget.cc);
 //   one year's frame revised by 1-3 % either way on 10-25 June; decision references invented;
 //   none above what ingest accepts (codec::json::kBudgetFrameOreMax);
 // - the clinics and the initial population (registered and listed effective 1 January of
@@ -75,10 +75,10 @@ struct WorldSummary {
 //   1 January, recorded on 16-30 December; each year 2 + clinics / 6 changes on the 1st of
 //   February-December (a mission taken on, a per_unit mission's units changed, a mission ended),
 //   recorded 4-21 days before, one in five of those by October 10-50 days after; a mission the
-//   new year's rulebook does not list as optional ended on 1 January (generate_missions.cc).
+//   new year's rulebook does not list as optional ended on 1 January (missions.cc).
 //   Missions and frames draw from a random stream of their own: the other events are the ones the
 //   seed gave before they were added (only their line ids shift).
-// The preset figures and their sources are in generate_geography.cc.
+// The preset figures and their sources are in geography.cc.
 //
 // The initial population's age structure (per municipality and age group 0-15, 16-24, 25-44,
 // 45-64, 65+, the last tapering to 100) holds exactly for the ages in completed years on
@@ -89,14 +89,9 @@ struct WorldSummary {
 // kIoError if writing fails.
 Result<WorldSummary> GenerateWorld(const GenerateOptions& options, std::FILE* out);
 
-// The rulebook directory: `explicit_dir` if not empty (kNotFound if it is not a directory), else
-// the first directory of $CAPLEDGER_SOURCE_DIR/config/rulebooks, ./config/rulebooks and
-// <directory of the running binary>/../../config/rulebooks; kNotFound if none exists.
-Result<std::filesystem::path> FindRulebookDir(const std::string& explicit_dir);
-
 // Reads and validates every *.toml file of `dir` (codec::ParseRulebookToml), in the order of
 // valid_from, then file name. kInvalidArgument names the file and field of the first invalid one;
 // kNotFound if the directory holds no *.toml file.
 Result<std::vector<domain::Rulebook>> LoadRulebooks(const std::filesystem::path& dir);
 
-}  // namespace capledger::app
+}  // namespace capledger::worldgen

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "app/generate.h"
-#include "app/generate_rng.h"
 #include "domain/date.h"
+#include "worldgen/generate.h"
+#include "worldgen/rng.h"
 
-namespace capledger::app::gen {
+namespace capledger::worldgen {
 
 // The age groups of the official figures: 0-15, 16-24, 25-44, 45-64, 65+ (to about 100).
 inline constexpr std::size_t kAgeGroups = 5;
@@ -66,4 +66,4 @@ std::int64_t InitialResidents(const Municipality& municipality);
 // The municipality with the most initial residents.
 std::uint16_t LargestMunicipality(const Geography& geography);
 
-}  // namespace capledger::app::gen
+}  // namespace capledger::worldgen
