@@ -285,9 +285,9 @@ void Ingest::Handle(const rd_kafka_message_t& message) {
   if (found->second >= 0 && message.offset < found->second) return;  // already durable: never twice
   if (found->second >= 0 && message.offset > found->second) {
     Warn(fmt::format("gap-{}", message.partition),
-              fmt::format("{} partition {}: offsets {} to {} were not there to consume (below the log start or "
-                          "compacted away)",
-                          config_.events_topic, message.partition, found->second, message.offset - 1));
+         fmt::format("{} partition {}: offsets {} to {} were not there to consume (below the log start or "
+                     "compacted away)",
+                     config_.events_topic, message.partition, found->second, message.offset - 1));
   }
   found->second = message.offset + 1;
 
