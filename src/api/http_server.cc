@@ -8,8 +8,6 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -23,6 +21,7 @@
 #include "api/http_connection.h"
 #include "api/http_framing.h"
 #include "common/assert.h"
+#include "common/bounded_queue.h"
 #include "common/thread.h"
 
 namespace capledger::api {
@@ -32,56 +31,36 @@ namespace {
 // connections are waiting, which stops the accept loop (the kernel's backlog holds the rest).
 class BoundedPool final : public httplib::TaskQueue {
  public:
-  BoundedPool(std::size_t threads, std::size_t queued_max) : queued_max_(queued_max) {
+  BoundedPool(std::size_t threads, std::size_t queued_max) : jobs_(queued_max) {
     for (std::size_t i = 0; i < threads; ++i) workers_.push_back(StartThread("http-worker", [this] { Work(); }));
   }
   ~BoundedPool() override { shutdown(); }
 
   void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return jobs_.size() < queued_max_ || shutdown_; });
-    jobs_.push_back(std::move(fn));
-    not_empty_.notify_one();
+    // The library enqueues nothing after shutdown; if it did, the connection would go unserved.
+    if (!jobs_.Push(std::move(fn))) spdlog::error("an HTTP connection arrived after the server stopped");
   }
 
   // Lets the workers finish every queued connection, then joins them.
   void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      if (shutdown_) return;
-      shutdown_ = true;
+    jobs_.Close();
+    for (auto& worker : workers_) {
+      if (worker.joinable()) worker.join();
     }
-    not_empty_.notify_all();
-    not_full_.notify_all();
-    for (auto& worker : workers_) worker.join();
   }
 
  private:
   void Work() {
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;
-        fn = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      not_full_.notify_one();
+    while (auto fn = jobs_.Pop()) {
       try {
-        fn();
+        (*fn)();
       } catch (...) {  // a thread entry point: nothing may escape it (fn catches what it can name)
         spdlog::error("an HTTP worker's task failed with an exception");
       }
     }
   }
 
-  const std::size_t queued_max_;
-  std::mutex mutex_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
-  std::deque<std::function<void()>> jobs_;
-  bool shutdown_ = false;
+  BoundedQueue<std::function<void()>> jobs_;
   std::vector<std::thread> workers_;
 };
 

@@ -1,13 +1,11 @@
 #include "projection/replay.h"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/bounded_queue.h"
 #include "common/thread.h"
 #include "projection/checkpoint.h"
 
@@ -31,53 +29,11 @@ namespace {
 constexpr std::size_t kReplayBatchEvents = 4096;
 constexpr std::size_t kReplayBatchesQueued = 4;
 
-class BatchQueue {
- public:
-  // Blocks while the queue is full; false if the consumer has stopped.
-  bool Push(std::vector<store::StoredRecord> batch) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return queue_.size() < kReplayBatchesQueued || stopped_; });
-    if (stopped_) return false;
-    queue_.push_back(std::move(batch));
-    changed_.notify_all();
-    return true;
-  }
-  // Blocks until a batch or the end; an empty result is the end.
-  std::vector<store::StoredRecord> Pop() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !queue_.empty() || finished_; });
-    if (queue_.empty()) return {};
-    auto batch = std::move(queue_.front());
-    queue_.pop_front();
-    changed_.notify_all();
-    return batch;
-  }
-  void Finish(Status status) {
-    std::lock_guard lock(mutex_);
-    finished_ = true;
-    status_ = std::move(status);
-    changed_.notify_all();
-  }
-  void Stop() {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    changed_.notify_all();
-  }
-  Status status() {
-    std::lock_guard lock(mutex_);
-    return status_;
-  }
+using BatchQueue = BoundedQueue<std::vector<store::StoredRecord>>;
 
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::vector<store::StoredRecord>> queue_;
-  bool finished_ = false;
-  bool stopped_ = false;
-  Status status_;
-};
-
-void ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue& queue) {
+// Reads the log from `from_seq` into `queue` and closes it; the reader's status. Stops early once
+// the queue is closed (the applier has stopped).
+Status ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue& queue) {
   std::vector<store::StoredRecord> batch;
   batch.reserve(kReplayBatchEvents);
   bool open = true;
@@ -90,27 +46,30 @@ void ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue
     return open;
   });
   if (scanned && open && !batch.empty()) queue.Push(std::move(batch));
-  queue.Finish(scanned);
+  queue.Close();
+  return scanned;
 }
 
 }  // namespace
 
 Status CatchUp(Projection& projection, const store::EventStore& store, ReplayStats* stats) {
   const TargetLookup lookup = StoreTargetLookup(store);
-  BatchQueue queue;
-  std::thread reader = StartThread("replay-reader", [&] { ScanInto(store, projection.applied_seq() + 1, queue); });
+  BatchQueue queue(kReplayBatchesQueued);
+  Status scanned;
+  std::thread reader =
+      StartThread("replay-reader", [&] { scanned = ScanInto(store, projection.applied_seq() + 1, queue); });
   Status applied;
   std::uint64_t count = 0;
-  for (auto batch = queue.Pop(); applied && !batch.empty(); batch = queue.Pop()) {
-    for (const auto& record : batch) {
+  for (auto batch = queue.Pop(); applied && batch; batch = queue.Pop()) {
+    for (const auto& record : *batch) {
       applied = projection.Apply(record.stored.seq, record.stored.event.body, lookup);
       if (!applied) break;
       ++count;
     }
   }
-  queue.Stop();
+  queue.Close();  // the reader stops at its next push
   reader.join();
-  if (auto scanned = queue.status(); !scanned) return scanned;
+  if (!scanned) return scanned;
   if (!applied) return applied;
   if (stats) stats->events_applied += count;
   return {};

@@ -131,7 +131,7 @@ class EventStore {
                                                     std::span<const MetaPut> meta = {});
 
   // Appending in two steps, so that a caller can assemble the next batch while the previous one
-  // is being written (LineIngester does). AssembleAppend checks and encodes a batch as
+  // is being written (IngestStage does). AssembleAppend checks and encodes a batch as
   // AppendPrepared would, against the log as it will be once every batch assembled before it is
   // written; nothing is written yet and readers see nothing of it. It keeps nothing of `requests`.
   // Same limits and REQUIRES as AppendPrepared; kIoError or kCorruption if the ids index cannot be

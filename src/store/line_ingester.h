@@ -1,20 +1,18 @@
 // Feeds JSON Lines into the log in batches: decode, validate, append, keep rejects.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "codec/json_line_decoder.h"
 #include "common/clock.h"
 #include "store/event_store.h"
+#include "store/ingest_stage.h"
 
 namespace capledger::store {
 
@@ -34,16 +32,15 @@ struct IngestOptions {
   std::size_t batch_events = 10'000;             // lines per WriteBatch (<= kEventsPerAppendMax)
 };
 
-// Batches lines and appends them. Each batch is one synced write holding its stored events and
-// its rejected lines. Decoding, checking and encoding (EventStore::AssembleAppend) run on the
-// caller's thread while a second thread writes the previous batch; at most two assembled batches
-// wait while one is written, so memory stays bounded. After `Flush` returns, every line added so
-// far is durable. Blank lines are skipped. Keeps references to `store` and `decoder`, which must
-// outlive it. Call from one thread only.
+// Batches lines and appends them through an IngestStage (store/ingest_stage.h): each batch is one
+// synced write holding its stored events and its rejected lines. Decoding, checking and encoding
+// run on the caller's thread while the stage's thread writes the previous batch; at most two
+// assembled batches wait while one is written, so memory stays bounded. After `Flush` returns,
+// every line added so far is durable. Blank lines are skipped. Keeps references to `store` and
+// `decoder`, which must outlive it. Call from one thread only.
 class LineIngester {
  public:
   LineIngester(EventStore& store, codec::JsonLineDecoder& decoder, IngestOptions options);
-  ~LineIngester();
   LineIngester(const LineIngester&) = delete;
   LineIngester& operator=(const LineIngester&) = delete;
 
@@ -65,40 +62,16 @@ class LineIngester {
   std::function<void(const std::string&)> on_reject;
 
  private:
-  struct Batch {  // lines decoded on the caller's thread, not yet assembled
-    std::vector<AppendRequest> requests;
-    std::vector<PreparedBody> prepared;  // PrepareBody of each request
-    std::vector<RejectRecord> rejects;
-    std::uint64_t lines = 0;         // non-blank lines in the batch
-    std::uint64_t last_line = 0;     // the input line number of its last line
-  };
-  struct Assembled {  // what the writer thread writes
-    std::unique_ptr<AssembledAppend> append;
-    std::vector<std::uint64_t> request_lines;  // the input line of each request
-    std::uint64_t decode_rejects = 0;
-    std::uint64_t lines = 0;
-    std::uint64_t last_line = 0;
-  };
+  Status Durable(const DurableBatch& batch);
 
-  Status Submit();
-  Result<Assembled> AssemblePending();
-  void WriterLoop();
-  void WriteBatch(Assembled& batch);
-
-  EventStore& store_;
   codec::JsonLineDecoder& decoder_;
   IngestOptions options_;
-  Batch pending_;
+  DecodedBatch pending_;
   std::uint64_t line_number_ = 0;
 
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::optional<Assembled> queued_;  // handed over, not yet taken by the writer
-  bool writing_ = false;
-  bool stopping_ = false;
-  std::optional<Error> error_;
+  mutable std::mutex mutex_;  // guards counts_
   IngestCounts counts_;
-  std::thread writer_;            // last member: started when everything else is ready
+  IngestStage stage_;  // last: its thread starts once the rest is ready, and ends before it goes
 };
 
 }  // namespace capledger::store

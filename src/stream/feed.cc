@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/thread.h"
 #include "common/assert.h"
+#include "common/rate_limited_log.h"
 #include "stream/delivery_tracker.h"
 #include "stream/feed_message.h"
 #include "stream/feed_producer.h"
@@ -36,34 +38,12 @@ constexpr milliseconds kMetadataTimeout{2'000};  // a wait for the partition cou
 
 std::uint64_t Tag(std::uint64_t seq, bool run) { return seq << 1 | (run ? 1 : 0); }
 
-// A warning that repeats (a broker down) is logged once per interval, with a count of the rest.
-class RateLimitedLog {
- public:
-  void Warn(Timestamp now, const std::string& text) {
-    if (now < next_) {
-      ++suppressed_;
-      return;
-    }
-    if (suppressed_ > 0) {
-      spdlog::warn("{} ({} more like it in the last {} s)", text, suppressed_, kLogInterval.count() / 1000);
-    } else {
-      spdlog::warn("{}", text);
-    }
-    suppressed_ = 0;
-    next_ = now + std::chrono::duration_cast<std::chrono::microseconds>(kLogInterval);
-  }
-
- private:
-  Timestamp next_{};
-  std::uint64_t suppressed_ = 0;
-};
-
 class Publisher final : public FinanceFeed, private FeedEvents {
  public:
   Publisher(KafkaConfig config, store::EventStore& store, const Clock& clock, std::function<void()> request_stop,
             std::uint64_t cursor)
       : config_(std::move(config)), store_(store), clock_(clock), request_stop_(std::move(request_stop)),
-        tracker_(cursor), stored_cursor_(cursor), counted_through_(cursor) {
+        tracker_(cursor), stored_cursor_(cursor), counted_through_(cursor), log_(clock, kLogInterval) {
     stats_.cursor_seq = cursor;
   }
   ~Publisher() override { Stop(); }
@@ -73,7 +53,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
     auto producer = FeedProducer::Create(config_, *this);
     if (!producer) return tl::unexpected(producer.error());
     producer_ = std::move(*producer);
-    thread_ = std::thread([this] { Run(); });
+    thread_ = StartThread("finance-feed", [this] { Run(); });
     return {};
   }
 
@@ -91,7 +71,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
       if (!stopping_) {
         stopping_ = true;
         stop_target_ = store_.head().seq;
-        stop_at_ = clock_.Now() + std::chrono::duration_cast<std::chrono::microseconds>(kStopTimeout);
+        stop_at_ = clock_.SteadyNow() + kStopTimeout;
       }
       notified_ = true;
     }
@@ -124,7 +104,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   // What is left of the stop timeout (the whole of `wait` while not stopping).
   milliseconds Capped(milliseconds wait) const {
     if (!stop_deadline_) return wait;
-    const auto left = std::chrono::duration_cast<milliseconds>(*stop_deadline_ - clock_.Now());
+    const auto left = std::chrono::duration_cast<milliseconds>(*stop_deadline_ - clock_.SteadyNow());
     return std::clamp(left, milliseconds(0), wait);
   }
   void GiveUp(const Error& error) {
@@ -149,14 +129,14 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   bool notified_ = false;
   bool stopping_ = false;
   std::uint64_t stop_target_ = 0;
-  Timestamp stop_at_{};                     // when Stop gives up publishing
-  std::optional<Timestamp> stop_deadline_;  // stop_at_, once the publisher thread has seen it
+  SteadyTime stop_at_{};                     // when Stop gives up publishing
+  std::optional<SteadyTime> stop_deadline_;  // stop_at_, once the publisher thread has seen it
 
   // Only the publisher thread touches the rest.
   DeliveryTracker tracker_;
   RunSummaryBuilder run_;
   std::uint64_t stored_cursor_;
-  Timestamp cursor_written_{};
+  SteadyTime cursor_written_{};
   std::uint64_t counted_through_;  // entries in (tracker_'s read position, counted_through_] are
   std::uint64_t ahead_ = 0;        // ahead_: counted for the backlog, not yet read for publishing
   std::unique_ptr<FeedProducer> producer_;
@@ -169,8 +149,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
   std::uint64_t failed_deliveries_ = 0;
   std::uint64_t stats_errors_base_ = 0;  // of producers destroyed
   std::uint64_t stats_errors_ = 0;       // of this producer
-  RateLimitedLog warnings_;    // Kafka's errors
-  RateLimitedLog recoveries_;  // publishing again from the cursor
+  RateLimitedLog log_;  // kinds: "kafka" (Kafka's errors), "recovery" (publishing again from the cursor)
   std::thread thread_;
 };
 
@@ -199,7 +178,7 @@ void Publisher::ClientError(bool fatal, bool all_down, std::string_view reason) 
     if (!failed_) failure_ = std::string(reason);
     failed_ = true;
   }
-  warnings_.Warn(clock_.Now(), fmt::format("finance feed: Kafka: {}", reason));
+  log_.Warn("kafka", fmt::format("finance feed: Kafka: {}", reason));
 }
 
 void Publisher::Statistics(const BrokerStats& stats) {
@@ -223,7 +202,7 @@ bool Publisher::Step() {
   std::uint64_t target = 0;
   const bool stopping = Stopping(target);
   if (stopping && tracker_.confirmed_through() >= target) return false;
-  if (stopping && clock_.Now() >= *stop_deadline_) {
+  if (stopping && clock_.SteadyNow() >= *stop_deadline_) {
     spdlog::warn("finance feed: stop timeout; delivered through seq {} of {}", tracker_.confirmed_through(), target);
     return false;
   }
@@ -293,7 +272,7 @@ bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun
     partitions_ = producer_->Partitions(static_cast<int>(std::max<milliseconds::rep>(1, Capped(kMetadataTimeout).count())), why);
     if (!partitions_) {
       ++client_errors_;
-      warnings_.Warn(clock_.Now(), fmt::format("finance feed: no partition count for {}: {}", config_.ledger_topic, why));
+      log_.Warn("kafka", fmt::format("finance feed: no partition count for {}: {}", config_.ledger_topic, why));
       stalled = true;
       return false;
     }
@@ -354,7 +333,7 @@ void Publisher::CountAhead() {
 // After a failure: drops the producer (and what it still held), waits the back-off, and starts
 // again from the cursor with a new one.
 void Publisher::Recover() {
-  recoveries_.Warn(clock_.Now(), fmt::format("finance feed: {}; publishing again from seq {} in {} ms", failure_,
+  log_.Warn("recovery", fmt::format("finance feed: {}; publishing again from seq {} in {} ms", failure_,
                                            tracker_.confirmed_through() + 1, backoff_.count()));
   ++stats_.restarts;
   producer_.reset();
@@ -395,10 +374,10 @@ void Publisher::StoreCursor(bool force) {
   const std::uint64_t cursor = tracker_.confirmed_through();
   stats_.cursor_seq = cursor;
   if (cursor == stored_cursor_) return;
-  const Timestamp now = clock_.Now();
-  if (!force && now < cursor_written_ + std::chrono::duration_cast<std::chrono::microseconds>(kCursorInterval)) return;
+  const SteadyTime now = clock_.SteadyNow();
+  if (!force && now < cursor_written_ + kCursorInterval) return;
   if (auto put = store_.PutFeedCursor(cursor); !put) {
-    warnings_.Warn(now, fmt::format("finance feed: cannot store the cursor: {}", put.error().message));
+    log_.Warn("kafka", fmt::format("finance feed: cannot store the cursor: {}", put.error().message));
     return;
   }
   stored_cursor_ = cursor;
@@ -412,7 +391,7 @@ void Publisher::UpdateStats() {
 
 void Publisher::Wait(milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, timeout, [this] { return notified_; });
+  clock_.WaitFor(lock, wake_, timeout, [this] { return notified_; });
   notified_ = false;
 }
 

@@ -1,6 +1,6 @@
-// The consuming half of Kafka ingest: one thread polls the events topic, decodes each message and
-// fills a batch, which BatchWriter makes durable with the partitions' next offsets. Partition
-// assignment seeks to the offsets in the store, after the batch in flight is durable.
+// Kafka ingest: one thread polls the events topic, decodes each message and fills a batch, which
+// the store's IngestStage makes durable with the partitions' next offsets. Partition assignment
+// seeks to the offsets in the store, after the batch in flight is durable.
 #include "stream/ingest.h"
 
 #include <array>
@@ -14,14 +14,15 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/reject_code.h"
+#include "common/thread.h"
 #include "common/assert.h"
-#include "stream/batch_writer.h"
+#include "common/rate_limited_log.h"
+#include "store/ingest_stage.h"
 #include "stream/message_decoder.h"
 
 namespace capledger::stream {
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
 
 // A batch is written once it holds batch_messages messages, once its first message is this old,
 // or once nothing more is waiting in the consumer's queue while the writer is idle (group
@@ -49,41 +50,20 @@ const std::array<std::pair<const char*, const char*>, 4> kTunables = {{
     {"fetch.max.bytes", "8388608"},
 }};
 
-// One log line per kind per kLogInterval, saying how many were held back.
-class RateLimitedLog {
- public:
-  void Warn(const std::string& kind, const std::string& text) {
-    std::lock_guard lock(mutex_);
-    auto& entry = entries_[kind];
-    const auto now = SteadyClock::now();
-    if (entry.logged && now - entry.last < kLogInterval) {
-      ++entry.held;
-      return;
-    }
-    if (entry.held > 0) {
-      spdlog::warn("Kafka consumer: {} ({} more like it not logged)", text, entry.held);
-    } else {
-      spdlog::warn("Kafka consumer: {}", text);
-    }
-    entry = Entry{true, now, 0};
-  }
-
- private:
-  struct Entry {
-    bool logged = false;
-    SteadyClock::time_point last{};
-    std::uint64_t held = 0;
-  };
-  std::mutex mutex_;
-  std::map<std::string, Entry> entries_;
-};
-
 class Ingest final : public KafkaIngest {
  public:
   Ingest(const KafkaConfig& config, store::EventStore& store, ledger::LedgerService& service,
-         const RegionSecret& secret, std::function<void()> request_stop)
-      : config_(config), store_(store), decoder_(secret.bytes()), request_stop_(std::move(request_stop)),
-        writer_(store, service, config.events_topic, stats_, [this] { Failed(); }) {}
+         const RegionSecret& secret, const Clock& clock, std::function<void()> request_stop)
+      : config_(config),
+        store_(store),
+        service_(service),
+        clock_(clock),
+        decoder_(secret.bytes()),
+        request_stop_(std::move(request_stop)),
+        log_(clock, kLogInterval),
+        stage_(store, store::IngestStageOptions{store::AssembleOn::kWriter, 1},
+               [this](store::DurableBatch& batch) { return Durable(batch); },
+               [this](const Error& error) { StageFailed(error); }) {}
   ~Ingest() override { Stop(); }
 
   Status Open();
@@ -105,9 +85,16 @@ class Ingest final : public KafkaIngest {
   void RefreshLag();
   void PublishPositions();
   void Failed();
+  // The stage's callbacks, on its writer thread.
+  Status Durable(store::DurableBatch& batch);
+  void StageFailed(const Error& error);
+  // A warning through the rate-limited log.
+  void Warn(std::string_view kind, std::string_view text) { log_.Warn(kind, fmt::format("Kafka consumer: {}", text)); }
 
   const KafkaConfig config_;
   store::EventStore& store_;
+  ledger::LedgerService& service_;
+  const Clock& clock_;
   MessageDecoder decoder_;  // poll thread only
   std::function<void()> request_stop_;
   IngestStats stats_;
@@ -119,8 +106,9 @@ class Ingest final : public KafkaIngest {
   std::once_flag failed_once_;
 
   // Poll thread only.
-  IngestBatch batch_;
-  SteadyClock::time_point batch_started_{};
+  store::DecodedBatch batch_;
+  std::map<std::int32_t, std::int64_t> batch_offsets_;  // partition -> offset after its last message in batch_
+  SteadyTime batch_started_{};
   std::map<std::int32_t, std::int64_t> next_;  // assigned partitions: the next offset to take (-1: any)
 
   // The lag thread's view of next_, published by the poll thread at each flush and rebalance.
@@ -129,7 +117,7 @@ class Ingest final : public KafkaIngest {
   std::map<std::int32_t, std::int64_t> positions_;
   bool lag_stopping_ = false;
 
-  BatchWriter writer_;
+  store::IngestStage stage_;  // the writer thread; stopped after the poll thread
   std::thread poller_;
   std::thread lagger_;  // asks the brokers for the watermarks, off the poll thread (the answers are slow)
 };
@@ -188,8 +176,8 @@ Status Ingest::Open() {
   }
   batch_.requests.reserve(config_.batch_messages);
   batch_.prepared.reserve(config_.batch_messages);
-  poller_ = std::thread([this] { PollLoop(); });
-  lagger_ = std::thread([this] { LagLoop(); });
+  poller_ = StartThread("kafka-ingest-poller", [this] { PollLoop(); });
+  lagger_ = StartThread("kafka-ingest-lag", [this] { LagLoop(); });
   spdlog::info("Kafka ingest: consuming {} as group {}", config_.events_topic, config_.group_id);
   return {};
 }
@@ -220,26 +208,51 @@ void Ingest::Failed() {
   });
 }
 
+// One batch durable with its offsets: the totals, each reject in the log, and the projection
+// brought up to the new head.
+Status Ingest::Durable(store::DurableBatch& batch) {
+  for (const auto* rejects : {&batch.store_rejects, &batch.decoder_rejects}) {
+    for (const auto& reject : *rejects) {
+      spdlog::warn("rejected {}: {}", reject.origin.source, codec::DescribeRejection(reject.origin.line, reject.rejection));
+    }
+  }
+  stats_.stored += batch.stored;
+  stats_.duplicates += batch.duplicate;
+  stats_.rejected += batch.rejected();
+  stats_.messages += batch.inputs;
+  spdlog::debug("Kafka batch durable: {} messages (stored {}, duplicate {}, rejected {})", batch.inputs, batch.stored,
+                batch.duplicate, batch.rejected());
+  if (auto caught_up = service_.CatchUp(); !caught_up) {
+    return Fail(caught_up.error().code, fmt::format("the projection cannot catch up: {}", caught_up.error().message));
+  }
+  return {};
+}
+
+void Ingest::StageFailed(const Error& error) {
+  spdlog::error("Kafka ingest stopped: {}", error.message);
+  Failed();
+}
+
 void Ingest::PollLoop() {
   while (!stopping_ && !failed_) {
-    const bool writer_idle = writer_.Idle();
-    const int timeout = batch_.messages == 0 ? kPollIdleMs : writer_idle ? 0 : kPollWritingMs;
+    const bool writer_idle = stage_.Idle();
+    const int timeout = batch_.inputs == 0 ? kPollIdleMs : writer_idle ? 0 : kPollWritingMs;
     rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, timeout);
     const bool drained = message == nullptr;
     if (message) {
       Handle(*message);
       rd_kafka_message_destroy(message);
     }
-    const auto now = SteadyClock::now();
-    if (batch_.messages > 0 &&
-        ((drained && writer_idle) || batch_.messages >= config_.batch_messages || now - batch_started_ >= kBatchAge)) {
+    const SteadyTime now = clock_.SteadyNow();
+    if (batch_.inputs > 0 &&
+        ((drained && writer_idle) || batch_.inputs >= config_.batch_messages || now - batch_started_ >= kBatchAge)) {
       Flush();
     }
   }
   // Drain: the batch in flight is made durable with its offsets, then the consumer leaves the
   // group (the revocation in close flushes nothing more).
   if (!failed_) Flush();
-  writer_.WaitIdle();
+  (void)stage_.Flush();  // a failure is reported by the stage (StageFailed)
   rd_kafka_consumer_close(rk_);
 }
 
@@ -249,19 +262,22 @@ void Ingest::PublishPositions() {
 }
 
 bool Ingest::Flush() {
-  if (batch_.messages == 0) return !failed_;
+  if (batch_.inputs == 0) return !failed_;
   PublishPositions();
-  IngestBatch full;
-  std::swap(full, batch_);
-  batch_.requests.reserve(config_.batch_messages);
+  for (const auto& [partition, next] : batch_offsets_) {
+    batch_.meta.push_back(store::MetaPut{OffsetKey(config_.events_topic, partition), EncodeOffset(next)});
+  }
+  batch_offsets_.clear();
+  const bool submitted = stage_.Submit(batch_).has_value();
+  batch_.requests.reserve(config_.batch_messages);  // the stage took the batch's memory with it
   batch_.prepared.reserve(config_.batch_messages);
-  return writer_.Submit(std::move(full));
+  return submitted;
 }
 
 void Ingest::Handle(const rd_kafka_message_t& message) {
   if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
-    log_.Warn("message-error", rd_kafka_message_errstr(&message));
+    Warn("message-error", rd_kafka_message_errstr(&message));
     return;
   }
   stats_.brokers_up = true;
@@ -269,10 +285,10 @@ void Ingest::Handle(const rd_kafka_message_t& message) {
   if (found == next_.end()) return;  // revoked meanwhile
   if (found->second >= 0 && message.offset < found->second) return;  // already durable: never twice
   if (found->second >= 0 && message.offset > found->second) {
-    log_.Warn(fmt::format("gap-{}", message.partition),
-              fmt::format("{} partition {}: offsets {} to {} were not there to consume (below the log start or "
-                          "compacted away)",
-                          config_.events_topic, message.partition, found->second, message.offset - 1));
+    Warn(fmt::format("gap-{}", message.partition),
+         fmt::format("{} partition {}: offsets {} to {} were not there to consume (below the log start or "
+                     "compacted away)",
+                     config_.events_topic, message.partition, found->second, message.offset - 1));
   }
   found->second = message.offset + 1;
 
@@ -290,9 +306,9 @@ void Ingest::Handle(const rd_kafka_message_t& message) {
     }
   }
   DecodedMessage decoded = decoder_.Decode(ref);
-  if (batch_.messages == 0) batch_started_ = SteadyClock::now();
-  ++batch_.messages;
-  batch_.next_offsets[message.partition] = message.offset + 1;
+  if (batch_.inputs == 0) batch_started_ = clock_.SteadyNow();
+  ++batch_.inputs;
+  batch_offsets_[message.partition] = message.offset + 1;
   if (decoded.reject) {
     batch_.rejects.push_back(std::move(*decoded.reject));
   } else {
@@ -305,7 +321,7 @@ void Ingest::Handle(const rd_kafka_message_t& message) {
 void Ingest::OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
   // Whatever is in flight becomes durable first: the offsets read next are then the store's last.
   Flush();
-  writer_.WaitIdle();
+  (void)stage_.Flush();  // a failure is reported by the stage (StageFailed)
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     Assign(partitions);
   } else {
@@ -337,11 +353,11 @@ void Ingest::Assign(rd_kafka_topic_partition_list_t* partitions) {
   if (failed_) return;  // nothing assigned: the service is stopping
   if (std::string_view(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE") {
     if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk_, partitions)) {
-      log_.Warn("assign", rd_kafka_error_string(error));
+      Warn("assign", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
   } else if (auto e = rd_kafka_assign(rk_, partitions); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    log_.Warn("assign", rd_kafka_err2str(e));
+    Warn("assign", rd_kafka_err2str(e));
   }
 }
 
@@ -349,7 +365,7 @@ void Ingest::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   for (int i = 0; i < partitions->cnt; ++i) next_.erase(partitions->elems[i].partition);
   if (std::string_view(rd_kafka_rebalance_protocol(rk_)) == "COOPERATIVE") {
     if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_, partitions)) {
-      log_.Warn("unassign", rd_kafka_error_string(error));
+      Warn("unassign", rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
   } else {
@@ -363,7 +379,7 @@ void Ingest::LagLoop() {
     lock.unlock();
     RefreshLag();
     lock.lock();
-    positions_changed_.wait_for(lock, kLagInterval, [this] { return lag_stopping_; });
+    clock_.WaitFor(lock, positions_changed_, kLagInterval, [this] { return lag_stopping_; });
   }
 }
 
@@ -384,7 +400,7 @@ void Ingest::RefreshLag() {
                                                       kWatermarkTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       stats_.brokers_up = false;
-      log_.Warn("watermarks", fmt::format("watermarks of partition {}: {}", partition, rd_kafka_err2str(err)));
+      Warn("watermarks", fmt::format("watermarks of partition {}: {}", partition, rd_kafka_err2str(err)));
       return;  // the last figure stands until the brokers answer
     }
     lag += std::max<std::int64_t>(0, high - (next >= 0 ? next : low));
@@ -400,12 +416,12 @@ void Ingest::OnError(int err, const char* reason) {
       code == RD_KAFKA_RESP_ERR__RESOLVE || code == RD_KAFKA_RESP_ERR__TIMED_OUT) {
     ++stats_.broker_errors;
   }
-  log_.Warn(fmt::format("error-{}", err), fmt::format("{} (retried)", reason));
+  Warn(fmt::format("error-{}", err), fmt::format("{} (retried)", reason));
 }
 
 void Ingest::OnLog(int level, const char* facility, const char* text) {
   if (level <= 4) {  // up to warning
-    log_.Warn(fmt::format("log-{}", facility), fmt::format("{}: {}", facility, text));
+    Warn(fmt::format("log-{}", facility), fmt::format("{}: {}", facility, text));
   } else {
     spdlog::debug("librdkafka {}: {}", facility, text);
   }
@@ -415,9 +431,9 @@ void Ingest::OnLog(int level, const char* facility, const char* text) {
 
 Result<std::unique_ptr<KafkaIngest>> KafkaIngest::Start(const KafkaConfig& config, store::EventStore& store,
                                                         ledger::LedgerService& service, const RegionSecret& secret,
-                                                        const Clock&, std::function<void()> request_stop) {
+                                                        const Clock& clock, std::function<void()> request_stop) {
   if (auto checked = CheckKafkaConfig(config); !checked) return tl::unexpected(checked.error());
-  auto ingest = std::make_unique<Ingest>(config, store, service, secret, std::move(request_stop));
+  auto ingest = std::make_unique<Ingest>(config, store, service, secret, clock, std::move(request_stop));
   if (auto opened = ingest->Open(); !opened) return tl::unexpected(opened.error());
   return std::unique_ptr<KafkaIngest>(std::move(ingest));
 }

@@ -14,6 +14,7 @@
 //   in all: 33 entries.
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -113,8 +114,9 @@ class FeedWorld {
     for (unsigned m = 2; m <= 4; ++m) Pay(M(2024, m));
   }
 
-  std::unique_ptr<stream::FinanceFeed> StartFeed() {
-    auto feed = stream::FinanceFeed::Start(config_, *store_, feed_clock_, [this] { ++stop_requests_; });
+  // Starts the feed on the real clock, or on `clock` (its back-off, intervals and stop timeout).
+  std::unique_ptr<stream::FinanceFeed> StartFeed(const Clock* clock = nullptr) {
+    auto feed = stream::FinanceFeed::Start(config_, *store_, clock ? *clock : feed_clock_, [this] { ++stop_requests_; });
     REQUIRE_MESSAGE(feed.has_value(), (feed ? "" : feed.error().message));
     return std::move(*feed);
   }
@@ -490,23 +492,32 @@ TEST_CASE("a message that fails for good is published again from the cursor by a
   CheckTopicEqualsLedger(d.kept, w.LedgerRecords());
 }
 
-TEST_CASE("with every broker down the backlog counts every entry, and Stop returns within its timeout") {
+TEST_CASE("with every broker down the backlog counts every entry, and Stop returns once its timeout has passed") {
   FeedWorld w;
   w.PayFourMonths();
   rd_kafka_mock_cluster_t* mock = w.cluster().handle();
   for (int broker = 1; broker <= 3; ++broker) REQUIRE(rd_kafka_mock_broker_set_down(mock, broker) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  auto feed = w.StartFeed();
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto feed = w.StartFeed(&clock);
   const auto until = std::chrono::steady_clock::now() + 20s;
   while (feed->stats().backlog.load() < 33 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
   CHECK(feed->stats().backlog.load() == 33);  // the 33 entries of the four runs (top of the file)
   CHECK(feed->stats().published.load() == 0);
   CHECK_FALSE(feed->stats().brokers_up.load());
-  const auto stop_began = std::chrono::steady_clock::now();
-  feed->Stop();
-  const auto stop_took = std::chrono::steady_clock::now() - stop_began;
-  // The stop timeout is 10 s, and then the producer is dropped.
-  MESSAGE("Stop took ", std::chrono::duration_cast<std::chrono::milliseconds>(stop_took).count(), " ms");
-  CHECK(stop_took < 11s);
+  // The stop timeout is 10 s on the feed's clock, which moves only here: Stop waits while it
+  // stands still, and returns once it has passed the timeout, with no 10 s of real time going by.
+  // (The publisher may still be inside a real librdkafka wait, up to 2 s, when the clock moves.)
+  const SteadyTime stop_began = clock.SteadyNow();
+  auto stopped = std::async(std::launch::async, [&] { feed->Stop(); });
+  CHECK(stopped.wait_for(500ms) == std::future_status::timeout);
+  clock.Advance(10s);
+  while (stopped.wait_for(5s) != std::future_status::ready && clock.SteadyNow() - stop_began < 30s) {
+    clock.Advance(1s);  // had Stop not begun by the first advance, its deadline is later
+  }
+  const auto stop_took = clock.SteadyNow() - stop_began;
+  MESSAGE("Stop took ", std::chrono::duration_cast<std::chrono::seconds>(stop_took).count(), " s on the feed's clock");
+  REQUIRE(stopped.wait_for(0s) == std::future_status::ready);
+  CHECK(stop_took >= 10s);  // not before its timeout: the brokers never confirmed anything
   CHECK(*w.store().FeedCursor() < w.store().head().seq);
   CHECK(w.stop_requests() == 0);
 }
