@@ -200,7 +200,7 @@ void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
   res.status = response.status;
   if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
   if (response.retry_after_s > 0) res.set_header("Retry-After", std::to_string(response.retry_after_s));
-  res.set_content(std::move(response.body), response.content_type.c_str());
+  res.set_content(response.body, response.content_type);  // this httplib copies: it has no move overload
 }
 
 // The handler that runs once a request's head is read, before the library reads any body.

@@ -29,7 +29,8 @@ Result<Params> Params::From(const std::vector<std::pair<std::string, std::string
       return Fail(ErrorCode::kInvalidArgument,
                   key.size() <= 32 ? "unknown parameter " + codec::JsonString(key) : std::string("unknown parameter"));
     }
-    if (std::any_of(params.values_.begin(), params.values_.end(), [&](const auto& kv) { return kv.first == key; })) {
+    const std::string_view name = key;  // a lambda may not capture a structured binding before C++20's P1091 in clang 16
+    if (std::any_of(params.values_.begin(), params.values_.end(), [name](const auto& kv) { return kv.first == name; })) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("parameter {} is given twice", key));
     }
     params.values_.emplace_back(key, value);

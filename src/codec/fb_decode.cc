@@ -178,7 +178,7 @@ Result<domain::EventBody> Decode(const fb::ResidentRegistered& t) {
   e.effective = c.Date(t.effective(), "effective");
   e.municipality = static_cast<std::uint16_t>(c.Range(t.municipality(), 0, kMunicipalityMax, "municipality"));
   e.reason = c.Enum<RegistrationReason>(t.reason(), kRegistrationReasons, "reason");
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 // ResidentMovedOut and ResidentDied: a resident and a date.
@@ -205,7 +205,7 @@ Result<domain::EventBody> Decode(const fb::ResidentRelocated& t) {
   e.resident = c.Resident(t.resident());
   e.effective = c.Date(t.effective(), "effective");
   e.municipality = static_cast<std::uint16_t>(c.Range(t.municipality(), 0, kMunicipalityMax, "municipality"));
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 Result<domain::EventBody> Decode(const fb::PatientListed& t) {

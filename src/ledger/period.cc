@@ -225,6 +225,29 @@ Status AddPerClinic(const projection::MonthReport& report, std::map<std::string,
   return {};
 }
 
+// Fills the year's totals, each clinic's difference and the frame's headroom of a costed draft
+// whose months are in `r` and whose per-clinic sums are in `per_clinic`.
+Status CloseDraftCost(const projection::Projection& projection, std::map<std::string, ClinicCost>& per_clinic,
+                      DraftCost& r) {
+  auto total = Total(r.total);
+  if (!total) return tl::unexpected(total.error());
+  r.total_all = *total;
+  for (auto& [id, cost] : per_clinic) {
+    auto difference = cost.draft.Minus(cost.current);
+    if (!difference) return tl::unexpected(difference.error());
+    cost.difference = *difference;
+    r.clinics.push_back(cost);
+  }
+  r.frame = FrameFor(projection, r.year, r.known_at_seq);
+  if (r.frame) {
+    auto headroom = r.frame->amount.Minus(r.total_all);
+    if (!headroom) return tl::unexpected(headroom.error());
+    r.headroom = *headroom;
+    r.exceeds_frame = headroom->ore() < 0;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<DraftCost> CostOfDraft(const projection::Projection& projection, const domain::Rulebook& draft, int year,
@@ -274,22 +297,7 @@ Result<DraftCost> CostOfDraft(const projection::Projection& projection, const do
     if (auto added = AddPerClinic(*now, per_clinic, &ClinicCost::current); !added) return tl::unexpected(added.error());
     r.months.push_back(std::move(pm));
   }
-  auto total = Total(r.total);
-  if (!total) return tl::unexpected(total.error());
-  r.total_all = *total;
-  for (auto& [id, cost] : per_clinic) {
-    auto difference = cost.draft.Minus(cost.current);
-    if (!difference) return tl::unexpected(difference.error());
-    cost.difference = *difference;
-    r.clinics.push_back(cost);
-  }
-  r.frame = FrameFor(projection, year, known_at);
-  if (r.frame) {
-    auto headroom = r.frame->amount.Minus(r.total_all);
-    if (!headroom) return tl::unexpected(headroom.error());
-    r.headroom = *headroom;
-    r.exceeds_frame = headroom->ore() < 0;
-  }
+  if (auto done = CloseDraftCost(projection, per_clinic, r); !done) return tl::unexpected(done.error());
   return r;
 }
 

@@ -9,11 +9,6 @@
 namespace capledger::projection {
 namespace {
 
-// False for every type; a static_assert on it fires only in a branch that is instantiated, so an
-// event type that no branch of Apply names stops the build.
-template <typename>
-inline constexpr bool kNotHandled = false;
-
 using domain::EventBody;
 
 // Inserts `fact` keeping (effective, seq) order; facts mostly arrive at the end.
@@ -140,78 +135,90 @@ void Projection::AddResidentFact(const domain::ResidentRef& ref, ResidentFact fa
   touched_effective_ = fact.effective;
 }
 
+struct Projection::Folder {
+  Projection& p;
+  std::uint32_t seq;
+  const TargetLookup& lookup;
+  Status& status;
+
+  using K = ResidentFactKind;
+  static std::int32_t Day(domain::Date date) { return domain::DaysSinceEpoch(date); }
+
+  void operator()(const domain::ResidentRegistered& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kRegistered, 0,
+                                                 static_cast<std::uint8_t>(e.reason)));
+  }
+  void operator()(const domain::ResidentMovedOut& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kMovedOut));
+  }
+  void operator()(const domain::ResidentDied& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kDied));
+  }
+  void operator()(const domain::ResidentRelocated& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kRelocated));
+  }
+  void operator()(const domain::PatientListed& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kListed, p.EnsureClinic(e.clinic),
+                                                 static_cast<std::uint8_t>(e.reason)));
+  }
+  void operator()(const domain::PatientUnlisted& e) const {
+    p.AddResidentFact(e.resident, ResidentFactOf(Day(e.effective), seq, K::kUnlisted, p.EnsureClinic(e.clinic),
+                                                 static_cast<std::uint8_t>(e.reason)));
+  }
+  void operator()(const domain::ClinicRegistered& e) const {
+    const std::uint16_t c = p.EnsureClinic(e.clinic);
+    InsertByEffective(p.clinics_.registrations[c], Dated(Day(e.effective), seq));
+    InsertByEffective(p.clinics_.distances[c], Dated(Day(e.effective), seq, e.distance_to_hospital_km_tenths));
+    p.clinics_.names[c].push_back(NameFact{seq, kNever, e.name});
+  }
+  void operator()(const domain::ClinicChanged& e) const {
+    const std::uint16_t c = p.EnsureClinic(e.clinic);
+    if (e.distance_to_hospital_km_tenths) {
+      InsertByEffective(p.clinics_.distances[c], Dated(Day(e.effective), seq, *e.distance_to_hospital_km_tenths));
+    }
+    if (e.name) p.clinics_.names[c].push_back(NameFact{seq, kNever, *e.name});
+    if (e.list_cap) InsertByEffective(p.clinics_.list_caps[c], Dated(Day(e.effective), seq, *e.list_cap));
+  }
+  void operator()(const domain::ClinicClosed& e) const {
+    InsertByEffective(p.clinics_.closures[p.EnsureClinic(e.clinic)], Dated(Day(e.effective), seq));
+  }
+  void operator()(const domain::RulebookPublished& e) const {
+    p.rulebooks_.push_back(RulebookFact{seq, kNever, e.rulebook});
+  }
+  void operator()(const domain::CniReported& e) const {
+    InsertByEffective(p.clinics_.cnis[p.EnsureClinic(e.clinic)],
+                      Dated(Day(e.effective), seq, domain::DeliveredOrComputedCni(e)));
+  }
+  void operator()(const domain::PerformanceReported& e) const {
+    p.clinics_.performance[p.EnsureClinic(e.clinic)].push_back(
+        PerformanceFact{seq, kNever, domain::MonthOrdinal(e.period_from), domain::MonthOrdinal(e.period_to),
+                        e.fulfilment_thousandths});
+  }
+  void operator()(const domain::VisitsReported& e) const {
+    p.clinics_.visits[p.EnsureClinic(e.clinic)].push_back(
+        VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
+  }
+  void operator()(const domain::MissionUndertaken& e) const {
+    InsertByEffective(p.clinics_.missions[p.EnsureClinic(e.clinic)],
+                      MissionFact{Day(e.effective), seq, kNever, true, e.units.value_or(0), e.mission});
+  }
+  void operator()(const domain::MissionEnded& e) const {
+    InsertByEffective(p.clinics_.missions[p.EnsureClinic(e.clinic)],
+                      MissionFact{Day(e.effective), seq, kNever, false, 0, e.mission});
+  }
+  void operator()(const domain::BudgetFrameSet& e) const {
+    p.budget_frames_.push_back(BudgetFrameFact{seq, kNever, e});
+  }
+  void operator()(const domain::EventRetracted& e) const { status = p.ApplyRetraction(seq, e, lookup); }
+  void operator()(const domain::LedgerEntry& e) const { p.ledger_.AddEntry(seq, e); }
+  void operator()(const domain::PayoutRun& e) const { p.ledger_.AddRun(seq, e); }
+};
+
 Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
   LEDGER_ASSERT(seq64 == applied_seq_ + 1);
   LEDGER_ASSERT(seq64 <= kSeqMax);
-  const auto seq = static_cast<std::uint32_t>(seq64);
-  using K = ResidentFactKind;
   Status status;
-  std::visit(
-      [&](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, domain::ResidentRegistered>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kRegistered, 0,
-                                                     static_cast<std::uint8_t>(e.reason)));
-        } else if constexpr (std::is_same_v<T, domain::ResidentMovedOut>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kMovedOut));
-        } else if constexpr (std::is_same_v<T, domain::ResidentDied>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kDied));
-        } else if constexpr (std::is_same_v<T, domain::ResidentRelocated>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kRelocated));
-        } else if constexpr (std::is_same_v<T, domain::PatientListed>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kListed,
-                                                     EnsureClinic(e.clinic), static_cast<std::uint8_t>(e.reason)));
-        } else if constexpr (std::is_same_v<T, domain::PatientUnlisted>) {
-          AddResidentFact(e.resident, ResidentFactOf(domain::DaysSinceEpoch(e.effective), seq, K::kUnlisted,
-                                                     EnsureClinic(e.clinic), static_cast<std::uint8_t>(e.reason)));
-        } else if constexpr (std::is_same_v<T, domain::ClinicRegistered>) {
-          const std::uint16_t c = EnsureClinic(e.clinic);
-          const std::int32_t day = domain::DaysSinceEpoch(e.effective);
-          InsertByEffective(clinics_.registrations[c], Dated(day, seq));
-          InsertByEffective(clinics_.distances[c], Dated(day, seq, e.distance_to_hospital_km_tenths));
-          clinics_.names[c].push_back(NameFact{seq, kNever, e.name});
-        } else if constexpr (std::is_same_v<T, domain::ClinicChanged>) {
-          const std::uint16_t c = EnsureClinic(e.clinic);
-          if (e.distance_to_hospital_km_tenths) {
-            InsertByEffective(clinics_.distances[c],
-                              Dated(domain::DaysSinceEpoch(e.effective), seq, *e.distance_to_hospital_km_tenths));
-          }
-          if (e.name) clinics_.names[c].push_back(NameFact{seq, kNever, *e.name});
-          if (e.list_cap) {
-            InsertByEffective(clinics_.list_caps[c], Dated(domain::DaysSinceEpoch(e.effective), seq, *e.list_cap));
-          }
-        } else if constexpr (std::is_same_v<T, domain::ClinicClosed>) {
-          InsertByEffective(clinics_.closures[EnsureClinic(e.clinic)], Dated(domain::DaysSinceEpoch(e.effective), seq));
-        } else if constexpr (std::is_same_v<T, domain::RulebookPublished>) {
-          rulebooks_.push_back(RulebookFact{seq, kNever, e.rulebook});
-        } else if constexpr (std::is_same_v<T, domain::CniReported>) {
-          InsertByEffective(clinics_.cnis[EnsureClinic(e.clinic)],
-                            Dated(domain::DaysSinceEpoch(e.effective), seq, domain::DeliveredOrComputedCni(e)));
-        } else if constexpr (std::is_same_v<T, domain::PerformanceReported>) {
-          clinics_.performance[EnsureClinic(e.clinic)].push_back(
-              PerformanceFact{seq, kNever, domain::MonthOrdinal(e.period_from), domain::MonthOrdinal(e.period_to),
-                              e.fulfilment_thousandths});
-        } else if constexpr (std::is_same_v<T, domain::VisitsReported>) {
-          clinics_.visits[EnsureClinic(e.clinic)].push_back(VisitFact{seq, kNever, domain::MonthOrdinal(e.month), e.counts});
-        } else if constexpr (std::is_same_v<T, domain::MissionUndertaken>) {
-          InsertByEffective(clinics_.missions[EnsureClinic(e.clinic)],
-                            MissionFact{domain::DaysSinceEpoch(e.effective), seq, kNever, true, e.units.value_or(0), e.mission});
-        } else if constexpr (std::is_same_v<T, domain::MissionEnded>) {
-          InsertByEffective(clinics_.missions[EnsureClinic(e.clinic)],
-                            MissionFact{domain::DaysSinceEpoch(e.effective), seq, kNever, false, 0, e.mission});
-        } else if constexpr (std::is_same_v<T, domain::BudgetFrameSet>) {
-          budget_frames_.push_back(BudgetFrameFact{seq, kNever, e});
-        } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
-          status = ApplyRetraction(seq, e, lookup);
-        } else if constexpr (std::is_same_v<T, domain::LedgerEntry>) {
-          ledger_.AddEntry(seq, e);
-        } else if constexpr (std::is_same_v<T, domain::PayoutRun>) {
-          ledger_.AddRun(seq, e);
-        } else {
-          static_assert(kNotHandled<T>, "Projection::Apply must handle every EventBody type");
-        }
-      },
-      body);
+  std::visit(Folder{*this, static_cast<std::uint32_t>(seq64), lookup, status}, body);
   if (status) {
     applied_seq_ = seq64;
     affects_from_.push_back(AffectsFrom(body));

@@ -193,6 +193,10 @@ class Projection {
   const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 
  private:
+  // Folds one event of each type into the tables (projection.cc). It has one overload per
+  // EventBody type, so an event type it does not handle stops the build.
+  struct Folder;
+
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
   std::uint16_t EnsureClinic(std::string_view clinic);
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);

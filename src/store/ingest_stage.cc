@@ -1,5 +1,7 @@
 #include "store/ingest_stage.h"
 
+#include <utility>
+
 #include "common/thread.h"
 #include "common/assert.h"
 #include "common/limits.h"
@@ -86,8 +88,7 @@ Status IngestStage::Submit(DecodedBatch& batch) {
     }
     handoff = std::move(*assembled);
   } else {
-    handoff.decoded = std::move(batch);
-    batch.Clear();
+    handoff.decoded = std::exchange(batch, DecodedBatch{});  // leaves the caller an empty batch
   }
   if (!queue_.Push(std::move(handoff))) return tl::unexpected(*error());  // closed: only by a failure
   return {};
