@@ -133,6 +133,19 @@ Status Estimate(const projection::Projection& p, Month month, std::uint64_t know
   return {};
 }
 
+// Sets the budget frame of `r.year` known at K, and what `spent` leaves of it (negative when the
+// frame is exceeded), on a PeriodReport or a DraftCost.
+template <typename Report>
+Status SetFrame(const projection::Projection& p, std::uint64_t known_at, Money spent, Report& r) {
+  r.frame = FrameFor(p, r.year, known_at);
+  if (!r.frame) return {};
+  auto headroom = r.frame->amount.Minus(spent);
+  if (!headroom) return tl::unexpected(headroom.error());
+  r.headroom = *headroom;
+  r.exceeds_frame = headroom->ore() < 0;
+  return {};
+}
+
 // Totals, forecast, frame and headroom from the months.
 Status Conclude(const projection::Projection& p, std::uint64_t known_at, PeriodReport& r) {
   for (PeriodMonth& m : r.months) {
@@ -149,14 +162,7 @@ Status Conclude(const projection::Projection& p, std::uint64_t known_at, PeriodR
   if (!outcome || !forecast) return tl::unexpected(outcome ? forecast.error() : outcome.error());
   r.outcome_total = *outcome;
   r.forecast_total = *forecast;
-  r.frame = FrameFor(p, r.year, known_at);
-  if (r.frame) {
-    auto headroom = r.frame->amount.Minus(r.forecast_total);
-    if (!headroom) return tl::unexpected(headroom.error());
-    r.headroom = *headroom;
-    r.exceeds_frame = headroom->ore() < 0;
-  }
-  return {};
+  return SetFrame(p, known_at, r.forecast_total, r);
 }
 
 }  // namespace
@@ -238,14 +244,7 @@ Status CloseDraftCost(const projection::Projection& projection, std::map<std::st
     cost.difference = *difference;
     r.clinics.push_back(cost);
   }
-  r.frame = FrameFor(projection, r.year, r.known_at_seq);
-  if (r.frame) {
-    auto headroom = r.frame->amount.Minus(r.total_all);
-    if (!headroom) return tl::unexpected(headroom.error());
-    r.headroom = *headroom;
-    r.exceeds_frame = headroom->ore() < 0;
-  }
-  return {};
+  return SetFrame(projection, r.known_at_seq, r.total_all, r);
 }
 
 }  // namespace
