@@ -8,7 +8,8 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$CAPLEDGER_ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 # Debian 12 packages the build, the tests and the demo need (postgresql-15: the SQL peer in
-# benchmarks/peer/ and its agreement test).
+# benchmarks/peer/ and its agreement test; chromium, chromium-driver and python3-selenium: the
+# browser tests of the pages).
 CAPLEDGER_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   librocksdb-dev flatbuffers-compiler libflatbuffers-dev
@@ -19,6 +20,7 @@ CAPLEDGER_PACKAGES=(
   xxd
   postgresql-15
   libcpp-httplib-dev prometheus-cpp-dev curl wrk
+  chromium chromium-driver python3-selenium
 )
 
 # Installs the packages that are not installed yet (apt-get update first, only if needed).
