@@ -221,7 +221,8 @@ ApiResponse Api::Route(const ApiRequest& request) {
     if (route->id == RouteId::kMetrics) {
       return finish(ApiResponse{200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"});
     }
-    QueryContext context{service_, secret_, metrics_, clock_};
+    const JsonPresenter json;
+    QueryContext context{service_, secret_, metrics_, clock_, json};
     return finish(ApiResponse{200, HealthAnswer(context)});
   }
   if (route && !route->role) {
@@ -249,7 +250,8 @@ ApiResponse Api::Route(const ApiRequest& request) {
     if (auto refused = RefuseLookup(*holder)) return finish(std::move(*refused));
     lookup = LookupRequest{holder->who, lookups_->store_dir};
   }
-  QueryContext context{service_, secret_, metrics_, clock_};
+  const JsonPresenter json;
+  QueryContext context{service_, secret_, metrics_, clock_, json};
   return finish(FromResult(Dispatch(context, *route, request, lookup ? &*lookup : nullptr)));
 }
 

@@ -9,9 +9,6 @@
 #include "ledger/books.h"
 #include "ledger/dispute.h"
 #include "ledger/trace.h"
-#include "present/json_ledger.h"
-#include "present/json_log.h"
-#include "present/json_period.h"
 #include "projection/explain.h"
 #include "projection/report.h"
 #include "store/lookup_log.h"
@@ -71,7 +68,7 @@ Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = projection::BuildMonthReport(p, *month, known_at->seq, clinic);
     if (!report) return tl::unexpected(report.error());
-    return present::ReportJson(*report, *known_at);
+    return context.presenter.Report(*report, *known_at);
   });
 }
 
@@ -94,7 +91,7 @@ Result<std::string> PeriodQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = ledger::BuildPeriodReport(p, *year, *through, known_at->seq);
     if (!report) return tl::unexpected(report.error());
-    return present::PeriodJson(*report, *known_at);
+    return context.presenter.Period(*report, *known_at);
   });
 }
 
@@ -106,7 +103,7 @@ Result<std::string> AnnualReportQuery(QueryContext& context, const Params& param
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto report = ledger::BuildAnnualReport(p, *year, known_at->seq);
     if (!report) return tl::unexpected(report.error());
-    return present::AnnualJson(*report, *known_at);
+    return context.presenter.Annual(*report, *known_at);
   });
 }
 
@@ -114,7 +111,7 @@ Result<std::string> RulebooksQuery(QueryContext& context, const Params& params) 
   auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
   if (!known_at) return tl::unexpected(known_at.error());
   return context.service.WithProjection(
-      [&](const Projection& p) { return present::RulebooksJson(p.RulebooksKnownAt(known_at->seq), *known_at); });
+      [&](const Projection& p) { return context.presenter.Rulebooks(p.RulebooksKnownAt(known_at->seq), *known_at); });
 }
 
 Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
@@ -124,7 +121,7 @@ Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
   if (!run) return tl::unexpected(run.error());
   const ledger::EntryFilter filter{*month, *run, Maybe(params.Optional("clinic"))};
   return context.service.WithProjection(
-      [&](const Projection& p) { return present::EntriesJson(ledger::SelectEntries(p, filter)); });
+      [&](const Projection& p) { return context.presenter.Entries(ledger::SelectEntries(p, filter)); });
 }
 
 Result<std::string> StatementQuery(QueryContext& context, const Params& params) {
@@ -134,7 +131,7 @@ Result<std::string> StatementQuery(QueryContext& context, const Params& params) 
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto statement = ledger::Statement(p, *run, clinic);
     if (!statement) return tl::unexpected(statement.error());
-    return present::StatementJson(*statement);
+    return context.presenter.Statement(*statement);
   });
 }
 
@@ -142,7 +139,7 @@ Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id)
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto trace = ledger::TraceEntry(p, entry_id);
     if (!trace) return tl::unexpected(trace.error());
-    return present::TraceJson(*trace);
+    return context.presenter.Trace(*trace);
   });
 }
 
@@ -162,7 +159,7 @@ Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto dispute = ledger::Dispute(p, *clinic, *month, k1->seq, k2->seq);
     if (!dispute) return tl::unexpected(dispute.error());
-    return present::DisputeJson(*dispute, *k1, *k2);
+    return context.presenter.Dispute(*dispute, *k1, *k2);
   });
 }
 
@@ -184,7 +181,7 @@ Result<std::string> ExplainQuery(QueryContext& context, const Params& params, co
   auto answer = context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto explanation = projection::ExplainResident(p, *pseudonym, *month, known_at->seq);
     if (!explanation) return tl::unexpected(explanation.error());
-    return present::ExplainJson(context.service.store(), *explanation);
+    return context.presenter.Explain(context.service.store(), *explanation);
   });
   if (!by_personnummer) return answer;
   const bool found = answer || answer.error().code != ErrorCode::kNotFound;
@@ -203,7 +200,7 @@ Result<std::string> BalanceQuery(QueryContext& context, const Params& params) {
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
     auto balance = ledger::AccountBalance(p, *account, known_at->seq);
     if (!balance) return tl::unexpected(balance.error());
-    return present::BalanceJson(*balance, *known_at);
+    return context.presenter.Balance(*balance, *known_at);
   });
 }
 
@@ -211,7 +208,7 @@ Result<std::string> VerifyQuery(QueryContext& context) {
   const store::EventStore& store = context.service.store();
   auto report = store.Verify();
   if (!report) return tl::unexpected(report.error());
-  return present::VerifyJson(*report, store.head());
+  return context.presenter.Verify(*report, store.head());
 }
 
 Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_text) {
@@ -230,7 +227,7 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
   }
   auto known_at = ledger::ResolveKnownAt(context.service.store(), fmt::format("seq:{}", result->run.known_at_seq));
   if (!known_at) return tl::unexpected(known_at.error());
-  return present::PayoutJson(result->run, *known_at, result->existing, result->entries, result->anomalies);
+  return context.presenter.Payout(*result, *known_at);
 }
 
 std::string HealthAnswer(QueryContext& context) {

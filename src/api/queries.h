@@ -1,5 +1,6 @@
-// The answers of the API's endpoints, each the JSON the command line prints with --json for the
-// same question. Errors are the ledger's (api/api.h maps them to statuses).
+// The answers of the API's endpoints, each shown by the context's presenter: for the API the JSON
+// the command line prints with --json for the same question, for the pages their HTML. Errors are
+// the ledger's (api/api.h maps them to statuses).
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "api/metrics.h"
 #include "api/params.h"
+#include "api/presenter.h"
 #include "common/clock.h"
 #include "common/region_secret.h"
 #include "ledger/known_at.h"
@@ -15,12 +17,14 @@
 
 namespace capledger::api {
 
-// What the endpoints read from and write to; every reference outlives the calls.
+// What the endpoints read from and write to, and how they show their answers (JSON for the API,
+// HTML for the pages); every reference outlives the calls.
 struct QueryContext {
   ledger::LedgerService& service;
   const RegionSecret* secret;  // may be null: /v1/explain then takes pseudonyms only
   Metrics& metrics;
   const Clock& clock;
+  const Presenter& presenter;
 };
 
 // Resolves a known_at parameter (empty: the head) against the store, and makes sure the
