@@ -72,7 +72,7 @@ ApiResponse ErrorResponse(int status, std::string_view code, std::string_view me
 }
 
 ApiResponse FromResult(Result<std::string> result) {
-  if (result) return ApiResponse{200, std::move(*result)};
+  if (result) return ApiResponse{.status = 200, .body = std::move(*result)};
   const int status = HttpStatusOf(result.error().code);
   if (status >= 500) spdlog::error("the API could not answer: {}", result.error().message);
   ApiResponse response;
@@ -219,11 +219,11 @@ ApiResponse Api::Route(const ApiRequest& request) {
   };
   if (route && !route->role && request.method == route->method) {
     if (route->id == RouteId::kMetrics) {
-      return finish(ApiResponse{200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"});
+      return finish(ApiResponse{.status = 200, .body = metrics_.Render(), .content_type = "text/plain; version=0.0.4; charset=utf-8"});
     }
     const JsonPresenter json;
     QueryContext context{service_, secret_, metrics_, clock_, json};
-    return finish(ApiResponse{200, HealthAnswer(context)});
+    return finish(ApiResponse{.status = 200, .body = HealthAnswer(context)});
   }
   if (route && !route->role) {
     return finish(ErrorResponse(405, "method_not_allowed", fmt::format("{} takes {}", route->name, route->method)));

@@ -39,6 +39,10 @@ struct ApiRequest {
   std::string path;    // decoded, without the query: "/v1/entries/E-2024-03-000017/trace"
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, repeats kept
   std::optional<std::string> authorization;                // the Authorization header, if sent
+  std::optional<std::string> cookie;                       // the Cookie header, if sent (the pages' session)
+  std::optional<std::string> origin;                       // the Origin header, if sent
+  std::string content_type;                                // the body's Content-Type, if it has one
+  std::string body;                                        // what was posted (the pages' forms)
 };
 
 // The answer to send.
@@ -49,6 +53,7 @@ struct ApiResponse {
   std::string endpoint = "other";  // the route's name, for metrics and the log ("other": none)
   bool challenge = false;          // a 401: send WWW-Authenticate: Bearer
   std::int64_t retry_after_s = 0;  // a 429: send Retry-After
+  std::vector<std::pair<std::string, std::string>> headers = {};  // more to send (the pages': Set-Cookie, Location, ...)
 };
 
 // Lookups of residents by personnummer: where they are recorded and how often each holder may.

@@ -168,6 +168,10 @@ ApiRequest ToApiRequest(const httplib::Request& req) {
   request.path = req.path;
   request.query.assign(req.params.begin(), req.params.end());
   if (req.has_header("Authorization")) request.authorization = req.get_header_value("Authorization");
+  if (req.has_header("Cookie")) request.cookie = req.get_header_value("Cookie");
+  if (req.has_header("Origin")) request.origin = req.get_header_value("Origin");
+  request.content_type = req.get_header_value("Content-Type");
+  request.body = req.body;
   return request;
 }
 
@@ -200,6 +204,7 @@ void Answer(Api& api, const httplib::Request& req, httplib::Response& res) {
   res.status = response.status;
   if (response.challenge) res.set_header("WWW-Authenticate", "Bearer");
   if (response.retry_after_s > 0) res.set_header("Retry-After", std::to_string(response.retry_after_s));
+  for (const auto& [name, value] : response.headers) res.set_header(name, value);
   res.set_content(response.body, response.content_type);  // this httplib copies: it has no move overload
 }
 
