@@ -15,7 +15,7 @@ namespace {
 
 enum class RouteId : std::uint8_t {
   kHealth, kMetrics, kReport, kRulebooks, kEntries, kTrace, kStatement, kDispute, kExplain, kBalance, kVerify, kPayout,
-  kPeriod, kAnnualReport,
+  kPeriod, kAnnualReport, kRuns,
 };
 
 // A path matched to an endpoint: its name (a fixed string, the metrics label), the method and
@@ -42,6 +42,7 @@ std::optional<RouteMatch> MatchRoute(std::string_view path) {
       {"/v1/explain", RouteId::kExplain, Role::kAuditor}, {"/v1/balance", RouteId::kBalance, Role::kAuditor},
       {"/v1/verify", RouteId::kVerify, Role::kAuditor},   {"/v1/rulebooks", RouteId::kRulebooks, Role::kAuditor},
       {"/v1/period", RouteId::kPeriod, Role::kAuditor},   {"/v1/annual-report", RouteId::kAnnualReport, Role::kAuditor},
+      {"/v1/runs", RouteId::kRuns, Role::kAuditor},
   };
   for (const auto& route : kFixed) {
     if (path == route.path) return RouteMatch{route.id, route.path, "GET", route.role, ""};
@@ -134,6 +135,7 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
     case RouteId::kBalance: return WithParams(context, request, {"account", "known_at"}, BalanceQuery);
     case RouteId::kTrace: return none ? TraceQuery(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kVerify: return none ? VerifyQuery(context) : tl::unexpected(none.error());
+    case RouteId::kRuns: return none ? RunsQuery(context) : tl::unexpected(none.error());
     case RouteId::kPayout: return none ? PayoutCommand(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kHealth:
     case RouteId::kMetrics: break;

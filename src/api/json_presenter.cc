@@ -27,6 +27,10 @@ std::string JsonPresenter::Entries(const std::vector<projection::BookedEntry>& e
   return present::EntriesJson(entries);
 }
 
+std::string JsonPresenter::Runs(const std::vector<projection::BookedRun>& runs) const {
+  return present::RunsJson(runs);
+}
+
 std::string JsonPresenter::Statement(const ledger::RunStatement& statement) const {
   return present::StatementJson(statement);
 }

@@ -31,6 +31,7 @@ class Presenter {
   virtual std::string Rulebooks(const std::vector<const projection::RulebookFact*>& rulebooks,
                                 const ledger::KnownAt& known_at) const = 0;
   virtual std::string Entries(const std::vector<projection::BookedEntry>& entries) const = 0;
+  virtual std::string Runs(const std::vector<projection::BookedRun>& runs) const = 0;
   virtual std::string Statement(const ledger::RunStatement& statement) const = 0;
   virtual std::string Trace(const ledger::EntryTrace& trace) const = 0;
   virtual std::string Dispute(const ledger::DisputeReport& dispute, const ledger::KnownAt& before,
@@ -51,6 +52,7 @@ class JsonPresenter final : public Presenter {
   std::string Rulebooks(const std::vector<const projection::RulebookFact*>& rulebooks,
                         const ledger::KnownAt& known_at) const override;
   std::string Entries(const std::vector<projection::BookedEntry>& entries) const override;
+  std::string Runs(const std::vector<projection::BookedRun>& runs) const override;
   std::string Statement(const ledger::RunStatement& statement) const override;
   std::string Trace(const ledger::EntryTrace& trace) const override;
   std::string Dispute(const ledger::DisputeReport& dispute, const ledger::KnownAt& before,

@@ -124,6 +124,10 @@ Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
       [&](const Projection& p) { return context.presenter.Entries(ledger::SelectEntries(p, filter)); });
 }
 
+Result<std::string> RunsQuery(QueryContext& context) {
+  return context.service.WithProjection([&](const Projection& p) { return context.presenter.Runs(p.ledger().runs()); });
+}
+
 Result<std::string> StatementQuery(QueryContext& context, const Params& params) {
   auto run = params.RequiredMonth("run");
   if (!run) return tl::unexpected(run.error());

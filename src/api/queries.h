@@ -43,6 +43,8 @@ Result<std::string> AnnualReportQuery(QueryContext& context, const Params& param
 Result<std::string> RulebooksQuery(QueryContext& context, const Params& params);
 // GET /v1/entries[?month=M][&run=M][&clinic=C]    (entries ...)
 Result<std::string> EntriesQuery(QueryContext& context, const Params& params);
+// GET /v1/runs                                   (runs)
+Result<std::string> RunsQuery(QueryContext& context);
 // GET /v1/statement?run=M[&clinic=C]              (statement --run M [--clinic C])
 Result<std::string> StatementQuery(QueryContext& context, const Params& params);
 // GET /v1/entries/{id}/trace                      (trace ID)

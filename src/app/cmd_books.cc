@@ -63,6 +63,13 @@ int RunStatement(const CommandContext& context, const std::string& run_text, con
   return Print(context.json ? present::StatementJson(*statement) : present::StatementText(*statement));
 }
 
+int RunRuns(const CommandContext& context) {
+  auto loaded = LoadReadOnly(context);
+  if (!loaded) return Refuse(context, loaded.error());
+  const auto& runs = loaded->projection.ledger().runs();
+  return Print(context.json ? present::RunsJson(runs) : present::RunsText(runs));
+}
+
 int RunTrace(const CommandContext& context, const std::string& entry_id) {
   auto loaded = LoadReadOnly(context);
   if (!loaded) return Refuse(context, loaded.error());

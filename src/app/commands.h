@@ -107,6 +107,9 @@ int RunEntries(const CommandContext& context, const EntriesArgs& args);
 // statement --run M [--clinic C]: what a run pays each clinic, this month and corrections.
 int RunStatement(const CommandContext& context, const std::string& run, const std::string& clinic);
 
+// runs: every completed payout run (present::RunsText, or RunsJson with --json).
+int RunRuns(const CommandContext& context);
+
 // trace ENTRY: the derivation of one entry; exit 1 if it does not reproduce.
 int RunTrace(const CommandContext& context, const std::string& entry_id);
 

@@ -180,6 +180,8 @@ void AddMonthCommands(CLI::App& cli, Args& a, Commands& commands) {
   entries->add_option("--run", a.entries.run, "the run that booked them (YYYY-MM)");
   entries->add_option("--clinic", a.entries.clinic, "one clinic");
   commands.Add(entries, [&a](app::CommandContext& c) { return app::RunEntries(c, a.entries); });
+  commands.Add(cli.add_subcommand("runs", "every completed payout run: month, seqs, rulebook, entries, total"),
+               app::RunRuns);
   auto* statement = cli.add_subcommand("statement", "what a run pays each clinic: this month and corrections");
   statement->add_option("--run", a.statement_run, "YYYY-MM")->required();
   statement->add_option("--clinic", a.statement_clinic, "one clinic");

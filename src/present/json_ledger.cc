@@ -312,6 +312,22 @@ std::string PayoutJson(const domain::PayoutRun& run, const KnownAt& k, bool exis
   });
 }
 
+std::string RunsJson(const std::vector<projection::BookedRun>& runs) {
+  return Document([&](JsonObject& o) {
+    WriteList(o.Array("runs"), runs, [](JsonArray& l, const projection::BookedRun& r) {
+      l.Object()
+          .String("run", domain::FormatMonth(r.run.run))
+          .Integer("seq", r.seq)
+          .Integer("known_at_seq", r.run.known_at_seq)
+          .String("rulebook", r.run.rulebook)
+          .Integer("entry_count", r.run.entry_count)
+          .Kronor("total", r.run.total)
+          .Integer("unbooked", static_cast<std::int64_t>(r.run.unbooked.size()))
+          .Close();
+    });
+  });
+}
+
 std::string TraceJson(const EntryTrace& t) {
   return Document([&](JsonObject& o) {
     JsonObject entry = o.Object("entry");

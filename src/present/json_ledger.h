@@ -52,6 +52,11 @@ std::string DisputeJson(const ledger::DisputeReport& dispute, const ledger::Know
 // {"account", "known_at", "balance", "entries"}
 std::string BalanceJson(const ledger::Balance& balance, const ledger::KnownAt& known_at);
 
+// {"runs": [{"run", "seq", "known_at_seq", "rulebook", "entry_count", "total", "unbooked"}]}: every
+// completed payout run in the order booked; "seq" is its PayoutRun event, "unbooked" the number of
+// differences left outside the retroactivity window.
+std::string RunsJson(const std::vector<projection::BookedRun>& runs);
+
 // {"run", "known_at_seq", "clinics": [{"clinic", "current", "corrections", "current_total",
 //  "corrections_total", "total"}], "total"}
 std::string StatementJson(const ledger::RunStatement& statement);

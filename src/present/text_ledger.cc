@@ -92,6 +92,17 @@ std::string EntriesTable(const std::vector<projection::BookedEntry>& entries) {
   return out;
 }
 
+std::string RunsText(const std::vector<projection::BookedRun>& runs) {
+  if (runs.empty()) return "no payout run has been booked\n";
+  std::string out = fmt::format("{:<8} {:>10} {:>12}  {:<24} {:>7} {:>18}\n", "run", "seq", "known at", "rulebook",
+                                "entries", "total");
+  for (const auto& r : runs) {
+    out += fmt::format("{:<8} {:>10} {:>12}  {:<24} {:>7} {:>18}\n", domain::FormatMonth(r.run.run), r.seq,
+                       r.run.known_at_seq, r.run.rulebook, r.run.entry_count, FormatKronor(r.run.total));
+  }
+  return out;
+}
+
 std::string StatementText(const ledger::RunStatement& s) {
   std::string out = fmt::format("Statement of the run for {} (known at seq {})\n", domain::FormatMonth(s.run.run.run),
                                 s.run.run.known_at_seq);

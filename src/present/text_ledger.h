@@ -21,6 +21,9 @@ std::string PayoutTable(const domain::PayoutRun& run, const ledger::KnownAt& kno
 // One line per entry.
 std::string EntriesTable(const std::vector<projection::BookedEntry>& entries);
 
+// One line per completed payout run: the month, the seqs, the rulebook, the entries and the total.
+std::string RunsText(const std::vector<projection::BookedRun>& runs);
+
 // Per clinic: the current month by component, then corrections, with totals.
 std::string StatementText(const ledger::RunStatement& statement);
 

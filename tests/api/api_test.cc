@@ -2,6 +2,8 @@
 #include <future>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "api/api_fixture.h"
 #include "ledger/accounts.h"
 #include "ledger/payout.h"
@@ -66,6 +68,27 @@ TEST_CASE("an auditor may read but not run a payout: 403, and nothing is booked"
   CHECK(StatusAndCode(f.Get("/v1/entries")).first == 200);
   CHECK(StatusAndCode(f.Post("/v1/payouts/2024-03", kAuditorToken)) == std::pair<int, std::string>{403, "forbidden"});
   CHECK(f.store().head().seq == f.world_events());
+}
+
+TEST_CASE("/v1/runs lists the completed runs: none before a payout, then the run with its entries and total") {
+  ApiFixture f;
+  auto none = f.Get("/v1/runs");
+  REQUIRE(none);
+  CHECK(none->status == 200);
+  CHECK(none->body == "{\"runs\": []}\n");
+  REQUIRE(StatusAndCode(f.Post("/v1/payouts/2024-03")).first == 200);
+  auto runs = f.Get("/v1/runs");
+  REQUIRE(runs);
+  CHECK(runs->status == 200);
+  // The run of 2024-03 books two entries (capitation for VC-A 383.33 and VC-B 300.00: see the next
+  // test) and the PayoutRun after them: the world's events, two LedgerEntry, then the run at +3.
+  // It was planned at the head before it, the world's last seq.
+  const std::uint64_t world = f.world_events();
+  CHECK(runs->body == fmt::format("{{\"runs\": [{{\"run\": \"2024-03\", \"seq\": {}, \"known_at_seq\": {}, "
+                                  "\"rulebook\": \"KoK-2024\", \"entry_count\": 2, \"total\": \"683.33\", "
+                                  "\"unbooked\": 0}}]}}\n",
+                                  world + 3, world));
+  CHECK(StatusAndCode(f.Get("/v1/runs?month=2024-03")) == std::pair<int, std::string>{400, "invalid_argument"});
 }
 
 TEST_CASE("an operator books a payout through the API; a second request shows the run booked") {

@@ -76,6 +76,7 @@ same "/v1/entries?run=2023-06" entries --run 2023-06
 CLINIC=$(grep -o '"clinic": "[^"]*"' "$SCRATCH/cli.json" | head -n 1 | cut -d'"' -f4)
 same "/v1/entries?run=2023-06&clinic=$CLINIC" entries --run 2023-06 --clinic "$CLINIC"
 same "/v1/report?month=2023-05&clinic=$CLINIC" report --month 2023-05 --clinic "$CLINIC"
+same "/v1/runs" runs
 same "/v1/statement?run=2023-06" statement --run 2023-06
 same "/v1/statement?run=2023-06&clinic=$CLINIC" statement --run 2023-06 --clinic "$CLINIC"
 # Traces: the first regular entry and every adjustment of the last two runs.
