@@ -14,7 +14,9 @@
 namespace capledger::projection {
 namespace {
 
-constexpr std::string_view kMagic = "capledger/projection/v7";  // v7: missions, budget frames
+// v7: missions, budget frames; v8: clinics' operators and municipalities (an older checkpoint is
+// not loaded: the projection is rebuilt from seq 1 and the next checkpoint is v8).
+constexpr std::string_view kMagic = "capledger/projection/v8";
 constexpr std::uint64_t kCountMax = 1ULL << 32;  // no table or list is longer than this
 
 // The checkpoint is a local cache of derived state, written and read by the same build: plain
@@ -268,6 +270,7 @@ void PutClinics(Writer& w, const ClinicTable& t) {
   PutList(w, t.id);
   PutLists(w, t.names);
   PutLists(w, t.registrations);
+  PutLists(w, t.operators);
   PutLists(w, t.closures);
   PutLists(w, t.distances);
   PutLists(w, t.cnis);
@@ -281,7 +284,8 @@ void PutClinics(Writer& w, const ClinicTable& t) {
 bool GetClinics(Reader& r, ClinicTable& t) {
   if (!GetList(r, t.id)) return false;
   const std::size_t n = t.id.size();
-  return GetLists(r, t.names, n) && GetLists(r, t.registrations, n) && GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
+  return GetLists(r, t.names, n) && GetLists(r, t.registrations, n) && GetLists(r, t.operators, n) &&
+         GetLists(r, t.closures, n) && GetLists(r, t.distances, n) &&
          GetLists(r, t.cnis, n) && GetLists(r, t.list_caps, n) && GetLists(r, t.performance, n) && GetLists(r, t.visits, n) &&
          GetLists(r, t.missions, n) && GetLists(r, t.listed_residents, n);
 }

@@ -109,6 +109,7 @@ std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
     clinics_.id.emplace_back(clinic);
     clinics_.names.emplace_back();
     clinics_.registrations.emplace_back();
+    clinics_.operators.emplace_back();
     clinics_.closures.emplace_back();
     clinics_.distances.emplace_back();
     clinics_.cnis.emplace_back();
@@ -167,7 +168,8 @@ struct Projection::Folder {
   }
   void operator()(const domain::ClinicRegistered& e) const {
     const std::uint16_t c = p.EnsureClinic(e.clinic);
-    InsertByEffective(p.clinics_.registrations[c], Dated(Day(e.effective), seq));
+    InsertByEffective(p.clinics_.registrations[c], Dated(Day(e.effective), seq, e.municipality));
+    InsertByEffective(p.clinics_.operators[c], Dated(Day(e.effective), seq, static_cast<std::int64_t>(e.op)));
     InsertByEffective(p.clinics_.distances[c], Dated(Day(e.effective), seq, e.distance_to_hospital_km_tenths));
     p.clinics_.names[c].push_back(NameFact{seq, kNever, e.name});
   }
@@ -177,6 +179,7 @@ struct Projection::Folder {
       InsertByEffective(p.clinics_.distances[c], Dated(Day(e.effective), seq, *e.distance_to_hospital_km_tenths));
     }
     if (e.name) p.clinics_.names[c].push_back(NameFact{seq, kNever, *e.name});
+    if (e.op) InsertByEffective(p.clinics_.operators[c], Dated(Day(e.effective), seq, static_cast<std::int64_t>(*e.op)));
     if (e.list_cap) InsertByEffective(p.clinics_.list_caps[c], Dated(Day(e.effective), seq, *e.list_cap));
   }
   void operator()(const domain::ClinicClosed& e) const {
@@ -296,6 +299,7 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
   auto c = ClinicIndex(*clinic_id);
   if (!c) return;
   Retract(clinics_.registrations[*c], target_seq, seq);
+  Retract(clinics_.operators[*c], target_seq, seq);
   Retract(clinics_.closures[*c], target_seq, seq);
   Retract(clinics_.distances[*c], target_seq, seq);
   Retract(clinics_.cnis[*c], target_seq, seq);

@@ -82,7 +82,8 @@ struct ClinicTable {
   friend bool operator==(const ClinicTable&, const ClinicTable&) = default;
   std::vector<std::string> id;
   std::vector<std::vector<NameFact>> names;               // from registrations and changes
-  std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq)
+  std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq); value: municipality
+  std::vector<std::vector<DatedFact>> operators;          // value: domain::Operator, from registrations and changes
   std::vector<std::vector<DatedFact>> closures;
   std::vector<std::vector<DatedFact>> distances;
   std::vector<std::vector<DatedFact>> cnis;
@@ -149,6 +150,10 @@ class Projection {
   // The attribute with the latest effective date on or before `on`, ties by highest seq.
   std::optional<std::int64_t> DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
   std::optional<std::int64_t> CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // Who runs the clinic on `on` (its registration, or a later ClinicChanged with an operator).
+  std::optional<domain::Operator> OperatorOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  // The kommun code of the latest visible registration, if registered.
+  std::optional<std::uint16_t> Municipality(std::uint16_t clinic, std::uint64_t known_at) const;
   // The latest (by seq) performance report covering `month`, and its seq.
   const PerformanceFact* PerformanceFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
   // The latest (by seq) visit report for `month`.

@@ -137,14 +137,30 @@ std::string Projection::NameAt(std::uint16_t clinic, std::uint64_t known_at) con
   return {};
 }
 
-std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const {
-  // The latest registration by seq decides the opening date, whatever its effective date.
+namespace {
+
+// The latest registration by seq visible at K: it decides the opening date and the municipality,
+// whatever its effective date.
+const DatedFact* LatestRegistration(const std::vector<DatedFact>& registrations, std::uint64_t known_at) {
   const DatedFact* latest = nullptr;
-  for (const auto& fact : clinics_.registrations[clinic]) {
+  for (const auto& fact : registrations) {
     if (VisibleAt(fact.seq, fact.retracted_at, known_at) && (!latest || fact.seq > latest->seq)) latest = &fact;
   }
+  return latest;
+}
+
+}  // namespace
+
+std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const {
+  const DatedFact* latest = LatestRegistration(clinics_.registrations[clinic], known_at);
   if (!latest) return std::nullopt;
   return latest->effective;
+}
+
+std::optional<std::uint16_t> Projection::Municipality(std::uint16_t clinic, std::uint64_t known_at) const {
+  const DatedFact* latest = LatestRegistration(clinics_.registrations[clinic], known_at);
+  if (!latest) return std::nullopt;
+  return static_cast<std::uint16_t>(latest->value);
 }
 
 bool Projection::OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
@@ -173,6 +189,13 @@ std::optional<std::int64_t> Projection::ListCapOn(std::uint16_t clinic, std::int
 
 std::optional<std::int64_t> Projection::DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
   return LatestOnOrBefore(clinics_.distances[clinic], on, known_at);
+}
+
+std::optional<domain::Operator> Projection::OperatorOn(std::uint16_t clinic, std::int32_t on,
+                                                      std::uint64_t known_at) const {
+  auto op = LatestOnOrBefore(clinics_.operators[clinic], on, known_at);
+  if (!op) return std::nullopt;
+  return static_cast<domain::Operator>(*op);
 }
 
 std::optional<std::int64_t> Projection::CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
