@@ -85,7 +85,72 @@ void WriteJsonRow(codec::JsonArray& rows, const ledger::OpenDataRow& row) {
   o.Close();
 }
 
+constexpr std::string_view kReadmeSv = R"(Hälsoval Örebro län: ersättning till vårdcentralerna, öppna data
+
+Filer: ersattning.csv (CSV, UTF-8, komma som avgränsare, rubrikrad) och ersattning.json (samma
+uppgifter). En rad per vårdcentral och månad. Inga uppgifter om enskilda invånare.
+
+Kolumner:
+  clinic               vårdcentralens id
+  name                 vårdcentralens namn (i CSV står ' före ett namn som börjar med = + - @)
+  municipality         kommunkod, fyra siffror
+  operator             region (regiondriven) eller private (privat driven), på mätdagen
+  month                månaden, ÅÅÅÅ-MM
+  listed               listade invånare på månadens mätdag
+  listed_age_A         listade i åldersgruppen som börjar vid A år (till nästa grupps början);
+                       1-4 redovisas som <5, tomt om regelboken saknar gruppen den månaden
+  Ersättningsdelarna, i kronor med två decimaler (punkt som decimaltecken), var och en summan av
+  de poster som bokförts för månaden, rättelser medräknade:
+  capitation           ålderskapitering
+  performance          målrelaterad ersättning
+  visits               besöksersättning
+  start_grant          startbidrag
+  cni_supplement       tillägg för vårdtyngd (CNI)
+  distance_supplement  tillägg för avstånd till sjukhus
+  missions             tilläggsuppdrag
+  total                summan av ersättningsdelarna
+  cni                  vårdcentralens CNI på mätdagen (fyra decimaler), tomt om inget rapporterats
+)";
+
+constexpr std::string_view kReadmeEn = R"(In English
+
+Files: ersattning.csv (CSV, UTF-8, comma-separated, header row) and ersattning.json (the same
+figures). One row per clinic and month. No data about individual residents.
+
+Columns:
+  clinic               the clinic's id
+  name                 the clinic's name (in the CSV, a name starting with = + - @ follows a ')
+  municipality         kommun code, four digits
+  operator             region (run by the region) or private, on the snapshot date
+  month                the month, YYYY-MM
+  listed               residents listed on the month's snapshot date
+  listed_age_A         listed in the age band starting at A years (up to the next band's start);
+                       1-4 are published as <5, empty if the month's rulebook has no such band
+  The components, in kronor with two decimals ('.' as the decimal point), each the sum of the
+  entries booked for the month, corrections included:
+  capitation           capitation by age
+  performance          performance-based payment
+  visits               payment for visits
+  start_grant          start-up grant
+  cni_supplement       Care Need Index supplement
+  distance_supplement  supplement for the distance to hospital
+  missions             optional missions
+  total                the sum of the components
+  cni                  the clinic's CNI on the snapshot date (four decimals), empty if none reported
+)";
+
 }  // namespace
+
+std::string OpenDataReadme(const ledger::OpenData& data) {
+  std::string ages;
+  for (const int age : data.band_min_ages) ages += fmt::format(" listed_age_{}", age);
+  const std::string through = domain::FormatMonth(data.through);
+  const std::string sv = fmt::format("År {} till och med {}, som känt vid seq {}. Åldersgrupper:{}", data.year, through,
+                                     data.known_at_seq, ages);
+  const std::string en = fmt::format("Year {} through {}, as known at seq {}. Age bands:{}", data.year, through,
+                                     data.known_at_seq, ages);
+  return fmt::format("{}\n{}\n\n{}\n{}\n", kReadmeSv, sv, kReadmeEn, en);
+}
 
 std::string OpenDataCsv(const ledger::OpenData& data) {
   std::string out;

@@ -24,4 +24,8 @@ std::string OpenDataCsv(const ledger::OpenData& data);
 // name exactly as registered.
 std::string OpenDataJson(const ledger::OpenData& data);
 
+// README.txt of the open-data folder: what the files are, the year, month and K, and every column,
+// in Swedish and then in English.
+std::string OpenDataReadme(const ledger::OpenData& data);
+
 }  // namespace capledger::present

@@ -61,5 +61,25 @@ TEST_CASE("the JSON carries the same figures, the name exactly, '<5' and null") 
   CHECK(json.ends_with("]}\n"));
 }
 
+TEST_CASE("the README describes every column of the CSV's header, in Swedish and in English") {
+  const ledger::OpenData data = TwoRows();
+  const std::string csv = OpenDataCsv(data);
+  const std::string readme = OpenDataReadme(data);
+  std::string_view header(csv.data(), csv.find("\r\n"));
+  std::size_t columns = 0;
+  while (!header.empty()) {
+    const std::size_t comma = std::min(header.find(','), header.size());
+    const std::string column(header.substr(0, comma));
+    header.remove_prefix(std::min(comma + 1, header.size()));
+    ++columns;
+    const std::size_t sv = readme.find(column);
+    REQUIRE_MESSAGE(sv != std::string::npos, column);
+    // listed_age_A is described once as a pattern and named per band in the line about K.
+    CHECK_MESSAGE(readme.find(column, readme.find("In English")) != std::string::npos, column);
+  }
+  CHECK(columns == 6 + 2 + 7 + 2);  // fixed, two band columns, seven components, total and cni
+  CHECK(readme.find("seq 42") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace capledger::present
