@@ -83,7 +83,7 @@ void DrawLegend(HtmlOut& out, const Plot& plot, const std::vector<LegendItem>& l
   std::int64_t x10 = plot.left10;
   std::int64_t y10 = plot.bottom10 + plot.label_room * 10 + 40;
   for (const LegendItem& item : legend) {
-    std::int64_t w10 = 160 + TextWidth10(item.name);
+    std::int64_t w10 = kLegendGap10 + TextWidth10(item.name);
     if (x10 > plot.left10 && x10 + w10 > (kWidth - kRight) * 10) {
       x10 = plot.left10;
       y10 += 200;
@@ -94,6 +94,12 @@ void DrawLegend(HtmlOut& out, const Plot& plot, const std::vector<LegendItem>& l
     x10 += w10;
   }
   out.Close();
+}
+
+std::int64_t SlantedLabelRoom(const std::vector<std::string>& labels) {
+  std::int64_t widest10 = 0;
+  for (const std::string& l : labels) widest10 = std::max(widest10, TextWidth10(l));
+  return 16 + RoundDiv(static_cast<__int128>(widest10) * 574, 10000) + 8;
 }
 
 void DrawNote(HtmlOut& out, const Plot& plot, std::string_view note) {

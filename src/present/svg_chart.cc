@@ -98,7 +98,7 @@ Result<std::string> MonthlySvg(const MonthlyChart& chart, bool stacked, Body bod
   NiceScale scale = MakeNiceScale(range->min, range->max, svg::kMaxIntervals,
                                   MinStep(chart.frame.kind));
   std::vector<svg::LegendItem> legend = Legend(chart);
-  Plot plot = svg::MakePlot(chart.frame, scale, 24, legend);
+  Plot plot = svg::MakePlot(chart.frame, scale, 30, legend);
   HtmlOut out;
   svg::OpenSvg(out, chart.frame, plot, MonthlyDesc(chart));
   svg::DrawYAxis(out, plot);

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::int64_t kCharWidth10 = 65;     // 6.5 px per character at 11 px sans-serif
 constexpr std::int64_t kLegendRow = 20;       // px per legend row
-constexpr std::int64_t kLegendGap10 = 160;    // swatch and gaps around a legend name, tenths
+
 constexpr std::int64_t kAxisLabelGap = 8;     // px between tick labels and the y axis
 
 // Okabe–Ito colours, darkened where needed for 3:1 against white.

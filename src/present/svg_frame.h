@@ -19,6 +19,12 @@ inline constexpr std::int64_t kTop = 44;        // px, top of the plot (the titl
 inline constexpr std::int64_t kPlotHeight = 250;  // px
 inline constexpr std::int64_t kRight = 24;      // px, margin right of the plot
 inline constexpr int kMaxIntervals = 5;         // y-axis intervals at most
+// A legend entry's advance beyond its name's width: swatch 10, gap 4, gap to the next 20 (tenths).
+inline constexpr std::int64_t kLegendGap10 = 340;
+
+// The px below the plot that x labels slanted by 35° need: 16 px, plus the widest label's width
+// × sin 35° (0.574), plus 8 px before the legend.
+std::int64_t SlantedLabelRoom(const std::vector<std::string>& labels);
 
 // Where the plot is, all in tenths of a pixel, and what its y axis shows.
 struct Plot {

@@ -108,12 +108,13 @@ Result<std::string> WaterfallSvg(const WaterfallChart& chart) {
       {std::string(MsgText(Msg::kTotal, lang)), std::string(kTotalColor)},
       {std::string(MsgText(Msg::kIncrease, lang)), std::string(kUpColor)},
       {std::string(MsgText(Msg::kDecrease, lang)), std::string(kDownColor)}};
-  Plot plot = svg::MakePlot(frame, MakeNiceScale(lo, hi, svg::kMaxIntervals, 100), 96, legend);
+  std::vector<std::string> labels;
+  for (const Bar& bar : *bars) labels.push_back(bar.label);
+  Plot plot = svg::MakePlot(frame, MakeNiceScale(lo, hi, svg::kMaxIntervals, 100),
+                            svg::SlantedLabelRoom(labels), legend);
   HtmlOut out;
   svg::OpenSvg(out, frame, plot, Desc(*bars));
   svg::DrawYAxis(out, plot);
-  std::vector<std::string> labels;
-  for (const Bar& bar : *bars) labels.push_back(bar.label);
   svg::DrawXLabels(out, plot, labels, true);
   DrawBars(out, plot, *bars);
   svg::DrawLegend(out, plot, legend);
