@@ -6,23 +6,11 @@
 
 namespace capledger::domain {
 
-int AgeOn(Date birth, Date on) {
-  int age = static_cast<int>(on.year()) - static_cast<int>(birth.year());
-  const unsigned on_md = static_cast<unsigned>(on.month()) * 100 + static_cast<unsigned>(on.day());
-  const unsigned birth_md = static_cast<unsigned>(birth.month()) * 100 + static_cast<unsigned>(birth.day());
-  // Comparing (month, day) also places 29 February after 28 February: in other years the
-  // birthday of someone born on 29 February is reached on 1 March.
-  if (on_md < birth_md) --age;
-  return std::min(age, kAgeSlots - 1);
-}
-
 std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCounts& ages) {
-  const auto& bands = rulebook.capitation;
-  std::vector<std::int64_t> counts(bands.size(), 0);
-  std::size_t band = 0;
-  for (int age = 0; age < kAgeSlots; ++age) {
-    while (band + 1 < bands.size() && bands[band + 1].min_age <= age) ++band;
-    counts[band] += ages[static_cast<std::size_t>(age)];
+  std::vector<std::int64_t> counts(rulebook.capitation.size(), 0);
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    const AgeRange range = AgesOfBand(rulebook, b);
+    for (int age = range.first; age < range.end; ++age) counts[b] += ages[static_cast<std::size_t>(age)];
   }
   return counts;
 }

@@ -14,19 +14,13 @@
 #include "common/error.h"
 #include "domain/event.h"
 #include "domain/money.h"
+#include "domain/age.h"
 #include "domain/rulebook.h"
 
 namespace capledger::domain {
 
-// Ages are counted in completed years; everyone this old or older shares the last slot.
-inline constexpr int kAgeSlots = 151;  // 0 .. 150
-
 // Listed residents of one clinic on the snapshot date, by age in completed years.
 using AgeCounts = std::array<std::int64_t, kAgeSlots>;
-
-// Age in completed years on `on` of someone born on `birth`: the birthday of 29 February is
-// reached on 1 March in other years. Negative if not yet born; capped at kAgeSlots - 1.
-int AgeOn(Date birth, Date on);
 
 // The number of listed residents per capitation band of `rulebook` (one entry per band).
 std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCounts& ages);

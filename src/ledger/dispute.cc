@@ -21,9 +21,9 @@ struct Point {
   CauseKind kind = CauseKind::kOtherClinics;  // resident points are resolved to gained/lost later
   bool resident_point = false;
   std::uint32_t position = 0;                 // resident points: index into listed_residents
-  std::string event_type;
+  std::string event_type = {};
   std::uint64_t retracted_seq = 0;
-  std::string what;                           // the event, for the detail sentence
+  std::string what = {};                      // the event, for the detail sentence
 };
 
 std::string_view FactEventType(ResidentFactKind kind) {
@@ -69,11 +69,14 @@ class PointCollector {
       if (!recorded && !retracted) continue;  // most facts: described only when they are points
       const std::string what = fmt::format("{} effective {}", FactEventType(f.kind),
                                            domain::FormatDate(domain::DateFromDays(f.effective)));
-      if (recorded) points_[f.seq] = Point{CauseKind::kResidentGained, true, position,
-                                                          std::string(FactEventType(f.kind)), 0, what};
+      if (recorded) {
+        points_[f.seq] = Point{.kind = CauseKind::kResidentGained, .resident_point = true, .position = position,
+                               .event_type = std::string(FactEventType(f.kind)), .what = what};
+      }
       if (retracted) {
-        points_[f.retracted_at] = Point{CauseKind::kResidentGained, true, position, "EventRetracted", f.seq,
-                                        fmt::format("retraction of the {} at seq {}", what, f.seq)};
+        points_[f.retracted_at] = Point{.kind = CauseKind::kResidentGained, .resident_point = true,
+                                        .position = position, .event_type = "EventRetracted", .retracted_seq = f.seq,
+                                        .what = fmt::format("retraction of the {} at seq {}", what, f.seq)};
       }
     }
   }
@@ -132,9 +135,10 @@ class PointCollector {
   }
 
   void Add(std::uint64_t seq, std::uint64_t retracted_at, CauseKind kind, std::string_view type, const std::string& what) {
-    if (InRange(seq, k1_, k2_)) points_[seq] = Point{kind, false, 0, std::string(type), 0, what};
+    if (InRange(seq, k1_, k2_)) points_[seq] = Point{.kind = kind, .event_type = std::string(type), .what = what};
     if (InRange(retracted_at, k1_, k2_)) {
-      points_[retracted_at] = Point{kind, false, 0, "EventRetracted", seq, fmt::format("retraction of the {} at seq {}", what, seq)};
+      points_[retracted_at] = Point{.kind = kind, .event_type = "EventRetracted", .retracted_seq = seq,
+                                    .what = fmt::format("retraction of the {} at seq {}", what, seq)};
     }
   }
 
@@ -222,8 +226,8 @@ class Evaluation {
     counted_age_[position] = -1;
     const auto state = p_.FoldResident(r, on_, known_at_);
     if (!state.resident || state.clinic != clinic_) return;
-    const int age = projection::AgeFromYmd(p_.residents().birth_ymd[r],
-                                           projection::YmdOf(domain::DateFromDays(on_)));
+    const int age = domain::AgeFromYmd(p_.residents().birth_ymd[r],
+                                           domain::YmdOf(domain::DateFromDays(on_)));
     if (age < 0) return;
     counted_age_[position] = age;
     ++ages_[static_cast<std::size_t>(age)];
@@ -349,9 +353,10 @@ Result<DisputeReport> Dispute(const Projection& p, const std::string& clinic, do
   if (!residual || !difference) return Fail(ErrorCode::kInternal, "amounts overflow");
   report.difference = *difference;
   if (!AllZero(*residual)) {
-    report.causes.push_back(Cause{k2, CauseKind::kOtherClinics, "", 0, std::nullopt,
-                                  "changes at other clinics (a list emptied or filled) that moved the CNI ranking",
-                                  *residual});
+    report.causes.push_back(
+        Cause{.seq = k2, .kind = CauseKind::kOtherClinics,
+              .detail = "changes at other clinics (a list emptied or filled) that moved the CNI ranking",
+              .parts = *residual});
   }
   for (std::size_t comp = 0; comp < report.difference.size(); ++comp) {  // the parts telescope
     std::int64_t sum = 0;

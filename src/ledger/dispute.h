@@ -43,10 +43,10 @@ using ComponentAmounts = std::array<domain::Money, domain::kComponentCount>;
 struct Cause {
   std::uint64_t seq = 0;      // the event recorded at this seq made the difference
   CauseKind kind = CauseKind::kOtherClinics;
-  std::string event_type;     // its type ("PatientListed", "EventRetracted", ...)
-  std::uint64_t retracted_seq = 0;            // an EventRetracted: the seq of the event it voids
-  std::optional<domain::Pseudonym> resident;  // resident causes
-  std::string detail;         // one sentence for people
+  std::string event_type = {};  // its type ("PatientListed", "EventRetracted", ...)
+  std::uint64_t retracted_seq = 0;                 // an EventRetracted: the seq of the event it voids
+  std::optional<domain::Pseudonym> resident = {};  // resident causes
+  std::string detail = {};       // one sentence for people
   ComponentAmounts parts = domain::ZeroAmounts();
 };
 

@@ -11,14 +11,6 @@ namespace {
 
 using domain::Money;
 
-int BandOf(const domain::Rulebook& rulebook, int age) {
-  int band = 0;
-  for (std::size_t b = 0; b < rulebook.capitation.size(); ++b) {
-    if (rulebook.capitation[b].min_age <= age) band = static_cast<int>(b);
-  }
-  return band;
-}
-
 // Every resident counted at the clinic on the snapshot day as known at K (folded one by one:
 // the trace recomputes the count independently of the snapshot index the reports use).
 std::vector<projection::Projection::CountedResident> Counted(const projection::Projection& p, std::uint16_t clinic,
@@ -41,7 +33,7 @@ std::vector<TracedResident> Residents(const projection::Projection& p,
   std::vector<TracedResident> out;
   if (!inputs.facts.open_on_snapshot) return out;
   for (const auto& c : counted) {
-    out.push_back(TracedResident{p.residents().pseudonym[c.resident], c.age, BandOf(*inputs.rulebook, c.age),
+    out.push_back(TracedResident{p.residents().pseudonym[c.resident], c.age, domain::CapitationBandOf(*inputs.rulebook, c.age),
                                  c.listed_seq});
   }
   std::sort(out.begin(), out.end(),

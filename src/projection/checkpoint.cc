@@ -260,7 +260,7 @@ bool GetResidents(Reader& r, ResidentTable& t) {
   for (std::size_t i = 0; i < n; ++i) {
     const domain::Date birth = domain::DateFromDays(t.birth_days[i]);
     if (!birth.ok()) return false;
-    t.birth_ymd[i] = YmdOf(birth);
+    t.birth_ymd[i] = domain::YmdOf(birth);
   }
   t.facts = ResidentFacts::FromLists(std::move(counts), std::move(facts));
   return true;

@@ -62,10 +62,7 @@ Result<ResidentExplanation> ExplainResident(const Projection& p, const domain::P
     e.clinic_open = p.OpenOn(c, on, known_at);
   }
   e.counted = e.state.resident && e.state.clinic >= 0 && e.clinic_open && e.age >= 0;
-  const auto& bands = rulebook->rulebook.capitation;
-  for (std::size_t b = 0; e.counted && b < bands.size(); ++b) {
-    if (bands[b].min_age <= e.age) e.band = static_cast<int>(b);
-  }
+  if (e.counted) e.band = domain::CapitationBandOf(rulebook->rulebook, e.age);
   e.why = Why(e);
   e.facts = ClassifyFacts(p.residents().facts.Of(*r), on, known_at, e.state.listed_seq);
   return e;

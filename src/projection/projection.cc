@@ -57,11 +57,6 @@ std::int32_t EffectiveOf(std::span<const ResidentFact> facts, std::uint32_t seq)
 
 }  // namespace
 
-std::int32_t YmdOf(domain::Date date) {
-  return static_cast<int>(date.year()) * 10000 + static_cast<int>(static_cast<unsigned>(date.month())) * 100 +
-         static_cast<int>(static_cast<unsigned>(date.day()));
-}
-
 std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
   return resident_index_.Find(pseudonym, residents_.pseudonym);
 }
@@ -95,7 +90,7 @@ std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
   const std::uint32_t r = residents_.facts.AddResident();
   residents_.pseudonym.push_back(ref.pseudonym);
   residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
-  residents_.birth_ymd.push_back(YmdOf(ref.birth_date));
+  residents_.birth_ymd.push_back(domain::YmdOf(ref.birth_date));
   residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
   resident_index_.Insert(ref.pseudonym, r);
   return r;
@@ -215,6 +210,8 @@ struct Projection::Folder {
   void operator()(const domain::EventRetracted& e) const { status = p.ApplyRetraction(seq, e, lookup); }
   void operator()(const domain::LedgerEntry& e) const { p.ledger_.AddEntry(seq, e); }
   void operator()(const domain::PayoutRun& e) const { p.ledger_.AddRun(seq, e); }
+  // A publication changes no fact: it records what was published from them.
+  void operator()(const domain::FollowUpPublished&) const {}
 };
 
 Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
@@ -251,8 +248,9 @@ std::int32_t Projection::AffectsFrom(const EventBody& body) const {
         } else if constexpr (std::is_same_v<T, domain::EventRetracted>) {
           return retracted_affects_from_;
         } else if constexpr (std::is_same_v<T, domain::LedgerEntry> || std::is_same_v<T, domain::PayoutRun> ||
-                             std::is_same_v<T, domain::BudgetFrameSet>) {
-          return kNothing;  // a budget frame changes no amount
+                             std::is_same_v<T, domain::BudgetFrameSet> ||
+                             std::is_same_v<T, domain::FollowUpPublished>) {
+          return kNothing;  // a budget frame or a publication changes no amount
         } else {
           return domain::DaysSinceEpoch(e.effective);  // resident and clinic facts, CNI deliveries
         }

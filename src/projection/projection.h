@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "domain/age.h"
 #include "domain/calculation.h"
 #include "domain/event.h"
 #include "projection/facts.h"
@@ -58,23 +59,12 @@ struct ResidentState {
 struct ResidentTable {
   std::vector<domain::Pseudonym> pseudonym;
   std::vector<std::int32_t> birth_days;  // days since epoch
-  std::vector<std::int32_t> birth_ymd;   // the same date as yyyymmdd (see AgeFromYmd)
+  std::vector<std::int32_t> birth_ymd;   // the same date as yyyymmdd (see domain::AgeFromYmd)
   std::vector<std::uint8_t> sex;
   ResidentFacts facts;                   // each resident's list sorted by (effective, seq)
   friend bool operator==(const ResidentTable&, const ResidentTable&) = default;
 };
 
-// A date as the integer yyyymmdd.
-std::int32_t YmdOf(domain::Date date);
-
-// Completed years on the date `on_ymd` of someone born on `birth_ymd` (both yyyymmdd), or -1 if
-// not yet born: (on - birth) / 10000 compares (month, day) as the calendar does, so a birthday
-// on 29 February is reached on 1 March in other years. Capped at kAgeSlots - 1.
-inline int AgeFromYmd(std::int32_t birth_ymd, std::int32_t on_ymd) {
-  if (on_ymd < birth_ymd) return -1;
-  const int age = (on_ymd - birth_ymd) / 10000;
-  return age < domain::kAgeSlots ? age : domain::kAgeSlots - 1;
-}
 
 // Clinics: dense ids in order of first appearance (a listing may name a clinic before it is
 // registered), parallel arrays of per-clinic fact lists.

@@ -287,7 +287,7 @@ void Projection::FoldRange(std::uint32_t first, std::uint32_t last, std::span<co
         if (state.anomalies & (1u << bit)) ++listing.anomaly_residents[static_cast<std::size_t>(bit)];
       }
       if (!state.resident || state.clinic < 0) continue;
-      const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd[d]);
+      const int age = domain::AgeFromYmd(residents_.birth_ymd[r], on_ymd[d]);
       if (age < 0) continue;  // not yet born on D
       listing.by_clinic[static_cast<std::size_t>(state.clinic)][static_cast<std::size_t>(age)] += 1;
     }
@@ -298,7 +298,7 @@ std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const st
                                                               std::uint64_t known_at) const {
   LEDGER_ASSERT(!days.empty() && std::is_sorted(days.begin(), days.end()));
   std::vector<std::int32_t> on_ymd;
-  for (std::int32_t day : days) on_ymd.push_back(YmdOf(domain::DateFromDays(day)));
+  for (std::int32_t day : days) on_ymd.push_back(domain::YmdOf(domain::DateFromDays(day)));
   auto empty_listings = [&] {
     std::vector<Listing> listings(days.size());
     for (auto& listing : listings) listing.by_clinic.assign(clinics_.id.size(), domain::AgeCounts{});
@@ -336,11 +336,11 @@ domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t 
 std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
                                                                std::uint64_t known_at) const {
   std::vector<CountedResident> out;
-  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
+  const std::int32_t on_ymd = domain::YmdOf(domain::DateFromDays(on));
   for (std::uint32_t r : clinics_.listed_residents[clinic]) {
     const ResidentState state = FoldResident(r, on, known_at);
     if (!state.resident || state.clinic != clinic) continue;
-    const int age = AgeFromYmd(residents_.birth_ymd[r], on_ymd);
+    const int age = domain::AgeFromYmd(residents_.birth_ymd[r], on_ymd);
     if (age >= 0) out.push_back(CountedResident{r, age, state.listed_seq});
   }
   std::sort(out.begin(), out.end(), [](const CountedResident& a, const CountedResident& b) { return a.resident < b.resident; });
@@ -352,10 +352,10 @@ bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_
   if (auto index = index_cache_.Find(on)) return index->AnyAt(clinic, known_at);
   // No index of the day is kept: fold the clinic's residents until one counts (usually the
   // first), rather than build the day's index for one yes-or-no (a trace, a dispute).
-  const std::int32_t on_ymd = YmdOf(domain::DateFromDays(on));
+  const std::int32_t on_ymd = domain::YmdOf(domain::DateFromDays(on));
   for (std::uint32_t r : clinics_.listed_residents[clinic]) {
     const ResidentState state = FoldResident(r, on, known_at);
-    if (state.resident && state.clinic == clinic && AgeFromYmd(residents_.birth_ymd[r], on_ymd) >= 0) return true;
+    if (state.resident && state.clinic == clinic && domain::AgeFromYmd(residents_.birth_ymd[r], on_ymd) >= 0) return true;
   }
   return false;
 }

@@ -70,7 +70,7 @@ SnapshotIndex::Contribution SnapshotIndex::ContributionAt(const Projection& p, s
   Contribution c;
   c.anomalies = state.anomalies;
   if (!state.resident || state.clinic < 0) return c;
-  const int age = AgeFromYmd(p.residents().birth_ymd[r], day_ymd_);
+  const int age = domain::AgeFromYmd(p.residents().birth_ymd[r], day_ymd_);
   if (age < 0) return c;  // not yet born on the day
   c.clinic = state.clinic;
   c.age = age;
@@ -97,7 +97,7 @@ void SnapshotIndex::Record(std::uint32_t seq, const Contribution& before, const 
 SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
   SnapshotIndex index;
   index.day_ = on;
-  index.day_ymd_ = YmdOf(domain::DateFromDays(on));
+  index.day_ymd_ = domain::YmdOf(domain::DateFromDays(on));
   index.covered_seq_ = p.applied_seq();
   std::vector<Change> changes;
   std::vector<std::uint32_t> points;

@@ -142,11 +142,19 @@ TEST_CASE("retractions need a known target that is neither a retraction nor a le
   auto s = OpenForTest(dir.path(), secret, clock);
   store::AppendRequest entry;
   entry.event.id = "E-2024-04-000001";
-  entry.event.body = domain::LedgerEntry{"E-2024-04-000001", domain::Month{std::chrono::year(2024), std::chrono::April},
-                                         "VC-A", domain::Month{std::chrono::year(2024), std::chrono::April},
-                                         domain::Component::kCapitation, domain::EntryKind::kRegular,
-                                         domain::Money::FromOre(100), 1, "KoK-2024", {},
-                                         "expense:halsoval:capitation", "payable:VC-A"};
+  const domain::Month april{std::chrono::year(2024), std::chrono::April};
+  entry.event.body = domain::LedgerEntry{.entry_id = "E-2024-04-000001",
+                                         .run = april,
+                                         .clinic = "VC-A",
+                                         .period = april,
+                                         .component = domain::Component::kCapitation,
+                                         .kind = domain::EntryKind::kRegular,
+                                         .amount = domain::Money::FromOre(100),
+                                         .known_at_seq = 1,
+                                         .rulebook = "KoK-2024",
+                                         .adjusts = {},
+                                         .debit = "expense:halsoval:capitation",
+                                         .credit = "payable:VC-A"};
   auto outcomes = AppendAll(*s, {Listing("a", 1, "VC-A"), Retraction("r1", "a"), Retraction("r2", "r1"),
                                  Retraction("r3", "nope"), entry, Retraction("r4", "E-2024-04-000001")});
   CHECK(outcomes[0].kind == Kind::kStored);
