@@ -51,21 +51,4 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-bool IsValidEventId(std::string_view text) {
-  if (text.empty() || text.size() > limits::kIdBytesMax) return false;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte > 0x7E) return false;
-  }
-  return true;
-}
-
-bool IsValidClinicId(std::string_view text) {
-  if (text.size() < 2 || text.size() > 32) return false;
-  for (const char c : text) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
 }  // namespace capledger::codec::fb_internal

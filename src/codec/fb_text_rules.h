@@ -15,11 +15,4 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t pos);
 // True if all of `text` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view text);
 
-// True for an event id, retraction target or ledger entry id: 1-128 bytes of printable ASCII
-// (0x20-0x7E), as DOMAIN.md §4 requires of `id`.
-bool IsValidEventId(std::string_view text);
-
-// True for a clinic id: 2-32 characters of [A-Z0-9-] (DOMAIN.md §4).
-bool IsValidClinicId(std::string_view text);
-
 }  // namespace capledger::codec::fb_internal

@@ -9,6 +9,7 @@
 #include "codec/fb_text_rules.h"
 #include "common/assert.h"
 #include "events_generated.h"
+#include "domain/ids.h"
 
 namespace capledger::codec {
 namespace {
@@ -119,7 +120,7 @@ Result<EnvelopeFields> DecodeEnvelope(std::string_view bytes) {
   }
   const std::string_view id = ViewOf(envelope.id());
   const std::string_view source = ViewOf(envelope.source());
-  if (!fb_internal::IsValidEventId(id)) return Fail(ErrorCode::kCorruption, "Envelope.id: not a valid id");
+  if (!domain::IsEventIdText(id)) return Fail(ErrorCode::kCorruption, "Envelope.id: not a valid id");
   if (!fb_internal::IsValidUtf8(source)) return Fail(ErrorCode::kCorruption, "Envelope.source: not UTF-8");
   return EnvelopeFields{envelope.seq(),  envelope.recorded_at_us(), envelope.type(),
                         source,          id,

@@ -5,6 +5,7 @@
 #include "common/limits.h"
 #include "domain/personnummer.h"
 #include "domain/rulebook.h"
+#include "domain/ids.h"
 
 namespace capledger::codec::json {
 namespace {
@@ -53,7 +54,7 @@ domain::ResidentRef ReadPseudonymForm(ObjectReader& reader) {
 std::string ReadIdValue(Problem& problem, simdjson::dom::element value, const FieldRef& ref) {
   const std::string_view text = ReadString(problem, value, ref);
   if (!problem.ok()) return {};
-  if (!IsValidId(text)) {
+  if (!domain::IsEventIdText(text)) {
     problem.Set(RejectCode::kInvalidId, ref.Path(), "must be 1-128 printable ASCII characters");
     return {};
   }
@@ -90,7 +91,7 @@ std::string ReadVintage(ObjectReader& reader, std::string_view key) {
 std::string ReadClinicId(ObjectReader& reader, std::string_view key) {
   const std::string_view text = reader.String(key);
   if (!reader.problem().ok()) return {};
-  if (!IsValidClinicId(text)) {
+  if (!domain::IsClinicIdText(text)) {
     reader.Reject(key, RejectCode::kInvalidClinicId, "must be 2-32 characters of A-Z, 0-9 and '-'");
     return {};
   }

@@ -1,6 +1,7 @@
 #include "codec/json_field_rules.h"
 
 #include "common/limits.h"
+#include "domain/ids.h"
 
 namespace capledger::codec::json {
 namespace {
@@ -36,14 +37,6 @@ std::optional<std::int64_t> ParseFixedPoint(std::string_view text, std::size_t d
 
 }  // namespace
 
-bool IsValidId(std::string_view text) {
-  if (text.empty() || text.size() > limits::kIdBytesMax) return false;
-  for (char c : text) {
-    if (c < 0x20 || c > 0x7E) return false;  // char is signed: bytes >= 0x80 are negative
-  }
-  return true;
-}
-
 TextProblem CheckFreeText(std::string_view text, std::size_t max_code_points) {
   if (text.empty()) return TextProblem::kEmpty;
   std::size_t code_points = 0;
@@ -60,15 +53,7 @@ TextProblem CheckFreeText(std::string_view text, std::size_t max_code_points) {
 }
 
 bool IsValidVintage(std::string_view text) {
-  return !text.empty() && text.size() <= kVintageBytesMax && IsValidId(text);
-}
-
-bool IsValidClinicId(std::string_view text) {
-  if (text.size() < 2 || text.size() > 32) return false;
-  for (char c : text) {
-    if (!((c >= 'A' && c <= 'Z') || IsDigit(c) || c == '-')) return false;
-  }
-  return true;
+  return domain::IsPrintableAsciiText(text, kVintageBytesMax);
 }
 
 std::optional<std::uint16_t> ParseMunicipality(std::string_view text) {

@@ -24,9 +24,6 @@ inline constexpr std::int64_t kBudgetFrameOreMax = 100'000'000'000'000;
 // The length of a vintage ("SCB-2025-03"), in printable ASCII characters.
 inline constexpr std::size_t kVintageBytesMax = 64;
 
-// True for an `id`, `target` or ledger entry id: 1-128 bytes, each printable ASCII (0x20-0x7E).
-bool IsValidId(std::string_view text);
-
 // Why a free-text value (`name`, `reason`, `source`) breaks the rules, if it does.
 enum class TextProblem : std::uint8_t {
   kNone,
@@ -41,9 +38,6 @@ TextProblem CheckFreeText(std::string_view text, std::size_t max_code_points);
 
 // True for a vintage: 1-64 printable ASCII characters.
 bool IsValidVintage(std::string_view text);
-
-// True for a clinic id: 2-32 characters of [A-Z0-9-].
-bool IsValidClinicId(std::string_view text);
 
 // A kommun code: exactly 4 ASCII digits ("0114" -> 114); nullopt otherwise.
 std::optional<std::uint16_t> ParseMunicipality(std::string_view text);

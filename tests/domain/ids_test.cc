@@ -1,0 +1,44 @@
+// The id rules of DOMAIN.md §4 at their edges, written once in domain and used by both decoders.
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "domain/ids.h"
+
+namespace capledger::domain {
+namespace {
+
+TEST_CASE("a clinic id is 2 to 32 characters of A-Z, 0-9 and '-'") {
+  CHECK(IsClinicIdText("VC"));
+  CHECK(IsClinicIdText("VC-0001"));
+  CHECK(IsClinicIdText(std::string(32, 'A')));
+  CHECK_FALSE(IsClinicIdText("V"));                    // 1 character
+  CHECK_FALSE(IsClinicIdText(std::string(33, 'A')));  // 33 characters
+  CHECK_FALSE(IsClinicIdText("vc-0001"));              // lower case
+  CHECK_FALSE(IsClinicIdText("VC 0001"));              // space
+  CHECK_FALSE(IsClinicIdText("VC_0001"));
+  CHECK_FALSE(IsClinicIdText("V\xC3\x85"));            // Å: not ASCII
+}
+
+TEST_CASE("an event id is 1 to 128 printable ASCII characters") {
+  CHECK(IsEventIdText("e"));
+  CHECK(IsEventIdText(" ~"));  // 0x20 and 0x7E are the edges
+  CHECK(IsEventIdText(std::string(128, 'x')));
+  CHECK_FALSE(IsEventIdText(""));
+  CHECK_FALSE(IsEventIdText(std::string(129, 'x')));
+  CHECK_FALSE(IsEventIdText("a\tb"));          // 0x09
+  CHECK_FALSE(IsEventIdText("a\x7F"));         // DEL
+  CHECK_FALSE(IsEventIdText("\xC3\xA5"));      // å in UTF-8
+}
+
+TEST_CASE("a SHA-256 is 64 lower-case hex digits") {
+  CHECK(IsSha256HexText(std::string(64, 'a')));
+  CHECK(IsSha256HexText("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+  CHECK_FALSE(IsSha256HexText(std::string(63, 'a')));
+  CHECK_FALSE(IsSha256HexText(std::string(65, 'a')));
+  CHECK_FALSE(IsSha256HexText(std::string(64, 'A')));  // upper case
+  CHECK_FALSE(IsSha256HexText(std::string(64, 'g')));
+}
+
+}  // namespace
+}  // namespace capledger::domain
