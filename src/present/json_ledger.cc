@@ -1,6 +1,7 @@
 #include "present/json_ledger.h"
 
 #include "domain/date.h"
+#include "codec/rulebook_codec.h"
 #include "present/json_parts.h"
 
 namespace capledger::present {
@@ -53,56 +54,6 @@ void WriteClinicAmounts(JsonObject o, const domain::ClinicMonthAmounts& a) {
   WriteList(o.Array("band_counts"), a.band_counts, [](JsonArray& l, std::int64_t n) { l.Integer(n); });
   WriteComponentAmounts(o.Object("amounts"), a.amounts);
   o.Kronor("total", a.total).Close();
-}
-
-void WriteMissionParameters(JsonArray list, const std::vector<domain::Mission>& missions) {
-  WriteList(list, missions, [](JsonArray& l, const domain::Mission& m) {
-    JsonObject o = l.Object();
-    o.String("id", m.id);
-    if (m.kind == domain::MissionKind::kBase) {
-      o.String("kind", "base").Close();
-      return;
-    }
-    o.String("kind", "optional").String("basis", domain::Name(m.basis)).Kronor("amount", m.amount);
-    o.IntegerOrNull("min_age", m.min_age).IntegerOrNull("max_age", m.max_age).Close();
-  });
-}
-
-// The rulebook's parameters as the trace shows them: each supplement only when the rulebook has it.
-void WriteOptionalParameters(JsonObject& o, const domain::Rulebook& r) {
-  if (r.performance_per_year) o.Kronor("performance", *r.performance_per_year);
-  if (r.visits) {
-    o.Object("visits")
-        .Kronor("home_visit", r.visits->home_visit)
-        .Kronor("other_listed", r.visits->other_listed)
-        .Kronor("unlisted", r.visits->unlisted)
-        .Kronor("out_of_region", r.visits->out_of_region)
-        .Close();
-  }
-  if (r.start_grant) {
-    o.Object("start_grant").Kronor("amount", r.start_grant->amount).Integer("months", r.start_grant->months).Close();
-  }
-  if (r.cni_supplement) {
-    o.Object("cni_supplement")
-        .Integer("top_n", r.cni_supplement->top_n)
-        .Kronor("amount", r.cni_supplement->amount_per_year)
-        .Close();
-  }
-  if (r.distance_supplement) {
-    WriteList(o.Array("distance_supplement"), *r.distance_supplement, [](JsonArray& l, const domain::DistanceBand& b) {
-      l.Object().Decimal("min_km", b.min_km_tenths, 1).Kronor("amount", b.amount_per_year).Close();
-    });
-  }
-  if (!r.missions.empty()) WriteMissionParameters(o.Array("missions"), r.missions);
-}
-
-void WriteRulebookParameters(JsonObject o, const domain::Rulebook& r) {
-  o.String("snapshot", domain::SnapshotRuleName(r.snapshot)).Integer("retro_window_months", r.retro_window_months);
-  WriteList(o.Array("capitation"), r.capitation, [](JsonArray& l, const domain::AgeBand& b) {
-    l.Object().Integer("min_age", b.min_age).Kronor("amount", b.amount_per_year).Close();
-  });
-  WriteOptionalParameters(o, r);
-  o.Close();
 }
 
 std::string_view MissionProblemName(domain::MissionProblem problem) {
@@ -217,7 +168,7 @@ void WriteRulebookListing(JsonArray& list, const projection::RulebookFact* f) {
 void WriteTraceRulebook(JsonObject o, const EntryTrace& t) {
   o.String("id", t.inputs.header.rulebook_id).Integer("published_seq", t.inputs.header.rulebook_seq);
   WriteProvenance(o, "decided", t.rulebook.provenance);
-  WriteRulebookParameters(o.Object("parameters"), t.rulebook);
+  o.Raw("parameters", codec::RulebookToJson(t.rulebook));  // as stored in the log, byte for byte
   o.Close();
 }
 

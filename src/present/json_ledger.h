@@ -40,7 +40,8 @@ std::string PayoutJson(const domain::PayoutRun& run, const ledger::KnownAt& know
                        const std::vector<domain::LedgerEntry>& entries,
                        const std::vector<projection::AnomalyLine>& anomalies);
 
-// {"entry", "known_at", "rulebook" (with "decided", as in RulebooksJson), "parameters", "facts" (with
+// {"entry", "known_at", "rulebook" (with "decided", as in RulebooksJson, and "parameters": the
+//  rulebook's JSON exactly as the log stores it, codec::RulebookToJson), "facts" (with
 //  "open_on_snapshot" and "open_in_month"), "outside_window" (null, or why it was booked outside the
 //  window), "snapshot_date", "band_counts", "amounts",
 //  "recomputed", "booked_before", "expected", "reproduces", "residents", "change"}
