@@ -14,6 +14,7 @@
 #include "codec/fb_text_rules.h"
 #include "codec/json_field_rules.h"
 #include "common/limits.h"
+#include "domain/ids.h"
 
 namespace capledger::codec::fb_internal {
 namespace {
@@ -64,7 +65,7 @@ class Checker {
 
   std::string Clinic(const flatbuffers::String* s, const char* field) {
     const std::string_view text = View(s, field);
-    if (s != nullptr && !IsValidClinicId(text)) Bad(field, "not a clinic id");
+    if (s != nullptr && !domain::IsClinicIdText(text)) Bad(field, "not a clinic id");
     return std::string(text);
   }
 
@@ -76,7 +77,13 @@ class Checker {
 
   std::string Id(const flatbuffers::String* s, const char* field) {
     const std::string_view text = View(s, field);
-    if (s != nullptr && !IsValidEventId(text)) Bad(field, "not 1-128 printable ASCII characters");
+    if (s != nullptr && !domain::IsEventIdText(text)) Bad(field, "not 1-128 printable ASCII characters");
+    return std::string(text);
+  }
+
+  std::string Sha256Hex(const flatbuffers::String* s, const char* field) {
+    const std::string_view text = View(s, field);
+    if (s != nullptr && !domain::IsSha256HexText(text)) Bad(field, "not 64 lower-case hex digits");
     return std::string(text);
   }
 
@@ -516,6 +523,16 @@ Result<domain::EventBody> Decode(const fb::PayoutRun& t) {
   return c.Finish(std::move(e));
 }
 
+Result<domain::EventBody> Decode(const fb::FollowUpPublished& t) {
+  Checker c("FollowUpPublished");
+  domain::FollowUpPublished e;
+  e.year = c.Range32(t.year(), domain::kYearMin, domain::kYearMax, "year");
+  e.through = c.Month(t.through(), "through");
+  e.known_at_seq = t.known_at_seq();
+  e.manifest_sha256 = c.Sha256Hex(t.manifest_sha256(), "manifest_sha256");
+  return c.Finish(std::move(e));
+}
+
 // One decoder per union member, indexed by the member number - 1.
 using TableDecoder = Result<domain::EventBody> (*)(const void* table);
 
@@ -531,7 +548,7 @@ constexpr std::array<TableDecoder, domain::kEventTypeCount> kDecoders = {
     &DecodeAs<fb::RulebookPublished>,  &DecodeAs<fb::CniReported>,       &DecodeAs<fb::PerformanceReported>,
     &DecodeAs<fb::VisitsReported>,     &DecodeAs<fb::EventRetracted>,    &DecodeAs<fb::LedgerEntry>,
     &DecodeAs<fb::PayoutRun>,          &DecodeAs<fb::MissionUndertaken>, &DecodeAs<fb::MissionEnded>,
-    &DecodeAs<fb::BudgetFrameSet>};
+    &DecodeAs<fb::BudgetFrameSet>,     &DecodeAs<fb::FollowUpPublished>};
 static_assert(static_cast<std::size_t>(fb::Event::MAX) == kDecoders.size());
 
 }  // namespace

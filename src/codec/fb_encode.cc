@@ -16,6 +16,8 @@ static_assert(static_cast<int>(fb::Event::PayoutRun) == static_cast<int>(domain:
 static_assert(static_cast<int>(fb::Event::MissionUndertaken) ==
               static_cast<int>(domain::EventType::kMissionUndertaken));
 static_assert(static_cast<int>(fb::Event::BudgetFrameSet) == static_cast<int>(domain::EventType::kBudgetFrameSet));
+static_assert(static_cast<int>(fb::Event::FollowUpPublished) ==
+              static_cast<int>(domain::EventType::kFollowUpPublished));
 static_assert(static_cast<int>(fb::Component::MAX) + 1 == domain::kComponentCount);
 static_assert(static_cast<int>(fb::Event::MAX) == domain::kEventTypeCount);
 
@@ -265,6 +267,11 @@ Offset<void> Table(FlatBufferBuilder& fbb, const domain::PayoutRun& e) {
   return fb::CreatePayoutRun(fbb, Ordinal(e.run), e.known_at_seq, rulebook, e.entry_count, e.total.ore(),
                              unbooked)
       .Union();
+}
+
+Offset<void> Table(FlatBufferBuilder& fbb, const domain::FollowUpPublished& e) {
+  const auto manifest = Str(fbb, e.manifest_sha256);
+  return fb::CreateFollowUpPublished(fbb, e.year, Ordinal(e.through), e.known_at_seq, manifest).Union();
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "common/limits.h"
 #include "domain/cni.h"
 #include "domain/pseudonym.h"
+#include "domain/ids.h"
 
 namespace capledger::codec {
 namespace {
@@ -74,6 +75,7 @@ constexpr Key kPayoutRunKeys[] = {{"run"}, {"known_at_seq"}, {"rulebook"}, {"ent
 constexpr Key kMissionUndertakenKeys[] = {{"clinic"}, {"mission"}, {"effective"}, {"units", kOptional}};
 constexpr Key kMissionEndedKeys[] = {{"clinic"}, {"mission"}, {"effective"}};
 constexpr Key kBudgetFrameSetKeys[] = {{"year"}, {"amount"}, {"decision"}};
+constexpr Key kFollowUpPublishedKeys[] = {{"year"}, {"through"}, {"known_at_seq"}, {"manifest_sha256"}};
 
 // DOMAIN.md §6.2, in the order of the weights.
 constexpr Key kHitsKeys[] = {{"over_65_alone"}, {"born_abroad"}, {"unemployed"}, {"single_parent"},
@@ -376,6 +378,20 @@ EventBody DecodePayoutRun(BodyContext& c) {
   return e;
 }
 
+EventBody DecodeFollowUpPublished(BodyContext& c) {
+  ObjectReader& f = c.fields;
+  domain::FollowUpPublished e;
+  e.year = json::ReadYear(f, "year");
+  e.through = json::ReadMonth(f, "through");
+  e.known_at_seq = static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount));
+  const std::string_view manifest = f.String("manifest_sha256");
+  if (c.problem().ok() && !domain::IsSha256HexText(manifest)) {
+    f.Reject("manifest_sha256", RejectCode::kWrongType, "must be a SHA-256 as 64 lower-case hex digits");
+  }
+  e.manifest_sha256 = std::string(manifest);
+  return e;
+}
+
 // ---- The type table ---------------------------------------------------------------------------
 
 // What each event type carries besides the envelope, and how its body is decoded.
@@ -406,6 +422,7 @@ constexpr std::array<TypeSpec, domain::kEventTypeCount> kTypeSpecs = {{
     {kMissionUndertakenKeys, false, DecodeMissionUndertaken},
     {kMissionEndedKeys, false, DecodeMissionEnded},
     {kBudgetFrameSetKeys, false, DecodeBudgetFrameSet},
+    {kFollowUpPublishedKeys, false, DecodeFollowUpPublished},
 }};
 
 const TypeSpec& SpecOf(EventType type) { return kTypeSpecs[static_cast<std::size_t>(type) - 1]; }

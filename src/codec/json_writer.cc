@@ -204,6 +204,13 @@ void Fields(JsonObject& w, const domain::PayoutRun& e) {
   unbooked.Close();
 }
 
+// The year as the string "YYYY", as BudgetFrameSet's.
+void Fields(JsonObject& w, const domain::FollowUpPublished& e) {
+  fmt::format_to(std::back_inserter(w.Key("year")), "\"{:04d}\"", e.year);
+  Month(w, "through", e.through);
+  w.Integer("known_at_seq", e.known_at_seq).String("manifest_sha256", e.manifest_sha256);
+}
+
 // The body's fields; a resident as Resident writes it with `personnummer`.
 void Body(JsonObject& w, const domain::EventBody& body, std::string_view personnummer) {
   std::visit(

@@ -12,7 +12,7 @@ namespace capledger::codec {
 enum class RejectCode : std::uint16_t {
   kMalformedJson = 1,             // not one JSON object
   kUnknownType = 2,               // `type` names no event type
-  kReservedType = 3,              // a ledger type (LedgerEntry, PayoutRun): only the ledger appends those
+  kReservedType = 3,              // a ledger type (LedgerEntry, PayoutRun, FollowUpPublished): only the ledger appends those
   kMissingField = 4,              // a required field is absent
   kUnknownField = 5,              // a field the type does not have
   kWrongType = 6,                 // a field has the wrong JSON type (number for string, ...)

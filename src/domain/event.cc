@@ -9,7 +9,7 @@ constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
     "ResidentRegistered", "ResidentMovedOut", "ResidentDied", "ResidentRelocated", "PatientListed",
     "PatientUnlisted", "ClinicRegistered", "ClinicChanged", "ClinicClosed", "RulebookPublished",
     "CniReported", "PerformanceReported", "VisitsReported", "EventRetracted", "LedgerEntry",
-    "PayoutRun", "MissionUndertaken", "MissionEnded", "BudgetFrameSet"};
+    "PayoutRun", "MissionUndertaken", "MissionEnded", "BudgetFrameSet", "FollowUpPublished"};
 
 constexpr std::array<std::string_view, 3> kRegistrationReasons = {"birth", "moved_in", "initial"};
 constexpr std::array<std::string_view, 5> kListingReasons = {"choice", "proximity", "newborn",
@@ -53,7 +53,9 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsLedgerType(EventType type) { return type == EventType::kLedgerEntry || type == EventType::kPayoutRun; }
+bool IsLedgerType(EventType type) {
+  return type == EventType::kLedgerEntry || type == EventType::kPayoutRun || type == EventType::kFollowUpPublished;
+}
 
 const ResidentRef* ResidentOf(const EventBody& body) {
   return std::visit(

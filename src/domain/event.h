@@ -222,21 +222,32 @@ struct PayoutRun {
   friend bool operator==(const PayoutRun&, const PayoutRun&) = default;
 };
 
+// The public follow-up of a year through a month was published as known at K (DOMAIN.md §11):
+// `manifest_sha256` (64 lower-case hex digits) is the SHA-256 of its manifest.json, which lists
+// every published file and its SHA-256. Appended by `publish`; not accepted as input.
+struct FollowUpPublished {
+  int year = 0;
+  Month through;
+  std::uint64_t known_at_seq = 0;
+  std::string manifest_sha256;
+  friend bool operator==(const FollowUpPublished&, const FollowUpPublished&) = default;
+};
+
 // The body of an event. The order is the EventType order; append only.
 using EventBody = std::variant<ResidentRegistered, ResidentMovedOut, ResidentDied, ResidentRelocated,
                                PatientListed, PatientUnlisted, ClinicRegistered, ClinicChanged,
                                ClinicClosed, RulebookPublished, CniReported, PerformanceReported,
                                VisitsReported, EventRetracted, LedgerEntry, PayoutRun,
-                               MissionUndertaken, MissionEnded, BudgetFrameSet>;
+                               MissionUndertaken, MissionEnded, BudgetFrameSet, FollowUpPublished>;
 
 // Stable event type numbers (stored); 1 + the EventBody index. Append only.
 enum class EventType : std::uint8_t {
   kResidentRegistered = 1, kResidentMovedOut, kResidentDied, kResidentRelocated, kPatientListed,
   kPatientUnlisted, kClinicRegistered, kClinicChanged, kClinicClosed, kRulebookPublished,
   kCniReported, kPerformanceReported, kVisitsReported, kEventRetracted, kLedgerEntry, kPayoutRun,
-  kMissionUndertaken, kMissionEnded, kBudgetFrameSet,
+  kMissionUndertaken, kMissionEnded, kBudgetFrameSet, kFollowUpPublished,
 };
-inline constexpr int kEventTypeCount = 19;
+inline constexpr int kEventTypeCount = 20;
 static_assert(std::variant_size_v<EventBody> == kEventTypeCount);
 
 // An event as offered to the log: the source's id (idempotency key), the sending system, the body.
@@ -260,7 +271,7 @@ EventType TypeOf(const EventBody& body);
 std::string_view EventTypeName(EventType type);
 std::optional<EventType> EventTypeFromName(std::string_view name);
 
-// True for the types only the ledger appends (LedgerEntry, PayoutRun).
+// True for the types only the ledger appends (LedgerEntry, PayoutRun, FollowUpPublished).
 bool IsLedgerType(EventType type);
 
 // The resident an event is about, if any; the clinic it concerns, if any.

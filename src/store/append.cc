@@ -205,7 +205,7 @@ std::optional<codec::Rejection> BatchAssembler::CheckReadable(const AppendReques
       return codec::Rejection{RejectCode::kInvalidRulebook, "rulebook." + violation->field, violation->message};
     }
   }
-  if (type == EventType::kRulebookPublished || type == EventType::kLedgerEntry || type == EventType::kPayoutRun) {
+  if (type == EventType::kRulebookPublished || domain::IsLedgerType(type)) {
     auto decoded = codec::DecodeBody(prepared.body);
     LEDGER_ASSERT(decoded.has_value());
   }

@@ -73,17 +73,25 @@ std::vector<domain::EventBody> OneOfEach() {
   bodies.push_back(domain::PerformanceReported{"VC-A", M(1800, 1), M(2999, 12), 1000});
   bodies.push_back(domain::VisitsReported{"VC-A", M(2024, 2), domain::VisitCounts{0, 1, 2, 1'000'000'000}});
   bodies.push_back(domain::EventRetracted{"l1", ""});
-  bodies.push_back(domain::LedgerEntry{"E-2024-03-000001", M(2024, 3), "VC-A", M(2024, 1),
-                                       domain::Component::kDistanceSupplement, domain::EntryKind::kAdjustment,
-                                       Money::FromOre(INT64_MIN), UINT64_MAX, "KoK-2024",
-                                       {"E-2024-01-000001", "E-2024-02-000001"}, "expense:halsoval:distance_supplement",
-                                       "payable:VC-A"});
+  bodies.push_back(domain::LedgerEntry{.entry_id = "E-2024-03-000001",
+                                       .run = M(2024, 3),
+                                       .clinic = "VC-A",
+                                       .period = M(2024, 1),
+                                       .component = domain::Component::kDistanceSupplement,
+                                       .kind = domain::EntryKind::kAdjustment,
+                                       .amount = Money::FromOre(INT64_MIN),
+                                       .known_at_seq = UINT64_MAX,
+                                       .rulebook = "KoK-2024",
+                                       .adjusts = {"E-2024-01-000001", "E-2024-02-000001"},
+                                       .debit = "expense:halsoval:distance_supplement",
+                                       .credit = "payable:VC-A"});
   bodies.push_back(domain::PayoutRun{M(2024, 3), 0, "KoK-2024", 0, Money::FromOre(INT64_MAX),
                                      {{"VC-A", M(2023, 1), domain::Component::kMissions, Money::FromOre(-1)}}});
   bodies.push_back(domain::MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 2, 1), 1'000'000'000});
   bodies.push_back(domain::MissionEnded{"VC-0123456789-0123456789-0123456", std::string(32, 'z'), D(2999, 12, 31)});
   // 1,000,000,000,000.00 SEK: the largest frame the decoders take.
   bodies.push_back(domain::BudgetFrameSet{2999, Money::FromOre(100'000'000'000'000), "24RF0123"});
+  bodies.push_back(domain::FollowUpPublished{1800, M(2999, 12), UINT64_MAX, std::string(64, 'f')});
   return bodies;
 }
 
@@ -212,7 +220,7 @@ TEST_CASE("a body whose union type names another table is corruption") {
   for (fb::Event type : {fb::Event::PatientListed, fb::Event::ResidentRegistered, fb::Event::RulebookPublished,
                          fb::Event::CniReported, fb::Event::VisitsReported, fb::Event::LedgerEntry,
                          fb::Event::PayoutRun, fb::Event::EventRetracted, fb::Event::MissionUndertaken,
-                         fb::Event::BudgetFrameSet}) {
+                         fb::Event::BudgetFrameSet, fb::Event::FollowUpPublished}) {
     CAPTURE(static_cast<int>(type));
     CheckCorrupt(ClinicClosedAs(type));
   }
@@ -220,7 +228,7 @@ TEST_CASE("a body whose union type names another table is corruption") {
 
 TEST_CASE("a body with no union type, an unknown one, or no table is corruption") {
   CheckCorrupt(ClinicClosedAs(fb::Event::NONE));
-  CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(20)));  // BudgetFrameSet (19) is the last
+  CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(21)));  // FollowUpPublished (20) is the last
   CheckCorrupt(ClinicClosedAs(static_cast<fb::Event>(255)));
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(fb::CreateEventBody(fbb, fb::Event::ClinicClosed, 0));
@@ -561,7 +569,7 @@ TEST_CASE("an envelope with a hash that is not 32 bytes, an empty body, a bad ty
   CHECK(DecodeEnvelope(RawEnvelope(32, 32, body, 1, "r1")));
   for (const std::string& bad : {RawEnvelope(31, 32, body, 1, "r1"), RawEnvelope(32, 33, body, 1, "r1"),
                                  RawEnvelope(0, 32, body, 1, "r1"), RawEnvelope(32, 32, "", 1, "r1"),
-                                 RawEnvelope(32, 32, body, 0, "r1"), RawEnvelope(32, 32, body, 20, "r1"),
+                                 RawEnvelope(32, 32, body, 0, "r1"), RawEnvelope(32, 32, body, 21, "r1"),
                                  RawEnvelope(32, 32, body, 1, ""), RawEnvelope(32, 32, body, 1, "r\x01")}) {
     auto decoded = DecodeEnvelope(bad);
     REQUIRE_FALSE(decoded);

@@ -76,14 +76,24 @@ std::vector<domain::EventBody> Samples() {
           PerformanceReported{"VC-A", M(2024, 1), M(2024, 12), 875},
           VisitsReported{"VC-A", M(2024, 2), VisitCounts{1, 2, 3, 4}},
           EventRetracted{"l1", "fel klinik"},
-          LedgerEntry{"E-2024-03-000017", M(2024, 3), "VC-A", M(2024, 1), Component::kCapitation,
-                      EntryKind::kAdjustment, Money::FromOre(-123450), 1234, "KoK-2024", {"E-2024-01-000003"},
-                      "expense:halsoval:capitation", "payable:VC-A"},
+          LedgerEntry{.entry_id = "E-2024-03-000017",
+                      .run = M(2024, 3),
+                      .clinic = "VC-A",
+                      .period = M(2024, 1),
+                      .component = Component::kCapitation,
+                      .kind = EntryKind::kAdjustment,
+                      .amount = Money::FromOre(-123450),
+                      .known_at_seq = 1234,
+                      .rulebook = "KoK-2024",
+                      .adjusts = {"E-2024-01-000003"},
+                      .debit = "expense:halsoval:capitation",
+                      .credit = "payable:VC-A"},
           PayoutRun{M(2024, 3), 1234, "KoK-2024", 17, Money::FromOre(12345678),
                     {{"VC-B", M(2023, 1), Component::kVisits, Money::FromOre(-71500)}}},
           MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 1, 1), 3},
           MissionEnded{"VC-A", "bvc", D(2025, 7, 1)},
-          BudgetFrameSet{2025, Money::FromOre(110'000'000'000), "24RF812"}};
+          BudgetFrameSet{2025, Money::FromOre(110'000'000'000), "24RF812"},
+          FollowUpPublished{2025, M(2025, 12), 4321, std::string(64, '0')}};
 }
 
 bool WriteFile(const std::filesystem::path& path, const std::string& bytes) {
