@@ -148,6 +148,18 @@ int RunPeriod(const CommandContext& context, const FollowUpArgs& args);
 int RunSimulate(const CommandContext& context, const FollowUpArgs& args);
 int RunAnnualReport(const CommandContext& context, const FollowUpArgs& args);
 
+// publish: the public follow-up of --year through --through as known at --known-at (default the
+// head), written into --out (DOMAIN.md §11): open-data/ (CSV, JSON, README), the pages' style and
+// script, and manifest.json, written last; then the FollowUpPublished event with the manifest's
+// SHA-256. Publishing again at the same K writes the same bytes and records nothing new.
+struct PublishArgs {
+  std::string year;
+  std::string through;
+  std::string known_at;
+  std::string out;
+};
+int RunPublish(const CommandContext& context, const PublishArgs& args);
+
 // The whole of a file; kNotFound if it cannot be opened.
 Result<std::string> ReadWholeFile(const std::string& path);
 // A rulebook TOML file, parsed and validated; kInvalidArgument names the file, the field, the

@@ -77,6 +77,7 @@ struct Args {
   app::FollowUpArgs period;
   app::FollowUpArgs simulate;
   app::FollowUpArgs annual;
+  app::PublishArgs publish;
   std::string account;
   std::string balance_known_at;
   std::string sie_month;
@@ -226,6 +227,12 @@ void AddFollowUpCommands(CLI::App& cli, Args& a, Commands& commands) {
   annual->add_option("--year", a.annual.year, "YYYY")->required();
   annual->add_option("--known-at", a.annual.known_at, "RFC 3339 time or seq:N (default: now)");
   commands.Add(annual, [&a](app::CommandContext& c) { return app::RunAnnualReport(c, a.annual); });
+  auto* publish = cli.add_subcommand("publish", "the public follow-up as files for the website (DOMAIN.md §11)");
+  publish->add_option("--year", a.publish.year, "YYYY")->required();
+  publish->add_option("--through", a.publish.through, "the last month, YYYY-MM, in the year")->required();
+  publish->add_option("--known-at", a.publish.known_at, "RFC 3339 time or seq:N (default: now)");
+  publish->add_option("--out", a.publish.out, "the folder to write into")->required();
+  commands.Add(publish, [&a](app::CommandContext& c) { return app::RunPublish(c, a.publish); });
 }
 
 // serve, kafka-mock.

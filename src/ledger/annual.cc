@@ -12,14 +12,6 @@ namespace {
 using domain::AddTo;
 using domain::Money;
 
-// amount × months / listed_sum rounded half away from zero; empty if nobody was listed.
-Result<std::optional<Money>> PerListed(Money amount, std::size_t months, std::int64_t listed_sum) {
-  if (listed_sum <= 0) return std::optional<Money>();
-  auto per = domain::DivideRoundHalfAway(static_cast<__int128>(amount.ore()) * static_cast<__int128>(months), listed_sum);
-  if (!per) return tl::unexpected(per.error());
-  return std::optional<Money>(*per);
-}
-
 Status Finish(AnnualClinic& c, std::size_t months) {
   auto total = c.fixed.Plus(c.variable);
   if (!total) return tl::unexpected(total.error());
@@ -70,6 +62,13 @@ Status AddEntries(const projection::Projection& p, int year, std::uint64_t known
 }
 
 }  // namespace
+
+Result<std::optional<Money>> PerListed(Money amount, std::size_t months, std::int64_t listed_sum) {
+  if (listed_sum <= 0) return std::optional<Money>();
+  auto per = domain::DivideRoundHalfAway(static_cast<__int128>(amount.ore()) * static_cast<__int128>(months), listed_sum);
+  if (!per) return tl::unexpected(per.error());
+  return std::optional<Money>(*per);
+}
 
 bool IsFixedCompensation(domain::Component component) {
   return component != domain::Component::kPerformance && component != domain::Component::kVisits;

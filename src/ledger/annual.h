@@ -44,6 +44,11 @@ struct AnnualReport {
 // kNoRulebookInForce if no month of the year has a rulebook in force.
 Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection, int year, std::uint64_t known_at);
 
+// `amount` per listed resident over `months` months whose listed counts sum to `listed_sum`:
+// amount × months / listed_sum, rounded half away from zero to öre; empty if nobody was listed.
+// kInternal on overflow.
+Result<std::optional<domain::Money>> PerListed(domain::Money amount, std::size_t months, std::int64_t listed_sum);
+
 // Whether a component is fixed compensation (DOMAIN.md §11); the rest are variable.
 bool IsFixedCompensation(domain::Component component);
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "ledger/annual.h"
 #include "projection/report.h"
 
 namespace capledger::ledger {
@@ -83,6 +84,55 @@ Status Describe(const projection::Projection& p, const std::map<std::int32_t, do
   return {};
 }
 
+// The missions `clinic` offers on `day`, with their titles from `rulebook` where it lists them.
+std::vector<OfferedMissionTitle> MissionTitles(const projection::Projection& p, std::uint16_t clinic, std::int32_t day,
+                                               std::uint64_t known_at, const domain::Rulebook* rulebook) {
+  std::vector<OfferedMissionTitle> out;
+  for (const auto& offered : p.MissionsOn(clinic, day, known_at)) {
+    OfferedMissionTitle m{offered.mission, ""};
+    for (std::size_t i = 0; rulebook && i < rulebook->missions.size(); ++i) {
+      if (rulebook->missions[i].id == offered.mission) m.title = rulebook->missions[i].title;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// Sums each clinic's rows and describes it on the last reported snapshot date.
+Status Summarize(const projection::Projection& p, std::uint64_t known_at, const domain::Date& last_snapshot,
+                 OpenData& data) {
+  std::map<std::string, OpenDataClinic> clinics;
+  const Month last = data.reported_months.back();
+  for (const auto& row : data.rows) {
+    OpenDataClinic& c = clinics[row.clinic];
+    c.clinic = row.clinic;
+    c.name = row.name;
+    c.municipality = row.municipality;
+    if (auto added = domain::AddTo(c.total, row.total); !added) return added;
+    if (std::find(data.reported_months.begin(), data.reported_months.end(), row.month) == data.reported_months.end()) {
+      continue;
+    }
+    c.listed_sum += row.listed;
+    if (row.month == last) {
+      c.listed_last = row.listed;
+      c.op = row.op;
+      c.cni_ten_thousandths = row.cni_ten_thousandths;
+    }
+  }
+  const auto* rulebook = p.RulebookInForce(last, known_at);
+  const std::int32_t day = domain::DaysSinceEpoch(last_snapshot);
+  for (auto& [id, c] : clinics) {
+    auto per = PerListed(c.total, data.reported_months.size(), c.listed_sum);
+    if (!per) return tl::unexpected(per.error());
+    c.per_listed = *per;
+    if (auto index = p.ClinicIndex(id)) {
+      c.missions = MissionTitles(p, *index, day, known_at, rulebook ? &rulebook->rulebook : nullptr);
+    }
+    data.clinics.push_back(std::move(c));
+  }
+  return {};
+}
+
 }  // namespace
 
 PublishedCount Publishable(std::int64_t count) {
@@ -110,7 +160,11 @@ Result<OpenData> BuildOpenData(const projection::Projection& projection, int yea
                 fmt::format("no rulebook is in force for any month of {} through {} as known at seq {}", year,
                             domain::FormatMonth(through), known_at));
   }
-  OpenData data{year, through, known_at, BandColumns(projection, reports, known_at), {}};
+  OpenData data;
+  data.year = year;
+  data.through = through;
+  data.known_at_seq = known_at;
+  data.band_min_ages = BandColumns(projection, reports, known_at);
   Rows rows;
   std::map<std::int32_t, domain::Date> snapshots;
   for (const auto& report : reports) {
@@ -123,6 +177,10 @@ Result<OpenData> BuildOpenData(const projection::Projection& projection, int yea
       return tl::unexpected(done.error());
     }
     data.rows.push_back(std::move(row));
+  }
+  for (const auto& report : reports) data.reported_months.push_back(report.month);
+  if (auto done = Summarize(projection, known_at, reports.back().snapshot, data); !done) {
+    return tl::unexpected(done.error());
   }
   return data;
 }

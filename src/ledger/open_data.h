@@ -51,6 +51,28 @@ struct OpenDataRow {
   std::optional<std::int64_t> cni_ten_thousandths;  // the CNI in force on the snapshot date
 };
 
+// An optional mission a clinic offers: its id and, if the rulebook lists it, its title.
+struct OfferedMissionTitle {
+  std::string id;
+  std::string title;  // empty if the rulebook in force does not list it
+};
+
+// One clinic over the months of the open data, for comparing clinics.
+struct OpenDataClinic {
+  std::string clinic;
+  std::string name;
+  std::optional<std::uint16_t> municipality;
+  std::optional<domain::Operator> op;                // on the last reported snapshot date
+  std::int64_t listed_last = 0;                      // N on the last reported snapshot date
+  std::int64_t listed_sum = 0;                       // Σ N over the reported months
+  domain::Money total = domain::Money::Zero();       // Σ of its rows' totals
+  // total ÷ the mean listed count over the reported months (ledger::PerListed): what the clinic
+  // was paid per listed resident from January through the last month; empty if nobody was listed.
+  std::optional<domain::Money> per_listed;
+  std::optional<std::int64_t> cni_ten_thousandths;   // on the last reported snapshot date
+  std::vector<OfferedMissionTitle> missions;         // offered on the last reported snapshot date
+};
+
 // The open data of a year through a month as known at K.
 struct OpenData {
   int year = 0;
@@ -61,6 +83,10 @@ struct OpenData {
   // By month, then clinic id: every clinic open on the month's snapshot date or with an entry for
   // the month, for the months from January through `through` that have a rulebook in force.
   std::vector<OpenDataRow> rows;
+  // The months with a report (a rulebook in force at K), in order; the last is "the last month".
+  std::vector<domain::Month> reported_months;
+  // Every clinic of `rows`, by id.
+  std::vector<OpenDataClinic> clinics;
 };
 
 // Builds the open data. kInvalidArgument if `through` is not in `year`; kNoRulebookInForce if no

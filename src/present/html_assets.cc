@@ -28,6 +28,8 @@ caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.3rem 0.6rem; vertical-align: top; }
 th { text-align: left; background: var(--band); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+.table-wrap td:first-child { white-space: nowrap; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 table.sortable th button { font: inherit; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
 table.sortable th[aria-sort="ascending"] button::after { content: " \25B2"; }

@@ -95,6 +95,27 @@ TEST_CASE("open data: the amounts sum to the annual report's fixed and variable 
   CHECK(data->rows.size() == 24);  // both clinics open on every snapshot date of 2024
 }
 
+TEST_CASE("open data: each clinic summed over the months, and paid per listed resident") {
+  OpenDataWorld world;
+  auto data = ledger::BuildOpenData(world.w.projection(), 2024, M(2024, 2), world.w.head());
+  REQUIRE(data.has_value());
+  CHECK(data->reported_months == std::vector<domain::Month>{M(2024, 1), M(2024, 2)});
+  REQUIRE(data->clinics.size() == 2);
+  const auto& a = data->clinics[0];
+  const auto& b = data->clinics[1];
+  CHECK(a.clinic == "VC-A");
+  CHECK(a.listed_last == 8);
+  CHECK(a.listed_sum == 16);
+  CHECK(a.total.ore() == 240'000);  // 2 × 120,000
+  // 240,000 öre × 2 months / 16 listed = 30,000 öre per listed resident (January-February).
+  CHECK(a.per_listed == domain::Money::FromOre(30'000));
+  CHECK(a.op == domain::Operator::kRegion);
+  CHECK(b.clinic == "VC-B");
+  // 100,000 öre × 2 / 10 = 20,000 öre.
+  CHECK(b.per_listed == domain::Money::FromOre(20'000));
+  CHECK(b.missions.empty());
+}
+
 TEST_CASE("open data: a count is suppressed exactly from 1 to 4") {
   CHECK(ledger::Publishable(0) == ledger::PublishedCount{0, false});
   CHECK(ledger::Publishable(1) == ledger::PublishedCount{0, true});
