@@ -5,16 +5,10 @@
 #include <fmt/format.h>
 
 #include "codec/fb_text_rules.h"
+#include "common/crypto.h"
 
 namespace capledger::api {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool HasControl(std::string_view text) {
   for (const char c : text) {
@@ -31,14 +25,18 @@ Result<std::string> Decode(std::string_view text, std::string_view what) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out += ' ';
-    } else if (text[i] != '%') {
+      continue;
+    }
+    if (text[i] != '%') {
       out += text[i];
-    } else if (i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
+      continue;
+    }
+    auto byte = i + 2 < text.size() ? crypto::Unhex(text.substr(i + 1, 2)) : Fail(ErrorCode::kInvalidArgument, "");
+    if (!byte) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("form: {} has a '%' not followed by two hex digits", what));
     }
+    out += *byte;
+    i += 2;
   }
   if (!codec::fb_internal::IsValidUtf8(out) || HasControl(out)) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("form: {} is not text (UTF-8 without control characters)", what));
