@@ -12,13 +12,6 @@ std::int32_t YmdOf(Date date) {
                                    static_cast<int>(static_cast<unsigned>(date.day())));
 }
 
-AgeRange AgesOfBand(const Rulebook& rulebook, std::size_t band) {
-  const auto& bands = rulebook.capitation;
-  LEDGER_ASSERT(band < bands.size());
-  const int end = band + 1 < bands.size() ? std::min(bands[band + 1].min_age, kAgeSlots) : kAgeSlots;
-  return AgeRange{std::min(bands[band].min_age, kAgeSlots), end};
-}
-
 int CapitationBandOf(const Rulebook& rulebook, int age) {
   LEDGER_ASSERT(age >= 0 && age < kAgeSlots);
   for (std::size_t b = 0; b < rulebook.capitation.size(); ++b) {

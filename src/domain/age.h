@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/assert.h"
 #include "domain/date.h"
 #include "domain/rulebook.h"
 
@@ -36,7 +37,13 @@ struct AgeRange {
   int first = 0;
   int end = 0;
 };
-AgeRange AgesOfBand(const Rulebook& rulebook, std::size_t band);
+inline AgeRange AgesOfBand(const Rulebook& rulebook, std::size_t band) {
+  const auto& bands = rulebook.capitation;
+  LEDGER_ASSERT(band < bands.size());
+  const int first = bands[band].min_age < kAgeSlots ? bands[band].min_age : kAgeSlots;
+  const int next = band + 1 < bands.size() ? bands[band + 1].min_age : kAgeSlots;
+  return AgeRange{first, next < kAgeSlots ? next : kAgeSlots};
+}
 
 // The index of the capitation band of `rulebook` that `age` falls in (the first band starts at 0,
 // so there is one). REQUIRES 0 <= age < kAgeSlots.

@@ -10,7 +10,9 @@ std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCount
   std::vector<std::int64_t> counts(rulebook.capitation.size(), 0);
   for (std::size_t b = 0; b < counts.size(); ++b) {
     const AgeRange range = AgesOfBand(rulebook, b);
-    for (int age = range.first; age < range.end; ++age) counts[b] += ages[static_cast<std::size_t>(age)];
+    std::int64_t sum = 0;  // a local sum, not counts[b]: the loop then needs no store per age
+    for (int age = range.first; age < range.end; ++age) sum += ages[static_cast<std::size_t>(age)];
+    counts[b] = sum;
   }
   return counts;
 }
