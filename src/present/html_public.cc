@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/json_out.h"
 #include "domain/event.h"
 #include "present/format_lang.h"
 #include "present/html_out.h"
@@ -41,11 +42,10 @@ std::string MunicipalityLabel(const std::optional<std::uint16_t>& code) {
 
 std::string CniLabel(const std::optional<std::int64_t>& cni, Lang lang) {
   if (!cni) return "–";
-  const std::string text = fmt::format("{}.{:04}", *cni / 10000, *cni % 10000);
-  if (lang == Lang::kEn) return text;
-  std::string sv = text;
-  std::replace(sv.begin(), sv.end(), '.', ',');
-  return sv;
+  std::string text;
+  codec::AppendFixedPoint(text, *cni, 4);  // the open data's form; Swedish takes a decimal comma
+  if (lang == Lang::kSv) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
 }
 
 PageFrame PublicFrame(const ledger::OpenData& data, Lang lang, std::string title, std::string_view prefix) {
