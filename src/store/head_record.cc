@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/crypto.h"
+#include "common/file_write.h"
 
 namespace capledger::store {
 namespace {
@@ -97,23 +98,10 @@ Result<std::optional<Head>> ReadHeadRecord(const std::filesystem::path& dir) {
 }
 
 Status CreateHeadRecord(const std::filesystem::path& dir, const Head& head) {
-  const auto path = PathIn(dir);
-  const auto temporary = dir / (std::string(kHeadRecordFile) + ".new");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return tl::unexpected(IoError("cannot create", temporary));
   std::array<char, kSlotBytes * kSlots> bytes{};
   const Slot slot = EncodeSlot(head);
   for (std::size_t i = 0; i < kSlots; ++i) std::memcpy(bytes.data() + i * kSlotBytes, slot.data(), kSlotBytes);
-  auto written = WriteAllSynced(fd, bytes.data(), bytes.size(), 0, temporary);
-  ::close(fd);
-  if (!written) return written;
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return tl::unexpected(IoError("cannot rename into", path));
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return tl::unexpected(IoError("cannot open", dir));
-  const int synced = ::fsync(dir_fd);
-  ::close(dir_fd);
-  if (synced != 0) return tl::unexpected(IoError("cannot sync", dir));
-  return {};
+  return WriteFileDurably(PathIn(dir), std::string_view(bytes.data(), bytes.size()));
 }
 
 Result<HeadRecordWriter> HeadRecordWriter::Open(const std::filesystem::path& dir) {
