@@ -39,13 +39,17 @@ int main(int argc, char** argv) {
     for (std::size_t i : drawn) {
       const auto& e = entries[i].entry;
       auto start = bench::SteadyClock::now();
-      auto trace = ledger::TraceEntry(*p, e.entry_id);
+      auto id = domain::EventId::Parse(e.entry_id);
+      if (!id) return std::fprintf(stderr, "%s\n", id.error().message.c_str()), 1;
+      auto trace = ledger::TraceEntry(*p, *id);
       traces.push_back(bench::MillisSince(start));
       if (!trace || !trace->reproduces) return std::fprintf(stderr, "%s does not trace\n", e.entry_id.c_str()), 1;
       const auto* run = p->ledger().FindRun(e.period);
       if (!run) continue;
       start = bench::SteadyClock::now();
-      auto dispute = ledger::Dispute(*p, e.clinic, e.period, run->run.known_at_seq, p->applied_seq());
+      auto clinic = domain::ClinicId::Parse(e.clinic);
+      if (!clinic) return std::fprintf(stderr, "%s\n", clinic.error().message.c_str()), 1;
+      auto dispute = ledger::Dispute(*p, *clinic, e.period, run->run.known_at_seq, p->applied_seq());
       disputes.push_back(bench::MillisSince(start));
       if (!dispute) return std::fprintf(stderr, "dispute failed: %s\n", dispute.error().message.c_str()), 1;
       causes.push_back(static_cast<double>(dispute->causes.size()));

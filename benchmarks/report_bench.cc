@@ -51,7 +51,7 @@ std::optional<std::uint64_t> ParseSeq(const std::string& text) {
 
 // Runs one report and returns its time in ms; the total goes to `total` (for a sanity print).
 double TimeOne(const projection::Projection& p, domain::Month month, std::uint64_t k,
-               const std::optional<std::string>& clinic, std::string& total) {
+               const std::optional<domain::ClinicId>& clinic, std::string& total) {
   const auto start = Clock::now();
   auto report = projection::BuildMonthReport(p, month, k, clinic);
   const double ms = MillisSince(start);
@@ -81,7 +81,9 @@ int Run(const Options& o) {
   auto projection = projection::LoadProjection(**store);
   const double load_ms = MillisSince(load_start);
   if (!projection) return std::fprintf(stderr, "report_bench: %s\n", projection.error().message.c_str()), 2;
-  const std::optional<std::string> clinic = o.clinic.empty() ? std::nullopt : std::optional(o.clinic);
+  auto parsed_clinic = domain::ClinicId::ParseOptional(o.clinic, "--clinic");
+  if (!parsed_clinic) return std::fprintf(stderr, "report_bench: %s\n", parsed_clinic.error().message.c_str()), 2;
+  const std::optional<domain::ClinicId> clinic = *parsed_clinic;
   std::vector<std::uint64_t> points;
   for (const auto& text : o.known_at) {
     auto seq = ParseSeq(text);

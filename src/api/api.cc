@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "api/form.h"
 #include "api/queries.h"
 #include "codec/json_out.h"
 #include "common/assert.h"
@@ -15,7 +16,7 @@ namespace {
 
 enum class RouteId : std::uint8_t {
   kHealth, kMetrics, kReport, kRulebooks, kEntries, kTrace, kStatement, kDispute, kExplain, kBalance, kVerify, kPayout,
-  kPeriod, kAnnualReport, kRuns,
+  kPeriod, kAnnualReport, kRuns, kEvent,
 };
 
 // A path matched to an endpoint: its name (a fixed string, the metrics label), the method and
@@ -55,6 +56,12 @@ std::optional<RouteMatch> MatchRoute(std::string_view path) {
     if (id.find('/') == std::string_view::npos) {
       return RouteMatch{RouteId::kTrace, "/v1/entries/{id}/trace", "GET", Role::kAuditor, std::string(id)};
     }
+  }
+  constexpr std::string_view kEventsPrefix = "/v1/events/";
+  if (path.starts_with(kEventsPrefix) && path.size() > kEventsPrefix.size() &&
+      path.substr(kEventsPrefix.size()).find('/') == std::string_view::npos) {
+    return RouteMatch{RouteId::kEvent, "/v1/events/{seq}", "GET", Role::kAuditor,
+                      std::string(path.substr(kEventsPrefix.size()))};
   }
   constexpr std::string_view kPayoutsPrefix = "/v1/payouts/";
   if (path.starts_with(kPayoutsPrefix) && path.size() > kPayoutsPrefix.size() &&
@@ -98,14 +105,6 @@ std::string_view BearerToken(const std::optional<std::string>& header) {
   return value;
 }
 
-// The first value of query parameter `name`, or empty.
-std::string FirstValue(const ApiRequest& request, std::string_view name) {
-  for (const auto& [key, value] : request.query) {
-    if (key == name) return value;
-  }
-  return {};
-}
-
 using ParamsQuery = Result<std::string> (*)(QueryContext&, const Params&);
 
 Result<std::string> WithParams(QueryContext& context, const ApiRequest& request,
@@ -135,6 +134,7 @@ Result<std::string> Dispatch(QueryContext& context, const RouteMatch& route, con
     case RouteId::kBalance: return WithParams(context, request, {"account", "known_at"}, BalanceQuery);
     case RouteId::kTrace: return none ? TraceQuery(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kVerify: return none ? VerifyQuery(context) : tl::unexpected(none.error());
+    case RouteId::kEvent: return none ? EventQuery(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kRuns: return none ? RunsQuery(context) : tl::unexpected(none.error());
     case RouteId::kPayout: return none ? PayoutCommand(context, route.argument) : tl::unexpected(none.error());
     case RouteId::kHealth:
@@ -181,7 +181,13 @@ int HttpStatusOf(ErrorCode code) {
 
 Api::Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
          const Clock& clock, const ResidentLookups* lookups)
-    : service_(service), tokens_(tokens), metrics_(metrics), secret_(secret), clock_(clock), lookups_(lookups) {}
+    : service_(service),
+      tokens_(tokens),
+      metrics_(metrics),
+      secret_(secret),
+      clock_(clock),
+      lookups_(lookups),
+      ui_(service, tokens, metrics, secret, clock) {}
 
 std::optional<ApiResponse> Api::RefuseLookup(const TokenHolder& holder) {
   if (holder.role != Role::kResidentLookup) {
@@ -213,6 +219,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
 }
 
 ApiResponse Api::Route(const ApiRequest& request) {
+  if (request.path == "/ui" || request.path.starts_with("/ui/")) return ui_.Handle(request);
   const auto route = MatchRoute(request.path);
   const std::string endpoint = route ? std::string(route->name) : "other";
   auto finish = [&](ApiResponse response) {
@@ -248,7 +255,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
                                                               RoleName(holder->role))));
   }
   std::optional<LookupRequest> lookup;
-  if (route->id == RouteId::kExplain && IsPersonnummerText(FirstValue(request, "resident"))) {
+  if (route->id == RouteId::kExplain && IsPersonnummerText(FirstValue(request.query, "resident"))) {
     if (auto refused = RefuseLookup(*holder)) return finish(std::move(*refused));
     lookup = LookupRequest{holder->who, lookups_->store_dir};
   }

@@ -27,34 +27,13 @@
 #include "api/lookup_limiter.h"
 #include "api/metrics.h"
 #include "api/tokens.h"
+#include "api/request.h"
+#include "api/ui.h"
 #include "common/clock.h"
 #include "common/region_secret.h"
 #include "ledger/service.h"
 
 namespace capledger::api {
-
-// One request as the HTTP layer received it.
-struct ApiRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // decoded, without the query: "/v1/entries/E-2024-03-000017/trace"
-  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, repeats kept
-  std::optional<std::string> authorization;                // the Authorization header, if sent
-  std::optional<std::string> cookie;                       // the Cookie header, if sent (the pages' session)
-  std::optional<std::string> origin;                       // the Origin header, if sent
-  std::string content_type;                                // the body's Content-Type, if it has one
-  std::string body;                                        // what was posted (the pages' forms)
-};
-
-// The answer to send.
-struct ApiResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::string endpoint = "other";  // the route's name, for metrics and the log ("other": none)
-  bool challenge = false;          // a 401: send WWW-Authenticate: Bearer
-  std::int64_t retry_after_s = 0;  // a 429: send Retry-After
-  std::vector<std::pair<std::string, std::string>> headers = {};  // more to send (the pages': Set-Cookie, Location, ...)
-};
 
 // Lookups of residents by personnummer: where they are recorded and how often each holder may.
 struct ResidentLookups {
@@ -67,16 +46,13 @@ struct ResidentLookups {
 // "forbidden", "not_found", "method_not_allowed", "payload_too_large", "bad_request").
 std::string HttpErrorJson(std::string_view code, std::string_view message);
 
-// The HTTP status for a ledger error: kInvalidArgument 400, kNotFound 404, kRefused,
-// kNoRulebookInForce and kIdempotencyConflict 409, the rest (the store failed) 500.
-int HttpStatusOf(ErrorCode code);
-
 // Adds the log's gauges to `metrics`: capledger_log_events (the head seq: events in the log) and
 // capledger_rejects (rejected input lines kept). Keeps a reference to `store`, which must outlive
 // the last Render. kInvalidArgument if they were added before.
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store);
 
-// Answers requests from the ledger service (see the header comment for the statuses).
+// Answers requests from the ledger service (see the header comment for the statuses); paths under
+// /ui/ go to the auditor's pages (api/ui.h).
 class Api {
  public:
   // Keeps references to everything; all must outlive the Api. `secret` and `lookups` (either may
@@ -103,6 +79,7 @@ class Api {
   const RegionSecret* secret_;
   const Clock& clock_;
   const ResidentLookups* lookups_;
+  Ui ui_;  // the auditor's pages under /ui/
 };
 
 }  // namespace capledger::api

@@ -70,4 +70,11 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_v
   return fields;
 }
 
+std::string FirstValue(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
+  for (const auto& [key, value] : fields) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 }  // namespace capledger::api

@@ -19,4 +19,7 @@ inline constexpr std::size_t kFormFieldsMax = 16;
 // fields. An empty body has no fields.
 Result<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body);
 
+// The first value of `name` among `fields` (a form's, or a query's), or "" if there is none.
+std::string FirstValue(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name);
+
 }  // namespace capledger::api

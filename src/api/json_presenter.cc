@@ -1,5 +1,6 @@
 #include "api/presenter.h"
 
+#include "codec/json_writer.h"
 #include "present/json_ledger.h"
 #include "present/json_log.h"
 #include "present/json_period.h"
@@ -57,6 +58,11 @@ std::string JsonPresenter::Verify(const store::VerifyReport& report, const store
 
 std::string JsonPresenter::Payout(const ledger::PayoutResult& result, const ledger::KnownAt& known_at) const {
   return present::PayoutJson(result.run, known_at, result.existing, result.entries, result.anomalies);
+}
+
+std::string JsonPresenter::Event(const store::StoredRecord& record) const {
+  const codec::LogPosition position{record.stored.seq, record.stored.recorded_at, record.prev_hash, record.hash};
+  return codec::EventToJson(record.stored.event, &position) + "\n";
 }
 
 }  // namespace capledger::api

@@ -1,5 +1,7 @@
 #include "api/queries.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -17,11 +19,6 @@ namespace capledger::api {
 namespace {
 
 using projection::Projection;
-
-std::optional<std::string> Maybe(std::string value) {
-  if (value.empty()) return std::nullopt;
-  return value;
-}
 
 Result<domain::Pseudonym> ResidentPseudonym(const RegionSecret* secret, const std::string& text,
                                             const LookupRequest* lookup) {
@@ -64,9 +61,10 @@ Result<std::string> ReportQuery(QueryContext& context, const Params& params) {
   if (!month) return tl::unexpected(month.error());
   auto known_at = ResolveForQuery(context.service, params.Optional("known_at"));
   if (!known_at) return tl::unexpected(known_at.error());
-  const auto clinic = Maybe(params.Optional("clinic"));
+  const auto clinic = domain::ClinicId::ParseOptional(params.Optional("clinic"));
+  if (!clinic) return tl::unexpected(clinic.error());
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
-    auto report = projection::BuildMonthReport(p, *month, known_at->seq, clinic);
+    auto report = projection::BuildMonthReport(p, *month, known_at->seq, *clinic);
     if (!report) return tl::unexpected(report.error());
     return context.presenter.Report(*report, *known_at);
   });
@@ -119,7 +117,9 @@ Result<std::string> EntriesQuery(QueryContext& context, const Params& params) {
   if (!month) return tl::unexpected(month.error());
   auto run = params.OptionalMonth("run");
   if (!run) return tl::unexpected(run.error());
-  const ledger::EntryFilter filter{*month, *run, Maybe(params.Optional("clinic"))};
+  const auto clinic = domain::ClinicId::ParseOptional(params.Optional("clinic"));
+  if (!clinic) return tl::unexpected(clinic.error());
+  const ledger::EntryFilter filter{*month, *run, *clinic};
   return context.service.WithProjection(
       [&](const Projection& p) { return context.presenter.Entries(ledger::SelectEntries(p, filter)); });
 }
@@ -131,24 +131,29 @@ Result<std::string> RunsQuery(QueryContext& context) {
 Result<std::string> StatementQuery(QueryContext& context, const Params& params) {
   auto run = params.RequiredMonth("run");
   if (!run) return tl::unexpected(run.error());
-  const auto clinic = Maybe(params.Optional("clinic"));
+  const auto clinic = domain::ClinicId::ParseOptional(params.Optional("clinic"));
+  if (!clinic) return tl::unexpected(clinic.error());
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
-    auto statement = ledger::Statement(p, *run, clinic);
+    auto statement = ledger::Statement(p, *run, *clinic);
     if (!statement) return tl::unexpected(statement.error());
     return context.presenter.Statement(*statement);
   });
 }
 
-Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id) {
+Result<std::string> TraceQuery(QueryContext& context, std::string_view entry_id_text) {
+  auto entry_id = domain::EventId::Parse(entry_id_text, "entry id");
+  if (!entry_id) return tl::unexpected(entry_id.error());
   return context.service.WithProjection([&](const Projection& p) -> Result<std::string> {
-    auto trace = ledger::TraceEntry(p, entry_id);
+    auto trace = ledger::TraceEntry(p, *entry_id);
     if (!trace) return tl::unexpected(trace.error());
     return context.presenter.Trace(*trace);
   });
 }
 
 Result<std::string> DisputeQuery(QueryContext& context, const Params& params) {
-  auto clinic = params.Required("clinic");
+  auto clinic_text = params.Required("clinic");
+  if (!clinic_text) return tl::unexpected(clinic_text.error());
+  auto clinic = domain::ClinicId::Parse(*clinic_text);
   if (!clinic) return tl::unexpected(clinic.error());
   auto month = params.RequiredMonth("month");
   if (!month) return tl::unexpected(month.error());
@@ -213,6 +218,32 @@ Result<std::string> VerifyQuery(QueryContext& context) {
   auto report = store.Verify();
   if (!report) return tl::unexpected(report.error());
   return context.presenter.Verify(*report, store.head());
+}
+
+std::uint64_t HeadSeq(const ledger::LedgerService& service) { return service.store().head().seq; }
+
+std::optional<domain::Month> LastRunMonth(ledger::LedgerService& service) {
+  return service.WithProjection([](const Projection& p) -> std::optional<domain::Month> {
+    const auto& runs = p.ledger().runs();
+    if (runs.empty()) return std::nullopt;
+    return runs.back().run.run;
+  });
+}
+
+Result<std::string> EventQuery(QueryContext& context, std::string_view seq_text) {
+  std::uint64_t seq = 0;
+  const auto [end, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+  if (ec != std::errc() || end != seq_text.data() + seq_text.size() || seq == 0) {
+    return Fail(ErrorCode::kInvalidArgument, "seq: not a positive integer");
+  }
+  std::optional<store::StoredRecord> found;
+  auto scanned = context.service.store().Scan(seq, 1, [&](const store::StoredRecord& record) {
+    found = record;
+    return false;
+  });
+  if (!scanned) return tl::unexpected(scanned.error());
+  if (!found || found->stored.seq != seq) return Fail(ErrorCode::kNotFound, fmt::format("no event at seq {}", seq));
+  return context.presenter.Event(*found);
 }
 
 Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_text) {

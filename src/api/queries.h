@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,8 +69,15 @@ Result<std::string> ExplainQuery(QueryContext& context, const Params& params, co
 Result<std::string> BalanceQuery(QueryContext& context, const Params& params);
 // GET /v1/verify
 Result<std::string> VerifyQuery(QueryContext& context);
+// GET /v1/events/{seq}: the event stored at seq, as `log --from-seq SEQ --limit 1` prints it.
+// kInvalidArgument for a seq that is not a positive integer; kNotFound beyond the head.
+Result<std::string> EventQuery(QueryContext& context, std::string_view seq_text);
 // POST /v1/payouts/{month}: books the run (or shows the run already booked), as `payout`.
 Result<std::string> PayoutCommand(QueryContext& context, std::string_view month);
+// The head seq of the log: what a payout booked now would be known at.
+std::uint64_t HeadSeq(const ledger::LedgerService& service);
+// The month of the last completed run, if there is one.
+std::optional<domain::Month> LastRunMonth(ledger::LedgerService& service);
 // GET /health: {"ready": true, "head_seq": N, "applied_seq": M}
 std::string HealthAnswer(QueryContext& context);
 

@@ -11,13 +11,6 @@
 namespace capledger::api {
 namespace {
 
-// 32 random bytes as 64 hex digits.
-std::string RandomHex() {
-  std::array<std::uint8_t, 32> bytes{};
-  crypto::RandomBytes(bytes);
-  return crypto::Hex(bytes);
-}
-
 std::string KeyOf(std::string_view session_id) { return crypto::Hex(crypto::Sha256Of(session_id)); }
 
 std::string_view Trim(std::string_view s) {
@@ -77,14 +70,21 @@ void UiSessions::SweepLocked(SteadyTime now) {
   std::erase_if(live_, [&](const auto& entry) { return Ended(entry.second, now); });
 }
 
-bool FormTokenMatches(const UiSession& session, std::string_view presented) {
-  const std::string_view expected = session.form_token;
-  if (presented.size() != expected.size()) return false;
+std::string RandomHex() {
+  std::array<std::uint8_t, 32> bytes{};
+  crypto::RandomBytes(bytes);
+  return crypto::Hex(bytes);
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
   unsigned char difference = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    difference |= static_cast<unsigned char>(expected[i] ^ presented[i]);
-  }
+  for (std::size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
   return difference == 0;
+}
+
+bool FormTokenMatches(const UiSession& session, std::string_view presented) {
+  return ConstantTimeEquals(session.form_token, presented);
 }
 
 std::optional<std::string_view> CookieValue(std::string_view cookie_header, std::string_view name) {

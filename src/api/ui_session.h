@@ -77,6 +77,12 @@ class UiSessions {
   std::unordered_map<std::string, Live> live_;  // by the hex SHA-256 of the session id
 };
 
+// 32 random bytes as 64 hex digits: a session id, a form token, a sign-in form's one-time value.
+std::string RandomHex();
+
+// True if `a` equals `b`; the time taken depends on their lengths only, not on where they differ.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
 // True if `presented` is the session's form token (constant time in the token's length).
 bool FormTokenMatches(const UiSession& session, std::string_view presented);
 

@@ -47,8 +47,9 @@ int RunEntries(const CommandContext& context, const EntriesArgs& args) {
   if (!run) return Refuse(context, run.error());
   auto loaded = LoadReadOnly(context);
   if (!loaded) return Refuse(context, loaded.error());
-  ledger::EntryFilter filter{*month, *run, std::nullopt};
-  if (!args.clinic.empty()) filter.clinic = args.clinic;
+  auto clinic = domain::ClinicId::ParseOptional(args.clinic, "--clinic");
+  if (!clinic) return Refuse(context, clinic.error());
+  const ledger::EntryFilter filter{*month, *run, *clinic};
   const auto entries = ledger::SelectEntries(loaded->projection, filter);
   return Print(context.json ? present::EntriesJson(entries) : present::EntriesTable(entries));
 }
@@ -58,7 +59,9 @@ int RunStatement(const CommandContext& context, const std::string& run_text, con
   if (!run) return Refuse(context, Error{ErrorCode::kInvalidArgument, "--run: " + run.error().message});
   auto loaded = LoadReadOnly(context);
   if (!loaded) return Refuse(context, loaded.error());
-  auto statement = ledger::Statement(loaded->projection, *run, clinic.empty() ? std::nullopt : std::optional(clinic));
+  auto clinic_id = domain::ClinicId::ParseOptional(clinic, "--clinic");
+  if (!clinic_id) return Refuse(context, clinic_id.error());
+  auto statement = ledger::Statement(loaded->projection, *run, *clinic_id);
   if (!statement) return Refuse(context, statement.error());
   return Print(context.json ? present::StatementJson(*statement) : present::StatementText(*statement));
 }
@@ -73,7 +76,9 @@ int RunRuns(const CommandContext& context) {
 int RunTrace(const CommandContext& context, const std::string& entry_id) {
   auto loaded = LoadReadOnly(context);
   if (!loaded) return Refuse(context, loaded.error());
-  auto trace = ledger::TraceEntry(loaded->projection, entry_id);
+  auto id = domain::EventId::Parse(entry_id, "entry id");
+  if (!id) return Refuse(context, id.error());
+  auto trace = ledger::TraceEntry(loaded->projection, *id);
   if (!trace) return Refuse(context, trace.error());
   Print(context.json ? present::TraceJson(*trace) : present::TraceText(*trace));
   if (!trace->reproduces) {
@@ -93,7 +98,9 @@ int RunDispute(const CommandContext& context, const DisputeArgs& args) {
   if (!k1) return Refuse(context, k1.error());
   auto k2 = ResolveKnownAt(*loaded->store, args.vs, "--vs");
   if (!k2) return Refuse(context, k2.error());
-  auto dispute = ledger::Dispute(loaded->projection, args.clinic, *month, k1->seq, k2->seq);
+  auto clinic = domain::ClinicId::Parse(args.clinic, "--clinic");
+  if (!clinic) return Refuse(context, clinic.error());
+  auto dispute = ledger::Dispute(loaded->projection, *clinic, *month, k1->seq, k2->seq);
   if (!dispute) return Refuse(context, dispute.error());
   return Print(context.json ? present::DisputeJson(*dispute, *k1, *k2) : present::DisputeText(*dispute));
 }

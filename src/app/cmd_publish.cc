@@ -98,9 +98,11 @@ int RunPublish(const CommandContext& context, const PublishArgs& args) {
   if (!files) return Refuse(context, files.error());
   const std::string manifest =
       present::ManifestJson(present::ManifestHeader{*year, *through, known_at->seq, head->hash}, *files);
-  if (auto written = WriteSite(args.out, *files, manifest); !written) return Refuse(context, written.error());
   const std::string manifest_sha256 = crypto::Hex(crypto::Sha256Of(manifest));
-  auto record = ledger::RecordPublication(**store, ledger::FollowUpEvent(*year, *through, known_at->seq, manifest_sha256));
+  const domain::Event event = ledger::FollowUpEvent(*year, *through, known_at->seq, manifest_sha256);
+  if (auto free = ledger::CheckPublishable(**store, event); !free) return Refuse(context, free.error());
+  if (auto written = WriteSite(args.out, *files, manifest); !written) return Refuse(context, written.error());
+  auto record = ledger::RecordPublication(**store, event);
   if (!record) return Refuse(context, record.error());
   spdlog::info("published {} through {} at seq {}: manifest {}", *year, args.through, known_at->seq, manifest_sha256);
   const std::string out = Summary(context, *data, args, *files, manifest_sha256, *record);

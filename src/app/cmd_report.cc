@@ -31,9 +31,9 @@ int RunReport(const CommandContext& context, const ReportArgs& args) {
   if (!known_at) return Refuse(context, known_at.error());
   auto projection = LoadForQuery(**store);
   if (!projection) return Refuse(context, projection.error());
-  std::optional<std::string> clinic;
-  if (!args.clinic.empty()) clinic = args.clinic;
-  auto report = projection::BuildMonthReport(*projection, *month, known_at->seq, clinic);
+  auto clinic = domain::ClinicId::ParseOptional(args.clinic, "--clinic");
+  if (!clinic) return Refuse(context, clinic.error());
+  auto report = projection::BuildMonthReport(*projection, *month, known_at->seq, *clinic);
   if (!report) return Refuse(context, report.error());
   const std::string out = context.json ? present::ReportJson(*report, *known_at) : present::ReportTable(*report, *known_at);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -2,9 +2,17 @@
 // and the FlatBuffers decoder check text against these.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <compare>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "common/error.h"
 #include "common/limits.h"
 
 namespace capledger::domain {
@@ -40,4 +48,88 @@ constexpr bool IsSha256HexText(std::string_view text) {
   return true;
 }
 
+// Called only while an id is made from a literal at compile time, and only if the literal breaks
+// the id's rule: it is not constexpr, so such a literal fails to compile. Never defined.
+void ThisLiteralBreaksTheIdRule();
+
+// An id that keeps its kind's rule: from a literal our code writes (checked when it compiles) or
+// parsed from outside text (Parse, naming the field). Holds its characters inline (at most
+// Kind::kCharsMax), so it never allocates. Converts to std::string_view, so it prints and
+// compares like the text it is. `Kind` gives kCharsMax, Valid(text) and kWhat (what the rule is,
+// for the error).
+template <typename Kind>
+class CheckedId {
+ public:
+  // From a string literal: ClinicId id = "VC-1880-01". A literal that breaks the rule does not
+  // compile.
+  template <std::size_t N>
+  consteval CheckedId(const char (&text)[N]) {  // NOLINT(google-explicit-constructor): literals read as ids
+    const std::string_view view(text, N - 1);
+    if (!Kind::Valid(view)) ThisLiteralBreaksTheIdRule();
+    Assign(view);
+  }
+
+  // `text` as an id; kInvalidArgument "FIELD: not KIND-WHAT" if it breaks the rule.
+  static Result<CheckedId> Parse(std::string_view text, std::string_view field = Kind::kField) {
+    if (!Kind::Valid(text)) return Fail(ErrorCode::kInvalidArgument, std::string(field) + ": not " + std::string(Kind::kWhat));
+    CheckedId id;
+    id.Assign(text);
+    return id;
+  }
+
+  // As Parse, but empty text is no id (nullopt): an optional argument left out.
+  static Result<std::optional<CheckedId>> ParseOptional(std::string_view text, std::string_view field = Kind::kField) {
+    if (text.empty()) return std::optional<CheckedId>();
+    auto id = Parse(text, field);
+    if (!id) return tl::unexpected(id.error());
+    return std::optional<CheckedId>(*id);
+  }
+
+  std::string_view view() const { return {chars_.data(), size_}; }
+  std::string str() const { return std::string(view()); }
+  operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor): prints and compares as text
+
+  friend bool operator==(const CheckedId& a, const CheckedId& b) { return a.view() == b.view(); }
+  friend bool operator==(const CheckedId& a, std::string_view b) { return a.view() == b; }
+  template <std::size_t N>  // a literal compares as text, with no conversion to choose
+  friend bool operator==(const CheckedId& a, const char (&b)[N]) { return a.view() == std::string_view(b, N - 1); }
+  friend std::strong_ordering operator<=>(const CheckedId& a, const CheckedId& b) { return a.view() <=> b.view(); }
+
+ private:
+  constexpr CheckedId() = default;
+  constexpr void Assign(std::string_view text) {
+    std::copy(text.begin(), text.end(), chars_.begin());
+    size_ = static_cast<std::uint8_t>(text.size());
+  }
+
+  std::array<char, Kind::kCharsMax> chars_{};
+  std::uint8_t size_ = 0;
+};
+
+struct ClinicIdKind {
+  static constexpr std::size_t kCharsMax = 32;
+  static constexpr std::string_view kField = "clinic";
+  static constexpr std::string_view kWhat = "a clinic id (2 to 32 characters of A-Z, 0-9 and -)";
+  static constexpr bool Valid(std::string_view text) { return IsClinicIdText(text); }
+};
+struct EventIdKind {
+  static constexpr std::size_t kCharsMax = limits::kIdBytesMax;
+  static constexpr std::string_view kField = "id";
+  static constexpr std::string_view kWhat = "an id (1 to 128 printable ASCII characters)";
+  static constexpr bool Valid(std::string_view text) { return IsEventIdText(text); }
+};
+
+// A clinic id: 2-32 characters of [A-Z0-9-].
+using ClinicId = CheckedId<ClinicIdKind>;
+// An event id, a retraction's target or a ledger entry id: 1-128 printable ASCII characters.
+using EventId = CheckedId<EventIdKind>;
+
 }  // namespace capledger::domain
+
+// Hashes an id as its characters, so maps keyed by it hash as maps keyed by text.
+template <typename Kind>
+struct std::hash<capledger::domain::CheckedId<Kind>> {
+  std::size_t operator()(const capledger::domain::CheckedId<Kind>& id) const noexcept {
+    return std::hash<std::string_view>{}(id.view());
+  }
+};

@@ -74,7 +74,7 @@ std::vector<projection::BookedEntry> SelectEntries(const projection::Projection&
 }
 
 Result<RunStatement> Statement(const projection::Projection& p, domain::Month run,
-                               const std::optional<std::string>& clinic) {
+                               const std::optional<domain::ClinicId>& clinic) {
   const auto* booked_run = p.ledger().FindRun(run);
   if (!booked_run) return Fail(ErrorCode::kNotFound, fmt::format("{} has not been run", domain::FormatMonth(run)));
   RunStatement out{*booked_run, {}, Money::Zero()};

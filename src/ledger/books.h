@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "domain/date.h"
+#include "domain/ids.h"
 #include "domain/money.h"
 #include "projection/projection.h"
 
@@ -39,7 +40,7 @@ Result<TrialBalance> Trial(const projection::Projection& projection, std::uint64
 struct EntryFilter {
   std::optional<domain::Month> month;
   std::optional<domain::Month> run;
-  std::optional<std::string> clinic;
+  std::optional<domain::ClinicId> clinic;
 };
 std::vector<projection::BookedEntry> SelectEntries(const projection::Projection& projection, const EntryFilter& filter);
 
@@ -60,6 +61,6 @@ struct RunStatement {
 };
 // kNotFound if `run` has not been run (or `clinic`, if given, got nothing in it).
 Result<RunStatement> Statement(const projection::Projection& projection, domain::Month run,
-                               const std::optional<std::string>& clinic);
+                               const std::optional<domain::ClinicId>& clinic);
 
 }  // namespace capledger::ledger

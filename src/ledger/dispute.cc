@@ -327,7 +327,7 @@ std::string_view Name(CauseKind kind) {
   return "unknown";
 }
 
-Result<DisputeReport> Dispute(const Projection& p, const std::string& clinic, domain::Month month, std::uint64_t k1,
+Result<DisputeReport> Dispute(const Projection& p, const domain::ClinicId& clinic, domain::Month month, std::uint64_t k1,
                               std::uint64_t k2) {
   if (k1 > k2) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -336,12 +336,12 @@ Result<DisputeReport> Dispute(const Projection& p, const std::string& clinic, do
   LEDGER_ASSERT(k2 <= p.applied_seq());
   auto c = p.ClinicIndex(clinic);
   if (!c) return Fail(ErrorCode::kNotFound, fmt::format("no events about clinic {}", clinic));
-  DisputeReport report{clinic, month, {}, {}, domain::ZeroAmounts(), {}};
+  DisputeReport report{clinic.str(), month, {}, {}, domain::ZeroAmounts(), {}};
   Evaluation eval(p, *c, month);
   if (auto full = eval.Full(k1); !full) return tl::unexpected(full.error());
   report.before = eval.Side();
   for (const auto& [seq, point] : PointCollector(p, *c, month, k1, k2).Collect()) {
-    auto cause = Step(p, eval, point, seq, clinic, *c);
+    auto cause = Step(p, eval, point, seq, report.clinic, *c);
     if (!cause) return tl::unexpected(cause.error());
     if (!AllZero(cause->parts)) report.causes.push_back(std::move(*cause));
   }

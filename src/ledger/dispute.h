@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "domain/calculation.h"
 #include "domain/event.h"
+#include "domain/ids.h"
 #include "projection/projection.h"
 
 namespace capledger::ledger {
@@ -70,7 +71,7 @@ struct DisputeReport {
 
 // The dispute for `clinic` and `month` between known_at K1 and K2. kInvalidArgument if K1 > K2;
 // kNotFound if the clinic is unknown. REQUIRES K2 <= projection.applied_seq().
-Result<DisputeReport> Dispute(const projection::Projection& projection, const std::string& clinic,
+Result<DisputeReport> Dispute(const projection::Projection& projection, const domain::ClinicId& clinic,
                               domain::Month month, std::uint64_t k1, std::uint64_t k2);
 
 }  // namespace capledger::ledger

@@ -11,6 +11,23 @@ domain::Event FollowUpEvent(int year, domain::Month through, std::uint64_t known
   return domain::Event{fmt::format("F-{}-{}", domain::FormatMonth(through), known_at), "capledger", std::move(body)};
 }
 
+Status CheckPublishable(const store::EventStore& store, const domain::Event& event) {
+  auto found = store.LookupId(event.id);
+  if (!found) return tl::unexpected(found.error());
+  if (!*found) return {};
+  auto stored = store.Read((*found)->seq);
+  if (!stored) return tl::unexpected(stored.error());
+  const auto* before = std::get_if<domain::FollowUpPublished>(&stored->stored.event.body);
+  const auto& now = std::get<domain::FollowUpPublished>(event.body);
+  if (before != nullptr && before->manifest_sha256 == now.manifest_sha256) return {};
+  return Fail(ErrorCode::kRefused,
+              fmt::format("{} was published at seq {} with manifest {}; the files made now would have manifest {} "
+                          "(the pages' templates changed since), so nothing was written: publish at the head instead, "
+                          "or keep the files published at seq {}",
+                          event.id, (*found)->seq, before != nullptr ? before->manifest_sha256 : "(another event)",
+                          now.manifest_sha256, (*found)->seq));
+}
+
 Result<PublicationRecord> RecordPublication(store::EventStore& store, const domain::Event& event) {
   const store::AppendRequest request{event, std::nullopt, store::InputOrigin{}};
   auto outcomes = store.Append(std::span(&request, 1));

@@ -21,6 +21,13 @@ struct PublicationRecord {
   bool existing = false;  // the same publication was recorded before: nothing was appended now
 };
 
+// Checks, before any file is written, that `event` (from FollowUpEvent) can be recorded: no event
+// with its id, or one with the same manifest (publishing the same K again). kRefused, naming the
+// seq and both manifests, if the id holds another manifest: the files would differ from those
+// published at K (the pages' templates changed since), so they must not be written; publish at
+// the head instead. The store's errors.
+Status CheckPublishable(const store::EventStore& store, const domain::Event& event);
+
 // Appends `event` (from FollowUpEvent). Publishing the same K again with the same manifest finds
 // the event stored before (existing). kRefused if an event with that id holds another manifest
 // (the files published at K differ from those of the first time: a bug, since they must be

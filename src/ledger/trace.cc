@@ -58,7 +58,7 @@ Result<std::pair<Money, std::uint64_t>> Adjusted(const projection::LedgerTable& 
 
 }  // namespace
 
-Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view entry_id) {
+Result<EntryTrace> TraceEntry(const projection::Projection& p, const domain::EventId& entry_id) {
   const auto* booked = p.ledger().FindEntry(entry_id);
   if (!booked) return Fail(ErrorCode::kNotFound, fmt::format("no entry {} is booked", entry_id));
   const domain::LedgerEntry& entry = booked->entry;
@@ -102,7 +102,9 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, std::string_view 
     if (entry.period < window_start) trace.outside_window = EntryTrace::OutsideWindow{window, window_start};
   }
   if (entry.kind == domain::EntryKind::kAdjustment && before_k <= k) {
-    auto change = Dispute(p, entry.clinic, entry.period, before_k, k);
+    auto clinic = domain::ClinicId::Parse(entry.clinic, "the entry's clinic");  // as the log stores it: valid
+    if (!clinic) return tl::unexpected(clinic.error());
+    auto change = Dispute(p, *clinic, entry.period, before_k, k);
     if (!change) return tl::unexpected(change.error());
     trace.change = std::move(*change);
   }

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "domain/calculation.h"
+#include "domain/ids.h"
 #include "ledger/dispute.h"
 #include "projection/projection.h"
 #include "projection/report.h"
@@ -46,6 +47,6 @@ struct EntryTrace {
 };
 
 // Traces the entry with id `entry_id`. kNotFound if no such entry is booked.
-Result<EntryTrace> TraceEntry(const projection::Projection& projection, std::string_view entry_id);
+Result<EntryTrace> TraceEntry(const projection::Projection& projection, const domain::EventId& entry_id);
 
 }  // namespace capledger::ledger

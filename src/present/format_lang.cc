@@ -77,6 +77,16 @@ std::string FormatCountIn(std::int64_t count, Lang lang) {
   return sign + Grouped(Magnitude(count), GroupSep(lang));
 }
 
+std::string FormatHundredthsIn(std::int64_t hundredths, Lang lang) {
+  const auto magnitude = Magnitude(hundredths);
+  std::string out = hundredths < 0 ? std::string(kMinus) : std::string();
+  out += Grouped(magnitude / 100, GroupSep(lang));
+  out += lang == Lang::kSv ? ',' : '.';
+  out += static_cast<char>('0' + magnitude % 100 / 10);
+  out += static_cast<char>('0' + magnitude % 10);
+  return out;
+}
+
 std::string FormatPercentIn(std::int64_t numerator, std::int64_t denominator, Lang lang) {
   if (denominator == 0) return "\xE2\x80\x93";
   // Tenths of a percent, rounded half away from zero: (1000 n + d/2) / d on magnitudes.

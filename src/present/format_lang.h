@@ -31,6 +31,9 @@ std::string FormatWholeKronorIn(domain::Money amount, Lang lang);
 // A count with thousands separators: sv "12 345", en "12,345"; negative with U+2212.
 std::string FormatCountIn(std::int64_t count, Lang lang);
 
+// A number in hundredths with two decimals: sv "1 234,50", en "1,234.50"; negative with U+2212.
+std::string FormatHundredthsIn(std::int64_t hundredths, Lang lang);
+
 // numerator / denominator as a percentage with one decimal, rounded half away from zero:
 // sv "12,5 %", en "12.5%". A zero denominator gives "–" (U+2013, no value).
 std::string FormatPercentIn(std::int64_t numerator, std::int64_t denominator, Lang lang);

@@ -27,7 +27,8 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: 
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.3rem 0.6rem; vertical-align: top; }
 th { text-align: left; background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
 .table-wrap td:first-child { white-space: nowrap; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
@@ -50,8 +51,16 @@ nav.pages { display: flex; gap: 1rem; margin: 0.5rem 0; }
 figure.chart { margin: 1rem 0; max-width: 60rem; }
 figure.chart svg { width: 100%; height: auto; }
 figure.chart figcaption { color: var(--muted); font-size: 0.9rem; }
+.mono.id { display: block; white-space: nowrap; overflow-wrap: normal; }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9em; overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: 0.85rem; padding: 1rem 1.5rem; border-top: 1px solid var(--line); }
+@media (max-width: 40rem) {
+  main { padding: 0.75rem 0.75rem 2rem; }
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: 0.4rem; overflow-wrap: anywhere; }
+  figure.chart { overflow-x: auto; }
+  figure.chart svg { width: 40rem; max-width: none; }
+}
 @media print {
   header.site nav, header.site form, form.query, nav.pages, button { display: none; }
   header.site { background: none; color: var(--ink); }
@@ -103,5 +112,10 @@ constexpr std::string_view kSortJs = R"js("use strict";
 std::string_view StyleCss() { return kStyleCss; }
 
 std::string_view SortJs() { return kSortJs; }
+
+std::string_view IconSvg() {
+  return R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0d2f4f"/><path d="M4 4h8M4 8h8M4 12h8M8 3v10" stroke="#fff" stroke-width="1.5"/></svg>
+)svg";
+}
 
 }  // namespace capledger::present

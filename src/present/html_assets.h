@@ -17,4 +17,7 @@ std::string_view StyleCss();
 // says its order through aria-sort. No other behaviour; no network; no inline handlers.
 std::string_view SortJs();
 
+// icon.svg: the pages' icon (a ledger's two columns), so that a browser asks for no favicon.ico.
+std::string_view IconSvg();
+
 }  // namespace capledger::present

@@ -10,6 +10,7 @@ void WriteHead(HtmlOut& out, const PageFrame& frame) {
   out.Empty("meta").Attr("charset", "utf-8");
   out.Empty("meta").Attr("name", "viewport").Attr("content", "width=device-width, initial-scale=1");
   out.Open("title").Text(frame.title).Text(" – ").Text(frame.site_name).Close();
+  if (!frame.icon_href.empty()) out.Empty("link").Attr("rel", "icon").Attr("type", "image/svg+xml").Attr("href", frame.icon_href);
   out.Empty("link").Attr("rel", "stylesheet").Attr("href", frame.asset_prefix + "style.css");
   out.Open("script").Attr("src", frame.asset_prefix + "sort.js").Attr("defer", "defer").Close();
   out.Close();

@@ -29,6 +29,7 @@ struct PageFrame {
   std::vector<NavLink> nav;
   std::string footer;       // one line of text
   std::string header_extra; // markup our code made for the header's right end (a sign-out form)
+  std::string icon_href;    // the page's icon (present/html_assets.h IconSvg); empty: none named
 };
 
 // The whole HTML document: `main_markup` (made with HtmlOut) inside <main>, after the h1.

@@ -9,27 +9,13 @@
 #include "present/format_lang.h"
 #include "present/html_out.h"
 #include "present/html_page.h"
+#include "present/html_parts.h"
 #include "present/svg_chart.h"
 
 namespace capledger::present {
 namespace {
 
 using domain::Component;
-
-std::string_view L(Lang lang, std::string_view sv, std::string_view en) { return lang == Lang::kSv ? sv : en; }
-
-std::string_view ComponentLabel(Component c, Lang lang) {
-  switch (c) {
-    case Component::kCapitation: return L(lang, "Ålderskapitering", "Capitation");
-    case Component::kPerformance: return L(lang, "Målrelaterad ersättning", "Performance");
-    case Component::kVisits: return L(lang, "Besöksersättning", "Visits");
-    case Component::kStartGrant: return L(lang, "Startbidrag", "Start-up grant");
-    case Component::kCniSupplement: return L(lang, "CNI-tillägg", "CNI supplement");
-    case Component::kDistanceSupplement: return L(lang, "Avståndstillägg", "Distance supplement");
-    case Component::kMissions: return L(lang, "Tilläggsuppdrag", "Optional missions");
-  }
-  return "";
-}
 
 std::string OperatorLabel(const std::optional<domain::Operator>& op, Lang lang) {
   if (!op) return "–";
@@ -64,15 +50,10 @@ PageFrame PublicFrame(const ledger::OpenData& data, Lang lang, std::string title
   return frame;
 }
 
-// A numeric cell: right-aligned, with its sortable value.
-void NumberCell(HtmlOut& out, std::int64_t sort_value, const std::string& text) {
-  out.Open("td").Attr("class", "num").Attr("data-value", std::to_string(sort_value)).Text(text).Close();
-}
-
 void IndexRow(HtmlOut& out, const ledger::OpenDataClinic& c, Lang lang) {
   out.Open("tr");
   out.Open("td").Open("a").Attr("href", PublicClinicPath(c.clinic)).Text(c.name.empty() ? c.clinic : c.name).Close();
-  out.Open("span").Attr("class", "muted mono").Text(" ").Text(c.clinic).Close().Close();
+  out.Open("span").Attr("class", "muted mono id").Text(c.clinic).Close().Close();
   out.Open("td").Text(MunicipalityLabel(c.municipality)).Close();
   out.Open("td").Text(OperatorLabel(c.op, lang)).Close();
   NumberCell(out, c.listed_last, FormatCountIn(c.listed_last, lang));
@@ -97,7 +78,7 @@ std::string PublicIndexHtml(const ledger::OpenData& data, Lang lang) {
                         FormatMonthIn(data.reported_months.front(), lang), FormatMonthIn(data.through, lang),
                         L(lang, "Tryck på en kolumnrubrik för att sortera.", "Press a column heading to sort.")))
       .Close();
-  out.Open("table").Attr("class", "sortable").Attr("id", "clinics");
+  out.Open("div").Attr("class", "table-wrap").Open("table").Attr("class", "sortable").Attr("id", "clinics");
   out.Open("caption").Text(L(lang, "Vårdcentraler", "Clinics")).Close();
   out.Open("thead").Open("tr");
   for (auto [text, numeric] : {std::pair{L(lang, "Vårdcentral", "Clinic"), false}, {L(lang, "Kommun", "Municipality"), false},
@@ -112,7 +93,7 @@ std::string PublicIndexHtml(const ledger::OpenData& data, Lang lang) {
   out.Close().Close();
   out.Open("tbody");
   for (const auto& c : data.clinics) IndexRow(out, c, lang);
-  out.Close().Close();
+  out.Close().Close().Close();
   return HtmlPage(PublicFrame(data, lang, fmt::format("{} {}", L(lang, "Vårdcentralernas resultat", "The clinics' results"), data.year), ""),
                   std::move(out).Finish());
 }
@@ -129,15 +110,14 @@ std::vector<const ledger::OpenDataRow*> RowsOf(const ledger::OpenData& data, con
 
 void Facts(HtmlOut& out, const ledger::OpenDataClinic& c, Lang lang) {
   out.Open("dl").Attr("class", "facts");
-  auto fact = [&](std::string_view term, const std::string& value) { out.Open("dt").Text(term).Close().Open("dd").Text(value).Close(); };
-  fact(L(lang, "Id", "Id"), c.clinic);
-  fact(L(lang, "Kommun", "Municipality"), MunicipalityLabel(c.municipality));
-  fact(L(lang, "Driftsform", "Operator"), OperatorLabel(c.op, lang));
-  fact(L(lang, "Listade invånare (senaste månaden)", "Listed residents (last month)"), FormatCountIn(c.listed_last, lang));
-  fact(L(lang, "Ersättning per listad invånare", "Paid per listed resident"),
+  Fact(out, L(lang, "Id", "Id"), c.clinic);
+  Fact(out, L(lang, "Kommun", "Municipality"), MunicipalityLabel(c.municipality));
+  Fact(out, L(lang, "Driftsform", "Operator"), OperatorLabel(c.op, lang));
+  Fact(out, L(lang, "Listade invånare (senaste månaden)", "Listed residents (last month)"), FormatCountIn(c.listed_last, lang));
+  Fact(out, L(lang, "Ersättning per listad invånare", "Paid per listed resident"),
        c.per_listed ? FormatKronorIn(*c.per_listed, lang) : std::string("–"));
-  fact(L(lang, "Ersättning totalt", "Paid in total"), FormatKronorIn(c.total, lang));
-  fact(L(lang, "CNI (senaste månaden)", "CNI (last month)"), CniLabel(c.cni_ten_thousandths, lang));
+  Fact(out, L(lang, "Ersättning totalt", "Paid in total"), FormatKronorIn(c.total, lang));
+  Fact(out, L(lang, "CNI (senaste månaden)", "CNI (last month)"), CniLabel(c.cni_ten_thousandths, lang));
   out.Close();
 }
 
@@ -170,10 +150,6 @@ Result<std::string> ComponentChart(const std::vector<const ledger::OpenDataRow*>
     if (any) chart.series.push_back(std::move(series));
   }
   return StackedBarsSvg(chart);
-}
-
-void Figure(HtmlOut& out, const std::string& svg) {
-  out.Open("figure").Attr("class", "chart").Raw(svg).Close();
 }
 
 void AgeProfile(HtmlOut& out, const ledger::OpenData& data, const ledger::OpenDataRow& last, Lang lang) {

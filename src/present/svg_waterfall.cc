@@ -22,6 +22,7 @@ struct Bar {
   std::string label;
   std::string_view color;
   std::string title;
+  std::string value = {};  // printed above the bar: a total, or a step's signed amount
 };
 
 std::string Signed(std::int64_t ore, Lang lang) {
@@ -34,14 +35,14 @@ Result<std::vector<Bar>> Bars(const WaterfallChart& chart) {
   Lang lang = chart.frame.lang;
   std::int64_t start = chart.start.ore();
   std::vector<Bar> bars{{0, start, chart.start_label, kTotalColor,
-                         chart.start_label + ": " + FormatKronorIn(chart.start, lang)}};
+                         chart.start_label + ": " + FormatKronorIn(chart.start, lang), FormatKronorIn(chart.start, lang)}};
   __int128 running = start;
   for (const WaterfallStep& step : chart.steps) {
     __int128 next = running + step.delta.ore();
     if (Status s = svg::CheckValue(next); !s) return tl::unexpected(s.error());
     bars.push_back({static_cast<std::int64_t>(running), static_cast<std::int64_t>(next),
                     step.label, step.delta.ore() >= 0 ? kUpColor : kDownColor,
-                    step.label + ": " + Signed(step.delta.ore(), lang)});
+                    step.label + ": " + Signed(step.delta.ore(), lang), Signed(step.delta.ore(), lang)});
     running = next;
   }
   if (running != chart.end.ore()) {
@@ -51,7 +52,7 @@ Result<std::vector<Bar>> Bars(const WaterfallChart& chart) {
                                                  ", end = " + FormatKronorIn(chart.end, lang));
   }
   bars.push_back({0, chart.end.ore(), chart.end_label, kTotalColor,
-                  chart.end_label + ": " + FormatKronorIn(chart.end, lang)});
+                  chart.end_label + ": " + FormatKronorIn(chart.end, lang), FormatKronorIn(chart.end, lang)});
   return bars;
 }
 
@@ -77,6 +78,9 @@ void DrawBars(HtmlOut& out, const Plot& plot, const std::vector<Bar>& bars) {
     out.Attr("width", Px(slot_r - slot_l - 2 * inset)).Attr("height", Px(height));
     out.Attr("fill", bars[i].color).Attr("stroke", bars[i].color);
     out.Open("title").Text(bars[i].title).Close().Close();
+    // The value above the bar, so that a step too small to see still says what it is.
+    out.Open("text").Attr("class", "value").Attr("x", Px((slot_l + slot_r) / 2)).Attr("y", Px(top - 40));
+    out.Attr("text-anchor", "middle").Attr("font-size", "11").Text(bars[i].value).Close();
     if (i + 1 == n) break;
     // The connector: at the level this bar ends, to the next bar's left edge.
     std::int64_t y = svg::Y10(plot, bars[i].to);

@@ -261,7 +261,7 @@ std::vector<std::uint16_t> OpenClinics(const Context& ctx) {
   return open;
 }
 
-Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const std::string& clinic) {
+Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const domain::ClinicId& clinic) {
   auto c = ctx.p.ClinicIndex(clinic);
   const bool open = c && ctx.p.OpenOn(*c, ctx.on, ctx.known_at);
   std::optional<domain::ClinicMonthFacts> facts;
@@ -366,7 +366,7 @@ Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::M
 }
 
 Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
-                                     const std::optional<std::string>& only_clinic) {
+                                     const std::optional<domain::ClinicId>& only_clinic) {
   auto header = ReportHeader(projection, month, known_at);
   if (!header) return header;
   const Context ctx = ContextFor(projection, *header);

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "domain/calculation.h"
+#include "domain/ids.h"
 #include "projection/projection.h"
 
 namespace capledger::projection {
@@ -48,7 +49,7 @@ struct MonthReport {
 // except to rank the CNI supplement). kNoRulebookInForce if no rulebook covers the month;
 // kNotFound if `only_clinic` is not open on the snapshot date.
 Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
-                                     const std::optional<std::string>& only_clinic = std::nullopt);
+                                     const std::optional<domain::ClinicId>& only_clinic = std::nullopt);
 
 // The inputs of the calculation for one clinic and month as known at K, given the residents
 // listed there on the snapshot date by age (`ages`). The CNI ranking takes N > 0 for this clinic

@@ -169,6 +169,15 @@ TEST_CASE("malformed requests are 400 with the code invalid_argument") {
   CHECK(StatusAndCode(f.Get("/v1/explain?resident=12345&month=2024-03")) == invalid);
   CHECK(StatusAndCode(f.Post("/v1/payouts/March")) == invalid);
   CHECK(StatusAndCode(f.Get("/v1/verify?full=1")) == invalid);
+  // Text that cannot be a clinic id (2-32 of A-Z, 0-9, -) is a malformed request, not an unknown clinic.
+  CHECK(StatusAndCode(f.Get("/v1/report?month=2024-03&clinic=vc-a")) == invalid);
+  CHECK(StatusAndCode(f.Get("/v1/entries?clinic=%3Cb%3E")) == invalid);
+  CHECK(StatusAndCode(f.Get("/v1/statement?run=2024-03&clinic=V")) == invalid);
+  CHECK(StatusAndCode(f.Get("/v1/dispute?clinic=VC%20A&month=2024-03&known_at=seq:1&vs=seq:2")) == invalid);
+  CHECK(StatusAndCode(f.Get("/v1/entries/%C3%A5/trace")) == invalid);  // å is no entry id (printable ASCII only)
+  auto named = f.Get("/v1/report?month=2024-03&clinic=vc-a");
+  REQUIRE(named);
+  CHECK(named->body.find("clinic: not a clinic id") != std::string::npos);
 }
 
 TEST_CASE("unknown paths, clinics, residents and runs are 404") {

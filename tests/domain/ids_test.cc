@@ -40,5 +40,44 @@ TEST_CASE("a SHA-256 is 64 lower-case hex digits") {
   CHECK_FALSE(IsSha256HexText(std::string(64, 'g')));
 }
 
+TEST_CASE("a clinic id parsed from text keeps the rule, and names the field when it is not one") {
+  auto id = ClinicId::Parse("VC-1880-01");
+  REQUIRE(id.has_value());
+  CHECK(id->view() == "VC-1880-01");
+  CHECK(*id == "VC-1880-01");
+  CHECK(*id == ClinicId("VC-1880-01"));  // a literal, checked when this file compiled
+  CHECK(ClinicId::Parse(std::string(32, 'A')).has_value());
+  for (const std::string_view bad : {"", "V", "vc-1880-01", "VC 1880", "<script>", "VC-1880-01\n"}) {
+    CAPTURE(bad);
+    auto refused = ClinicId::Parse(bad, "vs_clinic");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+    CHECK(refused.error().message.starts_with("vs_clinic: not a clinic id"));
+  }
+  CHECK_FALSE(ClinicId::Parse(std::string(33, 'A')).has_value());
+}
+
+TEST_CASE("clinic ids order, hash and print as their text") {
+  const ClinicId a = "VC-1";
+  const ClinicId b = "VC-2";
+  CHECK(a < b);
+  CHECK(std::hash<ClinicId>{}(a) == std::hash<std::string_view>{}("VC-1"));
+  CHECK(std::string(std::string_view(b)) == "VC-2");
+  CHECK(sizeof(ClinicId) <= 40);  // 32 characters and a length, inline
+}
+
+TEST_CASE("an event or entry id parsed from text keeps its rule (1-128 printable ASCII)") {
+  const EventId literal = "E-2024-03-000017";
+  CHECK(literal == "E-2024-03-000017");
+  REQUIRE(EventId::Parse(std::string(128, 'x')).has_value());
+  CHECK(EventId::Parse(std::string(128, 'x'))->view().size() == 128);
+  for (const std::string& bad : {std::string(), std::string(129, 'x'), std::string("a\tb"), std::string("\xC3\xA5")}) {
+    CAPTURE(bad);
+    auto refused = EventId::Parse(bad, "entry id");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message == "entry id: not an id (1 to 128 printable ASCII characters)");
+  }
+}
+
 }  // namespace
 }  // namespace capledger::domain

@@ -7,6 +7,7 @@
 # - explain by personnummer under another secret refuses as payout does, and is recorded;
 # - known_at: a time far in the future is the head; a seq too large for 64 bits is beyond it;
 # - balance: a name that is no account is refused, an unknown clinic is not found;
+# - report, dispute, entries: text that is no clinic id is refused naming --clinic;
 # - a rulebook with an absurd amount is refused at publication, naming the field;
 # - serve refuses a tokens file with no token; the API's errors name its own parameters.
 source "$(dirname "$0")/lib.sh"
@@ -70,6 +71,10 @@ expect_refused "seq:N needs a number" cl balance --account payable:VC-TEST --kno
 expect_refused "must be payable:CLINIC or expense:halsoval:COMPONENT" cl balance --account garbage
 expect_refused "no clinic VC-NONE" cl balance --account payable:VC-NONE
 cl balance --account expense:halsoval:capitation > /dev/null || fail "an expense account"
+# Text that is no clinic id is refused as such (exit 2, naming the option), not looked up.
+expect_refused "--clinic: not a clinic id" cl report --month 2023-01 --clinic "<b>x</b>"
+expect_refused "--clinic: not a clinic id" cl dispute --clinic vc-test --month 2023-01 --known-at seq:1 --vs seq:2
+expect_refused "--clinic: not a clinic id" cl entries --clinic "VC TEST"
 
 # ---- a rulebook with an absurd amount ------------------------------------------------------------
 sed 's/^amount = "[0-9.]*"/amount = "9000000000000.00"/' "$CAPLEDGER_SOURCE_DIR/config/rulebooks/KoK-2024.toml" \

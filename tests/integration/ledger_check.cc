@@ -41,7 +41,9 @@ int Failed(const std::string& what) {
 
 int CheckTraces(const projection::Projection& p) {
   for (const auto& booked : p.ledger().entries()) {
-    auto trace = ledger::TraceEntry(p, booked.entry.entry_id);
+    auto id = domain::EventId::Parse(booked.entry.entry_id);
+    if (!id) return Failed(id.error().message);
+    auto trace = ledger::TraceEntry(p, *id);
     if (!trace) return Failed(booked.entry.entry_id + ": " + trace.error().message);
     if (!trace->reproduces) return Failed(booked.entry.entry_id + " does not reproduce");
   }
@@ -144,7 +146,9 @@ int CheckDisputes(const projection::Projection& p) {
     auto after = projection::BuildMonthReport(p, month, p.applied_seq());
     if (!before || !after) return Failed("a disputed month does not compute");
     for (const auto& line : after->clinics) {
-      auto d = ledger::Dispute(p, line.clinic, month, k1, p.applied_seq());
+      auto clinic = domain::ClinicId::Parse(line.clinic);
+      if (!clinic) return Failed(clinic.error().message);
+      auto d = ledger::Dispute(p, *clinic, month, k1, p.applied_seq());
       if (!d) return Failed(d.error().message);
       if (d->after.amounts.total != line.amounts.total) return Failed("dispute side differs from the report");
       for (const auto& old : before->clinics) {

@@ -8,6 +8,7 @@
 #include "ledger/period.h"
 #include "ledger_world.h"
 #include "projection/report.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -222,7 +223,7 @@ TEST_CASE("annual report: fixed and variable per clinic, and per listed resident
   // fixed + variable = every entry of 2024 booked at K, per clinic and in total.
   for (const auto& c : r->clinics) {
     std::int64_t ore = 0;
-    for (const auto& booked : ledger::SelectEntries(p, ledger::EntryFilter{std::nullopt, std::nullopt, c.clinic})) {
+    for (const auto& booked : ledger::SelectEntries(p, ledger::EntryFilter{std::nullopt, std::nullopt, ClinicIdOf(c.clinic)})) {
       if (booked.entry.period.year() == std::chrono::year(2024)) ore += booked.entry.amount.ore();
     }
     CHECK(c.total.ore() == ore);

@@ -5,6 +5,7 @@
 
 #include "ledger/trace.h"
 #include "ledger_world.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -63,7 +64,7 @@ TEST_CASE("a yearly performance report arriving 15 months late pays every month 
   CHECK(plan.run.total.ore() == 230000 + 170760);
 
   SUBCASE("the trace says why the entry was booked outside the window") {
-    auto trace = ledger::TraceEntry(world.w.projection(), late[0]->entry_id);
+    auto trace = ledger::TraceEntry(world.w.projection(), EventIdOf(late[0]->entry_id));
     REQUIRE(trace.has_value());
     CHECK(trace->reproduces);
     REQUIRE(trace->outside_window.has_value());

@@ -8,6 +8,7 @@
 #include "ledger/dispute.h"
 #include "ledger/trace.h"
 #include "ledger_world.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -55,7 +56,7 @@ TEST_CASE("a late MissionUndertaken is paid as adjustments, and the trace and th
   CHECK(missions[2]->amount.ore() == 135000);
   CHECK(missions[2]->debit == "expense:halsoval:missions");
 
-  auto trace = ledger::TraceEntry(w.projection(), missions[0]->entry_id);
+  auto trace = ledger::TraceEntry(w.projection(), EventIdOf(missions[0]->entry_id));
   REQUIRE(trace.has_value());
   CHECK(trace->reproduces);
   REQUIRE(trace->missions.size() == 1);
@@ -71,7 +72,7 @@ TEST_CASE("a late MissionUndertaken is paid as adjustments, and the trace and th
   CHECK(cause->event_type == "MissionUndertaken");
   CHECK(cause->parts[static_cast<std::size_t>(Component::kMissions)].ore() == 135000);
 
-  auto dispute = ledger::Dispute(w.projection(), "VC-A", M(2024, 2), before, w.head());
+  auto dispute = ledger::Dispute(w.projection(), domain::ClinicId("VC-A"), M(2024, 2), before, w.head());
   REQUIRE(dispute.has_value());
   CHECK(dispute->difference[static_cast<std::size_t>(Component::kMissions)].ore() == 135000);
   REQUIRE(dispute->causes.size() == 1);  // the undertaking alone; the run's own events change nothing

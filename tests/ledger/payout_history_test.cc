@@ -6,6 +6,7 @@
 #include "ledger/dispute.h"
 #include "ledger/trace.h"
 #include "ledger_world.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -194,7 +195,7 @@ TEST_CASE("every entry of every run traces and reproduces") {
   History h;
   std::size_t traced = 0;
   for (const auto& booked : h.w.projection().ledger().entries()) {
-    auto trace = ledger::TraceEntry(h.w.projection(), booked.entry.entry_id);
+    auto trace = ledger::TraceEntry(h.w.projection(), EventIdOf(booked.entry.entry_id));
     REQUIRE(trace.has_value());
     CAPTURE(booked.entry.entry_id);
     CHECK(trace->reproduces);
@@ -206,7 +207,7 @@ TEST_CASE("every entry of every run traces and reproduces") {
 
 TEST_CASE("the trace of the April adjustment names the late death") {
   History h;
-  auto trace = ledger::TraceEntry(h.w.projection(), "E-2024-04-000003");
+  auto trace = ledger::TraceEntry(h.w.projection(), domain::EventId("E-2024-04-000003"));
   REQUIRE(trace.has_value());
   // February recomputed at the April K: 4 residents, 34,500; booked before: 43,125.
   CHECK(trace->amounts.listed == 4);
@@ -224,7 +225,7 @@ TEST_CASE("the trace of the April adjustment names the late death") {
 
 TEST_CASE("a dispute over February between its run and now attributes every öre") {
   History h;
-  auto d = ledger::Dispute(h.w.projection(), "VC-A", M(2024, 2), h.k_feb, h.w.head());
+  auto d = ledger::Dispute(h.w.projection(), domain::ClinicId("VC-A"), M(2024, 2), h.k_feb, h.w.head());
   REQUIRE(d.has_value());
   // Capitation 43,125 -> 34,500 (the death); performance 0 -> 3,200 (the report).
   CHECK(d->before.amounts.amounts[0].ore() == 43125);

@@ -179,6 +179,20 @@ TEST_CASE("a waterfall's steps chain from the start to the end") {
   CHECK(Tenths(bars[4].y) == Tenths(bars[3].y));
 }
 
+TEST_CASE("each waterfall bar says its value above it, so that a step too small to see is still read") {
+  // The bars of Dispute(): 1 000,00 kr; +250,00; −400,00; +50,00; 900,00 kr. A label sits 4 px
+  // above its bar's top edge: the +50 kr step's top is 144.0, so its label's y is 140.0.
+  auto svg = present::WaterfallSvg(Dispute());
+  REQUIRE(svg);
+  const std::string nb = "\u00a0";
+  for (const std::string& value : {"1" + nb + "000,00" + nb + "kr", "+250,00" + nb + "kr", "\u2212" "400,00" + nb + "kr",
+                                  "+50,00" + nb + "kr", "900,00" + nb + "kr"}) {
+    CAPTURE(value);
+    CHECK(svg->find("font-size=\"11\">" + value + "</text>") != std::string::npos);
+  }
+  CHECK(svg->find(R"(y="140.0" text-anchor="middle" font-size="11">+50,00)") != std::string::npos);
+}
+
 TEST_CASE("a waterfall whose steps do not add up to the end is refused") {
   WaterfallChart chart = Dispute();
   chart.end = Money::FromOre(90001);

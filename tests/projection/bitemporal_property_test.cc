@@ -11,6 +11,7 @@
 #include "projection/random_world.h"
 #include "projection/report.h"
 #include "projection/world_builder.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -137,7 +138,7 @@ TEST_CASE("band counts sum to the listed count and components to the total, per 
         CheckSums(*report);
         lines += static_cast<std::int64_t>(report->clinics.size());
         if (report->clinics.empty()) continue;
-        const auto one = projection::BuildMonthReport(p, month, k, rng.Pick(report->clinics).clinic);
+        const auto one = projection::BuildMonthReport(p, month, k, ClinicIdOf(rng.Pick(report->clinics).clinic));
         REQUIRE(one.has_value());
         CheckSums(*one);
       }

@@ -229,8 +229,8 @@ TEST_CASE("a clinic closed on the snapshot date is paid only the visits of the d
   REQUIRE(june.anomalies.size() == 2);
   CHECK(june.anomalies[1].code == "report_for_closed_clinic");
   // The single-clinic report: May has the line, June has none.
-  CHECK(projection::BuildMonthReport(w.projection(), M(2023, 5), w.head(), "VC-A")->total.ore() == 390000);
-  auto none = projection::BuildMonthReport(w.projection(), M(2023, 6), w.head(), "VC-A");
+  CHECK(projection::BuildMonthReport(w.projection(), M(2023, 5), w.head(), domain::ClinicId("VC-A"))->total.ore() == 390000);
+  auto none = projection::BuildMonthReport(w.projection(), M(2023, 6), w.head(), domain::ClinicId("VC-A"));
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == ErrorCode::kNotFound);
 }

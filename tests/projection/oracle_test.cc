@@ -8,6 +8,7 @@
 #include "projection/oracle.h"
 #include "projection/random_world.h"
 #include "projection/world_builder.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 namespace {
@@ -267,7 +268,7 @@ TEST_CASE("on random worlds the one-clinic report equals that clinic's line of t
         ids.push_back("VC-NEVER-SEEN");
         for (const std::string& id : ids) {
           CAPTURE(id);
-          const auto one = projection::BuildMonthReport(p, month, known_at, id);
+          const auto one = projection::BuildMonthReport(p, month, known_at, ClinicIdOf(id));
           if (!all) {
             REQUIRE_FALSE(one.has_value());
             CHECK(one.error().code == all.error().code);
