@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
       if (!id) return std::fprintf(stderr, "%s\n", id.error().message.c_str()), 1;
       auto trace = ledger::TraceEntry(*p, *id);
       traces.push_back(bench::MillisSince(start));
-      if (!trace || !trace->reproduces) return std::fprintf(stderr, "%s does not trace\n", e.entry_id.c_str()), 1;
+      if (!trace || !trace->reproduces) return std::fprintf(stderr, "%s does not trace\n", e.entry_id.str().c_str()), 1;
       const auto* run = p->ledger().FindRun(e.period);
       if (!run) continue;
       start = bench::SteadyClock::now();

@@ -52,14 +52,14 @@ domain::Month BuildSynthetic(store::EventStore& store, std::uint64_t n, domain::
       domain::LedgerEntry e;
       e.entry_id = ledger::EntryId(month, i);
       e.run = month;
-      e.clinic = fmt::format("VC-{:02d}", i % kClinics);
+      e.clinic = domain::ClinicId::Made(fmt::format("VC-{:02d}", i % kClinics));
       e.period = month;
       e.component = static_cast<domain::Component>(i / kClinics % domain::kComponentCount);
       e.amount = domain::Money::FromOre(1'000'000 + i);
       e.known_at_seq = run.known_at_seq;
       e.rulebook = run.rulebook;
       e.debit = fmt::format("expense:halsoval:{}", domain::Name(e.component));
-      e.credit = "payable:" + e.clinic;
+      e.credit = ledger::PayableAccount(e.clinic);
       run.total = *run.total.Plus(e.amount);
       ++run.entry_count;
       requests.push_back(store::AppendRequest{domain::Event{e.entry_id, std::string(ledger::kLedgerSource), e}, {}, {}});

@@ -37,9 +37,10 @@ namespace {
 
 // The idempotency key of a rulebook: its id and a digest of its canonical JSON, so that the same
 // file published twice is a duplicate and a revised one is a new event.
-std::string RulebookEventId(const domain::Rulebook& rulebook) {
+// A rulebook id is at most 64 characters of the id rule's, so the whole stays within it.
+domain::EventId RulebookEventId(const domain::Rulebook& rulebook) {
   const crypto::Digest digest = crypto::Sha256Of(codec::RulebookToJson(rulebook));
-  return fmt::format("rulebook:{}:{}", rulebook.id, crypto::Hex(digest).substr(0, 16));
+  return domain::EventId::Made(fmt::format("rulebook:{}:{}", rulebook.id, crypto::Hex(digest).substr(0, 16)));
 }
 
 void PrintPublished(const CommandContext& context, const domain::Rulebook& rulebook,

@@ -63,10 +63,12 @@ class Checker {
     return out;
   }
 
-  std::string Clinic(const flatbuffers::String* s, const char* field) {
+  domain::ClinicId Clinic(const flatbuffers::String* s, const char* field) {
     const std::string_view text = View(s, field);
-    if (s != nullptr && !domain::IsClinicIdText(text)) Bad(field, "not a clinic id");
-    return std::string(text);
+    if (s == nullptr) return {};
+    auto id = domain::ClinicId::Parse(text);
+    if (!id) return Bad(field, "not a clinic id"), domain::ClinicId();
+    return *id;
   }
 
   std::string MissionId(const flatbuffers::String* s, const char* field) {
@@ -75,10 +77,12 @@ class Checker {
     return std::string(text);
   }
 
-  std::string Id(const flatbuffers::String* s, const char* field) {
+  domain::EventId Id(const flatbuffers::String* s, const char* field) {
     const std::string_view text = View(s, field);
-    if (s != nullptr && !domain::IsEventIdText(text)) Bad(field, "not 1-128 printable ASCII characters");
-    return std::string(text);
+    if (s == nullptr) return {};
+    auto id = domain::EventId::Parse(text);
+    if (!id) return Bad(field, "not 1-128 printable ASCII characters"), domain::EventId();
+    return *id;
   }
 
   std::string Sha256Hex(const flatbuffers::String* s, const char* field) {

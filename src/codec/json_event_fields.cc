@@ -51,17 +51,18 @@ domain::ResidentRef ReadPseudonymForm(ObjectReader& reader) {
 
 }  // namespace
 
-std::string ReadIdValue(Problem& problem, simdjson::dom::element value, const FieldRef& ref) {
+domain::EventId ReadIdValue(Problem& problem, simdjson::dom::element value, const FieldRef& ref) {
   const std::string_view text = ReadString(problem, value, ref);
   if (!problem.ok()) return {};
-  if (!domain::IsEventIdText(text)) {
+  auto id = domain::EventId::Parse(text);
+  if (!id) {
     problem.Set(RejectCode::kInvalidId, ref.Path(), "must be 1-128 printable ASCII characters");
     return {};
   }
-  return std::string(text);
+  return *id;
 }
 
-std::string ReadId(ObjectReader& reader, std::string_view key) {
+domain::EventId ReadId(ObjectReader& reader, std::string_view key) {
   const simdjson::dom::element* value = reader.Lookup(key);
   if (!reader.problem().ok() || value == nullptr) return {};
   return ReadIdValue(reader.problem(), *value, reader.Ref(key));
@@ -88,14 +89,15 @@ std::string ReadVintage(ObjectReader& reader, std::string_view key) {
   return std::string(text);
 }
 
-std::string ReadClinicId(ObjectReader& reader, std::string_view key) {
+domain::ClinicId ReadClinicId(ObjectReader& reader, std::string_view key) {
   const std::string_view text = reader.String(key);
   if (!reader.problem().ok()) return {};
-  if (!domain::IsClinicIdText(text)) {
+  auto id = domain::ClinicId::Parse(text);
+  if (!id) {
     reader.Reject(key, RejectCode::kInvalidClinicId, "must be 2-32 characters of A-Z, 0-9 and '-'");
     return {};
   }
-  return std::string(text);
+  return *id;
 }
 
 std::string ReadMissionId(ObjectReader& reader, std::string_view key) {

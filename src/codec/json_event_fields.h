@@ -19,22 +19,23 @@
 #include "common/clock.h"
 #include "domain/date.h"
 #include "domain/event.h"
+#include "domain/ids.h"
 #include "domain/money.h"
 #include "domain/pseudonym.h"
 
 namespace capledger::codec::json {
 
 // 1-128 printable ASCII characters, else kInvalidId (`id`, `target`, ledger ids).
-std::string ReadId(ObjectReader& reader, std::string_view key);
+domain::EventId ReadId(ObjectReader& reader, std::string_view key);
 // The same rule for one value (an item of an array of ids).
-std::string ReadIdValue(Problem& problem, simdjson::dom::element value, const FieldRef& ref);
+domain::EventId ReadIdValue(Problem& problem, simdjson::dom::element value, const FieldRef& ref);
 
 // 1-200 code points without control characters, else kInvalidText (`name`, `reason`, `source`).
 std::string ReadFreeText(ObjectReader& reader, std::string_view key);
 // 1-64 printable ASCII characters, else kInvalidText (`vintage`).
 std::string ReadVintage(ObjectReader& reader, std::string_view key);
 // [A-Z0-9-]{2,32}, else kInvalidClinicId.
-std::string ReadClinicId(ObjectReader& reader, std::string_view key);
+domain::ClinicId ReadClinicId(ObjectReader& reader, std::string_view key);
 // [a-z0-9-]{2,32} (domain::IsMissionId), else kInvalidId: a mission of DOMAIN.md §9.
 std::string ReadMissionId(ObjectReader& reader, std::string_view key);
 // Exactly 4 digits, else kInvalidMunicipality.

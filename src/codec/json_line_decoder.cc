@@ -314,8 +314,8 @@ EventBody DecodeBudgetFrameSet(BodyContext& c) {
 
 // ---- Ledger events (only with Options::accept_ledger_types) -----------------------------------
 
-std::vector<std::string> ReadIdArray(ObjectReader& f, std::string_view key) {
-  std::vector<std::string> ids;
+std::vector<domain::EventId> ReadIdArray(ObjectReader& f, std::string_view key) {
+  std::vector<domain::EventId> ids;
   const simdjson::dom::array array = f.Array(key);
   if (!f.problem().ok()) return ids;
   ids.reserve(array.size());

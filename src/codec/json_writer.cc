@@ -181,7 +181,7 @@ void Fields(JsonObject& w, const domain::LedgerEntry& e) {
   w.Kronor("amount", e.amount);
   w.Integer("known_at_seq", e.known_at_seq).String("rulebook", e.rulebook);
   JsonArray adjusts = w.Array("adjusts");
-  for (const std::string& id : e.adjusts) adjusts.String(id);
+  for (const domain::EventId& id : e.adjusts) adjusts.String(id);
   adjusts.Close();
   w.String("debit", e.debit).String("credit", e.credit);
 }

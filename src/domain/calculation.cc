@@ -169,13 +169,13 @@ std::vector<Money> StartGrantParts(Money amount, int months) {
   return parts;
 }
 
-std::vector<std::string> CniTopN(std::vector<CniCandidate> candidates, int top_n) {
+std::vector<ClinicId> CniTopN(std::vector<CniCandidate> candidates, int top_n) {
   std::erase_if(candidates, [](const CniCandidate& c) { return c.listed <= 0; });
   std::sort(candidates.begin(), candidates.end(), [](const CniCandidate& a, const CniCandidate& b) {
     if (a.cni_ten_thousandths != b.cni_ten_thousandths) return a.cni_ten_thousandths > b.cni_ten_thousandths;
     return a.clinic < b.clinic;
   });
-  std::vector<std::string> top;
+  std::vector<ClinicId> top;
   for (const auto& c : candidates) {
     if (static_cast<int>(top.size()) >= top_n) break;
     top.push_back(c.clinic);

@@ -101,14 +101,14 @@ std::vector<Money> StartGrantParts(Money amount, int months);
 
 // A clinic that may receive the CNI supplement on a snapshot date.
 struct CniCandidate {
-  std::string clinic;
+  ClinicId clinic;
   std::int64_t listed = 0;                   // N on D
   std::int64_t cni_ten_thousandths = 0;      // the CNI on D
 };
 
 // The clinics that get the CNI supplement: those with N > 0, ranked by CNI highest first, ties by
 // clinic id ascending; the first top_n. Returned in rank order.
-std::vector<std::string> CniTopN(std::vector<CniCandidate> candidates, int top_n);
+std::vector<ClinicId> CniTopN(std::vector<CniCandidate> candidates, int top_n);
 
 // The CNI on D from a delivery: the delivered value, or the one computed from the hits.
 std::int64_t DeliveredOrComputedCni(const CniReported& report);

@@ -69,9 +69,9 @@ const ResidentRef* ResidentOf(const EventBody& body) {
       body);
 }
 
-const std::string* ClinicOf(const EventBody& body) {
+const ClinicId* ClinicOf(const EventBody& body) {
   return std::visit(
-      [](const auto& e) -> const std::string* {
+      [](const auto& e) -> const ClinicId* {
         if constexpr (requires { e.clinic; }) {
           return &e.clinic;
         } else {

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "domain/cni.h"
 #include "domain/date.h"
+#include "domain/ids.h"
 #include "domain/money.h"
 #include "domain/pseudonym.h"
 #include "domain/rulebook.h"
@@ -74,7 +75,7 @@ struct ResidentRelocated {
 
 struct PatientListed {
   ResidentRef resident;
-  std::string clinic;
+  ClinicId clinic;
   Date effective;
   ListingReason reason = ListingReason::kChoice;
   friend bool operator==(const PatientListed&, const PatientListed&) = default;
@@ -82,14 +83,14 @@ struct PatientListed {
 
 struct PatientUnlisted {
   ResidentRef resident;
-  std::string clinic;
+  ClinicId clinic;
   Date effective;  // the first day the resident is no longer listed at `clinic`
   UnlistingReason reason = UnlistingReason::kOther;
   friend bool operator==(const PatientUnlisted&, const PatientUnlisted&) = default;
 };
 
 struct ClinicRegistered {
-  std::string clinic;
+  ClinicId clinic;
   std::string name;
   Operator op = Operator::kRegion;
   std::uint16_t municipality = 0;
@@ -99,7 +100,7 @@ struct ClinicRegistered {
 };
 
 struct ClinicChanged {
-  std::string clinic;
+  ClinicId clinic;
   Date effective;
   std::optional<std::string> name;
   std::optional<Operator> op;
@@ -109,7 +110,7 @@ struct ClinicChanged {
 };
 
 struct ClinicClosed {
-  std::string clinic;
+  ClinicId clinic;
   Date effective;
   friend bool operator==(const ClinicClosed&, const ClinicClosed&) = default;
 };
@@ -120,7 +121,7 @@ struct RulebookPublished {
 };
 
 struct CniReported {
-  std::string clinic;
+  ClinicId clinic;
   Date effective;
   std::string vintage;
   std::int64_t population = 0;
@@ -130,7 +131,7 @@ struct CniReported {
 };
 
 struct PerformanceReported {
-  std::string clinic;
+  ClinicId clinic;
   Month period_from;
   Month period_to;  // inclusive
   std::int32_t fulfilment_thousandths = 0;  // "0.875" -> 875
@@ -146,7 +147,7 @@ struct VisitCounts {
 };
 
 struct VisitsReported {
-  std::string clinic;
+  ClinicId clinic;
   Month month;
   VisitCounts counts;
   friend bool operator==(const VisitsReported&, const VisitsReported&) = default;
@@ -155,7 +156,7 @@ struct VisitsReported {
 // A clinic offers an optional mission from `effective` (DOMAIN.md §9); a later one for the same
 // (clinic, mission) changes the units.
 struct MissionUndertaken {
-  std::string clinic;
+  ClinicId clinic;
   std::string mission;
   Date effective;
   std::optional<std::int64_t> units;  // >= 1; for per_unit missions
@@ -164,7 +165,7 @@ struct MissionUndertaken {
 
 // A clinic no longer offers a mission from `effective` (the first day not offered).
 struct MissionEnded {
-  std::string clinic;
+  ClinicId clinic;
   std::string mission;
   Date effective;
   friend bool operator==(const MissionEnded&, const MissionEnded&) = default;
@@ -180,23 +181,23 @@ struct BudgetFrameSet {
 };
 
 struct EventRetracted {
-  std::string target;  // the id of the retracted event
+  EventId target;  // the id of the retracted event
   std::string reason;
   friend bool operator==(const EventRetracted&, const EventRetracted&) = default;
 };
 
 // One booked ledger line (DOMAIN.md §8), appended by the ledger itself.
 struct LedgerEntry {
-  std::string entry_id;
+  EventId entry_id;
   Month run;
-  std::string clinic;
+  ClinicId clinic;
   Month period;
   Component component = Component::kCapitation;
   EntryKind kind = EntryKind::kRegular;
   Money amount = Money::Zero();
   std::uint64_t known_at_seq = 0;
   std::string rulebook;
-  std::vector<std::string> adjusts;
+  std::vector<EventId> adjusts;
   std::string debit;   // expense:halsoval:<component>
   std::string credit;  // payable:<clinic>
   friend bool operator==(const LedgerEntry&, const LedgerEntry&) = default;
@@ -204,7 +205,7 @@ struct LedgerEntry {
 
 // A difference for a month older than the retro window: reported by a run, not booked.
 struct UnbookedDifference {
-  std::string clinic;
+  ClinicId clinic;
   Month period;
   Component component = Component::kCapitation;
   Money amount = Money::Zero();
@@ -252,7 +253,7 @@ static_assert(std::variant_size_v<EventBody> == kEventTypeCount);
 
 // An event as offered to the log: the source's id (idempotency key), the sending system, the body.
 struct Event {
-  std::string id;
+  EventId id;
   std::string source;  // empty if the input had none
   EventBody body;
   friend bool operator==(const Event&, const Event&) = default;
@@ -276,7 +277,7 @@ bool IsLedgerType(EventType type);
 
 // The resident an event is about, if any; the clinic it concerns, if any.
 const ResidentRef* ResidentOf(const EventBody& body);
-const std::string* ClinicOf(const EventBody& body);
+const ClinicId* ClinicOf(const EventBody& body);
 
 // Names used in JSON and TOML, and back.
 std::string_view Name(RegistrationReason v);

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/assert.h"
 #include "common/error.h"
 #include "common/limits.h"
 
@@ -52,14 +53,21 @@ constexpr bool IsSha256HexText(std::string_view text) {
 // the id's rule: it is not constexpr, so such a literal fails to compile. Never defined.
 void ThisLiteralBreaksTheIdRule();
 
-// An id that keeps its kind's rule: from a literal our code writes (checked when it compiles) or
-// parsed from outside text (Parse, naming the field). Holds its characters inline (at most
-// Kind::kCharsMax), so it never allocates. Converts to std::string_view, so it prints and
-// compares like the text it is. `Kind` gives kCharsMax, Valid(text) and kWhat (what the rule is,
-// for the error).
+// An id that keeps its kind's rule: from a literal our code writes (checked when it compiles),
+// parsed from outside text (Parse, naming the field), or made by our own code from text it built
+// (Made, which asserts the rule). Holds its characters inline (at most Kind::kCharsMax), so it
+// never allocates. Converts to std::string_view, so it compares like the text it is; it prints
+// through view(). `Kind` gives kCharsMax, Valid(text) and kWhat (what the rule is, for the error).
+//
+// The one value outside the rule is the empty id a default-constructed one holds: a field not yet
+// filled in (an event a decoder is still reading). Parse, Made and literals never yield it, and
+// the encoders refuse to write it.
 template <typename Kind>
 class CheckedId {
  public:
+  // The empty id: a field not yet set (empty() is true).
+  constexpr CheckedId() = default;
+
   // From a string literal: ClinicId id = "VC-1880-01". A literal that breaks the rule does not
   // compile.
   template <std::size_t N>
@@ -77,6 +85,15 @@ class CheckedId {
     return id;
   }
 
+  // `text`, built by our own code, as an id. REQUIRES: it keeps the rule (a broken one is our bug
+  // and aborts).
+  static CheckedId Made(std::string_view text) {
+    LEDGER_ASSERT(Kind::Valid(text));
+    CheckedId id;
+    id.Assign(text);
+    return id;
+  }
+
   // As Parse, but empty text is no id (nullopt): an optional argument left out.
   static Result<std::optional<CheckedId>> ParseOptional(std::string_view text, std::string_view field = Kind::kField) {
     if (text.empty()) return std::optional<CheckedId>();
@@ -86,6 +103,7 @@ class CheckedId {
   }
 
   std::string_view view() const { return {chars_.data(), size_}; }
+  bool empty() const { return size_ == 0; }
   std::string str() const { return std::string(view()); }
   operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor): prints and compares as text
 
@@ -96,7 +114,6 @@ class CheckedId {
   friend std::strong_ordering operator<=>(const CheckedId& a, const CheckedId& b) { return a.view() <=> b.view(); }
 
  private:
-  constexpr CheckedId() = default;
   constexpr void Assign(std::string_view text) {
     std::copy(text.begin(), text.end(), chars_.begin());
     size_ = static_cast<std::uint8_t>(text.size());

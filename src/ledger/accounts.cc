@@ -10,11 +10,13 @@ std::string ExpenseAccount(domain::Component component) {
 
 std::string PayableAccount(std::string_view clinic) { return fmt::format("payable:{}", clinic); }
 
-std::string EntryId(domain::Month run, std::uint32_t ordinal) {
-  return fmt::format("E-{}-{:06d}", domain::FormatMonth(run), ordinal);
+domain::EventId EntryId(domain::Month run, std::uint32_t ordinal) {
+  return domain::EventId::Made(fmt::format("E-{}-{:06d}", domain::FormatMonth(run), ordinal));
 }
 
-std::string RunEventId(domain::Month run) { return fmt::format("RUN-{}", domain::FormatMonth(run)); }
+domain::EventId RunEventId(domain::Month run) {
+  return domain::EventId::Made(fmt::format("RUN-{}", domain::FormatMonth(run)));
+}
 
 std::int64_t EffectOn(const domain::LedgerEntry& entry, std::string_view account) {
   std::int64_t effect = 0;

@@ -7,6 +7,7 @@
 
 #include "domain/date.h"
 #include "domain/event.h"
+#include "domain/ids.h"
 
 namespace capledger::ledger {
 
@@ -17,10 +18,10 @@ std::string ExpenseAccount(domain::Component component);
 std::string PayableAccount(std::string_view clinic);
 
 // "E-2024-03-000017": the `ordinal`-th entry (from 1) of the run for `run`.
-std::string EntryId(domain::Month run, std::uint32_t ordinal);
+domain::EventId EntryId(domain::Month run, std::uint32_t ordinal);
 
 // "RUN-2024-03": the id of the PayoutRun event that completes the run for `run`.
-std::string RunEventId(domain::Month run);
+domain::EventId RunEventId(domain::Month run);
 
 // The source recorded on every event the ledger appends.
 inline constexpr std::string_view kLedgerSource = "capledger-payout";

@@ -27,7 +27,7 @@ Status Finish(AnnualClinic& c, std::size_t months) {
 
 // The listed counts from the month reports, per clinic, in month order (0 where a clinic has no line).
 Status AddListed(const projection::Projection& p, int year, std::uint64_t known_at, AnnualReport& r,
-                 std::map<std::string, AnnualClinic>& clinics) {
+                 std::map<domain::ClinicId, AnnualClinic>& clinics) {
   std::vector<domain::Month> months;
   for (unsigned m = 1; m <= 12; ++m) months.push_back(domain::Month{std::chrono::year(year), std::chrono::month(m)});
   auto reports = projection::BuildMonthReports(p, months, known_at);
@@ -50,7 +50,7 @@ Status AddListed(const projection::Projection& p, int year, std::uint64_t known_
 }
 
 Status AddEntries(const projection::Projection& p, int year, std::uint64_t known_at,
-                  std::map<std::string, AnnualClinic>& clinics) {
+                  std::map<domain::ClinicId, AnnualClinic>& clinics) {
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;
     const auto& e = booked.entry;
@@ -78,7 +78,7 @@ Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection,
   AnnualReport r;
   r.year = year;
   r.known_at_seq = known_at;
-  std::map<std::string, AnnualClinic> clinics;
+  std::map<domain::ClinicId, AnnualClinic> clinics;
   if (auto listed = AddListed(projection, year, known_at, r, clinics); !listed) return tl::unexpected(listed.error());
   if (auto added = AddEntries(projection, year, known_at, clinics); !added) return tl::unexpected(added.error());
   r.total.clinic = "TOTAL";

@@ -18,7 +18,7 @@ namespace capledger::ledger {
 // distance_supplement; variable: performance, visits; each the sum of the entries with seq <= K
 // whose period lies in the year.
 struct AnnualClinic {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::string name;
   std::vector<std::int64_t> listed;   // on D of each month that has a report at K, in month order
   std::int64_t listed_sum = 0;        // Σ listed

@@ -78,7 +78,7 @@ Result<RunStatement> Statement(const projection::Projection& p, domain::Month ru
   const auto* booked_run = p.ledger().FindRun(run);
   if (!booked_run) return Fail(ErrorCode::kNotFound, fmt::format("{} has not been run", domain::FormatMonth(run)));
   RunStatement out{*booked_run, {}, Money::Zero()};
-  std::map<std::string, ClinicStatement> by_clinic;
+  std::map<domain::ClinicId, ClinicStatement> by_clinic;
   for (const auto& booked : SelectEntries(p, EntryFilter{std::nullopt, run, clinic})) {
     ClinicStatement& s = by_clinic[booked.entry.clinic];
     s.clinic = booked.entry.clinic;

@@ -47,7 +47,7 @@ std::vector<projection::BookedEntry> SelectEntries(const projection::Projection&
 // What one run pays one clinic: the entries for the run's own month and the corrections of
 // earlier months, with their totals.
 struct ClinicStatement {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::vector<projection::BookedEntry> current;      // kind regular
   std::vector<projection::BookedEntry> corrections;  // kind adjustment, by period
   domain::Money current_total = domain::Money::Zero();

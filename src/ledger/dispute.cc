@@ -90,7 +90,7 @@ class PointCollector {
 
   void AddClinic(std::uint16_t k) {
     const auto& t = p_.clinics();
-    const std::string& id = t.id[k];
+    const domain::ClinicId& id = t.id[k];
     auto dated = [&](std::string_view what) {
       return [&, what](const projection::DatedFact& f) {
         return fmt::format("{} {} effective {}", what, id, domain::FormatDate(domain::DateFromDays(f.effective)));
@@ -277,7 +277,7 @@ bool AllZero(const ComponentAmounts& parts) {
 }
 
 std::string ResidentDetail(const Point& point, const domain::Pseudonym& who, std::pair<int, int> ages,
-                           const std::string& clinic, domain::Date snapshot) {
+                           const domain::ClinicId& clinic, domain::Date snapshot) {
   const std::string on = domain::FormatDate(snapshot);
   if (ages.first < 0 && ages.second >= 0) {
     return fmt::format("{}: resident {} now counts at {} on {}, aged {}", point.what, who.ToHex(), clinic, on, ages.second);
@@ -290,7 +290,7 @@ std::string ResidentDetail(const Point& point, const domain::Pseudonym& who, std
 
 // Applies one point and returns its cause (parts may be zero).
 Result<Cause> Step(const Projection& p, Evaluation& eval, const Point& point, std::uint64_t seq,
-                   const std::string& clinic, std::uint16_t clinic_index) {
+                   const domain::ClinicId& clinic, std::uint16_t clinic_index) {
   const ComponentAmounts before = eval.amounts();
   Cause cause{seq, point.kind, point.event_type, point.retracted_seq, std::nullopt, point.what, domain::ZeroAmounts()};
   if (point.resident_point && eval.computable()) {
@@ -336,7 +336,7 @@ Result<DisputeReport> Dispute(const Projection& p, const domain::ClinicId& clini
   LEDGER_ASSERT(k2 <= p.applied_seq());
   auto c = p.ClinicIndex(clinic);
   if (!c) return Fail(ErrorCode::kNotFound, fmt::format("no events about clinic {}", clinic));
-  DisputeReport report{clinic.str(), month, {}, {}, domain::ZeroAmounts(), {}};
+  DisputeReport report{clinic, month, {}, {}, domain::ZeroAmounts(), {}};
   Evaluation eval(p, *c, month);
   if (auto full = eval.Full(k1); !full) return tl::unexpected(full.error());
   report.before = eval.Side();

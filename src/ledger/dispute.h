@@ -61,7 +61,7 @@ struct DisputeSide {
 };
 
 struct DisputeReport {
-  std::string clinic;
+  domain::ClinicId clinic;
   domain::Month month;
   DisputeSide before;
   DisputeSide after;

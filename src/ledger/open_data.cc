@@ -14,10 +14,10 @@ namespace capledger::ledger {
 namespace {
 
 using domain::Month;
-using RowKey = std::pair<std::int32_t, std::string>;  // (month ordinal, clinic)
+using RowKey = std::pair<std::int32_t, domain::ClinicId>;  // (month ordinal, clinic)
 using Rows = std::map<RowKey, OpenDataRow>;
 
-OpenDataRow& RowFor(Rows& rows, Month month, const std::string& clinic) {
+OpenDataRow& RowFor(Rows& rows, Month month, const domain::ClinicId& clinic) {
   OpenDataRow& row = rows[{domain::MonthOrdinal(month), clinic}];
   row.clinic = clinic;
   row.month = month;
@@ -101,7 +101,7 @@ std::vector<OfferedMissionTitle> MissionTitles(const projection::Projection& p, 
 // Sums each clinic's rows and describes it on the last reported snapshot date.
 Status Summarize(const projection::Projection& p, std::uint64_t known_at, const domain::Date& last_snapshot,
                  OpenData& data) {
-  std::map<std::string, OpenDataClinic> clinics;
+  std::map<domain::ClinicId, OpenDataClinic> clinics;
   const Month last = data.reported_months.back();
   for (const auto& row : data.rows) {
     OpenDataClinic& c = clinics[row.clinic];

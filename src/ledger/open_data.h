@@ -35,7 +35,7 @@ PublishedCount Publishable(std::int64_t count);
 
 // One clinic in one month.
 struct OpenDataRow {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::string name;                          // as known at K
   std::optional<std::uint16_t> municipality;  // kommun code of its registration; empty if unregistered
   std::optional<domain::Operator> op;         // on the snapshot date
@@ -59,7 +59,7 @@ struct OfferedMissionTitle {
 
 // One clinic over the months of the open data, for comparing clinics.
 struct OpenDataClinic {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::string name;
   std::optional<std::uint16_t> municipality;
   std::optional<domain::Operator> op;                // on the last reported snapshot date

@@ -39,14 +39,14 @@ Status CheckOrder(const projection::LedgerTable& ledger, domain::Month month) {
   return {};
 }
 
-Money AmountIn(const MonthReport& report, const std::string& clinic, Component component) {
+Money AmountIn(const MonthReport& report, const domain::ClinicId& clinic, Component component) {
   for (const auto& line : report.clinics) {
     if (line.clinic == clinic) return line.amounts.amounts[static_cast<std::size_t>(component)];
   }
   return Money::Zero();  // a clinic not open on D is owed nothing for the month
 }
 
-domain::LedgerEntry NewEntry(domain::Month run, const std::string& clinic, domain::Month period, Component component,
+domain::LedgerEntry NewEntry(domain::Month run, const domain::ClinicId& clinic, domain::Month period, Component component,
                              Money amount, std::uint64_t known_at, const std::string& rulebook) {
   domain::LedgerEntry e;
   e.run = run;
@@ -106,7 +106,7 @@ Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& re
                     std::uint64_t known_at, domain::Month run, PayoutPlan& plan) {
   for (const EntryTarget& target : TargetsToCheck(ledger, report)) {
     std::int64_t booked = 0;
-    std::vector<std::string> adjusts;
+    std::vector<domain::EventId> adjusts;
     for (std::size_t i : ledger.EntriesFor(target, known_at)) {
       const auto& entry = ledger.entries()[i].entry;
       booked += entry.amount.ore();

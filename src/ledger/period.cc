@@ -221,7 +221,7 @@ const domain::Rulebook* CurrentRulebook(const projection::Projection& p, Month m
 }
 
 // Adds each clinic's total of `report` to `per_clinic` through `field`.
-Status AddPerClinic(const projection::MonthReport& report, std::map<std::string, ClinicCost>& per_clinic,
+Status AddPerClinic(const projection::MonthReport& report, std::map<domain::ClinicId, ClinicCost>& per_clinic,
                     Money ClinicCost::*field) {
   for (const auto& line : report.clinics) {
     ClinicCost& cost = per_clinic[line.clinic];
@@ -233,7 +233,7 @@ Status AddPerClinic(const projection::MonthReport& report, std::map<std::string,
 
 // Fills the year's totals, each clinic's difference and the frame's headroom of a costed draft
 // whose months are in `r` and whose per-clinic sums are in `per_clinic`.
-Status CloseDraftCost(const projection::Projection& projection, std::map<std::string, ClinicCost>& per_clinic,
+Status CloseDraftCost(const projection::Projection& projection, std::map<domain::ClinicId, ClinicCost>& per_clinic,
                       DraftCost& r) {
   auto total = Total(r.total);
   if (!total) return tl::unexpected(total.error());
@@ -255,7 +255,7 @@ Result<DraftCost> CostOfDraft(const projection::Projection& projection, const do
   r.year = year;
   r.known_at_seq = known_at;
   r.draft_id = draft.id;
-  std::map<std::string, ClinicCost> per_clinic;
+  std::map<domain::ClinicId, ClinicCost> per_clinic;
   const Month first = MonthOfYear(year, 1);
   const Month last = MonthOfYear(year, 12);
   const projection::Assumptions drafted_assumptions{&draft, first, last, true};

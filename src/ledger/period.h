@@ -62,7 +62,7 @@ Result<PeriodReport> BuildPeriodReport(const projection::Projection& projection,
 // the frame; and per clinic the difference against the rulebooks in force (or the latest
 // published one where none is in force for a month).
 struct ClinicCost {
-  std::string clinic;
+  domain::ClinicId clinic;
   domain::Money draft = domain::Money::Zero();
   domain::Money current = domain::Money::Zero();
   domain::Money difference = domain::Money::Zero();  // draft − current

@@ -8,7 +8,8 @@ namespace capledger::ledger {
 
 domain::Event FollowUpEvent(int year, domain::Month through, std::uint64_t known_at, std::string manifest_sha256) {
   domain::FollowUpPublished body{year, through, known_at, std::move(manifest_sha256)};
-  return domain::Event{fmt::format("F-{}-{}", domain::FormatMonth(through), known_at), "capledger", std::move(body)};
+  return domain::Event{domain::EventId::Made(fmt::format("F-{}-{}", domain::FormatMonth(through), known_at)), "capledger",
+                       std::move(body)};
 }
 
 Status CheckPublishable(const store::EventStore& store, const domain::Event& event) {

@@ -52,7 +52,7 @@ PageFrame PublicFrame(const ledger::OpenData& data, Lang lang, std::string title
 
 void IndexRow(HtmlOut& out, const ledger::OpenDataClinic& c, Lang lang) {
   out.Open("tr");
-  out.Open("td").Open("a").Attr("href", PublicClinicPath(c.clinic)).Text(c.name.empty() ? c.clinic : c.name).Close();
+  out.Open("td").Open("a").Attr("href", PublicClinicPath(c.clinic)).Text(c.name.empty() ? c.clinic.view() : std::string_view(c.name)).Close();
   out.Open("span").Attr("class", "muted mono id").Text(c.clinic).Close().Close();
   out.Open("td").Text(MunicipalityLabel(c.municipality)).Close();
   out.Open("td").Text(OperatorLabel(c.op, lang)).Close();
@@ -69,7 +69,7 @@ void IndexRow(HtmlOut& out, const ledger::OpenDataClinic& c, Lang lang) {
 
 }  // namespace
 
-std::string PublicClinicPath(const std::string& clinic) { return "clinics/" + clinic + ".html"; }
+std::string PublicClinicPath(std::string_view clinic) { return "clinics/" + std::string(clinic) + ".html"; }
 
 std::string PublicIndexHtml(const ledger::OpenData& data, Lang lang) {
   HtmlOut out;
@@ -100,7 +100,7 @@ std::string PublicIndexHtml(const ledger::OpenData& data, Lang lang) {
 
 namespace {
 
-std::vector<const ledger::OpenDataRow*> RowsOf(const ledger::OpenData& data, const std::string& clinic) {
+std::vector<const ledger::OpenDataRow*> RowsOf(const ledger::OpenData& data, const domain::ClinicId& clinic) {
   std::vector<const ledger::OpenDataRow*> rows;
   for (const auto& row : data.rows) {
     if (row.clinic == clinic) rows.push_back(&row);
@@ -228,9 +228,9 @@ void Missions(HtmlOut& out, const ledger::OpenDataClinic& c, Lang lang) {
 
 }  // namespace
 
-Result<std::string> PublicClinicHtml(const ledger::OpenData& data, const std::string& clinic, Lang lang) {
+Result<std::string> PublicClinicHtml(const ledger::OpenData& data, const domain::ClinicId& clinic, Lang lang) {
   const auto it = std::find_if(data.clinics.begin(), data.clinics.end(), [&](const auto& c) { return c.clinic == clinic; });
-  if (it == data.clinics.end()) return Fail(ErrorCode::kNotFound, "no clinic " + clinic + " in the open data");
+  if (it == data.clinics.end()) return Fail(ErrorCode::kNotFound, fmt::format("no clinic {} in the open data", clinic.view()));
   const auto rows = RowsOf(data, clinic);
   auto listed = ListedChart(rows, lang);
   if (!listed) return tl::unexpected(listed.error());
@@ -245,7 +245,7 @@ Result<std::string> PublicClinicHtml(const ledger::OpenData& data, const std::st
   Figure(out, *components);
   ComponentTable(out, rows, lang);
   Missions(out, *it, lang);
-  return HtmlPage(PublicFrame(data, lang, it->name.empty() ? it->clinic : it->name, "../"), std::move(out).Finish());
+  return HtmlPage(PublicFrame(data, lang, it->name.empty() ? it->clinic.str() : it->name, "../"), std::move(out).Finish());
 }
 
 }  // namespace capledger::present

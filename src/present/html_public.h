@@ -17,11 +17,11 @@ namespace capledger::present {
 std::string PublicIndexHtml(const ledger::OpenData& data, Lang lang);
 
 // The path of a clinic's page within the site ("clinics/VC-1880-01.html").
-std::string PublicClinicPath(const std::string& clinic);
+std::string PublicClinicPath(std::string_view clinic);
 
 // A clinic's page: its facts, listed residents over the months (a line chart), the age profile
 // of the last month, the compensation per component per month (stacked bars and a table), and the
 // missions it offers. kNotFound if `clinic` is not in the data; a chart's errors.
-Result<std::string> PublicClinicHtml(const ledger::OpenData& data, const std::string& clinic, Lang lang);
+Result<std::string> PublicClinicHtml(const ledger::OpenData& data, const domain::ClinicId& clinic, Lang lang);
 
 }  // namespace capledger::present

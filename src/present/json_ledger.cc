@@ -212,7 +212,7 @@ void WriteEntryMembers(codec::JsonObject& o, const domain::LedgerEntry& e) {
       .Kronor("amount", e.amount)
       .Integer("known_at_seq", e.known_at_seq)
       .String("rulebook", e.rulebook);
-  WriteList(o.Array("adjusts"), e.adjusts, [](JsonArray& l, const std::string& id) { l.String(id); });
+  WriteList(o.Array("adjusts"), e.adjusts, [](JsonArray& l, const domain::EventId& id) { l.String(id); });
   o.String("debit", e.debit).String("credit", e.credit);
 }
 

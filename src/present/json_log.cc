@@ -26,9 +26,9 @@ FactEvent DescribeFactEvent(const store::EventStore& store, std::uint64_t seq) {
   auto record = store.Read(seq);
   if (!record) return FactEvent{"?", "?", std::nullopt};
   const domain::EventBody& body = record->stored.event.body;
-  const std::string* clinic = domain::ClinicOf(body);
-  return FactEvent{record->stored.event.id, std::string(domain::EventTypeName(domain::TypeOf(body))),
-                   clinic ? std::optional<std::string>(*clinic) : std::nullopt};
+  const domain::ClinicId* clinic = domain::ClinicOf(body);
+  return FactEvent{record->stored.event.id.str(), std::string(domain::EventTypeName(domain::TypeOf(body))),
+                   clinic ? std::optional<std::string>(clinic->str()) : std::nullopt};
 }
 
 std::string_view UseName(projection::ExplainedFact::Use use) {

@@ -55,7 +55,7 @@ class SieLines {
 
 // One clinic's verification: its non-zero entries and their sum.
 struct ClinicVerification {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::string name;
   std::vector<const domain::LedgerEntry*> entries;
   Money total = Money::Zero();
@@ -63,7 +63,7 @@ struct ClinicVerification {
 
 Result<std::vector<ClinicVerification>> Verifications(const projection::Projection& projection,
                                                       const BookedPayout& booked) {
-  std::map<std::string, ClinicVerification> by_clinic;
+  std::map<domain::ClinicId, ClinicVerification> by_clinic;
   for (const auto& b : booked.entries) {
     const domain::LedgerEntry& e = b.entry;
     if (e.debit != ExpenseAccount(e.component) || e.credit != PayableAccount(e.clinic)) {
@@ -117,7 +117,7 @@ void ChartOfAccounts(SieLines& lines, const SieOptions& o, const std::vector<Cli
   }
   lines.Add(fmt::format("#DIM {} {}", o.clinic_dimension, Quoted(o.clinic_dimension_name)));
   for (const auto& v : verifications) {
-    lines.Add(fmt::format("#OBJEKT {} {} {}", o.clinic_dimension, Quoted(v.clinic), Quoted(v.name.empty() ? v.clinic : v.name)));
+    lines.Add(fmt::format("#OBJEKT {} {} {}", o.clinic_dimension, Quoted(v.clinic), Quoted(v.name.empty() ? v.clinic.view() : std::string_view(v.name))));
   }
 }
 

@@ -18,7 +18,10 @@ std::string M(std::int64_t ore) { return FormatKronor(Money::FromOre(ore)); }
 
 std::string EntryLine(const domain::LedgerEntry& e) {
   std::string adjusts;
-  for (const auto& id : e.adjusts) adjusts += (adjusts.empty() ? "" : ",") + id;
+  for (const auto& id : e.adjusts) {
+    if (!adjusts.empty()) adjusts += ',';
+    adjusts += id.view();
+  }
   return fmt::format("{:<18} run {} {:<12} {} {:<19} {:<10} {:>14}  K {:<8} {}{}\n", e.entry_id,
                      domain::FormatMonth(e.run), e.clinic, domain::FormatMonth(e.period), domain::Name(e.component),
                      domain::Name(e.kind), FormatKronor(e.amount), e.known_at_seq, e.rulebook,
@@ -48,7 +51,7 @@ std::string PayoutTable(const domain::PayoutRun& run, const ledger::KnownAt& k, 
   std::string out = fmt::format("Payout run {}{}  known at seq {} ({})  rulebook {}  {} entries\n\n",
                                 domain::FormatMonth(run.run), existing ? " (already booked; nothing booked now)" : "",
                                 k.seq, domain::FormatTimestamp(k.recorded_at), run.rulebook, entries.size());
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_clinic;  // this month, corrections
+  std::map<domain::ClinicId, std::pair<std::int64_t, std::int64_t>> by_clinic;  // this month, corrections
   for (const auto& e : entries) {
     auto& sums = by_clinic[e.clinic];
     (e.kind == domain::EntryKind::kRegular ? sums.first : sums.second) += e.amount.ore();

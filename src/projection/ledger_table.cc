@@ -17,7 +17,7 @@ void LedgerTable::AddRun(std::uint64_t seq, domain::PayoutRun run) {
 
 void LedgerTable::Index(std::size_t i) {
   const domain::LedgerEntry& e = entries_[i].entry;
-  by_id_.emplace(e.entry_id, i);
+  by_id_.emplace(e.entry_id.str(), i);
   EntryTarget target{e.clinic, domain::MonthOrdinal(e.period), e.component};
   auto& list = by_target_[target];
   if (list.empty()) targets_by_period_[target.period].push_back(target);

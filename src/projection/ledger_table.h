@@ -30,7 +30,7 @@ struct BookedRun {
 
 // The key of what an entry is for: (clinic, period month, component).
 struct EntryTarget {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::int32_t period = 0;  // month ordinal
   domain::Component component = domain::Component::kCapitation;
   friend bool operator==(const EntryTarget&, const EntryTarget&) = default;
@@ -38,7 +38,7 @@ struct EntryTarget {
 
 struct EntryTargetHash {
   std::size_t operator()(const EntryTarget& t) const {
-    return std::hash<std::string>()(t.clinic) ^ (static_cast<std::size_t>(t.period) * 1000003u) ^
+    return std::hash<domain::ClinicId>()(t.clinic) ^ (static_cast<std::size_t>(t.period) * 1000003u) ^
            static_cast<std::size_t>(t.component);
   }
 };

@@ -61,8 +61,8 @@ std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& 
   return resident_index_.Find(pseudonym, residents_.pseudonym);
 }
 
-std::optional<std::uint16_t> Projection::ClinicIndex(std::string_view clinic) const {
-  auto it = clinic_index_.find(std::string(clinic));
+std::optional<std::uint16_t> Projection::ClinicIndex(const domain::ClinicId& clinic) const {
+  auto it = clinic_index_.find(clinic);
   if (it == clinic_index_.end()) return std::nullopt;
   return it->second;
 }
@@ -96,8 +96,8 @@ std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
   return r;
 }
 
-std::uint16_t Projection::EnsureClinic(std::string_view clinic) {
-  auto [it, inserted] = clinic_index_.try_emplace(std::string(clinic), static_cast<std::uint16_t>(clinics_.id.size()));
+std::uint16_t Projection::EnsureClinic(const domain::ClinicId& clinic) {
+  auto [it, inserted] = clinic_index_.try_emplace(clinic, static_cast<std::uint16_t>(clinics_.id.size()));
   if (inserted) {
     // The store refuses an event naming one clinic more than limits::kClinicsMax (kTooManyClinics).
     LEDGER_ASSERT(clinics_.id.size() < limits::kClinicsMax);
@@ -292,7 +292,7 @@ void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody
     Retract(budget_frames_, target_seq, seq);
     return;
   }
-  const std::string* clinic_id = domain::ClinicOf(target);
+  const domain::ClinicId* clinic_id = domain::ClinicOf(target);
   if (!clinic_id) return;  // retractions of retractions and ledger events are refused at ingest
   auto c = ClinicIndex(*clinic_id);
   if (!c) return;

@@ -16,6 +16,7 @@
 #include "domain/age.h"
 #include "domain/calculation.h"
 #include "domain/event.h"
+#include "domain/ids.h"
 #include "projection/facts.h"
 #include "projection/index_cache.h"
 #include "projection/ledger_table.h"
@@ -70,7 +71,7 @@ struct ResidentTable {
 // registered), parallel arrays of per-clinic fact lists.
 struct ClinicTable {
   friend bool operator==(const ClinicTable&, const ClinicTable&) = default;
-  std::vector<std::string> id;
+  std::vector<domain::ClinicId> id;
   std::vector<std::vector<NameFact>> names;               // from registrations and changes
   std::vector<std::vector<DatedFact>> registrations;      // sorted by (effective, seq); value: municipality
   std::vector<std::vector<DatedFact>> operators;          // value: domain::Operator, from registrations and changes
@@ -113,7 +114,7 @@ class Projection {
 
   // The dense id of a resident or clinic, if known.
   std::optional<std::uint32_t> ResidentIndex(const domain::Pseudonym& pseudonym) const;
-  std::optional<std::uint16_t> ClinicIndex(std::string_view clinic) const;
+  std::optional<std::uint16_t> ClinicIndex(const domain::ClinicId& clinic) const;
 
   // --- Queries at effective date `on` (days since epoch) as known at `known_at` -------------
 
@@ -193,7 +194,7 @@ class Projection {
   struct Folder;
 
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
-  std::uint16_t EnsureClinic(std::string_view clinic);
+  std::uint16_t EnsureClinic(const domain::ClinicId& clinic);
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
   // Folds residents [first, last) on each of `days` into `listings` (one per day).
   void FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
@@ -212,7 +213,7 @@ class Projection {
   std::int64_t touched_resident_ = -1;
   std::int32_t touched_effective_ = 0;
   PseudonymIndex resident_index_;
-  std::unordered_map<std::string, std::uint16_t> clinic_index_;
+  std::unordered_map<domain::ClinicId, std::uint16_t> clinic_index_;
   std::uint64_t applied_seq_ = 0;
   std::vector<std::int32_t> affects_from_;  // per seq - 1: the earliest day the event can change
   std::int32_t retracted_affects_from_ = 0;  // set by ApplyRetraction for AffectsFrom

@@ -145,7 +145,7 @@ bool HasVisitsOnlyLine(const domain::ClinicMonthFacts& closed) { return closed.o
 // `closed`: the clinic's ClosedFactsFor.
 void AddClosedClinicAnomalies(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& closed,
                               std::int64_t listed, MonthReport& report) {
-  const std::string& id = ctx.p.clinics().id[c];
+  const domain::ClinicId& id = ctx.p.clinics().id[c];
   const bool registered = ctx.p.OpeningDay(c, ctx.known_at).has_value();
   if (listed > 0) {
     report.anomalies.push_back(AnomalyLine{
@@ -181,7 +181,7 @@ void AddListCapAnomaly(const Context& ctx, std::uint16_t c, std::int64_t listed,
 void AddMissionAnomalies(const Context& ctx, std::uint16_t c, const domain::ClinicMonthFacts& facts,
                          MonthReport& report) {
   for (const domain::MissionPart& part : domain::MissionParts(ctx.rulebook, facts)) {
-    const std::string& id = ctx.p.clinics().id[c];
+    const domain::ClinicId& id = ctx.p.clinics().id[c];
     switch (part.problem) {
       case domain::MissionProblem::kNone: break;
       case domain::MissionProblem::kNotInRulebook:

@@ -17,7 +17,7 @@ namespace capledger::projection {
 
 // One clinic's line of a month report.
 struct ClinicMonthLine {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::string name;
   domain::ClinicMonthAmounts amounts;
   friend bool operator==(const ClinicMonthLine&, const ClinicMonthLine&) = default;

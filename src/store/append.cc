@@ -53,7 +53,7 @@ class BatchAssembler {
   // Puts everything else into the batch and hands it over (REQUIRES: called once, last).
   std::unique_ptr<AssembledAppend> Finish(std::vector<AppendOutcome> outcomes);
   // The clinic ids the batch's stored events name for the first time.
-  std::vector<std::string>& new_clinics() { return new_clinics_; }
+  std::vector<domain::ClinicId>& new_clinics() { return new_clinics_; }
 
  private:
   std::optional<codec::Rejection> CheckRecordedAt(const AppendRequest& request, Timestamp& recorded_at) const;
@@ -80,7 +80,7 @@ class BatchAssembler {
   IndexKeys index_keys_;
   rocksdb::WriteBatch batch_;
   std::vector<RejectRecord> rejects_;
-  std::vector<std::string> new_clinics_;
+  std::vector<domain::ClinicId> new_clinics_;
   std::string canonical_;  // reused buffers: no allocation per event
   std::string envelope_;
   std::string id_value_;
@@ -179,7 +179,7 @@ std::optional<codec::Rejection> BatchAssembler::CheckBounds(const AppendRequest&
                             fmt::format("the log holds {} events, the most it can hold", head_.seq)};
   }
   // A retraction is indexed under its target's clinic, which the log already names.
-  const std::string* clinic = domain::ClinicOf(request.event.body);
+  const domain::ClinicId* clinic = domain::ClinicOf(request.event.body);
   if (clinic == nullptr || impl_.assembled_clinics.contains(*clinic) ||
       std::find(new_clinics_.begin(), new_clinics_.end(), *clinic) != new_clinics_.end()) {
     return std::nullopt;

@@ -29,7 +29,7 @@ bool Before(const Occurrence& a, const Occurrence& b) {
   return a.key < b.key;
 }
 
-const std::string* TargetOf(const AppendRequest& request) {
+const domain::EventId* TargetOf(const AppendRequest& request) {
   const auto* retraction = std::get_if<domain::EventRetracted>(&request.event.body);
   return retraction ? &retraction->target : nullptr;
 }
@@ -44,7 +44,7 @@ BatchIds::BatchIds(std::span<const AppendRequest> requests)
   for (std::uint32_t i = 0; i < requests.size(); ++i) {
     const std::string_view id = requests[i].event.id;
     occurrences.push_back(Occurrence{HeadOf(id), id, i, false});
-    if (const std::string* target = TargetOf(requests[i])) {
+    if (const domain::EventId* target = TargetOf(requests[i])) {
       occurrences.push_back(Occurrence{HeadOf(*target), *target, i, true});
     }
   }

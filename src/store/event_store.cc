@@ -61,8 +61,10 @@ Status LoadClinicIds(EventStore::Impl& impl) {
     const std::string_view key = it->key().ToStringView();
     const std::size_t end = key.find('\0');
     if (end == std::string_view::npos) return Fail(ErrorCode::kCorruption, "a by_clinic index key has no clinic id");
-    std::string next(key.substr(0, end));
-    impl.assembled_clinics.insert(next);
+    auto clinic = domain::ClinicId::Parse(key.substr(0, end));
+    if (!clinic) return Fail(ErrorCode::kCorruption, "a by_clinic index key holds no clinic id");
+    impl.assembled_clinics.insert(*clinic);
+    std::string next(clinic->view());
     next.push_back('\1');
     it->Seek(next);
   }
@@ -230,7 +232,7 @@ Result<StoredRecord> DecodeStoredValue(std::uint64_t seq, std::string_view value
   StoredRecord record;
   record.stored.seq = envelope->seq;
   record.stored.recorded_at = FromMicros(envelope->recorded_at_us);
-  record.stored.event.id = std::string(envelope->id);
+  record.stored.event.id = domain::EventId::Made(envelope->id);  // DecodeEnvelope checked the rule
   record.stored.event.source = std::string(envelope->source);
   record.stored.event.body = std::move(*body);
   record.prev_hash = envelope->prev_hash;

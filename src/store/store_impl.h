@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/limits.h"
 #include "common/region_secret.h"
+#include "domain/ids.h"
 #include "store/dir_lock.h"
 #include "store/head_record.h"
 #include "store/event_store.h"
@@ -62,7 +63,7 @@ struct EventStore::Impl {
   // Every clinic id an event in the log or an assembled batch names (a store opened for writing;
   // loaded at open from the by_clinic index). A batch that is voided unwritten leaves its clinics
   // here: the count errs on the safe side of limits::kClinicsMax.
-  std::unordered_set<std::string> assembled_clinics;
+  std::unordered_set<domain::ClinicId> assembled_clinics;
   std::uint64_t generation = 0;        // bumped (under both mutexes) when unwritten batches are voided
   std::mutex pending_mutex;            // guards pending
   std::deque<std::shared_ptr<const PendingBatch>> pending;  // assembled, not yet written, oldest first

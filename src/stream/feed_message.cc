@@ -53,7 +53,7 @@ FeedMessage EntryMessage(const store::StoredRecord& record) {
   o.Integer("amount_ore", entry->amount.ore());
   WriteLogFields(o, record.stored.seq, record.stored.recorded_at, record.hash);
   o.Close();
-  return FeedMessage{entry->clinic, std::move(value), kMessageEntry, entry->entry_id, domain::FormatMonth(entry->run),
+  return FeedMessage{entry->clinic.str(), std::move(value), kMessageEntry, entry->entry_id.str(), domain::FormatMonth(entry->run),
                      record.stored.seq};
 }
 

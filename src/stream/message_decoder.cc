@@ -1,6 +1,5 @@
 #include "stream/message_decoder.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -31,11 +30,6 @@ DecodedMessage Rejected(store::InputOrigin origin, RejectCode code, std::string 
 }
 
 // The id rule of JSON input (docs/events.md): 1-128 printable ASCII characters.
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
-}
-
 }  // namespace
 
 store::InputOrigin MessageOrigin(const MessageRef& message) {
@@ -86,9 +80,8 @@ DecodedMessage MessageDecoder::DecodeFlatBuffers(const MessageRef& message, stor
     return Rejected(std::move(origin), RejectCode::kReservedType, "type",
                     fmt::format("{} events are appended by the ledger only", domain::EventTypeName(type)));
   }
-  if (!ValidId(envelope->id)) {
-    return Rejected(std::move(origin), RejectCode::kInvalidId, "id", "id must be 1-128 printable ASCII characters");
-  }
+  auto id = domain::EventId::Parse(envelope->id);
+  if (!id) return Rejected(std::move(origin), RejectCode::kInvalidId, "id", "id must be 1-128 printable ASCII characters");
   // A stored rulebook may predate provenance; one published now must say who decided it.
   if (const auto* published = std::get_if<domain::RulebookPublished>(&*body); published && !published->rulebook.provenance) {
     return Rejected(std::move(origin), RejectCode::kMissingField, "rulebook.decided_by",
@@ -96,7 +89,7 @@ DecodedMessage MessageDecoder::DecodeFlatBuffers(const MessageRef& message, stor
   }
   DecodedMessage result;
   store::AppendRequest request;
-  request.event = domain::Event{std::string(envelope->id), std::string(envelope->source), std::move(*body)};
+  request.event = domain::Event{*id, std::string(envelope->source), std::move(*body)};
   if (auto field = codec::FieldHoldingPersonnummer(request.event)) {
     return Rejected(std::move(origin), RejectCode::kPersonnummerInField, *field,
                     "holds a personnummer or samordningsnummer; only a resident's pseudonym may be stored");

@@ -201,7 +201,7 @@ void World::WrongListing(Month month) {
   HoldListed(id, wrong, effective, domain::ListingReason::kChoice, sent, tag);
   const Micros weeks_later = rng_.Between(14, 35) * kMicrosPerDay;  // drawn before the time of day, as it always was
   const Micros corrected = sent + weeks_later + rng_.Between(0, kMicrosPerDay / 4);
-  sink_.Hold(PendingEvent{corrected, domain::EventRetracted{"", "listing sent to the wrong clinic"}, {}, false, -1, tag});
+  sink_.Hold(PendingEvent{corrected, domain::EventRetracted{{}, "listing sent to the wrong clinic"}, {}, false, -1, tag});
   HoldListed(id, right, effective, domain::ListingReason::kChoice, corrected);
   SetClinic(person, right);
   person.last_change = static_cast<std::int16_t>(MonthIndex(month));

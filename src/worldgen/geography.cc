@@ -184,7 +184,7 @@ domain::Date RandomDate(Rng& rng, int first_year, int last_year) {
 ClinicSite MakeClinic(const Municipality& m, std::uint16_t m_index, int number, bool is_private, bool outlying,
                       Rng& rng) {
   ClinicSite c;
-  c.id = fmt::format("VC-{:04d}-{:02d}", m.code, number);
+  c.id = domain::ClinicId::Made(fmt::format("VC-{:04d}-{:02d}", m.code, number));
   c.name = is_private ? fmt::format("Läkarhuset {} {}", m.name, number) : fmt::format("Vårdcentralen {} {}", m.name, number);
   c.municipality = m_index;
   c.is_private = is_private;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/date.h"
+#include "domain/ids.h"
 #include "worldgen/generate.h"
 #include "worldgen/rng.h"
 
@@ -37,7 +38,7 @@ struct Municipality {
 };
 
 struct ClinicSite {
-  std::string id;  // "VC-<kommun>-<nn>"
+  domain::ClinicId id;  // "VC-<kommun>-<nn>"
   std::string name;
   std::uint16_t municipality = 0;  // index into Geography::municipalities
   bool is_private = false;

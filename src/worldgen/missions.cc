@@ -186,7 +186,7 @@ void World::HoldMission(const PlannedMission& planned, bool per_unit, Micros rec
   }
   last_change_[key] = planned.effective;
   missions_.push_back(planned);
-  const std::string& clinic = geography_.clinics[planned.clinic].id;
+  const domain::ClinicId& clinic = geography_.clinics[planned.clinic].id;
   if (planned.units == 0) {
     sink_.Hold(PendingEvent{recorded, domain::MissionEnded{clinic, planned.mission, planned.effective}});
     return;

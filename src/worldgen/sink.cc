@@ -13,11 +13,10 @@ namespace {
 constexpr std::size_t kBufferBytes = std::size_t{4} << 20;
 
 // "gen-<line>" into `id`, reusing its storage.
-void SetLineId(std::string& id, std::uint64_t line) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof(digits), line);
-  id.assign("gen-");
-  id.append(digits, result.ptr);
+void SetLineId(domain::EventId& id, std::uint64_t line) {
+  char text[24] = "gen-";
+  const auto result = std::to_chars(text + 4, text + sizeof(text), line);
+  id = domain::EventId::Made(std::string_view(text, result.ptr));
 }
 
 }  // namespace

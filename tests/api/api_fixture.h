@@ -104,7 +104,7 @@ class ApiFixture {
  private:
   void Append(domain::EventBody body) {
     store::AppendRequest request;
-    request.event.id = "w" + std::to_string(++world_events_);
+    request.event.id = EventIdOf("w" + std::to_string(++world_events_));
     request.event.source = "test";
     request.event.body = std::move(body);
     auto appended = store_->Append(std::span(&request, 1));
@@ -119,7 +119,7 @@ class ApiFixture {
     domain::ResidentRef child = Resident(3);
     child.birth_date = Day(2020, 6, 1);
     const domain::ResidentRef residents[] = {Resident(1), Resident(2), child};
-    const char* clinics[] = {"VC-A", "VC-A", "VC-B"};
+    const domain::ClinicId clinics[] = {"VC-A", "VC-A", "VC-B"};
     for (int i = 0; i < 3; ++i) {
       Append(domain::ResidentRegistered{residents[i], Day(2023, 1, 1), 1880, domain::RegistrationReason::kInitial});
       Append(domain::PatientListed{residents[i], clinics[i], Day(2023, 1, 1), domain::ListingReason::kChoice});

@@ -450,7 +450,7 @@ TEST_CASE("with ledger types enabled, a LedgerEntry line in the writer's form de
   CHECK(e.amount == domain::Money::FromOre(-123450));
   CHECK(e.known_at_seq == 1234);
   CHECK(e.rulebook == "KoK-2024");
-  CHECK(e.adjusts == std::vector<std::string>{"E-2024-01-000003"});
+  CHECK(e.adjusts == std::vector<domain::EventId>{"E-2024-01-000003"});
   CHECK(e.debit == "expense:halsoval:capitation");
   CHECK(e.credit == "payable:VC-A");
   CHECK(BodyOf<domain::LedgerEntry>(LedgerEntryLine("0.00", "[]"), true).adjusts.empty());

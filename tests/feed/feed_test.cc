@@ -61,7 +61,7 @@ class FeedWorld {
     store_ = OpenForTest(dir_.path(), secret_, store_clock_);
     Append(domain::RulebookPublished{FlatRulebook()});
     for (std::uint8_t r = 1; r <= 8; ++r) {
-      const std::string clinic = "VC-" + std::to_string(r);
+      const domain::ClinicId clinic = ClinicIdOf("VC-" + std::to_string(r));
       Append(domain::ClinicRegistered{clinic, "Vårdcentral " + std::to_string(r), domain::Operator::kRegion, 1880, 125,
                                       Day(2020, 1, 1)});
       Append(domain::ResidentRegistered{Resident(r), Day(2023, 1, 1), 1880, domain::RegistrationReason::kInitial});
@@ -86,7 +86,7 @@ class FeedWorld {
 
   void Append(domain::EventBody body) {
     store::AppendRequest request;
-    request.event.id = "w" + std::to_string(++events_);
+    request.event.id = EventIdOf("w" + std::to_string(++events_));
     request.event.source = "test";
     request.event.body = std::move(body);
     auto appended = store_->Append(std::span(&request, 1));
@@ -251,10 +251,10 @@ void CheckEntryValue(const Consumed& c, const store::StoredRecord& r) {
   CHECK(Int(v, "amount_ore") == e.amount.ore());
   CHECK(Int(v, "known_at_seq") == static_cast<std::int64_t>(e.known_at_seq));
   CHECK(Str(v, "rulebook") == e.rulebook);
-  std::vector<std::string> adjusts;
+  std::vector<domain::EventId> adjusts;
   simdjson::dom::array list;
   REQUIRE(v["adjusts"].get(list) == simdjson::SUCCESS);
-  for (auto item : list) adjusts.emplace_back(std::string_view(item.get_string().value()));
+  for (auto item : list) adjusts.push_back(EventIdOf(item.get_string().value()));
   CHECK(adjusts == e.adjusts);
   CHECK(Str(v, "debit") == e.debit);
   CHECK(Str(v, "credit") == e.credit);
@@ -298,7 +298,7 @@ void CheckTopicEqualsLedger(const std::vector<Consumed>& kept, const std::vector
   std::map<std::string, std::uint64_t> run_seq;  // run month -> seq of its PayoutRun
   for (const auto& r : ledger) {
     if (const auto* e = std::get_if<domain::LedgerEntry>(&r.stored.event.body)) {
-      entries[e->entry_id] = &r;
+      entries[e->entry_id.str()] = &r;
     } else {
       run_seq[domain::FormatMonth(std::get<domain::PayoutRun>(r.stored.event.body).run)] = r.stored.seq;
     }

@@ -41,11 +41,9 @@ int Failed(const std::string& what) {
 
 int CheckTraces(const projection::Projection& p) {
   for (const auto& booked : p.ledger().entries()) {
-    auto id = domain::EventId::Parse(booked.entry.entry_id);
-    if (!id) return Failed(id.error().message);
-    auto trace = ledger::TraceEntry(p, *id);
-    if (!trace) return Failed(booked.entry.entry_id + ": " + trace.error().message);
-    if (!trace->reproduces) return Failed(booked.entry.entry_id + " does not reproduce");
+    auto trace = ledger::TraceEntry(p, booked.entry.entry_id);
+    if (!trace) return Failed(booked.entry.entry_id.str() + ": " + trace.error().message);
+    if (!trace->reproduces) return Failed(booked.entry.entry_id.str() + " does not reproduce");
   }
   std::printf("traced %zu entries: all reproduce\n", p.ledger().entries().size());
   return 0;
@@ -62,7 +60,7 @@ int CheckWindow(const projection::Projection& p) {
     if (run.run.run < from) continue;
     auto report = projection::BuildMonthReport(p, run.run.run, k);
     if (!report) return Failed(report.error().message);
-    std::map<std::pair<std::string, int>, std::int64_t> booked;
+    std::map<std::pair<domain::ClinicId, int>, std::int64_t> booked;
     for (const auto& e : ledger::SelectEntries(p, {run.run.run, std::nullopt, std::nullopt})) {
       if (e.seq <= last->seq) booked[{e.entry.clinic, static_cast<int>(e.entry.component)}] += e.entry.amount.ore();
     }
@@ -70,7 +68,7 @@ int CheckWindow(const projection::Projection& p) {
       for (int c = 0; c < domain::kComponentCount; ++c) {
         const std::int64_t recomputed = line.amounts.amounts[static_cast<std::size_t>(c)].ore();
         if (booked[{line.clinic, c}] != recomputed) {
-          return Failed(domain::FormatMonth(run.run.run) + " " + line.clinic + " component " + std::to_string(c) +
+          return Failed(domain::FormatMonth(run.run.run) + " " + line.clinic.str() + " component " + std::to_string(c) +
                         ": booked " + std::to_string(booked[{line.clinic, c}]) + " öre, recomputed " +
                         std::to_string(recomputed));
         }
@@ -79,7 +77,7 @@ int CheckWindow(const projection::Projection& p) {
       }
     }
     for (const auto& [key, ore] : booked) {  // clinics no longer open: everything reversed
-      if (ore != 0) return Failed(domain::FormatMonth(run.run.run) + " " + key.first + ": booked for a closed clinic");
+      if (ore != 0) return Failed(domain::FormatMonth(run.run.run) + " " + key.first.str() + ": booked for a closed clinic");
     }
   }
   std::printf("window of the last run: %zu (clinic, month, component) totals equal the recomputation\n", checked);
@@ -89,7 +87,7 @@ int CheckWindow(const projection::Projection& p) {
 int CheckLateReports(const projection::Projection& p) {
   const auto* last = p.ledger().LastRun();
   const std::uint64_t k = last->run.known_at_seq;
-  std::set<std::tuple<std::string, int, int>> booked;  // (clinic, month ordinal, component)
+  std::set<std::tuple<domain::ClinicId, int, int>> booked;  // (clinic, month ordinal, component)
   std::size_t outside = 0;
   for (const auto& e : p.ledger().entries()) {
     booked.insert({e.entry.clinic, domain::MonthOrdinal(e.entry.period), static_cast<int>(e.entry.component)});
@@ -97,7 +95,7 @@ int CheckLateReports(const projection::Projection& p) {
     if (e.entry.period >= domain::AddMonths(e.entry.run, -rulebook->rulebook.retro_window_months)) continue;
     ++outside;
     const bool report = e.entry.component == domain::Component::kPerformance || e.entry.component == domain::Component::kVisits;
-    if (!report || !e.entry.adjusts.empty()) return Failed(e.entry.entry_id + " is booked outside its window and is no late report");
+    if (!report || !e.entry.adjusts.empty()) return Failed(e.entry.entry_id.str() + " is booked outside its window and is no late report");
   }
   std::size_t checked = 0;
   for (const auto& run : p.ledger().runs()) {
@@ -108,7 +106,7 @@ int CheckLateReports(const projection::Projection& p) {
         if (line.amounts.amounts[static_cast<std::size_t>(c)] == domain::Money::Zero()) continue;
         ++checked;
         if (!booked.count({line.clinic, domain::MonthOrdinal(run.run.run), static_cast<int>(c)})) {
-          return Failed(domain::FormatMonth(run.run.run) + " " + line.clinic + " " + std::string(domain::Name(c)) +
+          return Failed(domain::FormatMonth(run.run.run) + " " + line.clinic.str() + " " + std::string(domain::Name(c)) +
                         " is owed at the last run's K but was never booked");
         }
       }

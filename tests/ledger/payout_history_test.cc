@@ -26,7 +26,7 @@ domain::Rulebook SimpleRulebook(const std::string& id, std::int64_t capitation_o
 
 void CheckEntry(const domain::LedgerEntry& e, const std::string& id, const std::string& clinic, domain::Month period,
                 Component component, EntryKind kind, std::int64_t amount_ore, const std::string& rulebook,
-                const std::vector<std::string>& adjusts = {}) {
+                const std::vector<domain::EventId>& adjusts = {}) {
   CAPTURE(id);
   CHECK(e.entry_id == id);
   CHECK(e.clinic == clinic);

@@ -215,9 +215,9 @@ TEST_CASE("every verification balances to zero and pays one clinic what the run'
     ++nonzero;
     bool found = false;
     for (const auto& ver : file.verifications) {
-      for (const auto& row : ver.rows) found |= row.text.starts_with(e.entry_id + " ") && row.ore == e.amount.ore();
+      for (const auto& row : ver.rows) found |= row.text.starts_with(e.entry_id.str() + " ") && row.ore == e.amount.ore();
     }
-    CHECK_MESSAGE(found, e.entry_id);
+    CHECK_MESSAGE(found, e.entry_id.str());
   }
   CHECK(entries_ore == runs.april.run.total.ore());
   CHECK(entries_ore == 101667);  // 0.01 + 1016.66

@@ -120,8 +120,8 @@ inline void CheckAgrees(const Result<projection::MonthReport>& report, const ora
   CHECK(report->rulebook_id == expected.rulebook_id);
   CHECK(report->rulebook_seq == expected.rulebook_seq);
   CHECK(report->snapshot == expected.snapshot);
-  std::vector<std::string> fast_ids;
-  std::vector<std::string> oracle_ids;
+  std::vector<domain::ClinicId> fast_ids;
+  std::vector<domain::ClinicId> oracle_ids;
   for (const auto& line : report->clinics) fast_ids.push_back(line.clinic);
   for (const auto& figures : expected.clinics) oracle_ids.push_back(figures.clinic);
   REQUIRE(fast_ids == oracle_ids);

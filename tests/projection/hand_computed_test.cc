@@ -152,7 +152,7 @@ TEST_CASE("world 3: CNI and distance supplements, the start grant and a late rev
   w.Clinic("VC-X", D(2010, 1, 1), 600);  // 60.0 km: band 50.0 -> 400.00
   w.Clinic("VC-Y", D(2010, 1, 1), 300);
   w.Clinic("VC-N", D(2024, 11, 1), 100);  // opened November 2024 under R-2024's start grant
-  auto cni = [&](const std::string& clinic, std::int64_t value) {
+  auto cni = [&](const domain::ClinicId& clinic, std::int64_t value) {
     w.Add(domain::CniReported{clinic, D(2025, 1, 1), "SCB-2025-01", 1000, domain::CniHits{}, value});
   };
   cni("VC-W", 20000);

@@ -44,11 +44,11 @@ domain::Rulebook WithMissions(domain::SnapshotRule snapshot = domain::SnapshotRu
   return rb;
 }
 
-std::uint64_t Undertake(WorldBuilder& w, const std::string& clinic, const std::string& mission, domain::Date from,
+std::uint64_t Undertake(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from,
                         std::optional<std::int64_t> units = std::nullopt) {
   return w.Add(domain::MissionUndertaken{clinic, mission, from, units});
 }
-std::uint64_t End(WorldBuilder& w, const std::string& clinic, const std::string& mission, domain::Date from) {
+std::uint64_t End(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from) {
   return w.Add(domain::MissionEnded{clinic, mission, from});
 }
 

@@ -95,7 +95,7 @@ inline std::int64_t CniFromHits(const domain::CniHits& h, std::int64_t populatio
 // One open clinic's figures for a month: counts per band and öre per component (indexed by
 // domain::Component).
 struct ClinicFigures {
-  std::string clinic;
+  domain::ClinicId clinic;
   std::int64_t listed = 0;
   std::vector<std::int64_t> band_counts;
   std::array<std::int64_t, domain::kComponentCount> ore{};
@@ -118,7 +118,7 @@ struct MonthFigures {
 class Oracle {
  public:
   explicit Oracle(std::vector<domain::Event> events) : events_(std::move(events)) {
-    std::map<std::string, std::uint64_t> seq_of_id;  // the first event stored under an id
+    std::map<domain::EventId, std::uint64_t> seq_of_id;  // the first event stored under an id
     retracted_from_.assign(events_.size() + 1, kNever);
     for (std::size_t i = 0; i < events_.size(); ++i) {
       const std::uint64_t seq = i + 1;
@@ -136,7 +136,7 @@ class Oracle {
         resident.facts.emplace_back(EffectiveDay(body), seq);
       } else if (std::holds_alternative<domain::RulebookPublished>(body)) {
         rulebook_events_.push_back(seq);
-      } else if (const std::string* clinic = ClinicNamed(body)) {
+      } else if (const domain::ClinicId* clinic = ClinicNamed(body)) {
         clinic_events_[*clinic].push_back(seq);
       }
     }
@@ -159,17 +159,17 @@ class Oracle {
     const Date on = out.snapshot;
 
     // The clinics open on D, by id (std::map keeps them sorted).
-    std::map<std::string, ClinicFigures> open;
-    for (const std::string& clinic : RegisteredClinics(q)) {
+    std::map<domain::ClinicId, ClinicFigures> open;
+    for (const domain::ClinicId& clinic : RegisteredClinics(q)) {
       if (IsOpenOn(q, clinic, on)) open[clinic].clinic = clinic;
     }
     for (auto& [id, figures] : open) figures.band_counts.assign(rb.capitation.size(), 0);
 
     // Each resident's fold on D, counted in their clinic's age band (and their age kept for the
     // per_listed missions).
-    std::map<std::string, std::vector<int>> ages;
+    std::map<domain::ClinicId, std::vector<int>> ages;
     for (const auto& [pseudonym, resident] : residents_) {
-      const std::string* clinic = FoldResident(q, resident, DayNumber(on));
+      const domain::ClinicId* clinic = FoldResident(q, resident, DayNumber(on));
       if (!clinic) continue;
       auto it = open.find(*clinic);
       if (it == open.end()) continue;
@@ -181,13 +181,13 @@ class Oracle {
       for (std::int64_t n : figures.band_counts) figures.listed += n;
     }
 
-    const std::vector<std::string> cni_winners = CniWinners(q, rb, open, on);
+    const std::vector<domain::ClinicId> cni_winners = CniWinners(q, rb, open, on);
     for (auto& [id, figures] : open) {
       Amounts(q, rb, month, on, std::find(cni_winners.begin(), cni_winners.end(), id) != cni_winners.end(), ages[id],
               figures);
     }
     // §6.3: visits are paid for work done, to a clinic open on any day of M, even if not on D.
-    for (const std::string& clinic : RegisteredClinics(q)) {
+    for (const domain::ClinicId& clinic : RegisteredClinics(q)) {
       if (open.count(clinic) || !OpenOnSomeDay(q, clinic, month)) continue;
       const auto counts = Visits(q, clinic, month);
       if (!counts) continue;
@@ -219,7 +219,7 @@ class Oracle {
   bool Visible(const Query& q, std::uint64_t seq) const { return seq <= q.known_at && retracted_from_[seq] > q.known_at; }
 
   // The clinic a clinic event (not a listing) is about.
-  static const std::string* ClinicNamed(const domain::EventBody& body) {
+  static const domain::ClinicId* ClinicNamed(const domain::EventBody& body) {
     if (const auto* e = std::get_if<domain::ClinicRegistered>(&body)) return &e->clinic;
     if (const auto* e = std::get_if<domain::ClinicChanged>(&body)) return &e->clinic;
     if (const auto* e = std::get_if<domain::ClinicClosed>(&body)) return &e->clinic;
@@ -232,7 +232,7 @@ class Oracle {
   }
 
   // The events about `clinic`, in seq order.
-  const std::vector<std::uint64_t>& ClinicEvents(const std::string& clinic) const {
+  const std::vector<std::uint64_t>& ClinicEvents(const domain::ClinicId& clinic) const {
     static const std::vector<std::uint64_t> kNone;
     auto it = clinic_events_.find(clinic);
     return it == clinic_events_.end() ? kNone : it->second;
@@ -255,8 +255,8 @@ class Oracle {
     return chosen;
   }
 
-  std::vector<std::string> RegisteredClinics(const Query& q) const {
-    std::vector<std::string> clinics;
+  std::vector<domain::ClinicId> RegisteredClinics(const Query& q) const {
+    std::vector<domain::ClinicId> clinics;
     for (const auto& [clinic, seqs] : clinic_events_) {
       for (std::uint64_t seq : seqs) {
         if (std::holds_alternative<domain::ClinicRegistered>(At(seq).body) && Visible(q, seq)) {
@@ -269,7 +269,7 @@ class Oracle {
   }
 
   // The effective date of the latest registration by seq.
-  std::optional<Date> OpeningDate(const Query& q, const std::string& clinic) const {
+  std::optional<Date> OpeningDate(const Query& q, const domain::ClinicId& clinic) const {
     std::optional<Date> opening;
     for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* reg = std::get_if<domain::ClinicRegistered>(&At(seq).body);
@@ -279,7 +279,7 @@ class Oracle {
   }
 
   // Opened on or before D and no closure effective on or before D.
-  bool IsOpenOn(const Query& q, const std::string& clinic, Date on) const {
+  bool IsOpenOn(const Query& q, const domain::ClinicId& clinic, Date on) const {
     const std::optional<Date> opening = OpeningDate(q, clinic);
     if (!opening || DayNumber(*opening) > DayNumber(on)) return false;
     for (std::uint64_t seq : ClinicEvents(clinic)) {
@@ -290,7 +290,7 @@ class Oracle {
   }
 
   // Open on at least one day of the month, tried day by day.
-  bool OpenOnSomeDay(const Query& q, const std::string& clinic, Month month) const {
+  bool OpenOnSomeDay(const Query& q, const domain::ClinicId& clinic, Month month) const {
     for (Date day = FirstOf(month); MonthContaining(day) == month; day = Date{std::chrono::sys_days(day) + std::chrono::days(1)}) {
       if (IsOpenOn(q, clinic, day)) return true;
     }
@@ -326,9 +326,9 @@ class Oracle {
 
   // §6.2: fold the resident's known events effective on or before D in (effective, seq) order.
   // Returns the clinic they are listed at if they are a resident at the end, else null.
-  const std::string* FoldResident(const Query& q, const Resident& r, std::int64_t on) const {
+  const domain::ClinicId* FoldResident(const Query& q, const Resident& r, std::int64_t on) const {
     bool resident = false;
-    const std::string* clinic = nullptr;
+    const domain::ClinicId* clinic = nullptr;
     for (const auto& [effective, seq] : r.facts) {
       if (effective > on) break;
       if (!Visible(q, seq)) continue;
@@ -360,7 +360,7 @@ class Oracle {
   // An attribute of `clinic` on D: the fact with the latest effective date on or before D, ties
   // by the highest seq. `value` gives a fact's value, or nothing if the event is not one of them.
   template <typename ValueOf>
-  std::optional<std::int64_t> AttributeOn(const Query& q, const std::string& clinic, Date on, ValueOf value) const {
+  std::optional<std::int64_t> AttributeOn(const Query& q, const domain::ClinicId& clinic, Date on, ValueOf value) const {
     std::optional<std::int64_t> best;
     std::int64_t best_day = 0;
     for (std::uint64_t seq : ClinicEvents(clinic)) {
@@ -375,7 +375,7 @@ class Oracle {
     return best;
   }
 
-  std::optional<std::int64_t> DistanceOn(const Query& q, const std::string& clinic, Date on) const {
+  std::optional<std::int64_t> DistanceOn(const Query& q, const domain::ClinicId& clinic, Date on) const {
     return AttributeOn(q, clinic, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
       if (const auto* reg = std::get_if<domain::ClinicRegistered>(&body)) {
         return std::pair{reg->effective, std::int64_t{reg->distance_to_hospital_km_tenths}};
@@ -387,7 +387,7 @@ class Oracle {
     });
   }
 
-  std::optional<std::int64_t> CniOn(const Query& q, const std::string& clinic, Date on) const {
+  std::optional<std::int64_t> CniOn(const Query& q, const domain::ClinicId& clinic, Date on) const {
     return AttributeOn(q, clinic, on, [&](const domain::EventBody& body) -> std::optional<std::pair<Date, std::int64_t>> {
       const auto* cni = std::get_if<domain::CniReported>(&body);
       if (!cni) return std::nullopt;
@@ -397,10 +397,10 @@ class Oracle {
   }
 
   // §6.3 CNI: open clinics with N > 0 and a CNI on D, highest CNI first, ties by id; the top_n.
-  std::vector<std::string> CniWinners(const Query& q, const domain::Rulebook& rb,
-                                      const std::map<std::string, ClinicFigures>& open, Date on) const {
+  std::vector<domain::ClinicId> CniWinners(const Query& q, const domain::Rulebook& rb,
+                                      const std::map<domain::ClinicId, ClinicFigures>& open, Date on) const {
     if (!rb.cni_supplement) return {};
-    std::vector<std::pair<std::int64_t, std::string>> ranked;
+    std::vector<std::pair<std::int64_t, domain::ClinicId>> ranked;
     for (const auto& [id, figures] : open) {
       if (figures.listed <= 0) continue;
       if (const std::optional<std::int64_t> cni = CniOn(q, id, on)) ranked.emplace_back(*cni, id);
@@ -408,7 +408,7 @@ class Oracle {
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    std::vector<std::string> winners;
+    std::vector<domain::ClinicId> winners;
     for (std::size_t i = 0; i < ranked.size() && i < static_cast<std::size_t>(rb.cni_supplement->top_n); ++i) {
       winners.push_back(ranked[i].second);
     }
@@ -416,7 +416,7 @@ class Oracle {
   }
 
   // The fulfilment (thousandths) of the latest report by seq whose period covers M.
-  std::optional<std::int64_t> Fulfilment(const Query& q, const std::string& clinic, Month month) const {
+  std::optional<std::int64_t> Fulfilment(const Query& q, const domain::ClinicId& clinic, Month month) const {
     std::optional<std::int64_t> f;
     for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* p = std::get_if<domain::PerformanceReported>(&At(seq).body);
@@ -429,7 +429,7 @@ class Oracle {
   }
 
   // The counts of the latest visit report by seq for (c, M).
-  std::optional<domain::VisitCounts> Visits(const Query& q, const std::string& clinic, Month month) const {
+  std::optional<domain::VisitCounts> Visits(const Query& q, const domain::ClinicId& clinic, Month month) const {
     std::optional<domain::VisitCounts> counts;
     for (std::uint64_t seq : ClinicEvents(clinic)) {
       const auto* v = std::get_if<domain::VisitsReported>(&At(seq).body);
@@ -441,7 +441,7 @@ class Oracle {
   // §6.3 start grant: the part for M of the grant of the rulebook in force for the opening month
   // O as known at K, counted from O', the first month from O on whose snapshot date (under that
   // month's rulebook) the clinic is open. The caller knows the clinic is open on M's snapshot date.
-  std::int64_t StartGrantPart(const Query& q, const std::string& clinic, Month month) const {
+  std::int64_t StartGrantPart(const Query& q, const domain::ClinicId& clinic, Month month) const {
     const std::optional<Date> opening = OpeningDate(q, clinic);
     if (!opening) return 0;
     const Month opened = MonthContaining(*opening);
@@ -466,7 +466,7 @@ class Oracle {
   // on or before D (ties by the highest seq); an undertaking of an optional mission the rulebook
   // lists pays fixed: amount; per_listed: n × amount / 12 for the residents counted with
   // min_age <= age < max_age; per_unit: units × amount / 12. Summed in twelfths, rounded once.
-  std::int64_t MissionsOre(const Query& q, const domain::Rulebook& rb, const std::string& clinic, Date on,
+  std::int64_t MissionsOre(const Query& q, const domain::Rulebook& rb, const domain::ClinicId& clinic, Date on,
                            const std::vector<int>& ages) const {
     std::map<std::string, std::pair<std::int64_t, std::uint64_t>> latest;  // mission -> (day, seq)
     for (std::uint64_t seq : ClinicEvents(clinic)) {
@@ -555,7 +555,7 @@ class Oracle {
   std::vector<domain::Event> events_;
   std::vector<std::uint64_t> retracted_from_;  // by seq: the first retraction of it, or kNever
   std::vector<std::uint64_t> rulebook_events_;  // seq order, as all these lists
-  std::map<std::string, std::vector<std::uint64_t>> clinic_events_;
+  std::map<domain::ClinicId, std::vector<std::uint64_t>> clinic_events_;
   std::map<domain::Pseudonym, Resident> residents_;
 };
 

@@ -74,7 +74,7 @@ struct HandWorld {
     w.Clinic("VC-A", D(2024, 2, 1), 100);       // opens in February 2024: R1's start grant
     w.Clinic("VC-C", D(2024, 1, 1));
     w.Clinic("VC-C", D(2024, 4, 1));            // registered again: opens 2024-04-01
-    for (const char* clinic : {"VC-A", "VC-B"}) {  // equal CNIs 1.5000: VC-A ranks first by id
+    for (const domain::ClinicId& clinic : {domain::ClinicId("VC-A"), domain::ClinicId("VC-B")}) {  // equal CNIs 1.5000: VC-A ranks first by id
       w.Add(domain::CniReported{clinic, D(2024, 1, 1), "SCB-2024", 1000, domain::CniHits{}, 15000});
     }
     w.Born(1, D(1959, 3, 31));  // 65 on 2024-03-31
@@ -264,7 +264,7 @@ TEST_CASE("on random worlds the one-clinic report equals that clinic's line of t
         INFO("month " << domain::FormatMonth(month));
         const auto all = projection::BuildMonthReport(p, month, known_at);
         std::vector<std::string> ids;
-        for (const auto& clinic : p.clinics().id) ids.push_back(clinic);
+        for (const auto& clinic : p.clinics().id) ids.push_back(clinic.str());
         ids.push_back("VC-NEVER-SEEN");
         for (const std::string& id : ids) {
           CAPTURE(id);

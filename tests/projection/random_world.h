@@ -27,6 +27,7 @@
 #include "domain/date.h"
 #include "domain/event.h"
 #include "domain/rulebook.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 
@@ -281,7 +282,7 @@ class Generator {
     }
   }
 
-  domain::CniReported RandomCni(const std::string& clinic) {
+  domain::CniReported RandomCni(const domain::ClinicId& clinic) {
     domain::CniReported cni;
     cni.clinic = clinic;
     cni.effective = rng_.Chance(30) ? Ymd(static_cast<int>(rng_.Between(2023, 2025)), 1, 1) : RandomDate(rng_);
@@ -310,7 +311,7 @@ class Generator {
     return static_cast<std::int64_t>(index * 100000 / (static_cast<__int128>(2476) * population));
   }
 
-  void Reports(const std::string& clinic) {
+  void Reports(const domain::ClinicId& clinic) {
     for (int i = static_cast<int>(rng_.Between(0, 3)); i > 0; --i) AddCni(clinic);
     for (int i = static_cast<int>(rng_.Between(0, 3)); i > 0; --i) {
       const int from = static_cast<int>(rng_.Between(Ordinal(Ym(2022, 10)), Ordinal(Ym(2025, 12))));
@@ -329,7 +330,7 @@ class Generator {
       }
     }
   }
-  void AddCni(const std::string& clinic) {
+  void AddCni(const domain::ClinicId& clinic) {
     domain::CniReported cni = RandomCni(clinic);
     const std::int64_t known = Days(cni.effective) + Delay();
     if (rng_.Chance(25)) {  // delivered again for the same day with other figures: the later one holds
@@ -341,7 +342,7 @@ class Generator {
   }
 
   void Clinics() {
-    std::vector<std::string> pool = {"VC-A", "VC-B", "VC-C", "VC-D", "VC-E", "VC-F", "VC-G", "VC-H", "VC-AB", "HC-1", "HC-10", "HC-2"};
+    std::vector<domain::ClinicId> pool = {"VC-A", "VC-B", "VC-C", "VC-D", "VC-E", "VC-F", "VC-G", "VC-H", "VC-AB", "HC-1", "HC-10", "HC-2"};
     for (std::size_t i = pool.size() - 1; i > 0; --i) std::swap(pool[i], pool[static_cast<std::size_t>(rng_.Between(0, static_cast<std::int64_t>(i)))]);
     const std::size_t registered = static_cast<std::size_t>(rng_.Between(2, 7));
     for (std::size_t i = 0; i < pool.size(); ++i) {
@@ -351,17 +352,17 @@ class Generator {
         unregistered_.push_back(pool[i]);
       }
     }
-    for (const std::string& id : registered_) Clinic(id);
-    for (const std::string& id : unregistered_) {
+    for (const domain::ClinicId& id : registered_) Clinic(id);
+    for (const domain::ClinicId& id : unregistered_) {
       if (rng_.Chance(50)) Reports(id);  // reports for a clinic that never opens: anomalies
     }
   }
 
-  void Clinic(const std::string& id) {
+  void Clinic(const domain::ClinicId& id) {
     const Date opening = rng_.Chance(55) ? FromDays(rng_.Between(Days(Ymd(2010, 1, 1)), Days(Ymd(2022, 12, 31))))
                                          : RandomDate(rng_);
     auto registration = [&](Date open, std::int32_t distance, std::int64_t known) {
-      Add(known, domain::ClinicRegistered{id, "Vårdcentralen " + id, rng_.Chance(70) ? domain::Operator::kRegion : domain::Operator::kPrivate,
+      Add(known, domain::ClinicRegistered{id, "Vårdcentralen " + id.str(), rng_.Chance(70) ? domain::Operator::kRegion : domain::Operator::kPrivate,
                                           1880, distance, open});
     };
     registration(opening, rng_.Pick(kDistanceMenu),
@@ -385,7 +386,7 @@ class Generator {
       change.effective = changed && roll < 35 ? *changed : roll < 50 ? opening : RandomDate(rng_);
       changed = change.effective;
       change.distance_to_hospital_km_tenths = rng_.Pick(kDistanceMenu);
-      if (rng_.Chance(30)) change.name = "Hälsocentralen " + id;
+      if (rng_.Chance(30)) change.name = "Hälsocentralen " + id.str();
       Add(Days(change.effective) + Delay(), change);
     }
     if (rng_.Chance(10)) {  // a change that touches no amount
@@ -401,7 +402,7 @@ class Generator {
 
   // Undertakings (some with units, some changing them, some on the same day as another), and
   // endings, at random dates and with random delays.
-  void Missions(const std::string& id) {
+  void Missions(const domain::ClinicId& id) {
     for (int i = static_cast<int>(rng_.Between(0, 5)); i > 0; --i) {
       const std::string mission = rng_.Pick(kMissionMenu);
       const Date effective = RandomDate(rng_);
@@ -419,7 +420,7 @@ class Generator {
     }
   }
 
-  std::string AnyClinic() {
+  domain::ClinicId AnyClinic() {
     if (!unregistered_.empty() && rng_.Chance(8)) return rng_.Pick(unregistered_);
     return rng_.Pick(registered_);
   }
@@ -459,7 +460,7 @@ class Generator {
                                                    rng_.Chance(50) ? domain::RegistrationReason::kInitial
                                                                    : domain::RegistrationReason::kMovedIn});
     }
-    std::string clinic = AnyClinic();
+    domain::ClinicId clinic = AnyClinic();
     const Date listed = rng_.Chance(60) ? t : FromDays(Days(t) + rng_.Between(-30, 60));
     resident_event(listed, domain::PatientListed{ref, clinic, listed,
                                                  newborn ? domain::ListingReason::kNewborn : domain::ListingReason::kProximity});
@@ -518,7 +519,7 @@ class Generator {
       const std::uint64_t seq = world_.events.size() + 1;
       const bool is_retraction = std::holds_alternative<domain::EventRetracted>(body);
       const bool is_rulebook = std::holds_alternative<domain::RulebookPublished>(body);
-      world_.events.push_back(domain::Event{"ev-" + std::to_string(seq), "test", std::move(body)});
+      world_.events.push_back(domain::Event{EventIdOf("ev-" + std::to_string(seq)), "test", std::move(body)});
       if (is_retraction || is_rulebook) world_.notable_seqs.push_back(seq);
       if (is_rulebook) {
         rulebooks.push_back(seq);
@@ -540,7 +541,7 @@ class Generator {
         target = rng_.Pick(retractable);
       }
       retracted.push_back(target);
-      push(domain::EventRetracted{"ev-" + std::to_string(target), "wrong"});
+      push(domain::EventRetracted{EventIdOf("ev-" + std::to_string(target)), "wrong"});
     };
     for (std::size_t i : order) {
       push(std::move(pending_[i].body));
@@ -570,8 +571,8 @@ class Generator {
   WorldShape shape_;
   RandomWorld world_;
   std::vector<Pending> pending_;
-  std::vector<std::string> registered_;
-  std::vector<std::string> unregistered_;
+  std::vector<domain::ClinicId> registered_;
+  std::vector<domain::ClinicId> unregistered_;
   std::vector<std::pair<std::int64_t, domain::CniHits>> cni_shapes_;
 };
 

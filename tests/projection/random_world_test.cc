@@ -15,11 +15,11 @@ namespace {
 // What in a world the store would refuse, or that no personnummer could produce; empty if nothing.
 std::vector<std::string> Problems(const RandomWorld& world) {
   std::vector<std::string> problems;
-  std::map<std::string, std::uint64_t> seq_of_id;
+  std::map<domain::EventId, std::uint64_t> seq_of_id;
   std::map<domain::Pseudonym, domain::Date> birth;
   for (std::size_t i = 0; i < world.events.size(); ++i) {
     const domain::Event& e = world.events[i];
-    auto problem = [&](const std::string& what) { problems.push_back(e.id + ": " + what); };
+    auto problem = [&](const std::string& what) { problems.push_back(e.id.str() + ": " + what); };
     if (!seq_of_id.emplace(e.id, i + 1).second) problem("the id is used twice");
     if (const auto* rb = std::get_if<domain::RulebookPublished>(&e.body)) {
       if (const auto violation = domain::CheckRulebook(rb->rulebook)) problem(violation->field + ": " + violation->message);

@@ -10,6 +10,7 @@
 #include "domain/date.h"
 #include "domain/event.h"
 #include "projection/projection.h"
+#include "support/clinic_id.h"
 #include "projection/report.h"
 
 namespace capledger::testing {
@@ -55,7 +56,7 @@ class WorldBuilder {
   std::uint64_t Add(domain::EventBody body) {
     const std::uint64_t seq = events_.size() + 1;
     const std::string id = "e" + std::to_string(seq);
-    events_.push_back(domain::Event{id, "test", body});
+    events_.push_back(domain::Event{EventIdOf(id), "test", body});
     ids_[id] = seq;
     auto applied = projection_.Apply(seq, body, [this](std::string_view target) -> Result<projection::RetractionTarget> {
       auto it = ids_.find(std::string(target));
@@ -65,24 +66,24 @@ class WorldBuilder {
     REQUIRE(applied.has_value());
     return seq;
   }
-  std::uint64_t Clinic(const std::string& id, domain::Date opening, std::int32_t distance_tenths = 125) {
-    return Add(domain::ClinicRegistered{id, "Vårdcentralen " + id, domain::Operator::kRegion, 1880, distance_tenths,
+  std::uint64_t Clinic(std::string_view id, domain::Date opening, std::int32_t distance_tenths = 125) {
+    return Add(domain::ClinicRegistered{ClinicIdOf(id), "Vårdcentralen " + std::string(id), domain::Operator::kRegion, 1880, distance_tenths,
                                         opening});
   }
   std::uint64_t Register(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentRegistered{residents_.at(tag), effective, 1880, domain::RegistrationReason::kInitial});
   }
-  std::uint64_t List(std::uint8_t tag, const std::string& clinic, domain::Date effective) {
-    return Add(domain::PatientListed{residents_.at(tag), clinic, effective, domain::ListingReason::kChoice});
+  std::uint64_t List(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
+    return Add(domain::PatientListed{residents_.at(tag), ClinicIdOf(clinic), effective, domain::ListingReason::kChoice});
   }
   // Registered and listed at `clinic` from `effective`.
-  void Resident(std::uint8_t tag, domain::Date birth, const std::string& clinic, domain::Date effective) {
+  void Resident(std::uint8_t tag, domain::Date birth, std::string_view clinic, domain::Date effective) {
     Born(tag, birth);
     Register(tag, effective);
     List(tag, clinic, effective);
   }
-  std::uint64_t Unlist(std::uint8_t tag, const std::string& clinic, domain::Date effective) {
-    return Add(domain::PatientUnlisted{residents_.at(tag), clinic, effective, domain::UnlistingReason::kOther});
+  std::uint64_t Unlist(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
+    return Add(domain::PatientUnlisted{residents_.at(tag), ClinicIdOf(clinic), effective, domain::UnlistingReason::kOther});
   }
   std::uint64_t Died(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentDied{residents_.at(tag), effective});
@@ -90,7 +91,7 @@ class WorldBuilder {
   std::uint64_t MovedOut(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentMovedOut{residents_.at(tag), effective});
   }
-  std::uint64_t Retract(std::uint64_t seq) { return Add(domain::EventRetracted{"e" + std::to_string(seq), "wrong"}); }
+  std::uint64_t Retract(std::uint64_t seq) { return Add(domain::EventRetracted{EventIdOf("e" + std::to_string(seq)), "wrong"}); }
   std::uint64_t Publish(const domain::Rulebook& rulebook) { return Add(domain::RulebookPublished{rulebook}); }
 
   std::uint64_t head() const { return events_.size(); }

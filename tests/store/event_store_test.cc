@@ -284,7 +284,7 @@ TEST_CASE("scan visits events in seq order from a given seq, up to a limit") {
   AppendAll(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-A"), Listing("c", 3, "VC-A"), Listing("d", 4, "VC-A")});
   std::vector<std::string> ids;
   REQUIRE(s->Scan(2, 2, [&](const store::StoredRecord& r) {
-               ids.push_back(r.stored.event.id);
+               ids.push_back(r.stored.event.id.str());
                return true;
              }).has_value());
   CHECK(ids == std::vector<std::string>{"b", "c"});

@@ -57,9 +57,9 @@ class RawStore {
 
 std::string Seq8(std::uint64_t seq) { return store::SeqKey(seq); }
 
-store::AppendRequest Registered(std::string id, std::uint8_t resident) {
+store::AppendRequest Registered(std::string_view id, std::uint8_t resident) {
   store::AppendRequest request;
-  request.event.id = std::move(id);
+  request.event.id = EventIdOf(id);
   request.event.source = "navet";
   request.event.body = domain::ResidentRegistered{Resident(resident), Day(2024, 1, 1), 1880,
                                                   domain::RegistrationReason::kInitial};

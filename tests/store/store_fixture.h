@@ -13,6 +13,7 @@
 #include "domain/event.h"
 #include "domain/pseudonym.h"
 #include "store/event_store.h"
+#include "support/clinic_id.h"
 
 namespace capledger::testing {
 
@@ -50,21 +51,21 @@ inline domain::Date Day(int y, unsigned m, unsigned d) {
   return domain::Date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
 }
 
-inline store::AppendRequest Listing(std::string id, std::uint8_t resident, std::string clinic,
+inline store::AppendRequest Listing(std::string_view id, std::uint8_t resident, std::string_view clinic,
                                     domain::Date effective = Day(2024, 3, 15)) {
   store::AppendRequest request;
-  request.event.id = std::move(id);
+  request.event.id = EventIdOf(id);
   request.event.source = "1177-listning";
-  request.event.body = domain::PatientListed{Resident(resident), std::move(clinic), effective,
+  request.event.body = domain::PatientListed{Resident(resident), ClinicIdOf(clinic), effective,
                                              domain::ListingReason::kChoice};
   request.origin = store::InputOrigin{"test", 1, "{raw}"};
   return request;
 }
 
-inline store::AppendRequest Retraction(std::string id, std::string target) {
+inline store::AppendRequest Retraction(std::string_view id, std::string_view target) {
   store::AppendRequest request;
-  request.event.id = std::move(id);
-  request.event.body = domain::EventRetracted{std::move(target), "sent by mistake"};
+  request.event.id = EventIdOf(id);
+  request.event.body = domain::EventRetracted{EventIdOf(target), "sent by mistake"};
   request.origin = store::InputOrigin{"test", 1, "{raw}"};
   return request;
 }

@@ -34,7 +34,7 @@ std::vector<std::string> Rejects(store::EventStore& s) {
 std::vector<std::string> StoredIds(store::EventStore& s) {
   std::vector<std::string> ids;
   REQUIRE(s.Scan(1, 0, [&](const store::StoredRecord& r) {
-             ids.push_back(r.stored.event.id);
+             ids.push_back(r.stored.event.id.str());
              return true;
            }).has_value());
   return ids;

@@ -22,7 +22,7 @@ std::string Contents(std::FILE* file) {
   return text;
 }
 
-domain::MissionEnded Ended(std::string clinic) { return domain::MissionEnded{std::move(clinic), "bvc", kJuly}; }
+domain::MissionEnded Ended(const domain::ClinicId& clinic) { return domain::MissionEnded{clinic, "bvc", kJuly}; }
 
 // The line of a MissionEnded for `clinic`, recorded `micros` after the epoch (below 1 s).
 std::string EndedLine(int line, int micros, std::string_view clinic) {
@@ -68,7 +68,7 @@ TEST_CASE("a retraction names the line its target was written on, and a listing 
                       Pnr("19580531-1239")};
   listed.tag = tag;
   sink.Hold(std::move(listed));
-  PendingEvent retraction{7, domain::EventRetracted{"", "wrong clinic"}};
+  PendingEvent retraction{7, domain::EventRetracted{{}, "wrong clinic"}};
   retraction.target_tag = tag;
   sink.Hold(std::move(retraction));
   REQUIRE(sink.Finish());
