@@ -12,6 +12,12 @@
 //   February: 8 regular (7 × 19167 + 38333 = 172502) + 1 adjustment (19166) = 9 entries, 191668
 //   March, April: 8 entries, 172502 each
 //   in all: 33 entries.
+//
+// Time: the feed runs on a FakeClock, so its own waits (the idle look at the head, the back-off
+// before a new producer, the cursor interval and the stop timeout) end only when a test moves
+// that clock or notifies the feed; no test sleeps to let a feed interval pass. The brokers and
+// librdkafka run in real time, so a test polls for what they do (a delivery, a statistics
+// report), bounded by a deadline, rather than sleeping for a fixed time.
 #include <algorithm>
 #include <chrono>
 #include <future>
@@ -114,20 +120,23 @@ class FeedWorld {
     for (unsigned m = 2; m <= 4; ++m) Pay(M(2024, m));
   }
 
-  // Starts the feed on the real clock, or on `clock` (its back-off, intervals and stop timeout).
-  std::unique_ptr<stream::FinanceFeed> StartFeed(const Clock* clock = nullptr) {
-    auto feed = stream::FinanceFeed::Start(config_, *store_, clock ? *clock : feed_clock_, [this] { ++stop_requests_; });
+  // Starts the feed on the world's fake clock (its back-off, intervals and stop timeout).
+  std::unique_ptr<stream::FinanceFeed> StartFeed() {
+    auto feed = stream::FinanceFeed::Start(config_, *store_, feed_clock_, [this] { ++stop_requests_; });
     REQUIRE_MESSAGE(feed.has_value(), (feed ? "" : feed.error().message));
     return std::move(*feed);
   }
 
-  // Waits until the feed has delivered through the head; fails the test after `timeout`.
+  // Waits until the feed has delivered through the head; fails the test after `timeout` of real
+  // time. While the feed waits on its clock (an idle look at the head, or the back-off before a
+  // new producer), the clock is moved a second at a time, so that those waits end.
   void WaitDelivered(const stream::FinanceFeed& feed, std::chrono::seconds timeout = 30s) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (feed.stats().cursor_seq.load() < store_->head().seq && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(20ms);
-    }
-    REQUIRE(feed.stats().cursor_seq.load() == store_->head().seq);
+    const bool delivered = Eventually([&] {
+      if (feed.stats().cursor_seq.load() == store_->head().seq) return true;
+      if (feed_clock_.waiters() > 0) feed_clock_.Advance(1s);
+      return false;
+    }, timeout);
+    REQUIRE(delivered);
   }
 
   // The log's ledger entries and payout runs, read straight from the store.
@@ -140,7 +149,20 @@ class FeedWorld {
     return out;
   }
 
+  // Polls `done` every 20 ms of real time until it holds (true) or `timeout` has passed (false):
+  // for what the brokers and librdkafka do, which runs in real time.
+  template <typename Done>
+  static bool Eventually(Done&& done, std::chrono::seconds timeout = 30s) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() >= until) return false;
+      std::this_thread::sleep_for(20ms);
+    }
+    return true;
+  }
+
   store::EventStore& store() { return *store_; }
+  FakeClock& feed_clock() { return feed_clock_; }
   stream::MockCluster& cluster() { return *cluster_; }
   stream::KafkaConfig& config() { return config_; }
   int stop_requests() const { return stop_requests_; }
@@ -148,7 +170,7 @@ class FeedWorld {
  private:
   TempDir dir_;
   FakeClock store_clock_{FromMicros(kTestNowUs)};
-  SystemClock feed_clock_;
+  FakeClock feed_clock_{FromMicros(kTestNowUs)};
   RegionSecret secret_ = TestSecret();
   std::unique_ptr<store::EventStore> store_;
   std::uint64_t events_ = 0;
@@ -401,8 +423,10 @@ TEST_CASE("a restarted feed publishes only what was booked after its cursor") {
   const std::size_t before = ConsumeAll(w.config().brokers).size();
   REQUIRE(before == 33 + 4 * kPartitions);
   auto feed = w.StartFeed();
-  std::this_thread::sleep_for(1s);  // time enough to publish anything it would (the first took ms)
+  // The feed waits on its clock only once it has looked at the log and found nothing to publish.
+  REQUIRE(FeedWorld::Eventually([&] { return w.feed_clock().waiters() == 1; }));
   CHECK(feed->stats().published.load() == 0);
+  CHECK(feed->stats().backlog.load() == 0);
   w.Pay(M(2024, 5));  // 8 × 19167 more (VC-1: 38333): 8 entries
   feed->Notify();
   w.WaitDelivered(*feed);
@@ -451,17 +475,22 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
                                     RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
   REQUIRE(rd_kafka_mock_broker_set_down(mock, 2) == RD_KAFKA_RESP_ERR_NO_ERROR);
   auto feed = w.StartFeed();
-  std::this_thread::sleep_for(2s);
+  // Broker 2 comes back once the feed has met the errors (librdkafka's statistics report them).
+  CHECK(FeedWorld::Eventually([&] { return feed->stats().broker_errors.load() > 0; }));
   REQUIRE(rd_kafka_mock_broker_set_up(mock, 2) == RD_KAFKA_RESP_ERR_NO_ERROR);
   w.WaitDelivered(*feed, 60s);
   // A second outage while more is booked.
   REQUIRE(rd_kafka_mock_broker_set_down(mock, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  const std::uint64_t before_may = w.store().head().seq;
   w.Pay(M(2024, 5));
   feed->Notify();
-  std::this_thread::sleep_for(1500ms);
+  // Broker 1 comes back once the feed has read May's entries (they are pending, or delivered
+  // through the brokers still up).
+  CHECK(FeedWorld::Eventually([&] {
+    return feed->stats().backlog.load() > 0 || feed->stats().cursor_seq.load() > before_may;
+  }));
   REQUIRE(rd_kafka_mock_broker_set_up(mock, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
   w.WaitDelivered(*feed, 60s);
-  std::this_thread::sleep_for(600ms);  // one more statistics interval
   const std::uint64_t errors = feed->stats().broker_errors.load();
   feed->Stop();
   CHECK(errors > 0);
@@ -497,10 +526,9 @@ TEST_CASE("with every broker down the backlog counts every entry, and Stop retur
   w.PayFourMonths();
   rd_kafka_mock_cluster_t* mock = w.cluster().handle();
   for (int broker = 1; broker <= 3; ++broker) REQUIRE(rd_kafka_mock_broker_set_down(mock, broker) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  FakeClock clock(FromMicros(kTestNowUs));
-  auto feed = w.StartFeed(&clock);
-  const auto until = std::chrono::steady_clock::now() + 20s;
-  while (feed->stats().backlog.load() < 33 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+  FakeClock& clock = w.feed_clock();
+  auto feed = w.StartFeed();
+  CHECK(FeedWorld::Eventually([&] { return feed->stats().backlog.load() >= 33; }, 20s));
   CHECK(feed->stats().backlog.load() == 33);  // the 33 entries of the four runs (top of the file)
   CHECK(feed->stats().published.load() == 0);
   CHECK_FALSE(feed->stats().brokers_up.load());
@@ -525,8 +553,7 @@ TEST_CASE("with every broker down the backlog counts every entry, and Stop retur
 TEST_CASE("a bad librdkafka property is refused at start") {
   FeedWorld w;
   w.config().properties = {{"no.such.property", "1"}};
-  SystemClock clock;
-  auto feed = stream::FinanceFeed::Start(w.config(), w.store(), clock, [] {});
+  auto feed = stream::FinanceFeed::Start(w.config(), w.store(), w.feed_clock(), [] {});
   REQUIRE_FALSE(feed.has_value());
   CHECK(feed.error().code == ErrorCode::kInvalidArgument);
 }
