@@ -226,7 +226,7 @@ Result<domain::EventBody> Decode(const fb::PatientListed& t) {
   e.clinic = c.Clinic(t.clinic(), "clinic");
   e.effective = c.Date(t.effective(), "effective");
   e.reason = c.Enum<ListingReason>(t.reason(), kListingReasons, "reason");
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 Result<domain::EventBody> Decode(const fb::PatientUnlisted& t) {
@@ -236,7 +236,7 @@ Result<domain::EventBody> Decode(const fb::PatientUnlisted& t) {
   e.clinic = c.Clinic(t.clinic(), "clinic");
   e.effective = c.Date(t.effective(), "effective");
   e.reason = c.Enum<UnlistingReason>(t.reason(), kUnlistingReasons, "reason");
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 Result<domain::EventBody> Decode(const fb::ClinicRegistered& t) {
@@ -271,7 +271,7 @@ Result<domain::EventBody> Decode(const fb::ClinicClosed& t) {
   domain::ClinicClosed e;
   e.clinic = c.Clinic(t.clinic(), "clinic");
   e.effective = c.Date(t.effective(), "effective");
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 std::vector<domain::AgeBand> AgeBands(Checker& c, const flatbuffers::Vector<flatbuffers::Offset<fb::AgeBand>>* v) {
@@ -432,7 +432,7 @@ Result<domain::EventBody> Decode(const fb::PerformanceReported& t) {
   e.period_to = c.Month(t.period_to(), "period_to");
   c.Require(t.period_from() <= t.period_to(), "period_to", "before period_from");
   e.fulfilment_thousandths = c.Range32(t.fulfilment_thousandths(), 0, kFulfilmentMax, "fulfilment");
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 Result<domain::EventBody> Decode(const fb::VisitsReported& t) {
@@ -446,7 +446,7 @@ Result<domain::EventBody> Decode(const fb::VisitsReported& t) {
                                    c.Count(v->unlisted(), "counts.unlisted"),
                                    c.Count(v->out_of_region(), "counts.out_of_region")};
   }
-  return c.Finish(std::move(e));
+  return c.Finish(e);
 }
 
 Result<domain::EventBody> Decode(const fb::MissionUndertaken& t) {

@@ -362,7 +362,7 @@ Result<std::unique_ptr<AssembledAppend>> Assemble(EventStore::Impl& impl, std::s
   impl.assembled_head = assembled->head;
   impl.assembled_reject_count = assembled->reject_count;
   impl.assembled_fingerprint = true;
-  for (auto& clinic : assembler.new_clinics()) impl.assembled_clinics.insert(std::move(clinic));
+  for (const auto& clinic : assembler.new_clinics()) impl.assembled_clinics.insert(clinic);
   std::lock_guard pending_lock(impl.pending_mutex);
   impl.pending.push_back(assembled->pending);
   return assembled;
