@@ -73,7 +73,7 @@ domain::Month BuildSynthetic(store::EventStore& store, std::uint64_t n, domain::
 // One repetition: the seconds from Start to the cursor at the head.
 double PublishAll(store::EventStore& store, const Clock& clock, std::uint64_t cursor, std::uint64_t& entries,
                   std::uint64_t& runs) {
-  if (auto reset = store.PutFeedCursor(cursor); !reset) Die(reset.error().message);
+  if (auto reset = store.PutFeedCursor(domain::Seq(cursor)); !reset) Die(reset.error().message);
   auto cluster = stream::MockCluster::Start(3, {"halsoval.events", "halsoval.ledger"}, 4);
   if (!cluster) Die(cluster.error().message);
   stream::KafkaConfig config;
@@ -82,7 +82,7 @@ double PublishAll(store::EventStore& store, const Clock& clock, std::uint64_t cu
   const auto start = bench::SteadyClock::now();
   auto feed = stream::FinanceFeed::Start(config, store, clock, [] { Die("the feed asked to stop"); });
   if (!feed) Die(feed.error().message);
-  const std::uint64_t head = store.head().seq;
+  const std::uint64_t head = store.head().seq.value();
   while ((*feed)->stats().cursor_seq.load() < head) std::this_thread::sleep_for(std::chrono::microseconds(500));
   const double seconds = bench::MillisSince(start) / 1000.0;
   entries = (*feed)->stats().published.load();
@@ -106,13 +106,13 @@ double PublishAppended(store::EventStore& store, const Clock& clock, std::uint64
   // Warm up: a run of one entry, so that the producer knows the topic's leaders and partitions.
   month = BuildSynthetic(store, 1, month);
   (*feed)->Notify();
-  while ((*feed)->stats().cursor_seq.load() < store.head().seq) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while ((*feed)->stats().cursor_seq.load() < store.head().seq.value()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const std::uint64_t warm = (*feed)->stats().published.load();
   const auto start = bench::SteadyClock::now();
   month = BuildSynthetic(store, n, month);
   book_ms = bench::MillisSince(start);
   (*feed)->Notify();
-  const std::uint64_t head = store.head().seq;
+  const std::uint64_t head = store.head().seq.value();
   while ((*feed)->stats().cursor_seq.load() < head) std::this_thread::sleep_for(std::chrono::microseconds(200));
   const double seconds = bench::MillisSince(start) / 1000.0;
   entries = (*feed)->stats().published.load() - warm;
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
     std::uint64_t runs = 0;
     const auto cursor = static_cast<std::uint64_t>(args.Number("--cursor", 0));
     const double seconds = PublishAll(**store, clock, cursor, entries, runs);
-    const double events = static_cast<double>((*store)->head().seq - cursor);
+    const double events = static_cast<double>((*store)->head().seq.value() - cursor);
     rates.push_back(static_cast<double>(entries) / seconds);
     std::printf("%llu events read, %llu entries and %llu run-completed messages confirmed in %.3f s: "
                 "%.0f entries/s, %.0f events read/s\n",

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   auto p = projection::LoadProjection(**store);
   const double load_ms = MillisSince(load_start);
   if (!p) return std::fprintf(stderr, "followup_bench: %s\n", p.error().message.c_str()), 2;
-  const std::uint64_t k = p->applied_seq();
+  const domain::Seq k = p->applied_seq();
   auto failed = [](const Error& e) { return "error: " + e.message; };
 
   Time("period", *year, runs, load_ms, [&] {

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     auto ingest = stream::KafkaIngest::Start(config, **store, **service, *secret, clock, [] {});
     if (!ingest) return std::fprintf(stderr, "%s\n", ingest.error().message.c_str()), 2;
     Producer producer((*cluster)->bootstraps());
-    auto head = [&] { return (*store)->head().seq; };
+    auto head = [&] { return (*store)->head().seq.value(); };
     auto wait_for = [&](std::uint64_t seq) {
       const auto deadline = Steady::now() + std::chrono::seconds(60);
       while (head() < seq && Steady::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(100));

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     auto p = projection::LoadProjection(*store);
     if (!p) return std::fprintf(stderr, "%s\n", p.error().message.c_str()), 2;
     std::printf("projection at seq %llu loaded in %.0f ms; %zu runs booked\n",
-                static_cast<unsigned long long>(p->applied_seq()), bench::MillisSince(load_start),
+                static_cast<unsigned long long>(p->applied_seq().value()), bench::MillisSince(load_start),
                 p->ledger().runs().size());
     std::vector<double> samples;
     std::size_t entries = 0;

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   auto p = projection::LoadProjection(*store, true, &stats);
   if (!p) return 2;
   std::printf("load from checkpoint seq %llu + %llu tail events: %.0f ms\n",
-              static_cast<unsigned long long>(stats.checkpoint_seq), static_cast<unsigned long long>(stats.events_applied),
+              static_cast<unsigned long long>(stats.checkpoint_seq.value()), static_cast<unsigned long long>(stats.events_applied),
               bench::MillisSince(start));
   std::printf("peak memory: %.0f MiB\n", bench::PeakRssMib());
   return 0;

@@ -50,7 +50,7 @@ std::optional<std::uint64_t> ParseSeq(const std::string& text) {
 }
 
 // Runs one report and returns its time in ms; the total goes to `total` (for a sanity print).
-double TimeOne(const projection::Projection& p, domain::Month month, std::uint64_t k,
+double TimeOne(const projection::Projection& p, domain::Month month, domain::Seq k,
                const std::optional<domain::ClinicId>& clinic, std::string& total) {
   const auto start = Clock::now();
   auto report = projection::BuildMonthReport(p, month, k, clinic);
@@ -84,29 +84,29 @@ int Run(const Options& o) {
   auto parsed_clinic = domain::ClinicId::ParseOptional(o.clinic, "--clinic");
   if (!parsed_clinic) return std::fprintf(stderr, "report_bench: %s\n", parsed_clinic.error().message.c_str()), 2;
   const std::optional<domain::ClinicId> clinic = *parsed_clinic;
-  std::vector<std::uint64_t> points;
+  std::vector<domain::Seq> points;
   for (const auto& text : o.known_at) {
     auto seq = ParseSeq(text);
-    if (!seq || *seq == 0 || *seq > projection->applied_seq()) {
+    if (!seq || *seq == 0 || *seq > projection->applied_seq().value()) {
       return std::fprintf(stderr, "report_bench: --known-at must be seq:N within the log\n"), 2;
     }
-    points.push_back(*seq);
+    points.push_back(domain::Seq(*seq));
   }
   if (points.empty() && o.random_k == 0) points.push_back(projection->applied_seq());
   std::string total;
   const double first_ms = TimeOne(*projection, *month, projection->applied_seq(), clinic, total);
-  for (std::uint64_t k : points) {
+  for (domain::Seq k : points) {
     std::vector<double> samples;
     for (int i = 0; i < o.runs; ++i) samples.push_back(TimeOne(*projection, *month, k, clinic, total));
-    PrintLine(o, k, samples, load_ms, first_ms, total);
+    PrintLine(o, k.value(), samples, load_ms, first_ms, total);
   }
   if (o.random_k > 0) {
     const auto* rulebook = projection->RulebookInForce(*month, projection->applied_seq());
     if (!rulebook) return std::fprintf(stderr, "report_bench: no rulebook for the month\n"), 2;
     std::mt19937_64 rng(o.seed);
-    std::uniform_int_distribution<std::uint64_t> pick(rulebook->seq, projection->applied_seq());
+    std::uniform_int_distribution<std::uint64_t> pick(rulebook->seq, projection->applied_seq().value());
     std::vector<double> samples;
-    for (int i = 0; i < o.random_k; ++i) samples.push_back(TimeOne(*projection, *month, pick(rng), clinic, total));
+    for (int i = 0; i < o.random_k; ++i) samples.push_back(TimeOne(*projection, *month, domain::Seq(pick(rng)), clinic, total));
     PrintLine(o, 0, samples, load_ms, first_ms, total);
   }
   return 0;

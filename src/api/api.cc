@@ -156,7 +156,7 @@ std::string HttpErrorJson(std::string_view code, std::string_view message) {
 
 Status AddStoreGauges(Metrics& metrics, const store::EventStore& store) {
   auto head = metrics.AddGauge("capledger_log_events", "Events in the log (the head seq)",
-                               [&store] { return static_cast<std::int64_t>(store.head().seq); });
+                               [&store] { return static_cast<std::int64_t>(store.head().seq.value()); });
   if (!head) return head;
   return metrics.AddGauge("capledger_rejects", "Rejected input lines kept in the store",
                           [&store] { return static_cast<std::int64_t>(store.reject_count()); });

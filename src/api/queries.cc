@@ -48,7 +48,7 @@ Result<ledger::KnownAt> ResolveForQuery(ledger::LedgerService& service, const st
                                         std::string_view name) {
   auto known_at = ledger::ResolveKnownAt(service.store(), text, name);
   if (!known_at) return known_at;
-  const std::uint64_t applied = service.WithProjection([](const Projection& p) { return p.applied_seq(); });
+  const domain::Seq applied = service.WithProjection([](const Projection& p) { return p.applied_seq(); });
   // The applied seq only grows, so after catching up it is at least the head resolved above.
   if (known_at->seq > applied) {
     if (auto caught_up = service.CatchUp(); !caught_up) return tl::unexpected(caught_up.error());
@@ -220,7 +220,7 @@ Result<std::string> VerifyQuery(QueryContext& context) {
   return context.presenter.Verify(*report, store.head());
 }
 
-std::uint64_t HeadSeq(const ledger::LedgerService& service) { return service.store().head().seq; }
+domain::Seq HeadSeq(const ledger::LedgerService& service) { return service.store().head().seq; }
 
 std::optional<domain::Month> LastRunMonth(ledger::LedgerService& service) {
   return service.WithProjection([](const Projection& p) -> std::optional<domain::Month> {
@@ -237,12 +237,12 @@ Result<std::string> EventQuery(QueryContext& context, std::string_view seq_text)
     return Fail(ErrorCode::kInvalidArgument, "seq: not a positive integer");
   }
   std::optional<store::StoredRecord> found;
-  auto scanned = context.service.store().Scan(seq, 1, [&](const store::StoredRecord& record) {
+  auto scanned = context.service.store().Scan(domain::Seq(seq), 1, [&](const store::StoredRecord& record) {
     found = record;
     return false;
   });
   if (!scanned) return tl::unexpected(scanned.error());
-  if (!found || found->stored.seq != seq) return Fail(ErrorCode::kNotFound, fmt::format("no event at seq {}", seq));
+  if (!found || found->stored.seq != domain::Seq(seq)) return Fail(ErrorCode::kNotFound, fmt::format("no event at seq {}", seq));
   return context.presenter.Event(*found);
 }
 
@@ -266,7 +266,7 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
 }
 
 std::string HealthAnswer(QueryContext& context) {
-  const std::uint64_t applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
+  const domain::Seq applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
   std::string out;
   codec::JsonObject(out, codec::JsonSpacing::kSpaced)
       .Bool("ready", true)

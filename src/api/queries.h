@@ -75,7 +75,7 @@ Result<std::string> EventQuery(QueryContext& context, std::string_view seq_text)
 // POST /v1/payouts/{month}: books the run (or shows the run already booked), as `payout`.
 Result<std::string> PayoutCommand(QueryContext& context, std::string_view month);
 // The head seq of the log: what a payout booked now would be known at.
-std::uint64_t HeadSeq(const ledger::LedgerService& service);
+domain::Seq HeadSeq(const ledger::LedgerService& service);
 // The month of the last completed run, if there is one.
 std::optional<domain::Month> LastRunMonth(ledger::LedgerService& service);
 // GET /health: {"ready": true, "head_seq": N, "applied_seq": M}

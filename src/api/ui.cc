@@ -9,6 +9,7 @@
 #include "api/form.h"
 #include "api/queries.h"
 #include "api/ui_pages.h"
+#include "codec/seq_format.h"
 #include "present/html_assets.h"
 #include "present/html_parts.h"
 
@@ -211,7 +212,7 @@ ApiResponse ClinicPage(UiContext& c, const UiRequest& r) {
 ApiResponse PayoutConfirmPage(UiContext& c, const UiRequest& r) {
   const std::string month = Param(r, "month");
   if (auto parsed = domain::ParseMonth(month); !parsed) return ErrorPage(r, 400, "month: " + parsed.error().message, "/ui/payout");
-  const std::uint64_t head = HeadSeq(c.service);
+  const domain::Seq head = HeadSeq(c.service);
   return HtmlResponse(200, UiPage(FrameOf(r, "runs"), L(r.lang, "Bekräfta utbetalningen", "Confirm the payout"),
                                   PayoutConfirmMarkup(r.lang, month, head, r.session->form_token)),
                       "/ui/payout");

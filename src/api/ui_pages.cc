@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/form.h"
+#include "codec/seq_format.h"
 #include "present/html_out.h"
 #include "present/html_page.h"
 #include "present/html_parts.h"
@@ -204,7 +205,7 @@ std::string PayoutFormMarkup(Lang lang) {
   return std::move(out).Finish();
 }
 
-std::string PayoutConfirmMarkup(Lang lang, std::string_view month, std::uint64_t head_seq, std::string_view form_token) {
+std::string PayoutConfirmMarkup(Lang lang, std::string_view month, domain::Seq head_seq, std::string_view form_token) {
   HtmlOut out;
   out.Open("p").Text(fmt::format("{} {} {} seq {}. {}", L(lang, "Bokför utbetalningskörningen för", "Book the payout run for"), month,
                                  L(lang, "med allt som är känt nu, till och med", "with everything known now, through"), head_seq,

@@ -45,7 +45,7 @@ std::string ClinicFormMarkup(present::Lang lang, std::string_view clinic, std::s
 std::string PayoutFormMarkup(present::Lang lang);
 
 // The confirmation: book the run for `month` at the head `head_seq`, with the form token.
-std::string PayoutConfirmMarkup(present::Lang lang, std::string_view month, std::uint64_t head_seq,
+std::string PayoutConfirmMarkup(present::Lang lang, std::string_view month, domain::Seq head_seq,
                                 std::string_view form_token);
 
 // An error box with `message` (escaped) and a link back to the start page.

@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/seq_format.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "ledger/known_at.h"
@@ -44,7 +45,7 @@ std::string CommandUser() {
 }
 
 std::string FactLine(const store::EventStore& store, const ExplainedFact& f) {
-  const present::FactEvent event = present::DescribeFactEvent(store, f.fact.seq);
+  const present::FactEvent event = present::DescribeFactEvent(store, domain::Seq(f.fact.seq));
   const std::string effective = domain::FormatDate(domain::DateFromDays(f.fact.effective));
   return fmt::format("  seq {:>8}  {}  {:<20} {:<10} {:<15} id {}{}\n", f.fact.seq, effective, event.type,
                      event.clinic.value_or(""), present::UseName(f.use), event.id,

@@ -14,7 +14,7 @@
 namespace capledger::app {
 namespace {
 
-void PrintCounts(const CommandContext& context, const store::IngestCounts& counts, std::uint64_t head_seq) {
+void PrintCounts(const CommandContext& context, const store::IngestCounts& counts, domain::Seq head_seq) {
   if (context.json) {
     std::string out;
     codec::JsonObject(out, codec::JsonSpacing::kSpaced)

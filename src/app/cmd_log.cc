@@ -12,7 +12,7 @@
 
 namespace capledger::app {
 
-int RunLog(const CommandContext& context, std::uint64_t from_seq, std::uint64_t limit) {
+int RunLog(const CommandContext& context, domain::Seq from_seq, std::uint64_t limit) {
   auto store = OpenStore(context, Access::kRead);
   if (!store) return Refuse(context, store.error());
   std::string out;

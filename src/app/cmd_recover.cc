@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/seq_format.h"
 #include "common/crypto.h"
 #include "store/recover.h"
 
@@ -20,7 +21,7 @@ void PrintReport(const CommandContext& context, const store::RecoveryReport& rep
   if (report.acknowledged) {
     fmt::print("acknowledged through seq {}: {} acknowledged events lost", report.acknowledged->seq,
                report.lost_events());
-    if (report.lost_events() > 0) fmt::print(" (seqs {}..{})", report.recovered.seq + 1, report.acknowledged->seq);
+    if (report.lost_events() > 0) fmt::print(" (seqs {}..{})", report.recovered.seq.Next(), report.acknowledged->seq);
     fmt::print("\n");
   } else {
     fmt::print("the head record could not be read: how many acknowledged events were lost is not known\n");
@@ -75,7 +76,7 @@ int RunRecover(const CommandContext& context, bool accept_loss) {
   if (!verified) return Refuse(context, verified.error());
   if (verified->first_bad_seq) {
     std::fprintf(stderr, "capledger: after recovery, verify FAILED at seq %llu: %s\n",
-                 static_cast<unsigned long long>(*verified->first_bad_seq), verified->problem.c_str());
+                 static_cast<unsigned long long>(verified->first_bad_seq->value()), verified->problem.c_str());
     return kExitCheckFailed;
   }
   std::fprintf(stderr, "capledger: after recovery, verify: ok, %llu events\n",

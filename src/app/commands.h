@@ -45,7 +45,7 @@ int RunRulebookPublish(const CommandContext& context, const std::string& file);
 int RunRulebookList(const CommandContext& context, const std::string& known_at);
 
 // log [--from-seq N] [--limit N]: stored events as JSON Lines.
-int RunLog(const CommandContext& context, std::uint64_t from_seq, std::uint64_t limit);
+int RunLog(const CommandContext& context, domain::Seq from_seq, std::uint64_t limit);
 
 // verify: recomputes the hash chain; exit 1 naming the first bad seq.
 int RunVerify(const CommandContext& context);

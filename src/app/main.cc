@@ -134,7 +134,7 @@ void AddStoreCommands(CLI::App& cli, Args& a, Commands& commands) {
   auto* log = cli.add_subcommand("log", "print stored events as JSON Lines");
   log->add_option("--from-seq", a.from_seq, "first seq to print")->check(CLI::PositiveNumber);
   log->add_option("--limit", a.limit, "print at most N events");
-  commands.Add(log, [&a](app::CommandContext& c) { return app::RunLog(c, a.from_seq, a.limit); });
+  commands.Add(log, [&a](app::CommandContext& c) { return app::RunLog(c, domain::Seq(a.from_seq), a.limit); });
   commands.Add(cli.add_subcommand("verify", "recompute the hash chain"), app::RunVerify);
   commands.Add(cli.add_subcommand("rejects", "print rejected input, decrypted"), app::RunRejects);
   commands.Add(cli.add_subcommand("lookups", "print every recorded lookup of a resident by personnummer"),

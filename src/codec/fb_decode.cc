@@ -495,7 +495,7 @@ Result<domain::EventBody> Decode(const fb::LedgerEntry& t) {
   e.component = c.Enum<Component>(t.component(), domain::kComponentCount, "component");
   e.kind = c.Enum<EntryKind>(t.kind(), kEntryKinds, "kind");
   e.amount = domain::Money::FromOre(t.amount());
-  e.known_at_seq = t.known_at_seq();
+  e.known_at_seq = domain::Seq(t.known_at_seq());
   e.rulebook = c.Text(t.rulebook(), "rulebook");
   if (const auto* adjusts = t.adjusts()) {
     e.adjusts.reserve(adjusts->size());
@@ -510,7 +510,7 @@ Result<domain::EventBody> Decode(const fb::PayoutRun& t) {
   Checker c("PayoutRun");
   domain::PayoutRun e;
   e.run = c.Month(t.run(), "run");
-  e.known_at_seq = t.known_at_seq();
+  e.known_at_seq = domain::Seq(t.known_at_seq());
   e.rulebook = c.Text(t.rulebook(), "rulebook");
   e.entry_count = c.Range(t.entry_count(), 0, kInt64Max, "entry_count");
   e.total = domain::Money::FromOre(t.total());
@@ -532,7 +532,7 @@ Result<domain::EventBody> Decode(const fb::FollowUpPublished& t) {
   domain::FollowUpPublished e;
   e.year = c.Range32(t.year(), domain::kYearMin, domain::kYearMax, "year");
   e.through = c.Month(t.through(), "through");
-  e.known_at_seq = t.known_at_seq();
+  e.known_at_seq = domain::Seq(t.known_at_seq());
   e.manifest_sha256 = c.Sha256Hex(t.manifest_sha256(), "manifest_sha256");
   return c.Finish(std::move(e));
 }

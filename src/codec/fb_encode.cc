@@ -250,7 +250,7 @@ Offset<void> Table(FlatBufferBuilder& fbb, const domain::LedgerEntry& e) {
   const auto credit = Str(fbb, e.credit);
   return fb::CreateLedgerEntry(fbb, entry_id, Ordinal(e.run), clinic, Ordinal(e.period),
                                To<fb::Component>(e.component), To<fb::EntryKind>(e.kind), e.amount.ore(),
-                               e.known_at_seq, rulebook, adjusts, debit, credit)
+                               e.known_at_seq.value(), rulebook, adjusts, debit, credit)
       .Union();
 }
 
@@ -264,14 +264,14 @@ Offset<void> Table(FlatBufferBuilder& fbb, const domain::PayoutRun& e) {
                                                 u.amount.ore()));
   }
   const auto unbooked = rows.empty() ? 0 : fbb.CreateVector(rows);
-  return fb::CreatePayoutRun(fbb, Ordinal(e.run), e.known_at_seq, rulebook, e.entry_count, e.total.ore(),
+  return fb::CreatePayoutRun(fbb, Ordinal(e.run), e.known_at_seq.value(), rulebook, e.entry_count, e.total.ore(),
                              unbooked)
       .Union();
 }
 
 Offset<void> Table(FlatBufferBuilder& fbb, const domain::FollowUpPublished& e) {
   const auto manifest = Str(fbb, e.manifest_sha256);
-  return fb::CreateFollowUpPublished(fbb, e.year, Ordinal(e.through), e.known_at_seq, manifest).Union();
+  return fb::CreateFollowUpPublished(fbb, e.year, Ordinal(e.through), e.known_at_seq.value(), manifest).Union();
 }
 
 }  // namespace

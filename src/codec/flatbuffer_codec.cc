@@ -87,7 +87,7 @@ void EncodeEnvelope(const EnvelopeFields& fields, std::string& out) {
   fbb.ForceVectorAlignment(fields.body.size(), sizeof(std::uint8_t), alignof(std::uint64_t));
   const auto body = fbb.CreateVector(reinterpret_cast<const std::uint8_t*>(fields.body.data()),
                                      fields.body.size());
-  fbb.Finish(fb::CreateEnvelope(fbb, fields.seq, fields.recorded_at_us, fields.type, source, id, prev_hash,
+  fbb.Finish(fb::CreateEnvelope(fbb, fields.seq.value(), fields.recorded_at_us, fields.type, source, id, prev_hash,
                                 hash, body));
   out.assign(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
@@ -122,7 +122,7 @@ Result<EnvelopeFields> DecodeEnvelope(std::string_view bytes) {
   const std::string_view source = ViewOf(envelope.source());
   if (!domain::IsEventIdText(id)) return Fail(ErrorCode::kCorruption, "Envelope.id: not a valid id");
   if (!fb_internal::IsValidUtf8(source)) return Fail(ErrorCode::kCorruption, "Envelope.source: not UTF-8");
-  return EnvelopeFields{envelope.seq(),  envelope.recorded_at_us(), envelope.type(),
+  return EnvelopeFields{domain::Seq(envelope.seq()),  envelope.recorded_at_us(), envelope.type(),
                         source,          id,
                         DigestOf(*prev_hash), DigestOf(*hash),
                         std::string_view(reinterpret_cast<const char*>(body->data()), body->size())};

@@ -22,7 +22,7 @@ Result<domain::EventBody> DecodeBody(std::string_view bytes);
 
 // The fields of an Envelope. The views point into the caller's buffers.
 struct EnvelopeFields {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   std::int64_t recorded_at_us = 0;
   std::uint8_t type = 0;
   std::string_view source;

@@ -338,7 +338,7 @@ EventBody DecodeLedgerEntry(BodyContext& c) {
   e.component = json::ReadEnum(f, "component", domain::ComponentFromName, kComponentChoices);
   e.kind = json::ReadEnum(f, "kind", domain::EntryKindFromName, "regular, adjustment");
   e.amount = json::ReadSignedMoney(f, "amount");
-  e.known_at_seq = static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount));
+  e.known_at_seq = domain::Seq(static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount)));
   e.rulebook = json::ReadFreeText(f, "rulebook");
   e.adjusts = ReadIdArray(f, "adjusts");
   e.debit = json::ReadFreeText(f, "debit");
@@ -364,7 +364,7 @@ EventBody DecodePayoutRun(BodyContext& c) {
   ObjectReader& f = c.fields;
   domain::PayoutRun e;
   e.run = json::ReadMonth(f, "run");
-  e.known_at_seq = static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount));
+  e.known_at_seq = domain::Seq(static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount)));
   e.rulebook = json::ReadFreeText(f, "rulebook");
   e.entry_count = f.Integer("entry_count", 0, kSeqMax, RejectCode::kInvalidCount);
   e.total = json::ReadSignedMoney(f, "total");
@@ -383,7 +383,7 @@ EventBody DecodeFollowUpPublished(BodyContext& c) {
   domain::FollowUpPublished e;
   e.year = json::ReadYear(f, "year");
   e.through = json::ReadMonth(f, "through");
-  e.known_at_seq = static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount));
+  e.known_at_seq = domain::Seq(static_cast<std::uint64_t>(f.Integer("known_at_seq", 0, kSeqMax, RejectCode::kInvalidCount)));
   const std::string_view manifest = f.String("manifest_sha256");
   if (c.problem().ok() && !domain::IsSha256HexText(manifest)) {
     f.Reject("manifest_sha256", RejectCode::kWrongType, "must be a SHA-256 as 64 lower-case hex digits");

@@ -19,7 +19,9 @@
 #include <string>
 #include <string_view>
 
+#include "codec/seq_format.h"
 #include "domain/money.h"
+#include "domain/seq.h"
 
 namespace capledger::codec {
 
@@ -41,6 +43,9 @@ void AppendJsonInteger(std::string& out, Int value) {
   const auto result = std::to_chars(digits, digits + sizeof(digits), value);
   out.append(digits, result.ptr);
 }
+
+// Appends a seq as its number.
+inline void AppendJsonInteger(std::string& out, domain::Seq seq) { AppendJsonInteger(out, seq.value()); }
 
 // Appends value / 10^decimals with exactly `decimals` digits after the point, unquoted:
 // (425, 1) -> 42.5, (5, 3) -> 0.005, (-15, 1) -> -1.5. REQUIRES 1 <= decimals <= 18.

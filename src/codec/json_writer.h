@@ -15,7 +15,7 @@ namespace capledger::codec {
 
 // Where an event sits in the log; printed by `log`.
 struct LogPosition {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   Timestamp recorded_at;
   crypto::Digest prev_hash{};
   crypto::Digest hash{};

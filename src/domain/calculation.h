@@ -30,7 +30,7 @@ std::vector<std::int64_t> CountsPerBand(const Rulebook& rulebook, const AgeCount
 struct OfferedMission {
   std::string mission;
   std::optional<std::int64_t> units;
-  std::uint64_t seq = 0;  // of the MissionUndertaken
+  Seq seq;  // of the MissionUndertaken
   friend bool operator==(const OfferedMission&, const OfferedMission&) = default;
 };
 
@@ -64,7 +64,7 @@ struct MissionPart {
   Money amount = Money::Zero();     // the rulebook's amount (per year, or per month for fixed)
   __int128 twelfths = 0;            // the exact part × 12, in öre
   MissionProblem problem = MissionProblem::kNone;
-  std::uint64_t seq = 0;            // of the MissionUndertaken
+  Seq seq;                          // of the MissionUndertaken
 };
 
 // The parts of every mission `facts` offers under `rulebook`, in the order of facts.missions.

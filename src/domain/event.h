@@ -18,6 +18,7 @@
 #include "domain/money.h"
 #include "domain/pseudonym.h"
 #include "domain/rulebook.h"
+#include "domain/seq.h"
 
 namespace capledger::domain {
 
@@ -195,7 +196,7 @@ struct LedgerEntry {
   Component component = Component::kCapitation;
   EntryKind kind = EntryKind::kRegular;
   Money amount = Money::Zero();
-  std::uint64_t known_at_seq = 0;
+  Seq known_at_seq;
   std::string rulebook;
   std::vector<EventId> adjusts;
   std::string debit;   // expense:halsoval:<component>
@@ -215,7 +216,7 @@ struct UnbookedDifference {
 // The record that a payout run for `run` completed at knowledge point known_at_seq.
 struct PayoutRun {
   Month run;
-  std::uint64_t known_at_seq = 0;
+  Seq known_at_seq;
   std::string rulebook;
   std::int64_t entry_count = 0;
   Money total = Money::Zero();
@@ -229,7 +230,7 @@ struct PayoutRun {
 struct FollowUpPublished {
   int year = 0;
   Month through;
-  std::uint64_t known_at_seq = 0;
+  Seq known_at_seq;
   std::string manifest_sha256;
   friend bool operator==(const FollowUpPublished&, const FollowUpPublished&) = default;
 };
@@ -261,7 +262,7 @@ struct Event {
 
 // An event as the log holds it.
 struct StoredEvent {
-  std::uint64_t seq = 0;
+  Seq seq;
   Timestamp recorded_at;
   Event event;
   friend bool operator==(const StoredEvent&, const StoredEvent&) = default;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "projection/report.h"
 
 namespace capledger::ledger {
@@ -26,7 +27,7 @@ Status Finish(AnnualClinic& c, std::size_t months) {
 }
 
 // The listed counts from the month reports, per clinic, in month order (0 where a clinic has no line).
-Status AddListed(const projection::Projection& p, int year, std::uint64_t known_at, AnnualReport& r,
+Status AddListed(const projection::Projection& p, int year, domain::Seq known_at, AnnualReport& r,
                  std::map<domain::ClinicId, AnnualClinic>& clinics) {
   std::vector<domain::Month> months;
   for (unsigned m = 1; m <= 12; ++m) months.push_back(domain::Month{std::chrono::year(year), std::chrono::month(m)});
@@ -49,7 +50,7 @@ Status AddListed(const projection::Projection& p, int year, std::uint64_t known_
   return {};
 }
 
-Status AddEntries(const projection::Projection& p, int year, std::uint64_t known_at,
+Status AddEntries(const projection::Projection& p, int year, domain::Seq known_at,
                   std::map<domain::ClinicId, AnnualClinic>& clinics) {
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;
@@ -74,7 +75,7 @@ bool IsFixedCompensation(domain::Component component) {
   return component != domain::Component::kPerformance && component != domain::Component::kVisits;
 }
 
-Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection, int year, std::uint64_t known_at) {
+Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection, int year, domain::Seq known_at) {
   AnnualReport r;
   r.year = year;
   r.known_at_seq = known_at;

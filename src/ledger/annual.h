@@ -33,7 +33,7 @@ struct AnnualClinic {
 
 struct AnnualReport {
   int year = 0;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   std::vector<domain::Month> months;  // the months with a report at K (a rulebook in force)
   std::vector<AnnualClinic> clinics;  // every clinic with an entry for the year or a listed resident, by id
   AnnualClinic total;                 // the same over all clinics (clinic "TOTAL")
@@ -42,7 +42,7 @@ struct AnnualReport {
 // Builds the annual report for `year` as known at K. The mean listed count is Σ listed over the
 // months with a report, divided by their number (12 when a rulebook covers the whole year).
 // kNoRulebookInForce if no month of the year has a rulebook in force.
-Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection, int year, std::uint64_t known_at);
+Result<AnnualReport> BuildAnnualReport(const projection::Projection& projection, int year, domain::Seq known_at);
 
 // `amount` per listed resident over `months` months whose listed counts sum to `listed_sum`:
 // amount × months / listed_sum, rounded half away from zero to öre; empty if nobody was listed.

@@ -34,7 +34,7 @@ Status CheckAccount(const projection::Projection& p, std::string_view account) {
 
 }  // namespace
 
-Result<Balance> AccountBalance(const projection::Projection& p, const std::string& account, std::uint64_t known_at) {
+Result<Balance> AccountBalance(const projection::Projection& p, const std::string& account, domain::Seq known_at) {
   if (auto checked = CheckAccount(p, account); !checked) return tl::unexpected(checked.error());
   Balance out{account, known_at, Money::Zero(), 0};
   for (const auto& booked : p.ledger().entries()) {
@@ -47,7 +47,7 @@ Result<Balance> AccountBalance(const projection::Projection& p, const std::strin
   return out;
 }
 
-Result<TrialBalance> Trial(const projection::Projection& p, std::uint64_t known_at) {
+Result<TrialBalance> Trial(const projection::Projection& p, domain::Seq known_at) {
   TrialBalance out{known_at, Money::Zero(), Money::Zero()};
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;

@@ -20,20 +20,20 @@ namespace capledger::ledger {
 // expense:halsoval:COMPONENT); kNotFound for a clinic the log has never registered.
 struct Balance {
   std::string account;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   domain::Money balance = domain::Money::Zero();
   std::uint64_t entries = 0;
 };
 Result<Balance> AccountBalance(const projection::Projection& projection, const std::string& account,
-                               std::uint64_t known_at);
+                               domain::Seq known_at);
 
 // The sum of every account's balance at K: zero when the books balance. Checks each entry.
 struct TrialBalance {
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   domain::Money debits = domain::Money::Zero();
   domain::Money credits = domain::Money::Zero();
 };
-Result<TrialBalance> Trial(const projection::Projection& projection, std::uint64_t known_at);
+Result<TrialBalance> Trial(const projection::Projection& projection, domain::Seq known_at);
 
 // The entries for a period month (`month`), booked by a run (`run`) and/or for a clinic, in seq
 // order; an empty filter matches every entry.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "projection/report.h"
 
@@ -22,7 +23,7 @@ struct Point {
   bool resident_point = false;
   std::uint32_t position = 0;                 // resident points: index into listed_residents
   std::string event_type = {};
-  std::uint64_t retracted_seq = 0;
+  domain::Seq retracted_seq = {};  // Seq{}: not a retraction
   std::string what = {};                      // the event, for the detail sentence
 };
 
@@ -43,8 +44,8 @@ bool InRange(std::uint64_t seq, std::uint64_t k1, std::uint64_t k2) { return seq
 // Collects the points in (k1, k2] for one clinic-month, keyed by seq.
 class PointCollector {
  public:
-  PointCollector(const Projection& p, std::uint16_t clinic, domain::Month month, std::uint64_t k1, std::uint64_t k2)
-      : p_(p), clinic_(clinic), k1_(k1), k2_(k2), last_day_(domain::DaysSinceEpoch(domain::LastDay(month))) {}
+  PointCollector(const Projection& p, std::uint16_t clinic, domain::Month month, domain::Seq k1, domain::Seq k2)
+      : p_(p), clinic_(clinic), k1_(k1.value()), k2_(k2.value()), last_day_(domain::DaysSinceEpoch(domain::LastDay(month))) {}
 
   std::map<std::uint64_t, Point> Collect() {
     const auto& listed = p_.clinics().listed_residents[clinic_];
@@ -75,7 +76,7 @@ class PointCollector {
       }
       if (retracted) {
         points_[f.retracted_at] = Point{.kind = CauseKind::kResidentGained, .resident_point = true,
-                                        .position = position, .event_type = "EventRetracted", .retracted_seq = f.seq,
+                                        .position = position, .event_type = "EventRetracted", .retracted_seq = domain::Seq(f.seq),
                                         .what = fmt::format("retraction of the {} at seq {}", what, f.seq)};
       }
     }
@@ -137,7 +138,7 @@ class PointCollector {
   void Add(std::uint64_t seq, std::uint64_t retracted_at, CauseKind kind, std::string_view type, const std::string& what) {
     if (InRange(seq, k1_, k2_)) points_[seq] = Point{.kind = kind, .event_type = std::string(type), .what = what};
     if (InRange(retracted_at, k1_, k2_)) {
-      points_[retracted_at] = Point{.kind = kind, .event_type = "EventRetracted", .retracted_seq = seq,
+      points_[retracted_at] = Point{.kind = kind, .event_type = "EventRetracted", .retracted_seq = domain::Seq(seq),
                                     .what = fmt::format("retraction of the {} at seq {}", what, seq)};
     }
   }
@@ -156,7 +157,7 @@ class Evaluation {
   Evaluation(const Projection& p, std::uint16_t clinic, domain::Month month) : p_(p), clinic_(clinic), month_(month) {}
 
   // Recomputes everything at `known_at`.
-  Status Full(std::uint64_t known_at) {
+  Status Full(domain::Seq known_at) {
     known_at_ = known_at;
     auto header = projection::ReportHeader(p_, month_, known_at);
     computable_ = header.has_value();
@@ -176,7 +177,7 @@ class Evaluation {
   // a clinic's facts, a report): every resident counts as before unless the snapshot date moved
   // (a rulebook revision with another snapshot rule) or the month was not computable, which
   // need Full. Dispute's closing Full(k2) checks the walk.
-  Status Refresh(std::uint64_t known_at) {
+  Status Refresh(domain::Seq known_at) {
     if (!computable_) return Full(known_at);
     auto header = projection::ReportHeader(p_, month_, known_at);
     if (!header || domain::DaysSinceEpoch(header->snapshot) != on_) return Full(known_at);
@@ -186,7 +187,7 @@ class Evaluation {
 
   // Applies one resident's change at `known_at`; returns the age they counted with before and
   // after (-1: not counted).
-  Result<std::pair<int, int>> Resident(std::uint32_t position, std::uint64_t known_at) {
+  Result<std::pair<int, int>> Resident(std::uint32_t position, domain::Seq known_at) {
     known_at_ = known_at;
     if (!computable_) return std::pair{-1, -1};
     const int before = counted_age_[position];
@@ -250,7 +251,7 @@ class Evaluation {
   const Projection& p_;
   std::uint16_t clinic_;
   domain::Month month_;
-  std::uint64_t known_at_ = 0;
+  domain::Seq known_at_;
   bool computable_ = false;
   std::int32_t on_ = 0;
   domain::AgeCounts ages_{};
@@ -289,10 +290,16 @@ std::string ResidentDetail(const Point& point, const domain::Pseudonym& who, std
 }
 
 // Applies one point and returns its cause (parts may be zero).
-Result<Cause> Step(const Projection& p, Evaluation& eval, const Point& point, std::uint64_t seq,
+Result<Cause> Step(const Projection& p, Evaluation& eval, const Point& point, domain::Seq seq,
                    const domain::ClinicId& clinic, std::uint16_t clinic_index) {
   const ComponentAmounts before = eval.amounts();
-  Cause cause{seq, point.kind, point.event_type, point.retracted_seq, std::nullopt, point.what, domain::ZeroAmounts()};
+  Cause cause{.seq = seq,
+              .kind = point.kind,
+              .event_type = point.event_type,
+              .retracted_seq = point.retracted_seq,
+              .resident = std::nullopt,
+              .detail = point.what,
+              .parts = domain::ZeroAmounts()};
   if (point.resident_point && eval.computable()) {
     const std::uint32_t r = p.clinics().listed_residents[clinic_index][point.position];
     auto ages = eval.Resident(point.position, seq);
@@ -327,8 +334,8 @@ std::string_view Name(CauseKind kind) {
   return "unknown";
 }
 
-Result<DisputeReport> Dispute(const Projection& p, const domain::ClinicId& clinic, domain::Month month, std::uint64_t k1,
-                              std::uint64_t k2) {
+Result<DisputeReport> Dispute(const Projection& p, const domain::ClinicId& clinic, domain::Month month, domain::Seq k1,
+                              domain::Seq k2) {
   if (k1 > k2) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("the first knowledge point (seq {}) is later than the second (seq {})", k1, k2));
@@ -341,7 +348,7 @@ Result<DisputeReport> Dispute(const Projection& p, const domain::ClinicId& clini
   if (auto full = eval.Full(k1); !full) return tl::unexpected(full.error());
   report.before = eval.Side();
   for (const auto& [seq, point] : PointCollector(p, *c, month, k1, k2).Collect()) {
-    auto cause = Step(p, eval, point, seq, report.clinic, *c);
+    auto cause = Step(p, eval, point, domain::Seq(seq), report.clinic, *c);
     if (!cause) return tl::unexpected(cause.error());
     if (!AllZero(cause->parts)) report.causes.push_back(std::move(*cause));
   }

@@ -42,10 +42,10 @@ std::string_view Name(CauseKind kind);
 using ComponentAmounts = std::array<domain::Money, domain::kComponentCount>;
 
 struct Cause {
-  std::uint64_t seq = 0;      // the event recorded at this seq made the difference
+  domain::Seq seq = {};       // the event recorded at this seq made the difference
   CauseKind kind = CauseKind::kOtherClinics;
   std::string event_type = {};  // its type ("PatientListed", "EventRetracted", ...)
-  std::uint64_t retracted_seq = 0;                 // an EventRetracted: the seq of the event it voids
+  domain::Seq retracted_seq = {};  // an EventRetracted: the seq of the event it voids (else Seq{})
   std::optional<domain::Pseudonym> resident = {};  // resident causes
   std::string detail = {};       // one sentence for people
   ComponentAmounts parts = domain::ZeroAmounts();
@@ -53,7 +53,7 @@ struct Cause {
 
 // One side of a dispute.
 struct DisputeSide {
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   bool computable = false;    // false: no rulebook in force for the month at this K
   std::string rulebook_id;
   domain::Date snapshot;
@@ -72,6 +72,6 @@ struct DisputeReport {
 // The dispute for `clinic` and `month` between known_at K1 and K2. kInvalidArgument if K1 > K2;
 // kNotFound if the clinic is unknown. REQUIRES K2 <= projection.applied_seq().
 Result<DisputeReport> Dispute(const projection::Projection& projection, const domain::ClinicId& clinic,
-                              domain::Month month, std::uint64_t k1, std::uint64_t k2);
+                              domain::Month month, domain::Seq k1, domain::Seq k2);
 
 }  // namespace capledger::ledger

@@ -4,13 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "domain/date.h"
 
 namespace capledger::ledger {
 namespace {
 
-Result<KnownAt> AtSeq(const store::EventStore& store, std::uint64_t seq) {
-  if (seq == 0) return KnownAt{0, Timestamp{}};
+Result<KnownAt> AtSeq(const store::EventStore& store, domain::Seq seq) {
+  if (seq.none()) return KnownAt{domain::Seq{}, Timestamp{}};
   auto record = store.Read(seq);
   if (!record) return tl::unexpected(record.error());
   return KnownAt{seq, record->stored.recorded_at};
@@ -34,17 +35,17 @@ bool IsBeyondEveryDate(std::string_view text) {
 }
 
 Result<KnownAt> AtSeqText(const store::EventStore& store, const std::string& text, std::string_view name) {
-  const std::uint64_t head = store.head().seq;
+  const domain::Seq head = store.head().seq;
   const std::string_view digits = std::string_view(text).substr(4);
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("{} {}: seq:N needs a number", name, text));
   }
   std::uint64_t seq = 0;
   const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
-  if (ec != std::errc() || seq > head) {  // too large for 64 bits is beyond the head too
+  if (ec != std::errc() || seq > head.value()) {  // too large for 64 bits is beyond the head too
     return Fail(ErrorCode::kInvalidArgument, fmt::format("{} {}: the log ends at seq {}", name, text, head));
   }
-  return AtSeq(store, seq);
+  return AtSeq(store, domain::Seq(seq));
 }
 
 }  // namespace

@@ -7,13 +7,14 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "domain/seq.h"
 #include "store/event_store.h"
 
 namespace capledger::ledger {
 
 // A resolved knowledge point: the seq K and the recorded_at of that event.
 struct KnownAt {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   Timestamp recorded_at{};
 };
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "ledger/annual.h"
 #include "projection/report.h"
 
@@ -26,7 +27,7 @@ OpenDataRow& RowFor(Rows& rows, Month month, const domain::ClinicId& clinic) {
 
 // The band columns: every band's lower age over the rulebooks of the reported months.
 std::vector<int> BandColumns(const projection::Projection& p, const std::vector<projection::MonthReport>& reports,
-                             std::uint64_t known_at) {
+                             domain::Seq known_at) {
   std::set<int> ages;
   for (const auto& report : reports) {
     const auto* fact = p.RulebookInForce(report.month, known_at);
@@ -37,7 +38,7 @@ std::vector<int> BandColumns(const projection::Projection& p, const std::vector<
 }
 
 // The listed counts of one month's report, band counts placed in their columns and suppressed.
-void AddListed(const projection::Projection& p, const projection::MonthReport& report, std::uint64_t known_at,
+void AddListed(const projection::Projection& p, const projection::MonthReport& report, domain::Seq known_at,
                const std::vector<int>& columns, Rows& rows) {
   const auto* fact = p.RulebookInForce(report.month, known_at);
   for (const auto& line : report.clinics) {
@@ -53,7 +54,7 @@ void AddListed(const projection::Projection& p, const projection::MonthReport& r
 }
 
 // Adds every entry with seq <= K for a month from January through `through` of `year`.
-Status AddEntries(const projection::Projection& p, int year, Month through, std::uint64_t known_at, Rows& rows) {
+Status AddEntries(const projection::Projection& p, int year, Month through, domain::Seq known_at, Rows& rows) {
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;
     const auto& e = booked.entry;
@@ -67,7 +68,7 @@ Status AddEntries(const projection::Projection& p, int year, Month through, std:
 // Fills what the projection knows of the clinic at K (name, municipality; operator and CNI on the
 // month's snapshot date, if the month has one) and the total.
 Status Describe(const projection::Projection& p, const std::map<std::int32_t, domain::Date>& snapshots,
-                std::uint64_t known_at, std::size_t columns, OpenDataRow& row) {
+                domain::Seq known_at, std::size_t columns, OpenDataRow& row) {
   row.band_counts.resize(columns, std::nullopt);
   if (auto c = p.ClinicIndex(row.clinic)) {
     row.name = p.NameAt(*c, known_at);
@@ -86,7 +87,7 @@ Status Describe(const projection::Projection& p, const std::map<std::int32_t, do
 
 // The missions `clinic` offers on `day`, with their titles from `rulebook` where it lists them.
 std::vector<OfferedMissionTitle> MissionTitles(const projection::Projection& p, std::uint16_t clinic, std::int32_t day,
-                                               std::uint64_t known_at, const domain::Rulebook* rulebook) {
+                                               domain::Seq known_at, const domain::Rulebook* rulebook) {
   std::vector<OfferedMissionTitle> out;
   for (const auto& offered : p.MissionsOn(clinic, day, known_at)) {
     OfferedMissionTitle m{offered.mission, ""};
@@ -99,7 +100,7 @@ std::vector<OfferedMissionTitle> MissionTitles(const projection::Projection& p, 
 }
 
 // Sums each clinic's rows and describes it on the last reported snapshot date.
-Status Summarize(const projection::Projection& p, std::uint64_t known_at, const domain::Date& last_snapshot,
+Status Summarize(const projection::Projection& p, domain::Seq known_at, const domain::Date& last_snapshot,
                  OpenData& data) {
   std::map<domain::ClinicId, OpenDataClinic> clinics;
   const Month last = data.reported_months.back();
@@ -141,7 +142,7 @@ PublishedCount Publishable(std::int64_t count) {
 }
 
 Result<OpenData> BuildOpenData(const projection::Projection& projection, int year, Month through,
-                               std::uint64_t known_at) {
+                               domain::Seq known_at) {
   if (static_cast<int>(through.year()) != year) {
     return Fail(ErrorCode::kInvalidArgument, fmt::format("through: {} is not in {}", domain::FormatMonth(through), year));
   }

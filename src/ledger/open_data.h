@@ -77,7 +77,7 @@ struct OpenDataClinic {
 struct OpenData {
   int year = 0;
   domain::Month through;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   // The capitation bands' lower ages over every month's rulebook, ascending: the band columns.
   std::vector<int> band_min_ages;
   // By month, then clinic id: every clinic open on the month's snapshot date or with an entry for
@@ -92,6 +92,6 @@ struct OpenData {
 // Builds the open data. kInvalidArgument if `through` is not in `year`; kNoRulebookInForce if no
 // month from January through `through` has a rulebook in force at K; kInternal on overflow.
 Result<OpenData> BuildOpenData(const projection::Projection& projection, int year, domain::Month through,
-                               std::uint64_t known_at);
+                               domain::Seq known_at);
 
 }  // namespace capledger::ledger

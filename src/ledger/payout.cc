@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "ledger/accounts.h"
 
@@ -47,7 +48,7 @@ Money AmountIn(const MonthReport& report, const domain::ClinicId& clinic, Compon
 }
 
 domain::LedgerEntry NewEntry(domain::Month run, const domain::ClinicId& clinic, domain::Month period, Component component,
-                             Money amount, std::uint64_t known_at, const std::string& rulebook) {
+                             Money amount, domain::Seq known_at, const std::string& rulebook) {
   domain::LedgerEntry e;
   e.run = run;
   e.clinic = clinic;
@@ -62,7 +63,7 @@ domain::LedgerEntry NewEntry(domain::Month run, const domain::ClinicId& clinic, 
   return e;
 }
 
-void AddRegularEntries(const MonthReport& report, std::uint64_t known_at, PayoutPlan& plan) {
+void AddRegularEntries(const MonthReport& report, domain::Seq known_at, PayoutPlan& plan) {
   for (const auto& line : report.clinics) {
     for (Component c : kComponents) {
       const Money amount = line.amounts.amounts[static_cast<std::size_t>(c)];
@@ -103,7 +104,7 @@ std::vector<EntryTarget> TargetsToCheck(const projection::LedgerTable& ledger, c
 // or visits amount for a (clinic, month) that nothing was ever booked for is booked, adjusting
 // nothing; a correction of an amount already booked stays unbooked.
 Status CorrectMonth(const projection::LedgerTable& ledger, const MonthReport& report, bool in_window,
-                    std::uint64_t known_at, domain::Month run, PayoutPlan& plan) {
+                    domain::Seq known_at, domain::Month run, PayoutPlan& plan) {
   for (const EntryTarget& target : TargetsToCheck(ledger, report)) {
     std::int64_t booked = 0;
     std::vector<domain::EventId> adjusts;
@@ -135,7 +136,7 @@ struct EarlierMonth {
 
 // The months already run before `month`, ascending, each marked with whether it must be
 // recomputed at `known_at` or still stands as the previous run left it.
-std::vector<EarlierMonth> EarlierRuns(const projection::Projection& p, domain::Month month, std::uint64_t known_at,
+std::vector<EarlierMonth> EarlierRuns(const projection::Projection& p, domain::Month month, domain::Seq known_at,
                                       domain::Month window_start, bool recompute_all) {
   const auto& ledger = p.ledger();
   const projection::BookedRun* previous = ledger.LastRun();
@@ -192,7 +193,7 @@ Status NumberAndTotal(PayoutPlan& plan) {
 
 }  // namespace
 
-Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, domain::Seq known_at,
                               const PlanOptions& options) {
   LEDGER_ASSERT(known_at <= projection.applied_seq());
   const auto& ledger = projection.ledger();

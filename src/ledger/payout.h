@@ -39,7 +39,7 @@ struct PayoutPlan {
 struct PlanOptions {
   bool recompute_all = false;
 };
-Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<PayoutPlan> PlanPayout(const projection::Projection& projection, domain::Month month, domain::Seq known_at,
                               const PlanOptions& options = {});
 
 // The booked run for `month` and its entries, if the month has been run.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "projection/report.h"
 
 namespace capledger::ledger {
@@ -45,7 +46,7 @@ Result<ComponentTotals> ReportTotals(const projection::MonthReport& report) {
 // up by day: a fresh process answers without building a snapshot index per month.
 class YearListings {
  public:
-  YearListings(const projection::Projection& p, std::uint64_t known_at, std::vector<std::int32_t> days) {
+  YearListings(const projection::Projection& p, domain::Seq known_at, std::vector<std::int32_t> days) {
     std::sort(days.begin(), days.end());
     days.erase(std::unique(days.begin(), days.end()), days.end());
     days_ = std::move(days);
@@ -63,7 +64,7 @@ class YearListings {
 };
 
 // A month's report under `assumed`, its listing from `listings`.
-Result<projection::MonthReport> ReportWith(const projection::Projection& p, Month month, std::uint64_t known_at,
+Result<projection::MonthReport> ReportWith(const projection::Projection& p, Month month, domain::Seq known_at,
                                            const projection::Assumptions& assumed, const YearListings& listings) {
   const auto day = projection::EstimatedSnapshotDay(p, month, known_at, assumed);
   if (!day) return projection::BuildEstimatedReport(p, month, known_at, assumed);  // kNoRulebookInForce
@@ -71,7 +72,7 @@ Result<projection::MonthReport> ReportWith(const projection::Projection& p, Mont
 }
 
 // The first run booked at K, if any (runs are booked in seq order, not in month order).
-std::optional<Month> FirstRunMonth(const projection::Projection& p, std::uint64_t known_at) {
+std::optional<Month> FirstRunMonth(const projection::Projection& p, domain::Seq known_at) {
   std::optional<Month> first;
   for (const auto& run : p.ledger().runs()) {
     if (run.seq > known_at) break;
@@ -80,7 +81,7 @@ std::optional<Month> FirstRunMonth(const projection::Projection& p, std::uint64_
   return first;
 }
 
-Status CheckThrough(const projection::Projection& p, int year, Month through, std::uint64_t known_at) {
+Status CheckThrough(const projection::Projection& p, int year, Month through, domain::Seq known_at) {
   if (static_cast<int>(through.year()) != year) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("--through {} is not a month of {}", domain::FormatMonth(through), year));
@@ -95,7 +96,7 @@ Status CheckThrough(const projection::Projection& p, int year, Month through, st
 }
 
 // The booked entries with seq <= K for the months Y-01 .. through, into months[0 .. through].
-Status AddOutcome(const projection::Projection& p, int year, Month through, std::uint64_t known_at,
+Status AddOutcome(const projection::Projection& p, int year, Month through, domain::Seq known_at,
                   std::vector<PeriodMonth>& months) {
   for (const auto& booked : p.ledger().entries()) {
     if (booked.seq > known_at) break;
@@ -109,7 +110,7 @@ Status AddOutcome(const projection::Projection& p, int year, Month through, std:
 
 // What an estimated month assumes: nothing where a rulebook is in force at K, else `through`'s
 // rulebook for that month alone.
-projection::Assumptions EstimateAssumptions(const projection::Projection& p, Month month, std::uint64_t known_at,
+projection::Assumptions EstimateAssumptions(const projection::Projection& p, Month month, domain::Seq known_at,
                                             const domain::Rulebook& through_rulebook) {
   if (p.RulebookInForce(month, known_at)) return projection::Assumptions{nullptr, month, month, false};
   return projection::Assumptions{&through_rulebook, month, month, false};
@@ -117,7 +118,7 @@ projection::Assumptions EstimateAssumptions(const projection::Projection& p, Mon
 
 // An estimated month (DOMAIN.md §10): the §6 amounts of `month` at K, with visits and
 // performance taken from `through`'s totals; `through_rulebook` where none is in force.
-Status Estimate(const projection::Projection& p, Month month, std::uint64_t known_at, const ComponentTotals& through_amounts,
+Status Estimate(const projection::Projection& p, Month month, domain::Seq known_at, const ComponentTotals& through_amounts,
                 const projection::Assumptions& assumed, const YearListings& listings, PeriodMonth& out) {
   out.estimated = true;
   out.assumed_rulebook = assumed.rulebook != nullptr;
@@ -136,7 +137,7 @@ Status Estimate(const projection::Projection& p, Month month, std::uint64_t know
 // Sets the budget frame of `r.year` known at K, and what `spent` leaves of it (negative when the
 // frame is exceeded), on a PeriodReport or a DraftCost.
 template <typename Report>
-Status SetFrame(const projection::Projection& p, std::uint64_t known_at, Money spent, Report& r) {
+Status SetFrame(const projection::Projection& p, domain::Seq known_at, Money spent, Report& r) {
   r.frame = FrameFor(p, r.year, known_at);
   if (!r.frame) return {};
   auto headroom = r.frame->amount.Minus(spent);
@@ -147,7 +148,7 @@ Status SetFrame(const projection::Projection& p, std::uint64_t known_at, Money s
 }
 
 // Totals, forecast, frame and headroom from the months.
-Status Conclude(const projection::Projection& p, std::uint64_t known_at, PeriodReport& r) {
+Status Conclude(const projection::Projection& p, domain::Seq known_at, PeriodReport& r) {
   for (PeriodMonth& m : r.months) {
     auto total = Total(m.amounts);
     if (!total) return tl::unexpected(total.error());
@@ -167,14 +168,14 @@ Status Conclude(const projection::Projection& p, std::uint64_t known_at, PeriodR
 
 }  // namespace
 
-std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int year, std::uint64_t known_at) {
+std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int year, domain::Seq known_at) {
   const auto* fact = projection.BudgetFrameFor(year, known_at);
   if (!fact) return std::nullopt;
-  return FrameAtK{fact->frame.amount, fact->frame.decision, fact->seq};
+  return FrameAtK{fact->frame.amount, fact->frame.decision, domain::Seq(fact->seq)};
 }
 
 Result<PeriodReport> BuildPeriodReport(const projection::Projection& projection, int year, Month through,
-                                       std::uint64_t known_at) {
+                                       domain::Seq known_at) {
   if (auto checked = CheckThrough(projection, year, through, known_at); !checked) return tl::unexpected(checked.error());
   const projection::RulebookFact* through_rulebook = projection.RulebookInForce(through, known_at);
   if (!through_rulebook) return tl::unexpected(projection::ReportHeader(projection, through, known_at).error());
@@ -214,7 +215,7 @@ namespace {
 
 // The rulebook to compare a draft against for `month`: the one in force at K, else the latest
 // published (the highest seq visible at K).
-const domain::Rulebook* CurrentRulebook(const projection::Projection& p, Month month, std::uint64_t known_at) {
+const domain::Rulebook* CurrentRulebook(const projection::Projection& p, Month month, domain::Seq known_at) {
   if (const auto* fact = p.RulebookInForce(month, known_at)) return &fact->rulebook;
   const auto known = p.RulebooksKnownAt(known_at);
   return known.empty() ? nullptr : &known.back()->rulebook;
@@ -250,7 +251,7 @@ Status CloseDraftCost(const projection::Projection& projection, std::map<domain:
 }  // namespace
 
 Result<DraftCost> CostOfDraft(const projection::Projection& projection, const domain::Rulebook& draft, int year,
-                              std::uint64_t known_at) {
+                              domain::Seq known_at) {
   DraftCost r;
   r.year = year;
   r.known_at_seq = known_at;

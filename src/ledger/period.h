@@ -32,14 +32,14 @@ struct PeriodMonth {
 struct FrameAtK {
   domain::Money amount = domain::Money::Zero();
   std::string decision;
-  std::uint64_t seq = 0;  // of the BudgetFrameSet
+  domain::Seq seq;  // of the BudgetFrameSet
 };
 
 // The period report for year Y through month M as known at K.
 struct PeriodReport {
   int year = 0;
   domain::Month through;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   std::vector<PeriodMonth> months;  // Y-01 .. Y-12: booked through M, then estimates
   ComponentTotals outcome = domain::ZeroAmounts();   // the booked months, per component
   domain::Money outcome_total = domain::Money::Zero();
@@ -55,7 +55,7 @@ struct PeriodReport {
 // at K, but visits and performance as M's. kInvalidArgument for M outside Y or before the first
 // run booked at K (both name the argument); kNoRulebookInForce if M itself has no rulebook.
 Result<PeriodReport> BuildPeriodReport(const projection::Projection& projection, int year, domain::Month through,
-                                       std::uint64_t known_at);
+                                       domain::Seq known_at);
 
 // The cost of a draft rulebook for year Y as known at K: each month's §6 amounts with the draft
 // as the rulebook in force and each clinic's latest visits and fulfilment at K, per component;
@@ -69,7 +69,7 @@ struct ClinicCost {
 };
 struct DraftCost {
   int year = 0;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   std::string draft_id;
   std::vector<PeriodMonth> months;                 // Y-01 .. Y-12 under the draft
   ComponentTotals total = domain::ZeroAmounts();   // the year under the draft, per component
@@ -83,9 +83,9 @@ struct DraftCost {
 };
 // kNoRulebookInForce if no rulebook has been published at K to compare against.
 Result<DraftCost> CostOfDraft(const projection::Projection& projection, const domain::Rulebook& draft, int year,
-                              std::uint64_t known_at);
+                              domain::Seq known_at);
 
 // The frame for `year` at K (the latest BudgetFrameSet not retracted), if any.
-std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int year, std::uint64_t known_at);
+std::optional<FrameAtK> FrameFor(const projection::Projection& projection, int year, domain::Seq known_at);
 
 }  // namespace capledger::ledger

@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 
 namespace capledger::ledger {
 
-domain::Event FollowUpEvent(int year, domain::Month through, std::uint64_t known_at, std::string manifest_sha256) {
+domain::Event FollowUpEvent(int year, domain::Month through, domain::Seq known_at, std::string manifest_sha256) {
   domain::FollowUpPublished body{year, through, known_at, std::move(manifest_sha256)};
   return domain::Event{domain::EventId::Made(fmt::format("F-{}-{}", domain::FormatMonth(through), known_at)), "capledger",
                        std::move(body)};

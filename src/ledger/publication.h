@@ -13,11 +13,11 @@ namespace capledger::ledger {
 
 // The event of a publication of `year` through `through` as known at K: id
 // "F-<through>-<K>" ("F-2024-12-857068"), source "capledger".
-domain::Event FollowUpEvent(int year, domain::Month through, std::uint64_t known_at, std::string manifest_sha256);
+domain::Event FollowUpEvent(int year, domain::Month through, domain::Seq known_at, std::string manifest_sha256);
 
 // How a publication was recorded.
 struct PublicationRecord {
-  std::uint64_t seq = 0;  // of the FollowUpPublished event
+  domain::Seq seq;  // of the FollowUpPublished event
   bool existing = false;  // the same publication was recorded before: nothing was appended now
 };
 

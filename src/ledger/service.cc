@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "ledger/payout.h"
 #include "projection/replay.h"
 
@@ -14,7 +15,7 @@ Result<PayoutResult> BookPayout(const projection::Projection& projection, store:
     for (const auto& booked : existing->entries) out.entries.push_back(booked.entry);
     return out;
   }
-  const std::uint64_t known_at = projection.applied_seq();
+  const domain::Seq known_at = projection.applied_seq();
   if (store.head().seq != known_at) {
     return Fail(ErrorCode::kRefused, fmt::format("the projection is at seq {} but the log at seq {}: catch up first",
                                                  known_at, store.head().seq));

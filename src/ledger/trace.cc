@@ -14,7 +14,7 @@ using domain::Money;
 // Every resident counted at the clinic on the snapshot day as known at K (folded one by one:
 // the trace recomputes the count independently of the snapshot index the reports use).
 std::vector<projection::Projection::CountedResident> Counted(const projection::Projection& p, std::uint16_t clinic,
-                                                             domain::Date snapshot, std::uint64_t known_at) {
+                                                             domain::Date snapshot, domain::Seq known_at) {
   return p.CountedAt(clinic, domain::DaysSinceEpoch(snapshot), known_at);
 }
 
@@ -34,7 +34,7 @@ std::vector<TracedResident> Residents(const projection::Projection& p,
   if (!inputs.facts.open_on_snapshot) return out;
   for (const auto& c : counted) {
     out.push_back(TracedResident{p.residents().pseudonym[c.resident], c.age, domain::CapitationBandOf(*inputs.rulebook, c.age),
-                                 c.listed_seq});
+                                 domain::Seq(c.listed_seq)});
   }
   std::sort(out.begin(), out.end(),
             [](const TracedResident& a, const TracedResident& b) { return a.pseudonym < b.pseudonym; });
@@ -42,9 +42,9 @@ std::vector<TracedResident> Residents(const projection::Projection& p,
 }
 
 // The booked sum of the entries `entry` adjusts, and the latest K among them.
-Result<std::pair<Money, std::uint64_t>> Adjusted(const projection::LedgerTable& ledger, const domain::LedgerEntry& entry) {
+Result<std::pair<Money, domain::Seq>> Adjusted(const projection::LedgerTable& ledger, const domain::LedgerEntry& entry) {
   Money sum = Money::Zero();
-  std::uint64_t latest_k = 0;
+  domain::Seq latest_k;
   for (const auto& id : entry.adjusts) {
     const auto* adjusted = ledger.FindEntry(id);
     if (!adjusted) return Fail(ErrorCode::kCorruption, fmt::format("entry {} adjusts {}, which is not booked", entry.entry_id, id));
@@ -64,7 +64,7 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, const domain::Eve
   const domain::LedgerEntry& entry = booked->entry;
   auto clinic = p.ClinicIndex(entry.clinic);
   if (!clinic) return Fail(ErrorCode::kCorruption, fmt::format("entry {} is for unknown clinic {}", entry_id, entry.clinic));
-  const std::uint64_t k = entry.known_at_seq;
+  const domain::Seq k = entry.known_at_seq;
   auto header = projection::ReportHeader(p, entry.period, k);
   if (!header) return tl::unexpected(header.error());
   const auto counted = Counted(p, *clinic, header->snapshot, k);
@@ -90,7 +90,7 @@ Result<EntryTrace> TraceEntry(const projection::Projection& p, const domain::Eve
   // The adjustment's two knowledge points: the latest K among the entries it adjusts, or, when
   // it adjusts none (the component was zero when the month was paid, say a visits report that
   // came late), the K of the month's own run.
-  std::uint64_t before_k = adjusted->second;
+  domain::Seq before_k = adjusted->second;
   if (entry.adjusts.empty()) {
     if (const auto* run = p.ledger().FindRun(entry.period)) before_k = run->run.known_at_seq;
   }

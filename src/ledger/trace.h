@@ -21,7 +21,7 @@ struct TracedResident {
   domain::Pseudonym pseudonym;
   int age = 0;
   int band = 0;                 // index into the rulebook's capitation bands
-  std::uint64_t listed_seq = 0; // the PatientListed that put them at the clinic on D
+  domain::Seq listed_seq;       // the PatientListed that put them at the clinic on D
 };
 
 struct EntryTrace {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "codec/json_writer.h"
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "common/crypto.h"
 #include "present/format_lang.h"
@@ -112,7 +113,7 @@ void ReportHeader(HtmlOut& out, const projection::MonthReport& r, Lang lang) {
   Fact(out, MsgText(Msg::kMonth, lang), FormatMonthIn(r.month, lang));
   KnownAtFact(out, r.known_at_seq, lang);
   out.Open("dt").Text(L(lang, "Regelbok", "Rulebook")).Close().Open("dd").Text(r.rulebook_id);
-  if (r.rulebook_seq != 0) {  // 0: an assumed rulebook, published nowhere
+  if (!r.rulebook_seq.none()) {  // none: an assumed rulebook, published nowhere
     out.Text(" (");
     Link(out, EventHref(r.rulebook_seq, lang), fmt::format("{} seq {}", L(lang, "publicerad", "published at"), r.rulebook_seq));
     out.Text(")");
@@ -282,7 +283,7 @@ std::string EventHtml(const store::StoredRecord& record, const HtmlView& view) {
   const auto& stored = record.stored;
   HtmlOut out;
   out.Open("dl").Attr("class", "facts");
-  Fact(out, "seq", std::to_string(stored.seq));
+  Fact(out, "seq", std::to_string(stored.seq.value()));
   Fact(out, L(lang, "Registrerad", "Recorded at"), domain::FormatTimestamp(stored.recorded_at));
   Fact(out, L(lang, "Typ", "Type"), domain::EventTypeName(domain::TypeOf(stored.event.body)));
   Fact(out, "id", stored.event.id);
@@ -290,8 +291,8 @@ std::string EventHtml(const store::StoredRecord& record, const HtmlView& view) {
   Fact(out, L(lang, "Hash", "Hash"), crypto::Hex(record.hash));
   out.Close();
   out.Open("nav").Attr("class", "pages").Attr("aria-label", L(lang, "Loggen", "The log"));
-  if (stored.seq > 1) out.Open("a").Attr("href", EventHref(stored.seq - 1, lang)).Attr("rel", "prev").Text(L(lang, "Föregående", "Previous")).Close();
-  out.Open("a").Attr("href", EventHref(stored.seq + 1, lang)).Attr("rel", "next").Text(L(lang, "Nästa", "Next")).Close();
+  if (stored.seq > domain::Seq(1)) out.Open("a").Attr("href", EventHref(domain::Seq(stored.seq.value() - 1), lang)).Attr("rel", "prev").Text(L(lang, "Föregående", "Previous")).Close();
+  out.Open("a").Attr("href", EventHref(stored.seq.Next(), lang)).Attr("rel", "next").Text(L(lang, "Nästa", "Next")).Close();
   out.Close();
   out.Open("h2").Text(L(lang, "Händelsen som loggen lagrar den", "The event as the log stores it")).Close();
   const codec::LogPosition position{stored.seq, stored.recorded_at, record.prev_hash, record.hash};

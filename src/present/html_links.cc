@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "present/format_lang.h"
 #include "present/html_parts.h"
 
@@ -48,7 +49,7 @@ std::string TraceHref(std::string_view entry_id, Lang lang) {
   return UiHref(path + "/trace", {}, lang);
 }
 
-std::string EventHref(std::uint64_t seq, Lang lang) { return UiHref(fmt::format("/ui/events/{}", seq), {}, lang); }
+std::string EventHref(domain::Seq seq, Lang lang) { return UiHref(fmt::format("/ui/events/{}", seq), {}, lang); }
 
 std::string StatementHref(domain::Month run, std::string_view clinic, Lang lang) {
   std::vector<std::pair<std::string, std::string>> query{{"run", domain::FormatMonth(run)}};
@@ -60,9 +61,9 @@ std::string ClinicHref(std::string_view clinic, Lang lang) { return UiHref("/ui/
 
 void Link(HtmlOut& out, const std::string& href, std::string_view text) { out.Open("a").Attr("href", href).Text(text).Close(); }
 
-void SeqLink(HtmlOut& out, std::uint64_t seq, Lang lang) { Link(out, EventHref(seq, lang), fmt::format("seq {}", seq)); }
+void SeqLink(HtmlOut& out, domain::Seq seq, Lang lang) { Link(out, EventHref(seq, lang), fmt::format("seq {}", seq)); }
 
-void KnownAtFact(HtmlOut& out, std::uint64_t seq, Lang lang) {
+void KnownAtFact(HtmlOut& out, domain::Seq seq, Lang lang) {
   out.Open("dt").Text(L(lang, "Känt vid", "Known at")).Close().Open("dd");
   SeqLink(out, seq, lang);
   out.Close();

@@ -9,22 +9,23 @@
 #include <string_view>
 
 #include "domain/date.h"
+#include "domain/seq.h"
 #include "present/html_ledger.h"
 #include "present/html_out.h"
 
 namespace capledger::present {
 
 std::string TraceHref(std::string_view entry_id, Lang lang);
-std::string EventHref(std::uint64_t seq, Lang lang);
+std::string EventHref(domain::Seq seq, Lang lang);
 std::string StatementHref(domain::Month run, std::string_view clinic, Lang lang);  // clinic "": all
 std::string ClinicHref(std::string_view clinic, Lang lang);
 
 // <a href="href">text</a>
 void Link(HtmlOut& out, const std::string& href, std::string_view text);
 // "seq N" linking to the log record of seq N.
-void SeqLink(HtmlOut& out, std::uint64_t seq, Lang lang);
+void SeqLink(HtmlOut& out, domain::Seq seq, Lang lang);
 // The "Known at" line of a <dl class="facts">: seq K linking to its log record.
-void KnownAtFact(HtmlOut& out, std::uint64_t seq, Lang lang);
+void KnownAtFact(HtmlOut& out, domain::Seq seq, Lang lang);
 // A money cell linking to the trace of `entry_id`.
 void TracedAmountCell(HtmlOut& out, domain::Money amount, std::string_view entry_id, Lang lang);
 

@@ -106,7 +106,7 @@ std::string RulebooksHtml(const std::vector<const projection::RulebookFact*>& ru
     out.Open("tr").Open("td").Text(rb.id).Close().Open("td").Text(rb.title).Close();
     out.Open("td").Text(fmt::format("{} – {}", FormatDateIn(rb.valid_from, lang), FormatDateIn(domain::AddDays(rb.valid_until, -1), lang))).Close();
     out.Open("td").Text(rb.decision).Close().Open("td").Text(domain::DescribeProvenance(rb)).Close().Open("td");
-    SeqLink(out, fact->seq, lang);
+    SeqLink(out, domain::Seq(fact->seq), lang);
     out.Close().Close();
   }
   CloseTable(out);
@@ -138,11 +138,11 @@ std::string ExplainHtml(const store::EventStore& store, const projection::Reside
   OpenTable(out, {{L(lang, "Händelse", "Event")}, {"id"}, {L(lang, "Typ", "Type")}, {L(lang, "Gäller från", "Effective")},
                   {L(lang, "Vårdcentral", "Clinic")}, {L(lang, "Hur den användes", "How it was used")}});
   for (const auto& f : e.facts) {
-    const FactEvent event = DescribeFactEvent(store, f.fact.seq);
+    const FactEvent event = DescribeFactEvent(store, domain::Seq(f.fact.seq));
     out.Open("tr");
     if (f.decisive) out.Attr("class", "total");
     out.Open("td");
-    SeqLink(out, f.fact.seq, lang);
+    SeqLink(out, domain::Seq(f.fact.seq), lang);
     out.Close().Open("td").Attr("class", "mono").Text(event.id).Close().Open("td").Text(event.type).Close();
     out.Open("td").Text(FormatDateIn(domain::DateFromDays(f.fact.effective), lang)).Close();
     out.Open("td").Text(event.clinic.value_or("")).Close();

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "codec/rulebook_codec.h"
+#include "codec/seq_format.h"
 #include "present/format_lang.h"
 #include "present/html_ledger.h"
 #include "present/html_links.h"

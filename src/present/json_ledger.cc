@@ -128,7 +128,7 @@ void WriteCause(JsonArray& list, const Cause& c) {
   JsonObject o = list.Object();
   o.Integer("seq", c.seq).String("kind", Name(c.kind));
   o.StringOrNull("event_type", c.event_type.empty() ? std::nullopt : std::optional<std::string>(c.event_type));
-  if (c.retracted_seq != 0) {
+  if (!c.retracted_seq.none()) {
     o.Integer("retracted_seq", c.retracted_seq);
   } else {
     o.Null("retracted_seq");

@@ -8,9 +8,9 @@ namespace capledger::present {
 namespace {
 
 void WriteFact(codec::JsonArray& list, const store::EventStore& store, const projection::ExplainedFact& f) {
-  const FactEvent event = DescribeFactEvent(store, f.fact.seq);
+  const FactEvent event = DescribeFactEvent(store, domain::Seq(f.fact.seq));
   list.Object()
-      .Integer("seq", f.fact.seq)
+      .Integer("seq", domain::Seq(f.fact.seq))
       .String("id", event.id)
       .String("type", event.type)
       .String("effective", domain::FormatDate(domain::DateFromDays(f.fact.effective)))
@@ -22,7 +22,7 @@ void WriteFact(codec::JsonArray& list, const store::EventStore& store, const pro
 
 }  // namespace
 
-FactEvent DescribeFactEvent(const store::EventStore& store, std::uint64_t seq) {
+FactEvent DescribeFactEvent(const store::EventStore& store, domain::Seq seq) {
   auto record = store.Read(seq);
   if (!record) return FactEvent{"?", "?", std::nullopt};
   const domain::EventBody& body = record->stored.event.body;

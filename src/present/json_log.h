@@ -19,7 +19,7 @@ struct FactEvent {
   std::string type;
   std::optional<std::string> clinic;
 };
-FactEvent DescribeFactEvent(const store::EventStore& store, std::uint64_t seq);
+FactEvent DescribeFactEvent(const store::EventStore& store, domain::Seq seq);
 
 // {"resident", "birth_date", "sex", "month", "snapshot_date", "rulebook", "known_at_seq",
 //  "counted", "clinic", "age", "band", "why", "events": [{"seq", "id", "type", "effective",

@@ -9,6 +9,7 @@
 
 #include "common/crypto.h"
 #include "domain/date.h"
+#include "domain/seq.h"
 
 namespace capledger::present {
 
@@ -23,7 +24,7 @@ struct PublishedFile {
 struct ManifestHeader {
   int year = 0;
   domain::Month through;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   crypto::Digest head_hash{};  // the hash chain at K: the hash of the event at seq K
 };
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "domain/date.h"
 
 namespace capledger::present {

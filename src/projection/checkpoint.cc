@@ -177,12 +177,14 @@ bool GetList(Reader& r, std::vector<std::int32_t>& list) { return r.Array(list);
 
 // Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
 // verifies when the checkpoint is read back.
-void Put(Writer& w, const BookedEntry& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.entry))); }
-void Put(Writer& w, const BookedRun& e) { w.Int(e.seq); w.Bytes(codec::EncodeBody(domain::EventBody(e.run))); }
+void Put(Writer& w, const BookedEntry& e) { w.Int(e.seq.value()); w.Bytes(codec::EncodeBody(domain::EventBody(e.entry))); }
+void Put(Writer& w, const BookedRun& e) { w.Int(e.seq.value()); w.Bytes(codec::EncodeBody(domain::EventBody(e.run))); }
 template <typename T>
-bool GetLedgerEvent(Reader& r, std::uint64_t& seq, T& out) {
+bool GetLedgerEvent(Reader& r, domain::Seq& seq, T& out) {
   std::string bytes;
-  if (!(r.Int(seq) && r.Bytes(bytes))) return false;
+  std::uint64_t number = 0;
+  if (!(r.Int(number) && r.Bytes(bytes))) return false;
+  seq = domain::Seq(number);
   auto body = codec::DecodeBody(bytes);
   if (!body || !std::holds_alternative<T>(*body)) return false;
   out = std::get<T>(std::move(*body));
@@ -304,7 +306,7 @@ namespace {
 
 void PutProjection(Writer& w, const Projection& p) {
   w.Bytes(kMagic);
-  w.Int<std::uint64_t>(p.applied_seq());
+  w.Int<std::uint64_t>(p.applied_seq().value());
   PutResidents(w, p.residents());
   PutClinics(w, p.clinics());
   PutList(w, p.rulebooks());
@@ -344,7 +346,7 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   }
   return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), std::move(budget_frames),
                                 LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
-                                applied_seq);
+                                domain::Seq(applied_seq));
 }
 
 }  // namespace capledger::projection

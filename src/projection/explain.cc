@@ -2,19 +2,20 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "domain/calculation.h"
 
 namespace capledger::projection {
 namespace {
 
 std::vector<ExplainedFact> ClassifyFacts(std::span<const ResidentFact> facts, std::int32_t on,
-                                         std::uint64_t known_at, std::uint32_t decisive_seq) {
+                                         domain::Seq known_at, std::uint32_t decisive_seq) {
   std::vector<ExplainedFact> out;
   for (const ResidentFact& f : facts) {
     ExplainedFact e{f};
-    if (f.seq > known_at) {
+    if (f.seq > known_at.value()) {
       e.use = ExplainedFact::Use::kNotYetKnown;
-    } else if (f.retracted_at <= known_at) {
+    } else if (f.retracted_at <= known_at.value()) {
       e.use = ExplainedFact::Use::kRetracted;
     } else if (f.effective > on) {
       e.use = ExplainedFact::Use::kAfterSnapshot;
@@ -37,7 +38,7 @@ std::string Why(const ResidentExplanation& e) {
 }  // namespace
 
 Result<ResidentExplanation> ExplainResident(const Projection& p, const domain::Pseudonym& pseudonym,
-                                            domain::Month month, std::uint64_t known_at) {
+                                            domain::Month month, domain::Seq known_at) {
   auto r = p.ResidentIndex(pseudonym);
   if (!r) return Fail(ErrorCode::kNotFound, fmt::format("no events about resident {}", pseudonym.ToHex()));
   const RulebookFact* rulebook = p.RulebookInForce(month, known_at);

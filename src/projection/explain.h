@@ -25,7 +25,7 @@ struct ResidentExplanation {
   domain::Month month;
   domain::Date snapshot;
   std::string rulebook_id;
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   ResidentState state;
   std::string clinic;      // listed at, if any
   bool clinic_open = false;
@@ -39,6 +39,6 @@ struct ResidentExplanation {
 // Explains the fold of DOMAIN.md §6.2 for one resident. kNotFound if the resident is unknown,
 // kNoRulebookInForce if no rulebook covers the month.
 Result<ResidentExplanation> ExplainResident(const Projection& projection, const domain::Pseudonym& pseudonym,
-                                            domain::Month month, std::uint64_t known_at);
+                                            domain::Month month, domain::Seq known_at);
 
 }  // namespace capledger::projection

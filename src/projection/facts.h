@@ -20,8 +20,8 @@ inline constexpr std::uint64_t kSeqMax = limits::kSeqMax;
 static_assert(kSeqMax == kNever - 1);
 
 // A fact counts as known at K if it was stored at or before K and not retracted at or before K.
-inline bool VisibleAt(std::uint32_t seq, std::uint32_t retracted_at, std::uint64_t known_at) {
-  return seq <= known_at && retracted_at > known_at;
+inline bool VisibleAt(std::uint32_t seq, std::uint32_t retracted_at, domain::Seq known_at) {
+  return seq <= known_at.value() && retracted_at > known_at.value();
 }
 
 // What a resident or listing event does in the fold of DOMAIN.md §6.2.

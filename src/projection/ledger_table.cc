@@ -4,13 +4,13 @@
 
 namespace capledger::projection {
 
-void LedgerTable::AddEntry(std::uint64_t seq, domain::LedgerEntry entry) {
+void LedgerTable::AddEntry(domain::Seq seq, domain::LedgerEntry entry) {
   LEDGER_ASSERT(entries_.empty() || entries_.back().seq < seq);
   entries_.push_back(BookedEntry{seq, std::move(entry)});
   Index(entries_.size() - 1);
 }
 
-void LedgerTable::AddRun(std::uint64_t seq, domain::PayoutRun run) {
+void LedgerTable::AddRun(domain::Seq seq, domain::PayoutRun run) {
   LEDGER_ASSERT(runs_.empty() || runs_.back().seq < seq);
   runs_.push_back(BookedRun{seq, std::move(run)});
 }
@@ -36,7 +36,7 @@ const BookedRun* LedgerTable::FindRun(domain::Month month) const {
   return nullptr;
 }
 
-std::vector<std::size_t> LedgerTable::EntriesFor(const EntryTarget& target, std::uint64_t known_at) const {
+std::vector<std::size_t> LedgerTable::EntriesFor(const EntryTarget& target, domain::Seq known_at) const {
   std::vector<std::size_t> out;
   auto it = by_target_.find(target);
   if (it == by_target_.end()) return out;

@@ -16,14 +16,14 @@ namespace capledger::projection {
 
 // A booked entry and the seq of its LedgerEntry event.
 struct BookedEntry {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   domain::LedgerEntry entry;
   friend bool operator==(const BookedEntry&, const BookedEntry&) = default;
 };
 
 // A completed run and the seq of its PayoutRun event.
 struct BookedRun {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   domain::PayoutRun run;
   friend bool operator==(const BookedRun&, const BookedRun&) = default;
 };
@@ -46,8 +46,8 @@ struct EntryTargetHash {
 class LedgerTable {
  public:
   // Adds a booked entry or run (seq order). REQUIRES seq above every earlier one.
-  void AddEntry(std::uint64_t seq, domain::LedgerEntry entry);
-  void AddRun(std::uint64_t seq, domain::PayoutRun run);
+  void AddEntry(domain::Seq seq, domain::LedgerEntry entry);
+  void AddRun(domain::Seq seq, domain::PayoutRun run);
 
   const std::vector<BookedEntry>& entries() const { return entries_; }
   const std::vector<BookedRun>& runs() const { return runs_; }
@@ -60,7 +60,7 @@ class LedgerTable {
   const BookedRun* LastRun() const { return runs_.empty() ? nullptr : &runs_.back(); }
 
   // Indexes into entries() of the entries booked for `target` with seq <= known_at, in seq order.
-  std::vector<std::size_t> EntriesFor(const EntryTarget& target, std::uint64_t known_at) const;
+  std::vector<std::size_t> EntriesFor(const EntryTarget& target, domain::Seq known_at) const;
 
   // Every target with at least one entry for `period`, in first-booked order.
   std::vector<EntryTarget> TargetsFor(domain::Month period) const;

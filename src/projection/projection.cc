@@ -69,8 +69,8 @@ std::optional<std::uint16_t> Projection::ClinicIndex(const domain::ClinicId& cli
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
                                   std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from,
-                                  std::uint64_t applied_seq) {
-  LEDGER_ASSERT(affects_from.size() == applied_seq);
+                                  domain::Seq applied_seq) {
+  LEDGER_ASSERT(affects_from.size() == applied_seq.value());
   Projection p;
   p.ledger_ = std::move(ledger);
   p.affects_from_ = std::move(affects_from);
@@ -208,19 +208,20 @@ struct Projection::Folder {
     p.budget_frames_.push_back(BudgetFrameFact{seq, kNever, e});
   }
   void operator()(const domain::EventRetracted& e) const { status = p.ApplyRetraction(seq, e, lookup); }
-  void operator()(const domain::LedgerEntry& e) const { p.ledger_.AddEntry(seq, e); }
-  void operator()(const domain::PayoutRun& e) const { p.ledger_.AddRun(seq, e); }
+  void operator()(const domain::LedgerEntry& e) const { p.ledger_.AddEntry(domain::Seq(seq), e); }
+  void operator()(const domain::PayoutRun& e) const { p.ledger_.AddRun(domain::Seq(seq), e); }
   // A publication changes no fact: it records what was published from them.
   void operator()(const domain::FollowUpPublished&) const {}
 };
 
-Status Projection::Apply(std::uint64_t seq64, const EventBody& body, const TargetLookup& lookup) {
-  LEDGER_ASSERT(seq64 == applied_seq_ + 1);
+Status Projection::Apply(domain::Seq seq, const EventBody& body, const TargetLookup& lookup) {
+  LEDGER_ASSERT(seq == applied_seq_.Next());
+  const std::uint64_t seq64 = seq.value();
   LEDGER_ASSERT(seq64 <= kSeqMax);
   Status status;
   std::visit(Folder{*this, static_cast<std::uint32_t>(seq64), lookup, status}, body);
   if (status) {
-    applied_seq_ = seq64;
+    applied_seq_ = seq;
     affects_from_.push_back(AffectsFrom(body));
     index_cache_.OnApplied(*this, seq64, touched_resident_, touched_effective_);
   }
@@ -258,10 +259,10 @@ std::int32_t Projection::AffectsFrom(const EventBody& body) const {
       body);
 }
 
-std::int32_t Projection::EarliestDayAffected(std::uint64_t after_seq, std::uint64_t upto_seq) const {
+std::int32_t Projection::EarliestDayAffected(domain::Seq after_seq, domain::Seq upto_seq) const {
   LEDGER_ASSERT(after_seq <= upto_seq && upto_seq <= applied_seq_);
   std::int32_t day = std::numeric_limits<std::int32_t>::max();
-  for (std::uint64_t seq = after_seq + 1; seq <= upto_seq; ++seq) day = std::min(day, affects_from_[seq - 1]);
+  for (std::uint64_t seq = after_seq.value() + 1; seq <= upto_seq.value(); ++seq) day = std::min(day, affects_from_[seq - 1]);
   return day;
 }
 
@@ -269,9 +270,10 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
                                    const TargetLookup& lookup) {
   auto target = lookup(retraction.target);
   if (!target) return tl::unexpected(target.error());
-  LEDGER_ASSERT(target->seq < seq);  // the store accepts only retractions of earlier events
-  retracted_affects_from_ = affects_from_[target->seq - 1];
-  RetractTarget(static_cast<std::uint32_t>(target->seq), target->body, seq);
+  const std::uint64_t target_seq = target->seq.value();
+  LEDGER_ASSERT(target_seq < seq);  // the store accepts only retractions of earlier events
+  retracted_affects_from_ = affects_from_[target_seq - 1];
+  RetractTarget(static_cast<std::uint32_t>(target_seq), target->body, seq);
   return {};
 }
 

@@ -28,7 +28,7 @@ namespace capledger::projection {
 // Finds the event a retraction names: its seq and body. The store provides it from its ids index;
 // tests may back it with a map.
 struct RetractionTarget {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   domain::EventBody body;
 };
 using TargetLookup = std::function<Result<RetractionTarget>(std::string_view id)>;
@@ -94,16 +94,16 @@ class Projection {
   // Applies the event with the next seq (REQUIRES seq == applied_seq() + 1). Ledger events go
   // to ledger(). A retraction resolves its target with `lookup`; kNotFound or kCorruption from it
   // is returned and nothing is applied.
-  Status Apply(std::uint64_t seq, const domain::EventBody& body, const TargetLookup& lookup);
+  Status Apply(domain::Seq seq, const domain::EventBody& body, const TargetLookup& lookup);
 
   // The earliest day that an event with seq in (after_seq, upto_seq] can change a count or an
   // amount on (INT32_MAX if none can): a month whose last day is earlier is as it was at
   // after_seq. Conservative: a report counts from its period's first day, a rulebook from its
   // valid_from, a re-registration from the earlier opening date, a retraction as its target.
-  std::int32_t EarliestDayAffected(std::uint64_t after_seq, std::uint64_t upto_seq) const;
+  std::int32_t EarliestDayAffected(domain::Seq after_seq, domain::Seq upto_seq) const;
 
   // The last applied seq (0 when empty).
-  std::uint64_t applied_seq() const { return applied_seq_; }
+  domain::Seq applied_seq() const { return applied_seq_; }
 
   const ResidentTable& residents() const { return residents_; }
   const ClinicTable& clinics() const { return clinics_; }
@@ -119,42 +119,42 @@ class Projection {
   // --- Queries at effective date `on` (days since epoch) as known at `known_at` -------------
 
   // The rulebook in force for `month` and the seq that published it; nullptr if none.
-  const RulebookFact* RulebookInForce(domain::Month month, std::uint64_t known_at) const;
+  const RulebookFact* RulebookInForce(domain::Month month, domain::Seq known_at) const;
   // Every rulebook published and not retracted as known at `known_at`, in seq order.
-  std::vector<const RulebookFact*> RulebooksKnownAt(std::uint64_t known_at) const;
+  std::vector<const RulebookFact*> RulebooksKnownAt(domain::Seq known_at) const;
 
   // Folds one resident's facts effective on or before `on` (DOMAIN.md §6.2).
-  ResidentState FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const;
+  ResidentState FoldResident(std::uint32_t resident, std::int32_t on, domain::Seq known_at) const;
 
   // The display name as known at K: the latest visible registration or change that gave one
   // (empty if none).
-  std::string NameAt(std::uint16_t clinic, std::uint64_t known_at) const;
+  std::string NameAt(std::uint16_t clinic, domain::Seq known_at) const;
   // The opening date (days) per the latest visible registration, if registered.
-  std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const;
+  std::optional<std::int32_t> OpeningDay(std::uint16_t clinic, domain::Seq known_at) const;
   // Registered, opened on or before `on`, and not closed on or before `on`.
-  bool OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  bool OpenOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // The list cap in force on `on` (the latest ClinicChanged with list_cap effective on or before
   // it, ties by seq); empty if none or lifted (0).
-  std::optional<std::int64_t> ListCapOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::optional<std::int64_t> ListCapOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // Open on at least one day of `month` (DOMAIN.md §6 step 3: its visits are paid).
-  bool OpenInMonth(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+  bool OpenInMonth(std::uint16_t clinic, domain::Month month, domain::Seq known_at) const;
   // The attribute with the latest effective date on or before `on`, ties by highest seq.
-  std::optional<std::int64_t> DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
-  std::optional<std::int64_t> CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::optional<std::int64_t> DistanceOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
+  std::optional<std::int64_t> CniOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // Who runs the clinic on `on` (its registration, or a later ClinicChanged with an operator).
-  std::optional<domain::Operator> OperatorOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::optional<domain::Operator> OperatorOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // The kommun code of the latest visible registration, if registered.
-  std::optional<std::uint16_t> Municipality(std::uint16_t clinic, std::uint64_t known_at) const;
+  std::optional<std::uint16_t> Municipality(std::uint16_t clinic, domain::Seq known_at) const;
   // The latest (by seq) performance report covering `month`, and its seq.
-  const PerformanceFact* PerformanceFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+  const PerformanceFact* PerformanceFor(std::uint16_t clinic, domain::Month month, domain::Seq known_at) const;
   // The latest (by seq) visit report for `month`.
-  const VisitFact* VisitsFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const;
+  const VisitFact* VisitsFor(std::uint16_t clinic, domain::Month month, domain::Seq known_at) const;
   // The optional missions the clinic offers on `on` (DOMAIN.md §9): for each mission, the latest
   // MissionUndertaken or MissionEnded effective on or before `on` (ties by the highest seq), if
   // it is a MissionUndertaken. By mission id ascending.
-  std::vector<domain::OfferedMission> MissionsOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::vector<domain::OfferedMission> MissionsOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // The latest budget frame for `year` as known at K (DOMAIN.md §10), if any.
-  const BudgetFrameFact* BudgetFrameFor(int year, std::uint64_t known_at) const;
+  const BudgetFrameFact* BudgetFrameFor(int year, domain::Seq known_at) const;
 
   // Everyone listed at each clinic on `on`, by age (indexed by dense clinic id), and how many
   // residents raised each anomaly flag (indexed by bit number).
@@ -163,12 +163,12 @@ class Projection {
     std::array<std::int64_t, kAnomalyKinds> anomaly_residents{};
   };
   // Answered from the snapshot index of `on` (built on first use, then kept current).
-  Listing ListedByClinic(std::int32_t on, std::uint64_t known_at) const;
+  Listing ListedByClinic(std::int32_t on, domain::Seq known_at) const;
   // The same by folding every resident, for several dates at once, in one pass over the residents (a payout run needs the
   // month and the months it corrects). REQUIRES `days` strictly ascending; one Listing per day.
-  std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, std::uint64_t known_at) const;
+  std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, domain::Seq known_at) const;
   // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
-  domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // The residents listed at one clinic on `on` (resident, listed there and born), each with
   // their age and the seq of the PatientListed that placed them, in dense id order.
   struct CountedResident {
@@ -176,15 +176,15 @@ class Projection {
     int age = 0;
     std::uint32_t listed_seq = 0;
   };
-  std::vector<CountedResident> CountedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  std::vector<CountedResident> CountedAt(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // True if at least one resident is listed at the clinic on `on` (stops at the first).
-  bool AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const;
+  bool AnyListedAt(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
 
   friend bool operator==(const Projection&, const Projection&) = default;
 
   // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from, std::uint64_t applied_seq);
+                               std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from, domain::Seq applied_seq);
   // Every event's earliest affected day, by seq - 1 (checkpoints keep it).
   const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 
@@ -198,7 +198,7 @@ class Projection {
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
   // Folds residents [first, last) on each of `days` into `listings` (one per day).
   void FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
-                 std::span<const std::int32_t> on_ymd, std::uint64_t known_at, std::vector<Listing>& listings) const;
+                 std::span<const std::int32_t> on_ymd, domain::Seq known_at, std::vector<Listing>& listings) const;
   std::int32_t AffectsFrom(const domain::EventBody& body) const;
   Status ApplyRetraction(std::uint32_t seq, const domain::EventRetracted& retraction, const TargetLookup& lookup);
   void RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t retraction_seq);
@@ -214,7 +214,7 @@ class Projection {
   std::int32_t touched_effective_ = 0;
   PseudonymIndex resident_index_;
   std::unordered_map<domain::ClinicId, std::uint16_t> clinic_index_;
-  std::uint64_t applied_seq_ = 0;
+  domain::Seq applied_seq_;
   std::vector<std::int32_t> affects_from_;  // per seq - 1: the earliest day the event can change
   std::int32_t retracted_affects_from_ = 0;  // set by ApplyRetraction for AffectsFrom
 };

@@ -21,7 +21,7 @@ const std::int32_t kListingLimitFrom = domain::DaysSinceEpoch(domain::Date{std::
 // The value of the visible fact with the latest effective date on or before `on`, ties by the
 // highest seq: facts are sorted by (effective, seq), so it is the last visible one.
 std::optional<std::int64_t> LatestOnOrBefore(const std::vector<DatedFact>& facts, std::int32_t on,
-                                             std::uint64_t known_at) {
+                                             domain::Seq known_at) {
   for (auto it = facts.rbegin(); it != facts.rend(); ++it) {
     if (it->effective <= on && VisibleAt(it->seq, it->retracted_at, known_at)) return it->value;
   }
@@ -30,7 +30,7 @@ std::optional<std::int64_t> LatestOnOrBefore(const std::vector<DatedFact>& facts
 
 }  // namespace
 
-const RulebookFact* Projection::RulebookInForce(domain::Month month, std::uint64_t known_at) const {
+const RulebookFact* Projection::RulebookInForce(domain::Month month, domain::Seq known_at) const {
   const domain::Date first = domain::FirstDay(month);
   const RulebookFact* chosen = nullptr;
   for (const auto& fact : rulebooks_) {  // seq order: the last match is the latest published
@@ -40,7 +40,7 @@ const RulebookFact* Projection::RulebookInForce(domain::Month month, std::uint64
   return chosen;
 }
 
-std::vector<const RulebookFact*> Projection::RulebooksKnownAt(std::uint64_t known_at) const {
+std::vector<const RulebookFact*> Projection::RulebooksKnownAt(domain::Seq known_at) const {
   std::vector<const RulebookFact*> known;
   for (const auto& fact : rulebooks_) {
     if (VisibleAt(fact.seq, fact.retracted_at, known_at)) known.push_back(&fact);
@@ -55,7 +55,7 @@ namespace {
 // reads each fact once.
 class ResidentFold {
  public:
-  ResidentFold(std::span<const ResidentFact> facts, std::int32_t birth_day, std::uint64_t known_at)
+  ResidentFold(std::span<const ResidentFact> facts, std::int32_t birth_day, domain::Seq known_at)
       : facts_(facts), birth_day_(birth_day), known_at_(known_at) {}
 
   // The state on `on`. REQUIRES `on` >= every earlier call's.
@@ -114,7 +114,7 @@ class ResidentFold {
 
   std::span<const ResidentFact> facts_;
   std::int32_t birth_day_;
-  std::uint64_t known_at_;
+  domain::Seq known_at_;
   std::size_t next_ = 0;
   ResidentState state_;
   bool died_ = false;
@@ -125,11 +125,11 @@ class ResidentFold {
 
 }  // namespace
 
-ResidentState Projection::FoldResident(std::uint32_t resident, std::int32_t on, std::uint64_t known_at) const {
+ResidentState Projection::FoldResident(std::uint32_t resident, std::int32_t on, domain::Seq known_at) const {
   return ResidentFold(residents_.facts.Of(resident), residents_.birth_days[resident], known_at).Advance(on);
 }
 
-std::string Projection::NameAt(std::uint16_t clinic, std::uint64_t known_at) const {
+std::string Projection::NameAt(std::uint16_t clinic, domain::Seq known_at) const {
   const auto& names = clinics_.names[clinic];
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     if (VisibleAt(it->seq, it->retracted_at, known_at)) return it->name;
@@ -141,7 +141,7 @@ namespace {
 
 // The latest registration by seq visible at K: it decides the opening date and the municipality,
 // whatever its effective date.
-const DatedFact* LatestRegistration(const std::vector<DatedFact>& registrations, std::uint64_t known_at) {
+const DatedFact* LatestRegistration(const std::vector<DatedFact>& registrations, domain::Seq known_at) {
   const DatedFact* latest = nullptr;
   for (const auto& fact : registrations) {
     if (VisibleAt(fact.seq, fact.retracted_at, known_at) && (!latest || fact.seq > latest->seq)) latest = &fact;
@@ -151,19 +151,19 @@ const DatedFact* LatestRegistration(const std::vector<DatedFact>& registrations,
 
 }  // namespace
 
-std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, std::uint64_t known_at) const {
+std::optional<std::int32_t> Projection::OpeningDay(std::uint16_t clinic, domain::Seq known_at) const {
   const DatedFact* latest = LatestRegistration(clinics_.registrations[clinic], known_at);
   if (!latest) return std::nullopt;
   return latest->effective;
 }
 
-std::optional<std::uint16_t> Projection::Municipality(std::uint16_t clinic, std::uint64_t known_at) const {
+std::optional<std::uint16_t> Projection::Municipality(std::uint16_t clinic, domain::Seq known_at) const {
   const DatedFact* latest = LatestRegistration(clinics_.registrations[clinic], known_at);
   if (!latest) return std::nullopt;
   return static_cast<std::uint16_t>(latest->value);
 }
 
-bool Projection::OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+bool Projection::OpenOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   auto opening = OpeningDay(clinic, known_at);
   if (!opening || *opening > on) return false;
   for (const auto& fact : clinics_.closures[clinic]) {
@@ -172,7 +172,7 @@ bool Projection::OpenOn(std::uint16_t clinic, std::int32_t on, std::uint64_t kno
   return true;
 }
 
-bool Projection::OpenInMonth(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const {
+bool Projection::OpenInMonth(std::uint16_t clinic, domain::Month month, domain::Seq known_at) const {
   // Open days run from the opening to the first closure, so the month's first open day, if any,
   // is the later of its first day and the opening.
   auto opening = OpeningDay(clinic, known_at);
@@ -181,29 +181,29 @@ bool Projection::OpenInMonth(std::uint16_t clinic, domain::Month month, std::uin
   return first <= domain::DaysSinceEpoch(domain::LastDay(month)) && OpenOn(clinic, first, known_at);
 }
 
-std::optional<std::int64_t> Projection::ListCapOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+std::optional<std::int64_t> Projection::ListCapOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   auto cap = LatestOnOrBefore(clinics_.list_caps[clinic], on, known_at);
   if (cap && *cap == 0) return std::nullopt;
   return cap;
 }
 
-std::optional<std::int64_t> Projection::DistanceOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+std::optional<std::int64_t> Projection::DistanceOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   return LatestOnOrBefore(clinics_.distances[clinic], on, known_at);
 }
 
 std::optional<domain::Operator> Projection::OperatorOn(std::uint16_t clinic, std::int32_t on,
-                                                      std::uint64_t known_at) const {
+                                                      domain::Seq known_at) const {
   auto op = LatestOnOrBefore(clinics_.operators[clinic], on, known_at);
   if (!op) return std::nullopt;
   return static_cast<domain::Operator>(*op);
 }
 
-std::optional<std::int64_t> Projection::CniOn(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+std::optional<std::int64_t> Projection::CniOn(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   return LatestOnOrBefore(clinics_.cnis[clinic], on, known_at);
 }
 
 const PerformanceFact* Projection::PerformanceFor(std::uint16_t clinic, domain::Month month,
-                                                  std::uint64_t known_at) const {
+                                                  domain::Seq known_at) const {
   const std::int32_t m = domain::MonthOrdinal(month);
   const auto& facts = clinics_.performance[clinic];
   for (auto it = facts.rbegin(); it != facts.rend(); ++it) {
@@ -212,7 +212,7 @@ const PerformanceFact* Projection::PerformanceFor(std::uint16_t clinic, domain::
   return nullptr;
 }
 
-const VisitFact* Projection::VisitsFor(std::uint16_t clinic, domain::Month month, std::uint64_t known_at) const {
+const VisitFact* Projection::VisitsFor(std::uint16_t clinic, domain::Month month, domain::Seq known_at) const {
   const std::int32_t m = domain::MonthOrdinal(month);
   const auto& facts = clinics_.visits[clinic];
   for (auto it = facts.rbegin(); it != facts.rend(); ++it) {
@@ -222,7 +222,7 @@ const VisitFact* Projection::VisitsFor(std::uint16_t clinic, domain::Month month
 }
 
 std::vector<domain::OfferedMission> Projection::MissionsOn(std::uint16_t clinic, std::int32_t on,
-                                                           std::uint64_t known_at) const {
+                                                           domain::Seq known_at) const {
   // Facts are sorted by (effective, seq): the last visible one of each mission on or before `on`
   // is the latest effective, ties by the highest seq.
   std::map<std::string_view, const MissionFact*> latest;
@@ -233,12 +233,12 @@ std::vector<domain::OfferedMission> Projection::MissionsOn(std::uint16_t clinic,
   std::vector<domain::OfferedMission> offered;
   for (const auto& [mission, f] : latest) {
     if (!f->undertaken) continue;
-    offered.push_back(domain::OfferedMission{f->mission, f->units > 0 ? std::optional(f->units) : std::nullopt, f->seq});
+    offered.push_back(domain::OfferedMission{f->mission, f->units > 0 ? std::optional(f->units) : std::nullopt, domain::Seq(f->seq)});
   }
   return offered;
 }
 
-const BudgetFrameFact* Projection::BudgetFrameFor(int year, std::uint64_t known_at) const {
+const BudgetFrameFact* Projection::BudgetFrameFor(int year, domain::Seq known_at) const {
   for (auto it = budget_frames_.rbegin(); it != budget_frames_.rend(); ++it) {
     if (it->frame.year == year && VisibleAt(it->seq, it->retracted_at, known_at)) return &*it;
   }
@@ -253,7 +253,7 @@ std::string_view AnomalyCode(int bit) {
   return kCodes[static_cast<std::size_t>(bit)];
 }
 
-Projection::Listing Projection::ListedByClinic(std::int32_t on, std::uint64_t known_at) const {
+Projection::Listing Projection::ListedByClinic(std::int32_t on, domain::Seq known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
   Listing listing;
   index_cache_.Get(*this, on)->ListingAt(known_at, clinics_.id.size(), listing.by_clinic, listing.anomaly_residents);
@@ -276,7 +276,7 @@ void AddListing(Projection::Listing& into, const Projection::Listing& from) {
 }  // namespace
 
 void Projection::FoldRange(std::uint32_t first, std::uint32_t last, std::span<const std::int32_t> days,
-                           std::span<const std::int32_t> on_ymd, std::uint64_t known_at,
+                           std::span<const std::int32_t> on_ymd, domain::Seq known_at,
                            std::vector<Listing>& listings) const {
   for (std::uint32_t r = first; r < last; ++r) {
     ResidentFold fold(residents_.facts.Of(r), residents_.birth_days[r], known_at);
@@ -295,7 +295,7 @@ void Projection::FoldRange(std::uint32_t first, std::uint32_t last, std::span<co
 }
 
 std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const std::int32_t> days,
-                                                              std::uint64_t known_at) const {
+                                                              domain::Seq known_at) const {
   LEDGER_ASSERT(!days.empty() && std::is_sorted(days.begin(), days.end()));
   std::vector<std::int32_t> on_ymd;
   for (std::int32_t day : days) on_ymd.push_back(domain::YmdOf(domain::DateFromDays(day)));
@@ -328,13 +328,13 @@ std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const st
   return std::move(parts[0]);
 }
 
-domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
   return index_cache_.Get(*this, on)->CountsAt(clinic, known_at);
 }
 
 std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
-                                                               std::uint64_t known_at) const {
+                                                               domain::Seq known_at) const {
   std::vector<CountedResident> out;
   const std::int32_t on_ymd = domain::YmdOf(domain::DateFromDays(on));
   for (std::uint32_t r : clinics_.listed_residents[clinic]) {
@@ -347,7 +347,7 @@ std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t cli
   return out;
 }
 
-bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, std::uint64_t known_at) const {
+bool Projection::AnyListedAt(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
   if (auto index = index_cache_.Find(on)) return index->AnyAt(clinic, known_at);
   // No index of the day is kept: fold the clinic's residents until one counts (usually the

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/seq_format.h"
 #include "common/bounded_queue.h"
 #include "common/thread.h"
 #include "projection/checkpoint.h"
@@ -33,7 +34,7 @@ using BatchQueue = BoundedQueue<std::vector<store::StoredRecord>>;
 
 // Reads the log from `from_seq` into `queue` and closes it; the reader's status. Stops early once
 // the queue is closed (the applier has stopped).
-Status ScanInto(const store::EventStore& store, std::uint64_t from_seq, BatchQueue& queue) {
+Status ScanInto(const store::EventStore& store, domain::Seq from_seq, BatchQueue& queue) {
   std::vector<store::StoredRecord> batch;
   batch.reserve(kReplayBatchEvents);
   bool open = true;
@@ -57,7 +58,7 @@ Status CatchUp(Projection& projection, const store::EventStore& store, ReplaySta
   BatchQueue queue(kReplayBatchesQueued);
   Status scanned;
   std::thread reader =
-      StartThread("replay-reader", [&] { scanned = ScanInto(store, projection.applied_seq() + 1, queue); });
+      StartThread("replay-reader", [&] { scanned = ScanInto(store, projection.applied_seq().Next(), queue); });
   Status applied;
   std::uint64_t count = 0;
   for (auto batch = queue.Pop(); applied && batch; batch = queue.Pop()) {

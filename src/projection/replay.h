@@ -11,7 +11,7 @@ namespace capledger::projection {
 
 // How a projection was built (for logs and benchmarks).
 struct ReplayStats {
-  std::uint64_t checkpoint_seq = 0;  // 0: built from seq 1
+  domain::Seq checkpoint_seq;  // Seq{}: built from seq 1
   std::uint64_t events_applied = 0;  // events replayed after the checkpoint
 };
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 
 namespace capledger::projection {
@@ -16,7 +17,7 @@ using domain::Money;
 struct Context {
   const Projection& p;
   domain::Month month;
-  std::uint64_t known_at;
+  domain::Seq known_at;
   const domain::Rulebook& rulebook;
   std::int32_t on;  // the snapshot date, days since epoch
   const Assumptions* assumed = nullptr;  // an estimate's (BuildEstimatedReport), else none
@@ -24,7 +25,7 @@ struct Context {
 
 // The rulebook in force for `m` at K: the assumed one for the months it covers, else the log's.
 const domain::Rulebook* RulebookFor(const Projection& p, const Assumptions* assumed, domain::Month m,
-                                    std::uint64_t known_at) {
+                                    domain::Seq known_at) {
   if (assumed && assumed->rulebook && !(m < assumed->from) && !(assumed->through < m)) return assumed->rulebook;
   const RulebookFact* fact = p.RulebookInForce(m, known_at);
   return fact ? &fact->rulebook : nullptr;
@@ -81,7 +82,7 @@ std::optional<Money> StartGrantPart(const Context& ctx, std::uint16_t c) {
 // The latest month up to `not_after` with a report of the kind (visits, or a performance
 // period's end) visible at K.
 template <typename Fact, typename MonthOf>
-std::optional<domain::Month> LatestReportedMonth(const std::vector<Fact>& facts, std::uint64_t known_at,
+std::optional<domain::Month> LatestReportedMonth(const std::vector<Fact>& facts, domain::Seq known_at,
                                                  domain::Month not_after, MonthOf month_of) {
   const std::int32_t bound = domain::MonthOrdinal(not_after);
   std::optional<std::int32_t> latest;
@@ -288,7 +289,7 @@ Result<MonthReport> OneClinic(const Context& ctx, MonthReport report, const doma
 }  // namespace
 
 // The report's header fields, or kNoRulebookInForce.
-Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, std::uint64_t known_at) {
+Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, domain::Seq known_at) {
   const RulebookFact* rulebook = projection.RulebookInForce(month, known_at);
   if (!rulebook) {
     return Fail(ErrorCode::kNoRulebookInForce, fmt::format("no rulebook is in force for {} as known at seq {}",
@@ -298,7 +299,7 @@ Result<MonthReport> ReportHeader(const Projection& projection, domain::Month mon
   report.month = month;
   report.snapshot = domain::SnapshotDate(rulebook->rulebook.snapshot, month);
   report.rulebook_id = rulebook->rulebook.id;
-  report.rulebook_seq = rulebook->seq;
+  report.rulebook_seq = domain::Seq(rulebook->seq);
   report.rulebook_provenance = rulebook->rulebook.provenance;
   report.known_at_seq = known_at;
   return report;
@@ -321,7 +322,7 @@ void SortLines(MonthReport& report) {
 }  // namespace
 
 std::optional<std::int32_t> EstimatedSnapshotDay(const Projection& projection, domain::Month month,
-                                                 std::uint64_t known_at, const Assumptions& assumed) {
+                                                 domain::Seq known_at, const Assumptions& assumed) {
   const domain::Rulebook* rulebook = RulebookFor(projection, &assumed, month, known_at);
   if (!rulebook) return std::nullopt;
   return domain::DaysSinceEpoch(domain::SnapshotDate(rulebook->snapshot, month));
@@ -330,7 +331,7 @@ std::optional<std::int32_t> EstimatedSnapshotDay(const Projection& projection, d
 namespace {
 
 // The estimated report of `month` with the listing `listing_of` gives for its snapshot day.
-Result<MonthReport> Estimated(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> Estimated(const Projection& projection, domain::Month month, domain::Seq known_at,
                               const Assumptions& assumed,
                               const std::function<Projection::Listing(std::int32_t)>& listing_of) {
   const domain::Rulebook* rulebook = RulebookFor(projection, &assumed, month, known_at);
@@ -343,7 +344,7 @@ Result<MonthReport> Estimated(const Projection& projection, domain::Month month,
   report.snapshot = domain::SnapshotDate(rulebook->snapshot, month);
   report.rulebook_id = rulebook->id;
   const RulebookFact* published = projection.RulebookInForce(month, known_at);
-  report.rulebook_seq = published && &published->rulebook == rulebook ? published->seq : 0;
+  report.rulebook_seq = published && &published->rulebook == rulebook ? domain::Seq(published->seq) : domain::Seq{};
   report.rulebook_provenance = rulebook->provenance;
   report.known_at_seq = known_at;
   const Context ctx{projection, month, known_at, *rulebook, domain::DaysSinceEpoch(report.snapshot), &assumed};
@@ -354,18 +355,18 @@ Result<MonthReport> Estimated(const Projection& projection, domain::Month month,
 
 }  // namespace
 
-Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                          const Assumptions& assumed) {
   return Estimated(projection, month, known_at, assumed,
                    [&](std::int32_t on) { return projection.ListedByClinic(on, known_at); });
 }
 
-Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                          const Assumptions& assumed, const Projection::Listing& listing) {
   return Estimated(projection, month, known_at, assumed, [&](std::int32_t) { return listing; });
 }
 
-Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                      const std::optional<domain::ClinicId>& only_clinic) {
   auto header = ReportHeader(projection, month, known_at);
   if (!header) return header;
@@ -377,7 +378,7 @@ Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month
 }
 
 Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint16_t clinic, domain::Month month,
-                                         std::uint64_t known_at, const domain::AgeCounts& ages) {
+                                         domain::Seq known_at, const domain::AgeCounts& ages) {
   LEDGER_ASSERT(clinic < projection.clinics().id.size());
   auto header = ReportHeader(projection, month, known_at);
   if (!header) return tl::unexpected(header.error());
@@ -397,7 +398,7 @@ Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint
 }
 
 std::vector<Result<MonthReport>> BuildMonthReports(const Projection& projection, std::span<const domain::Month> months,
-                                                   std::uint64_t known_at) {
+                                                   domain::Seq known_at) {
   std::vector<Result<MonthReport>> reports;
   std::vector<std::int32_t> days;
   for (domain::Month month : months) {

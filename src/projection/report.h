@@ -35,9 +35,9 @@ struct MonthReport {
   domain::Month month;
   domain::Date snapshot;
   std::string rulebook_id;
-  std::uint64_t rulebook_seq = 0;   // the RulebookPublished used
+  domain::Seq rulebook_seq;         // the RulebookPublished used
   std::optional<domain::Provenance> rulebook_provenance;  // who decided it; empty: not recorded
-  std::uint64_t known_at_seq = 0;
+  domain::Seq known_at_seq;
   std::vector<ClinicMonthLine> clinics;  // open clinics on the snapshot date, by clinic id
   domain::Money total = domain::Money::Zero();
   std::vector<AnomalyLine> anomalies;
@@ -48,7 +48,7 @@ struct MonthReport {
 // With `only_clinic`, the report holds that clinic alone (computed without folding the others,
 // except to rank the CNI supplement). kNoRulebookInForce if no rulebook covers the month;
 // kNotFound if `only_clinic` is not open on the snapshot date.
-Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildMonthReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                      const std::optional<domain::ClinicId>& only_clinic = std::nullopt);
 
 // The inputs of the calculation for one clinic and month as known at K, given the residents
@@ -61,10 +61,10 @@ struct ClinicMonthInputs {
   domain::ClinicMonthFacts facts;  // open_on_snapshot false if the clinic is not open on D
 };
 // The snapshot header alone (kNoRulebookInForce if no rulebook covers the month).
-Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, std::uint64_t known_at);
+Result<MonthReport> ReportHeader(const Projection& projection, domain::Month month, domain::Seq known_at);
 // kNoRulebookInForce as above. REQUIRES `clinic` is a dense clinic id of the projection.
 Result<ClinicMonthInputs> ClinicInputsAt(const Projection& projection, std::uint16_t clinic, domain::Month month,
-                                         std::uint64_t known_at, const domain::AgeCounts& ages);
+                                         domain::Seq known_at, const domain::AgeCounts& ages);
 
 // What an estimate assumes where the §6 report would use the log (DOMAIN.md §10): a rulebook in
 // force for the months [from, through] in place of the published one (a draft, or the rulebook of
@@ -78,24 +78,24 @@ struct Assumptions {
   bool latest_reports = false;
 };
 
-// The all-clinics report of `month` as known at K under `assumed` (header.rulebook_seq is 0 when
+// The all-clinics report of `month` as known at K under `assumed` (header.rulebook_seq is Seq{} when
 // the assumed rulebook is used). kNoRulebookInForce if neither the assumptions nor the log give a
 // rulebook for the month.
-Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                          const Assumptions& assumed);
 // The same with the listing on its snapshot date given (from Projection::ListedByClinicOn, which
 // folds the residents once for many dates; a question over a year asks it once).
-Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, std::uint64_t known_at,
+Result<MonthReport> BuildEstimatedReport(const Projection& projection, domain::Month month, domain::Seq known_at,
                                          const Assumptions& assumed, const Projection::Listing& listing);
 // The snapshot date (days since epoch) of `month` under `assumed`, or under the log's rulebook;
 // empty if neither gives a rulebook for the month.
 std::optional<std::int32_t> EstimatedSnapshotDay(const Projection& projection, domain::Month month,
-                                                 std::uint64_t known_at, const Assumptions& assumed);
+                                                 domain::Seq known_at, const Assumptions& assumed);
 
 // The all-clinics reports of several months as known at one K, folding the residents once for
 // all their snapshot dates. One result per month, in the order given; each equals what
 // BuildMonthReport gives for that month alone.
 std::vector<Result<MonthReport>> BuildMonthReports(const Projection& projection, std::span<const domain::Month> months,
-                                                   std::uint64_t known_at);
+                                                   domain::Seq known_at);
 
 }  // namespace capledger::projection

@@ -20,9 +20,9 @@ void CountSeries<Slots>::Add(std::uint32_t seq, std::size_t slot, std::int32_t c
 }
 
 template <std::size_t Slots>
-std::size_t CountSeries<Slots>::CountKnownAt(std::uint64_t known_at) const {
+std::size_t CountSeries<Slots>::CountKnownAt(domain::Seq known_at) const {
   return static_cast<std::size_t>(
-      std::upper_bound(deltas_.begin(), deltas_.end(), known_at,
+      std::upper_bound(deltas_.begin(), deltas_.end(), known_at.value(),
                        [](std::uint64_t k, const Delta& d) { return k < d.seq; }) -
       deltas_.begin());
 }
@@ -38,13 +38,13 @@ typename CountSeries<Slots>::Counts CountSeries<Slots>::At(std::size_t n) const 
 
 template <std::size_t Slots>
 template <typename Out>
-void CountSeries<Slots>::AddAt(std::uint64_t known_at, Out& out) const {
+void CountSeries<Slots>::AddAt(domain::Seq known_at, Out& out) const {
   const Counts counts = At(CountKnownAt(known_at));
   for (std::size_t s = 0; s < Slots; ++s) out[s] += counts[s];
 }
 
 template <std::size_t Slots>
-bool CountSeries<Slots>::AnyAt(std::uint64_t known_at) const {
+bool CountSeries<Slots>::AnyAt(domain::Seq known_at) const {
   const Counts counts = At(CountKnownAt(known_at));
   return std::any_of(counts.begin(), counts.end(), [](std::int32_t n) { return n != 0; });
 }
@@ -65,7 +65,7 @@ struct Change {
 }  // namespace
 
 SnapshotIndex::Contribution SnapshotIndex::ContributionAt(const Projection& p, std::uint32_t r,
-                                                          std::uint64_t known_at) const {
+                                                          domain::Seq known_at) const {
   const ResidentState state = p.FoldResident(r, day_, known_at);
   Contribution c;
   c.anomalies = state.anomalies;
@@ -98,7 +98,7 @@ SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
   SnapshotIndex index;
   index.day_ = on;
   index.day_ymd_ = domain::YmdOf(domain::DateFromDays(on));
-  index.covered_seq_ = p.applied_seq();
+  index.covered_seq_ = p.applied_seq().value();
   std::vector<Change> changes;
   std::vector<std::uint32_t> points;
   for (std::uint32_t r = 0; r < p.residents().facts.size(); ++r) {
@@ -112,7 +112,7 @@ SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
     points.erase(std::unique(points.begin(), points.end()), points.end());
     Contribution before;
     for (std::uint32_t k : points) {
-      const Contribution after = index.ContributionAt(p, r, k);
+      const Contribution after = index.ContributionAt(p, r, domain::Seq(k));
       if (after == before) continue;
       if (before.clinic != after.clinic || before.age != after.age) {
         if (before.clinic >= 0) changes.push_back(Change{k, before.clinic, static_cast<std::uint16_t>(before.age), -1});
@@ -146,29 +146,29 @@ SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
 void SnapshotIndex::Apply(const Projection& p, std::uint32_t resident, std::uint32_t seq) {
   LEDGER_ASSERT(seq > covered_seq_);
   covered_seq_ = seq;
-  const Contribution before = ContributionAt(p, resident, seq - 1);
-  const Contribution after = ContributionAt(p, resident, seq);
+  const Contribution before = ContributionAt(p, resident, domain::Seq(seq - 1));
+  const Contribution after = ContributionAt(p, resident, domain::Seq(seq));
   if (before != after) Record(seq, before, after);
 }
 
-void SnapshotIndex::ListingAt(std::uint64_t known_at, std::size_t clinics, std::vector<domain::AgeCounts>& by_clinic,
+void SnapshotIndex::ListingAt(domain::Seq known_at, std::size_t clinics, std::vector<domain::AgeCounts>& by_clinic,
                               std::array<std::int64_t, 5>& anomalies) const {
-  LEDGER_ASSERT(known_at <= covered_seq_);
+  LEDGER_ASSERT(known_at.value() <= covered_seq_);
   by_clinic.assign(clinics, domain::AgeCounts{});
   for (std::size_t c = 0; c < clinics && c < clinics_.size(); ++c) clinics_[c].AddAt(known_at, by_clinic[c]);
   anomalies.fill(0);
   anomalies_.AddAt(known_at, anomalies);
 }
 
-domain::AgeCounts SnapshotIndex::CountsAt(std::uint16_t clinic, std::uint64_t known_at) const {
-  LEDGER_ASSERT(known_at <= covered_seq_);
+domain::AgeCounts SnapshotIndex::CountsAt(std::uint16_t clinic, domain::Seq known_at) const {
+  LEDGER_ASSERT(known_at.value() <= covered_seq_);
   domain::AgeCounts counts{};
   if (clinic < clinics_.size()) clinics_[clinic].AddAt(known_at, counts);
   return counts;
 }
 
-bool SnapshotIndex::AnyAt(std::uint16_t clinic, std::uint64_t known_at) const {
-  LEDGER_ASSERT(known_at <= covered_seq_);
+bool SnapshotIndex::AnyAt(std::uint16_t clinic, domain::Seq known_at) const {
+  LEDGER_ASSERT(known_at.value() <= covered_seq_);
   return clinic < clinics_.size() && clinics_[clinic].AnyAt(known_at);
 }
 

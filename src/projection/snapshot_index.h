@@ -30,10 +30,10 @@ class CountSeries {
 
   // Adds the counts as known at `known_at` into `out`.
   template <typename Out>
-  void AddAt(std::uint64_t known_at, Out& out) const;
+  void AddAt(domain::Seq known_at, Out& out) const;
 
   // True if any count is non-zero as known at `known_at`.
-  bool AnyAt(std::uint64_t known_at) const;
+  bool AnyAt(domain::Seq known_at) const;
 
   std::size_t bytes() const { return deltas_.capacity() * sizeof(Delta) + checkpoints_.capacity() * sizeof(Counts); }
 
@@ -45,7 +45,7 @@ class CountSeries {
   };
   // The counts after the first `n` deltas.
   Counts At(std::size_t n) const;
-  std::size_t CountKnownAt(std::uint64_t known_at) const;
+  std::size_t CountKnownAt(domain::Seq known_at) const;
 
   std::vector<Delta> deltas_;
   std::vector<Counts> checkpoints_;  // checkpoints_[j]: the counts before delta j * kStride
@@ -63,10 +63,10 @@ class SnapshotIndex {
 
   // Listed residents of each clinic by age on the day as known at K, and the residents raising
   // each anomaly. REQUIRES known_at <= covered_seq(); `clinics` sizes the result.
-  void ListingAt(std::uint64_t known_at, std::size_t clinics, std::vector<domain::AgeCounts>& by_clinic,
+  void ListingAt(domain::Seq known_at, std::size_t clinics, std::vector<domain::AgeCounts>& by_clinic,
                  std::array<std::int64_t, 5>& anomalies) const;
-  domain::AgeCounts CountsAt(std::uint16_t clinic, std::uint64_t known_at) const;
-  bool AnyAt(std::uint16_t clinic, std::uint64_t known_at) const;
+  domain::AgeCounts CountsAt(std::uint16_t clinic, domain::Seq known_at) const;
+  bool AnyAt(std::uint16_t clinic, domain::Seq known_at) const;
 
   // Records what the event at `seq` about `resident` changed on the day (the projection has
   // applied it; nothing later). REQUIRES seq > covered_seq().
@@ -85,7 +85,7 @@ class SnapshotIndex {
     std::uint32_t anomalies = 0;
     friend bool operator==(const Contribution&, const Contribution&) = default;
   };
-  Contribution ContributionAt(const Projection& p, std::uint32_t resident, std::uint64_t known_at) const;
+  Contribution ContributionAt(const Projection& p, std::uint32_t resident, domain::Seq known_at) const;
   void Record(std::uint32_t seq, const Contribution& before, const Contribution& after);
   CountSeries<domain::kAgeSlots>& Clinic(int clinic);
 

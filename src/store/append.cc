@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "codec/flatbuffer_codec.h"
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "common/limits.h"
 #include "domain/date.h"
@@ -41,7 +42,7 @@ class BatchAssembler {
  public:
   BatchAssembler(EventStore::Impl& impl, Timestamp now, std::span<const AppendRequest> requests,
                  std::vector<std::shared_ptr<const PendingBatch>> pending)
-      : impl_(impl), now_(now), head_(impl.assembled_head), first_seq_(head_.seq + 1),
+      : impl_(impl), now_(now), head_(impl.assembled_head), first_seq_(head_.seq.Next()),
         reject_count_(impl.assembled_reject_count), requests_(requests), pending_(std::move(pending)),
         ids_(requests), batch_(requests.size() * kBatchBytesPerRequest) {}
 
@@ -61,10 +62,10 @@ class BatchAssembler {
   std::optional<codec::Rejection> CheckBounds(const AppendRequest& request);
   static std::optional<codec::Rejection> CheckReadable(const AppendRequest& request, const PreparedBody& prepared);
   void PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at);
-  void PutIndexes(std::size_t request, std::uint64_t seq);
-  void IndexRetraction(std::size_t request, std::uint64_t seq);
-  void PutIndexesOf(const domain::EventBody& body, std::uint64_t seq);
-  IndexKeys::Indexed IndexedUnder(std::uint64_t target_seq) const;
+  void PutIndexes(std::size_t request, domain::Seq seq);
+  void IndexRetraction(std::size_t request, domain::Seq seq);
+  void PutIndexesOf(const domain::EventBody& body, domain::Seq seq);
+  IndexKeys::Indexed IndexedUnder(domain::Seq target_seq) const;
   AppendOutcome Reject(const AppendRequest& request, codec::Rejection rejection);
   void PutIds(AppendedIds& appended);
   void PutRejectsAndMeta();
@@ -72,7 +73,7 @@ class BatchAssembler {
   EventStore::Impl& impl_;
   Timestamp now_;
   Head head_;
-  const std::uint64_t first_seq_;  // the seq the batch's first stored event gets
+  const domain::Seq first_seq_;  // the seq the batch's first stored event gets
   std::uint64_t reject_count_;
   std::span<const AppendRequest> requests_;
   std::vector<std::shared_ptr<const PendingBatch>> pending_;
@@ -174,7 +175,7 @@ AppendOutcome BatchAssembler::Add(std::size_t request, const PreparedBody& prepa
 // The log's growth bounds (limits.h): refused here, at the boundary, so that no replay meets a
 // log it cannot hold. Last of the checks: a clinic id counts once its event is certain to be stored.
 std::optional<codec::Rejection> BatchAssembler::CheckBounds(const AppendRequest& request) {
-  if (head_.seq >= impl_.seq_max) {
+  if (head_.seq.value() >= impl_.seq_max) {
     return codec::Rejection{RejectCode::kLogFull, "",
                             fmt::format("the log holds {} events, the most it can hold", head_.seq)};
   }
@@ -214,7 +215,7 @@ std::optional<codec::Rejection> BatchAssembler::CheckReadable(const AppendReques
 
 void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared, Timestamp recorded_at) {
   const domain::Event& event = requests_[request].event;
-  const std::uint64_t seq = head_.seq + 1;
+  const domain::Seq seq = head_.seq.Next();
   const std::int64_t recorded_us = ToMicros(recorded_at);
   CanonicalEventBytes(seq, recorded_us, prepared.type, event.id, event.source, prepared.body, canonical_);
   const crypto::Digest hash = ChainHash(head_.hash, canonical_);
@@ -222,14 +223,14 @@ void BatchAssembler::PutEvent(std::size_t request, const PreparedBody& prepared,
                                               hash, prepared.body},
                         envelope_);
   char key[8];
-  WriteBigEndian64(key, seq);
+  WriteBigEndian64(key, seq.value());
   batch_.Put(impl_.events, rocksdb::Slice(key, sizeof key), envelope_);
   ids_.SetAppended(request, IdRecord{seq, prepared.type, prepared.digest});
   PutIndexes(request, seq);
   head_ = Head{seq, recorded_at, hash};
 }
 
-void BatchAssembler::PutIndexes(std::size_t request, std::uint64_t seq) {
+void BatchAssembler::PutIndexes(std::size_t request, domain::Seq seq) {
   const domain::EventBody& body = requests_[request].event.body;
   if (std::holds_alternative<domain::EventRetracted>(body)) {
     IndexRetraction(request, seq);
@@ -238,14 +239,14 @@ void BatchAssembler::PutIndexes(std::size_t request, std::uint64_t seq) {
   }
 }
 
-void BatchAssembler::PutIndexesOf(const domain::EventBody& body, std::uint64_t seq) {
+void BatchAssembler::PutIndexesOf(const domain::EventBody& body, domain::Seq seq) {
   if (const auto* resident = domain::ResidentOf(body)) index_keys_.AddResident(resident->pseudonym, seq);
   if (const auto* clinic = domain::ClinicOf(body)) index_keys_.AddClinic(*clinic, seq);
 }
 
 // A retraction is indexed under the resident and clinic of the event it voids, so that a
 // resident's or clinic's history shows it.
-void BatchAssembler::IndexRetraction(std::size_t request, std::uint64_t seq) {
+void BatchAssembler::IndexRetraction(std::size_t request, domain::Seq seq) {
   auto target = ids_.FindTarget(request);
   LEDGER_ASSERT(target.has_value());  // CheckRetraction accepted it
   const IndexKeys::Indexed indexed = IndexedUnder(target->seq);
@@ -254,7 +255,7 @@ void BatchAssembler::IndexRetraction(std::size_t request, std::uint64_t seq) {
 }
 
 // Where the event `target_seq` is indexed: this batch's, a pending batch's or the stored entries.
-IndexKeys::Indexed BatchAssembler::IndexedUnder(std::uint64_t target_seq) const {
+IndexKeys::Indexed BatchAssembler::IndexedUnder(domain::Seq target_seq) const {
   if (target_seq >= first_seq_) return index_keys_.Find(target_seq);
   for (const auto& pending : pending_) {
     if (pending->first_seq <= target_seq && target_seq <= pending->last_seq) {
@@ -291,10 +292,10 @@ void BatchAssembler::PutRejectsAndMeta() {
                    [](const RejectRecord& a, const RejectRecord& b) { return a.origin.line < b.origin.line; });
   for (const auto& record : rejects_) {
     ++reject_count_;
-    batch_.Put(impl_.rejects, SeqKey(reject_count_), SealReject(impl_.rejects_key, record));
+    batch_.Put(impl_.rejects, CountKey(reject_count_), SealReject(impl_.rejects_key, record));
   }
   batch_.Put(impl_.meta, std::string(kMetaHead), EncodeHead(head_));
-  batch_.Put(impl_.meta, std::string(kMetaRejectCount), SeqKey(reject_count_));
+  batch_.Put(impl_.meta, std::string(kMetaRejectCount), CountKey(reject_count_));
   if (!impl_.assembled_fingerprint) {
     batch_.Put(impl_.meta, std::string(kMetaFingerprint),
                rocksdb::Slice(reinterpret_cast<const char*>(impl_.fingerprint.data()), impl_.fingerprint.size()));

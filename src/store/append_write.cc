@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "common/limits.h"
 #include "store/store_impl.h"
@@ -150,7 +151,7 @@ Result<std::vector<AppendOutcome>> EventStore::AppendPrepared(std::span<const Ap
 }
 
 Result<std::vector<AppendOutcome>> EventStore::AppendAtomically(std::span<const AppendRequest> requests,
-                                                                std::uint64_t expected_head_seq) {
+                                                                domain::Seq expected_head_seq) {
   if (auto writable = RefuseUnlessWritable(*impl_); !writable) return tl::unexpected(writable.error());
   LEDGER_ASSERT(requests.size() <= limits::kEventsPerAtomicAppendMax);
   AssembleRules rules;

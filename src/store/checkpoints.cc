@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "store/store_impl.h"
 
@@ -40,7 +41,7 @@ std::uint32_t ReadBigEndian32(std::string_view bytes) {
   return v;
 }
 
-std::string ChunkKey(std::uint64_t seq, std::uint32_t chunk) {
+std::string ChunkKey(domain::Seq seq, std::uint32_t chunk) {
   std::string key = SeqKey(seq);
   PutBigEndian32(key, chunk);
   return key;
@@ -59,15 +60,15 @@ bool IsMarker(std::string_view key) { return key.size() == 12 && ReadBigEndian32
 // Every key of the checkpoints family with its seq, newest first. A complete checkpoint's keys
 // follow from its marker (chunk count) without reading its chunks; only chunks without a marker
 // (a crash's remainder) and earlier-form keys are stepped over one by one.
-Result<std::vector<std::pair<std::uint64_t, std::string>>> CheckpointKeys(rocksdb::DB& db,
+Result<std::vector<std::pair<domain::Seq, std::string>>> CheckpointKeys(rocksdb::DB& db,
                                                                           rocksdb::ColumnFamilyHandle* cf) {
-  std::vector<std::pair<std::uint64_t, std::string>> keys;
+  std::vector<std::pair<domain::Seq, std::string>> keys;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(ChunkReads(), cf));
   it->SeekToLast();
   while (it->Valid()) {
     const std::string_view key = it->key().ToStringView();
     if (key.size() < 8) return Fail(ErrorCode::kCorruption, "a checkpoint key is shorter than 8 bytes");
-    const std::uint64_t seq = ReadBigEndian64(key.substr(0, 8));
+    const domain::Seq seq = ReadSeq(key.substr(0, 8));
     if (!IsMarker(key) || it->value().size() != 16) {
       keys.emplace_back(seq, std::string(key));
       it->Prev();
@@ -87,7 +88,7 @@ Result<std::vector<std::pair<std::uint64_t, std::string>>> CheckpointKeys(rocksd
 
 }  // namespace
 
-Status EventStore::PutCheckpoint(std::uint64_t seq, std::string_view state) {
+Status EventStore::PutCheckpoint(domain::Seq seq, std::string_view state) {
   if (impl_->read_only) return Fail(ErrorCode::kRefused, "checkpoints need a store opened for writing");
   LEDGER_ASSERT(seq <= head().seq);
   // Every key of every checkpoint (or of chunks a crash left), newest seq first. Keys are
@@ -112,7 +113,7 @@ Status EventStore::PutCheckpoint(std::uint64_t seq, std::string_view state) {
   }
   batch.Put(impl_->checkpoints, ChunkKey(seq, kMarker), MarkerValue(chunks, state.size()));
   int kept = 1;
-  std::uint64_t previous = seq;
+  domain::Seq previous = seq;
   for (const auto& [s, key] : *keys) {
     if (s == seq) continue;
     if (s != previous) ++kept;
@@ -129,7 +130,7 @@ Status EventStore::PutCheckpoint(std::uint64_t seq, std::string_view state) {
 namespace {
 
 // Reads the chunks of the checkpoint at `seq` whose marker says `chunks` and `bytes`.
-Result<std::string> ReadChunks(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, std::uint64_t seq,
+Result<std::string> ReadChunks(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, domain::Seq seq,
                                std::uint64_t chunks, std::uint64_t bytes) {
   std::string state;
   state.reserve(bytes);
@@ -157,11 +158,11 @@ Result<std::optional<EventStore::Checkpoint>> EventStore::LatestCheckpoint() con
   // marker (a checkpoint cut short by a crash) are passed over.
   for (it->SeekToLast(); it->Valid(); it->Prev()) {
     const std::string_view key = it->key().ToStringView();
-    if (key.size() == 8) return std::optional<Checkpoint>(Checkpoint{ReadBigEndian64(key), it->value().ToString()});
+    if (key.size() == 8) return std::optional<Checkpoint>(Checkpoint{ReadSeq(key), it->value().ToString()});
     if (key.size() != 12) return Fail(ErrorCode::kCorruption, "a checkpoint key is neither 8 nor 12 bytes");
     if (!IsMarker(key)) continue;
     if (it->value().size() != 16) return Fail(ErrorCode::kCorruption, "a checkpoint marker is not 16 bytes");
-    const std::uint64_t seq = ReadBigEndian64(key.substr(0, 8));
+    const domain::Seq seq = ReadSeq(key.substr(0, 8));
     const std::uint64_t chunks = ReadBigEndian64(it->value().ToStringView().substr(0, 8));
     const std::uint64_t bytes = ReadBigEndian64(it->value().ToStringView().substr(8, 8));
     if (bytes > chunks * kChunkBytes) return Fail(ErrorCode::kCorruption, "a checkpoint marker's sizes disagree");

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "codec/flatbuffer_codec.h"
+#include "codec/seq_format.h"
 #include "common/assert.h"
 #include "store/store_impl.h"
 
@@ -34,7 +35,7 @@ Status LoadMeta(EventStore::Impl& impl) {
     return tl::unexpected(StatusError(s, "reading the reject count"));
   }
   s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, std::string(kMetaFingerprint), &value);
-  if (s.IsNotFound() && impl.has_secret && (impl.head.seq > 0 || impl.reject_count > 0)) {
+  if (s.IsNotFound() && impl.has_secret && (!impl.head.seq.none() || impl.reject_count > 0)) {
     // Every write that stores an event or a reject stores the fingerprint with it: it was lost.
     return Fail(ErrorCode::kCorruption,
                 fmt::format("this store holds {} events and {} rejects but no fingerprint of the region secret they "
@@ -224,7 +225,7 @@ std::uint64_t EventStore::reject_count() const {
   return impl_->reject_count;
 }
 
-Result<StoredRecord> DecodeStoredValue(std::uint64_t seq, std::string_view value) {
+Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value) {
   auto envelope = codec::DecodeEnvelope(value);
   if (!envelope) return Fail(ErrorCode::kCorruption, fmt::format("seq {}: {}", seq, envelope.error().message));
   auto body = codec::DecodeBody(envelope->body);
@@ -240,7 +241,7 @@ Result<StoredRecord> DecodeStoredValue(std::uint64_t seq, std::string_view value
   return record;
 }
 
-Result<StoredRecord> EventStore::Read(std::uint64_t seq) const {
+Result<StoredRecord> EventStore::Read(domain::Seq seq) const {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, SeqKey(seq), &value);
   if (s.IsNotFound()) return Fail(ErrorCode::kNotFound, fmt::format("no event with seq {}", seq));
@@ -248,7 +249,7 @@ Result<StoredRecord> EventStore::Read(std::uint64_t seq) const {
   return DecodeStoredValue(seq, value);
 }
 
-Status EventStore::Scan(std::uint64_t from_seq, std::uint64_t limit,
+Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
                         const std::function<bool(const StoredRecord&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::uint64_t visited = 0;
@@ -257,7 +258,7 @@ Status EventStore::Scan(std::uint64_t from_seq, std::uint64_t limit,
     const rocksdb::Slice key = it->key();
     if (key.size() != 8) return Fail(ErrorCode::kCorruption, "an events key is not 8 bytes");
     value.assign(it->value().data(), it->value().size());
-    auto record = DecodeStoredValue(ReadBigEndian64(key.ToStringView()), value);
+    auto record = DecodeStoredValue(ReadSeq(key.ToStringView()), value);
     if (!record) return tl::unexpected(record.error());
     ++visited;
     if (!visit(*record)) break;
@@ -268,9 +269,9 @@ Status EventStore::Scan(std::uint64_t from_seq, std::uint64_t limit,
 
 namespace {
 
-Result<std::vector<std::uint64_t>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
-                                                  const std::string& prefix) {
-  std::vector<std::uint64_t> seqs;
+Result<std::vector<domain::Seq>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                                const std::string& prefix) {
+  std::vector<domain::Seq> seqs;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const std::string_view key = it->key().ToStringView();
@@ -284,21 +285,21 @@ Result<std::vector<std::uint64_t>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::Colu
 
 }  // namespace
 
-Result<std::vector<std::uint64_t>> EventStore::SeqsForResident(const domain::Pseudonym& pseudonym) const {
+Result<std::vector<domain::Seq>> EventStore::SeqsForResident(const domain::Pseudonym& pseudonym) const {
   return SeqsWithPrefix(*impl_->db, impl_->by_resident, ResidentIndexPrefix(pseudonym));
 }
 
-Result<std::vector<std::uint64_t>> EventStore::SeqsForClinic(std::string_view clinic) const {
+Result<std::vector<domain::Seq>> EventStore::SeqsForClinic(std::string_view clinic) const {
   return SeqsWithPrefix(*impl_->db, impl_->by_clinic, ClinicIndexPrefix(clinic));
 }
 
-Result<std::uint64_t> EventStore::SeqKnownAt(Timestamp t) const {
+Result<domain::Seq> EventStore::SeqKnownAt(Timestamp t) const {
   // recorded_at never decreases along the log: binary search for the last seq at or before t.
   std::uint64_t low = 0;  // recorded_at(low) <= t, or low == 0
-  std::uint64_t high = head().seq + 1;  // recorded_at(high) > t, or high beyond the head
+  std::uint64_t high = head().seq.value() + 1;  // recorded_at(high) > t, or high beyond the head
   while (high - low > 1) {
     const std::uint64_t mid = low + (high - low) / 2;
-    auto record = Read(mid);
+    auto record = Read(domain::Seq(mid));
     if (!record) return tl::unexpected(record.error());
     if (record->stored.recorded_at <= t) {
       low = mid;
@@ -306,7 +307,7 @@ Result<std::uint64_t> EventStore::SeqKnownAt(Timestamp t) const {
       high = mid;
     }
   }
-  return low;
+  return domain::Seq(low);
 }
 
 Result<std::optional<std::string>> EventStore::ReadMeta(std::string_view key) const {

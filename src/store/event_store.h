@@ -44,7 +44,7 @@ struct AppendRequest {
 struct AppendOutcome {
   enum class Kind : std::uint8_t { kStored, kDuplicate, kRejected };
   Kind kind = Kind::kStored;
-  std::uint64_t seq = 0;                  // stored: its seq; duplicate: the original's seq
+  domain::Seq seq;                        // stored: its seq; duplicate: the original's seq
   std::optional<codec::Rejection> rejection;  // kRejected only
 };
 
@@ -58,7 +58,7 @@ struct StoredRecord {
 // The result of recomputing the hash chain.
 struct VerifyReport {
   std::uint64_t events_checked = 0;
-  std::optional<std::uint64_t> first_bad_seq;  // empty if the chain is intact
+  std::optional<domain::Seq> first_bad_seq;     // empty if the chain is intact
   std::string problem;                         // what failed at first_bad_seq
 };
 
@@ -154,22 +154,22 @@ class EventStore {
   // duplicate, an idempotency conflict or a rejection). For the ledger's payout runs, which
   // are booked whole or not at all. At most limits::kEventsPerAtomicAppendMax requests.
   Result<std::vector<AppendOutcome>> AppendAtomically(std::span<const AppendRequest> requests,
-                                                      std::uint64_t expected_head_seq);
+                                                      domain::Seq expected_head_seq);
 
   // Reads one event; kNotFound if seq is beyond the head, kCorruption if it does not decode.
-  Result<StoredRecord> Read(std::uint64_t seq) const;
+  Result<StoredRecord> Read(domain::Seq seq) const;
 
   // Calls `visit` for events from_seq, from_seq + 1, ... up to `limit` events (0 = no limit), in
   // seq order, until it returns false. Stops with kCorruption at an event that does not decode.
-  Status Scan(std::uint64_t from_seq, std::uint64_t limit,
+  Status Scan(domain::Seq from_seq, std::uint64_t limit,
               const std::function<bool(const StoredRecord&)>& visit) const;
 
-  // The largest seq whose recorded_at <= `t` (0 if none): "as known at t" (DOMAIN.md §3).
-  Result<std::uint64_t> SeqKnownAt(Timestamp t) const;
+  // The largest seq whose recorded_at <= `t` (Seq{} if none): "as known at t" (DOMAIN.md §3).
+  Result<domain::Seq> SeqKnownAt(Timestamp t) const;
 
   // The seqs of the events about a resident / a clinic, ascending.
-  Result<std::vector<std::uint64_t>> SeqsForResident(const domain::Pseudonym& pseudonym) const;
-  Result<std::vector<std::uint64_t>> SeqsForClinic(std::string_view clinic) const;
+  Result<std::vector<domain::Seq>> SeqsForResident(const domain::Pseudonym& pseudonym) const;
+  Result<std::vector<domain::Seq>> SeqsForClinic(std::string_view clinic) const;
 
   // The value a MetaPut stored under `key`, as last written (empty if none). kIoError if RocksDB
   // cannot read it.
@@ -187,11 +187,11 @@ class EventStore {
 
   // Keeps a projection checkpoint: the serialized state after applying events 1..seq
   // (REQUIRES seq <= head). Older checkpoints than the newest two are removed in the same write.
-  Status PutCheckpoint(std::uint64_t seq, std::string_view state);
+  Status PutCheckpoint(domain::Seq seq, std::string_view state);
 
   // The newest checkpoint, if any: its seq and bytes.
   struct Checkpoint {
-    std::uint64_t seq = 0;
+    domain::Seq seq;
     std::string state;
   };
   Result<std::optional<Checkpoint>> LatestCheckpoint() const;
@@ -200,13 +200,13 @@ class EventStore {
   std::uint64_t reject_count() const;
 
   // The finance feed's cursor: the log seq through which every feed message is confirmed
-  // delivered (0 if the feed never confirmed anything). kCorruption if the stored value is not
+  // delivered (Seq{} if the feed never confirmed anything). kCorruption if the stored value is not
   // 8 bytes, kIoError if it cannot be read.
-  Result<std::uint64_t> FeedCursor() const;
+  Result<domain::Seq> FeedCursor() const;
   // Stores the feed cursor in one synced write of its own (REQUIRES seq <= head). Not ordered
   // with appends, which it never touches. kRefused on a store opened read-only, kIoError if the
   // write fails (the previous cursor is kept).
-  Status PutFeedCursor(std::uint64_t seq);
+  Status PutFeedCursor(domain::Seq seq);
 
   // The RocksDB state, defined in store_impl.h and used only inside the store layer.
   struct Impl;

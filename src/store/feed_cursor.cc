@@ -6,20 +6,20 @@
 
 namespace capledger::store {
 
-Result<std::uint64_t> EventStore::FeedCursor() const {
+Result<domain::Seq> EventStore::FeedCursor() const {
   std::string value;
   const auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->meta, std::string(kMetaFeedCursor), &value);
-  if (s.IsNotFound()) return std::uint64_t{0};
+  if (s.IsNotFound()) return domain::Seq{};
   if (!s.ok()) return tl::unexpected(StatusError(s, "reading the feed cursor"));
   if (value.size() != 8) return Fail(ErrorCode::kCorruption, "the feed cursor is not 8 bytes");
-  return ReadBigEndian64(value);
+  return ReadSeq(value);
 }
 
-Status EventStore::PutFeedCursor(std::uint64_t seq) {
+Status EventStore::PutFeedCursor(domain::Seq seq) {
   if (impl_->read_only) return Fail(ErrorCode::kRefused, "the feed cursor needs a store opened for writing");
   LEDGER_ASSERT(seq <= head().seq);
   std::string value;
-  PutBigEndian64(value, seq);
+  PutSeq(value, seq);
   rocksdb::WriteOptions options;
   options.sync = true;
   const auto s = impl_->db->Put(options, impl_->meta, std::string(kMetaFeedCursor), value);

@@ -15,20 +15,20 @@ void PutLengthPrefixed(std::string& out, std::string_view bytes) {
 
 }  // namespace
 
-std::string CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type,
+std::string CanonicalEventBytes(domain::Seq seq, std::int64_t recorded_at_us, std::uint8_t type,
                                 std::string_view id, std::string_view source, std::string_view body) {
   std::string out;
   CanonicalEventBytes(seq, recorded_at_us, type, id, source, body, out);
   return out;
 }
 
-void CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
+void CanonicalEventBytes(domain::Seq seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
                          std::string_view source, std::string_view body, std::string& out) {
   static constexpr std::string_view kLabel = "capledger/event/v1";
   out.clear();
   out.reserve(kLabel.size() + 8 + 8 + 1 + 12 + id.size() + source.size() + body.size());
   out.append(kLabel);
-  PutBigEndian64(out, seq);
+  PutSeq(out, seq);
   PutBigEndian64(out, static_cast<std::uint64_t>(recorded_at_us));
   out.push_back(static_cast<char>(type));
   PutLengthPrefixed(out, id);

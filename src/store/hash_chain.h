@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/crypto.h"
+#include "domain/seq.h"
 
 namespace capledger::store {
 
@@ -13,10 +14,10 @@ namespace capledger::store {
 //   "capledger/event/v1" | u64 seq | i64 recorded_at_us | u8 type |
 //   u32 len | id | u32 len | source | u32 len | body
 // with big-endian integers and body = the EventBody FlatBuffer exactly as stored.
-std::string CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type,
+std::string CanonicalEventBytes(domain::Seq seq, std::int64_t recorded_at_us, std::uint8_t type,
                                 std::string_view id, std::string_view source, std::string_view body);
 // The same bytes, written over `out` (its capacity is reused).
-void CanonicalEventBytes(std::uint64_t seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
+void CanonicalEventBytes(domain::Seq seq, std::int64_t recorded_at_us, std::uint8_t type, std::string_view id,
                          std::string_view source, std::string_view body, std::string& out);
 
 // hash = SHA-256(prev_hash || canonical bytes).

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/seq_format.h"
 #include "store/head_record.h"
 #include "store/store_impl.h"
 
@@ -46,7 +47,7 @@ Status CheckHeadRecord(EventStore::Impl& impl, const std::optional<Head>& record
     return Fail(ErrorCode::kLogDamaged,
                 fmt::format("events {}..{} were acknowledged but are missing: the log ends at seq {} (its "
                             "write-ahead log or a table file lost them); nothing has been changed",
-                            head.seq + 1, recorded->seq, head.seq));
+                            head.seq.Next(), recorded->seq, head.seq));
   }
   if (head.seq == recorded->seq && head.hash != recorded->hash) {
     return Fail(ErrorCode::kLogDamaged,

@@ -30,7 +30,7 @@ std::filesystem::path PathIn(const std::filesystem::path& dir) { return dir / st
 Slot EncodeSlot(const Head& head) {
   Slot slot{};
   std::memcpy(slot.data(), kMagic.data(), kMagic.size());
-  WriteBigEndian64(slot.data() + 8, head.seq);
+  WriteBigEndian64(slot.data() + 8, head.seq.value());
   WriteBigEndian64(slot.data() + 16, static_cast<std::uint64_t>(ToMicros(head.recorded_at)));
   std::memcpy(slot.data() + 24, head.hash.data(), head.hash.size());
   const crypto::Digest check = crypto::Sha256Of(std::string_view(slot.data(), kCheckedBytes));
@@ -43,7 +43,7 @@ std::optional<Head> DecodeSlot(std::string_view bytes) {
   const crypto::Digest check = crypto::Sha256Of(bytes.substr(0, kCheckedBytes));
   if (std::memcmp(check.data(), bytes.data() + kCheckedBytes, kSlotBytes - kCheckedBytes) != 0) return std::nullopt;
   Head head;
-  head.seq = ReadBigEndian64(bytes.substr(8));
+  head.seq = ReadSeq(bytes.substr(8));
   head.recorded_at = FromMicros(static_cast<std::int64_t>(ReadBigEndian64(bytes.substr(16))));
   std::memcpy(head.hash.data(), bytes.data() + 24, head.hash.size());
   return head;

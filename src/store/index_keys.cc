@@ -8,11 +8,11 @@
 
 namespace capledger::store {
 
-void IndexKeys::AddResident(const domain::Pseudonym& pseudonym, std::uint64_t seq) {
+void IndexKeys::AddResident(const domain::Pseudonym& pseudonym, domain::Seq seq) {
   residents_.push_back(ResidentEntry{pseudonym.bytes, seq});
 }
 
-void IndexKeys::AddClinic(std::string_view clinic, std::uint64_t seq) {
+void IndexKeys::AddClinic(std::string_view clinic, domain::Seq seq) {
   LEDGER_ASSERT(clinic_text_.size() + clinic.size() <= UINT32_MAX);
   clinics_.push_back(ClinicEntry{static_cast<std::uint32_t>(clinic_text_.size()),
                                  static_cast<std::uint32_t>(clinic.size()), seq});
@@ -30,10 +30,10 @@ void IndexKeys::PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandl
   for (std::size_t first = 0, end = 0; first < residents_.size(); first = end) {
     seqs.clear();
     for (end = first + 1; end < residents_.size() && residents_[end].pseudonym == residents_[first].pseudonym; ++end) {
-      PutBigEndian64(seqs, residents_[end].seq);
+      PutSeq(seqs, residents_[end].seq);
     }
     key.assign(reinterpret_cast<const char*>(residents_[first].pseudonym.data()), residents_[first].pseudonym.size());
-    PutBigEndian64(key, residents_[first].seq);
+    PutSeq(key, residents_[first].seq);
     batch.Put(by_resident, key, seqs);
   }
   // clinic · '\0' · seq orders by clinic first (no clinic id holds '\0').
@@ -43,16 +43,16 @@ void IndexKeys::PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandl
   for (std::size_t first = 0, end = 0; first < clinics_.size(); first = end) {
     seqs.clear();
     for (end = first + 1; end < clinics_.size() && text(clinics_[end]) == text(clinics_[first]); ++end) {
-      PutBigEndian64(seqs, clinics_[end].seq);
+      PutSeq(seqs, clinics_[end].seq);
     }
     key.assign(text(clinics_[first]));
     key.push_back('\0');
-    PutBigEndian64(key, clinics_[first].seq);
+    PutSeq(key, clinics_[first].seq);
     batch.Put(by_clinic, key, seqs);
   }
 }
 
-IndexKeys::Indexed IndexKeys::Find(std::uint64_t seq) const {
+IndexKeys::Indexed IndexKeys::Find(domain::Seq seq) const {
   Indexed found;
   for (const ResidentEntry& e : residents_) {
     if (e.seq == seq) found.resident = domain::Pseudonym{e.pseudonym};

@@ -11,6 +11,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "domain/pseudonym.h"
+#include "domain/seq.h"
 
 namespace capledger::store {
 
@@ -20,8 +21,8 @@ namespace capledger::store {
 // (the families keep an insert hint). Seqs must be added in ascending order.
 class IndexKeys {
  public:
-  void AddResident(const domain::Pseudonym& pseudonym, std::uint64_t seq);
-  void AddClinic(std::string_view clinic, std::uint64_t seq);  // the clinic text is copied
+  void AddResident(const domain::Pseudonym& pseudonym, domain::Seq seq);
+  void AddClinic(std::string_view clinic, domain::Seq seq);  // the clinic text is copied
 
   // Puts the entries into `batch` (sorting what was collected).
   void PutSorted(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* by_resident,
@@ -33,17 +34,17 @@ class IndexKeys {
     std::optional<domain::Pseudonym> resident;
     std::optional<std::string> clinic;
   };
-  Indexed Find(std::uint64_t seq) const;
+  Indexed Find(domain::Seq seq) const;
 
  private:
   struct ResidentEntry {
     std::array<std::uint8_t, 16> pseudonym;
-    std::uint64_t seq;
+    domain::Seq seq;
   };
   struct ClinicEntry {
     std::uint32_t offset;  // of the clinic id in clinic_text_
     std::uint32_t size;
-    std::uint64_t seq;
+    domain::Seq seq;
   };
 
   std::vector<ResidentEntry> residents_;

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "domain/pseudonym.h"
+#include "domain/seq.h"
 
 namespace capledger::store {
 
@@ -37,25 +38,29 @@ void PutBigEndian64(std::string& out, std::uint64_t value);
 void WriteBigEndian64(char* out, std::uint64_t value);
 std::uint64_t ReadBigEndian64(std::string_view bytes);
 
-// The events key of a seq (8 bytes, big-endian).
-std::string SeqKey(std::uint64_t seq);
+// An 8-byte big-endian key of a count (the rejects are keyed by their number).
+std::string CountKey(std::uint64_t count);
+// The events key of a seq (8 bytes, big-endian), and a seq written or read in those 8 bytes.
+std::string SeqKey(domain::Seq seq);
+void PutSeq(std::string& out, domain::Seq seq);
+domain::Seq ReadSeq(std::string_view bytes);
 
 // by_resident: pseudonym (16 bytes) + seq. by_clinic: clinic id + '\0' + seq. One entry holds the
 // seqs one append stored about that resident or clinic: the key's seq is the first, the value the
 // others (8 bytes big-endian each, ascending; empty when there is one), so that a batch writes one
 // entry per resident and per clinic rather than one per event.
-std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, std::uint64_t seq);
+std::string ResidentIndexKey(const domain::Pseudonym& pseudonym, domain::Seq seq);
 std::string ResidentIndexPrefix(const domain::Pseudonym& pseudonym);
-std::string ClinicIndexKey(std::string_view clinic, std::uint64_t seq);
+std::string ClinicIndexKey(std::string_view clinic, domain::Seq seq);
 std::string ClinicIndexPrefix(std::string_view clinic);
 
 // Appends the seqs of one index entry (its key's last 8 bytes and its value) to `seqs`, which
 // must stay strictly ascending; false if the entry is malformed or out of order.
-bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<std::uint64_t>& seqs);
+bool AppendIndexSeqs(std::string_view key_seq, std::string_view value, std::vector<domain::Seq>& seqs);
 
 // The value of an ids entry: where the id is stored, its type and its payload digest.
 struct IdRecord {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   std::uint8_t type = 0;
   crypto::Digest payload_digest{};
 };
@@ -65,7 +70,7 @@ std::optional<IdRecord> DecodeIdRecord(std::string_view bytes);
 
 // The log head: the last seq, its recorded_at and hash. seq 0 is the empty log.
 struct Head {
-  std::uint64_t seq = 0;
+  domain::Seq seq;
   Timestamp recorded_at{};
   crypto::Digest hash{};
 };

@@ -47,8 +47,8 @@ class AppendedIds {
 
 // What later assemblies see of an assembled batch until it is written.
 struct PendingBatch {
-  std::uint64_t first_seq = 0;  // the seqs the batch stores: first_seq .. last_seq (none if greater)
-  std::uint64_t last_seq = 0;
+  domain::Seq first_seq;  // the seqs the batch stores: first_seq .. last_seq (none if greater)
+  domain::Seq last_seq;
   AppendedIds ids;
   IndexKeys index_keys;
 };

@@ -88,12 +88,12 @@ Result<Head> ReadHead(RecoveredDb& db) {
 }
 
 // Sets the feed cursor back to `head` if it is beyond; returns it before and after.
-Result<std::pair<std::uint64_t, std::uint64_t>> ClampFeedCursor(RecoveredDb& db, std::uint64_t head) {
+Result<std::pair<domain::Seq, domain::Seq>> ClampFeedCursor(RecoveredDb& db, domain::Seq head) {
   std::string value;
   auto s = db.db->Get(rocksdb::ReadOptions(), db.meta(), std::string(kMetaFeedCursor), &value);
-  if (s.IsNotFound()) return std::pair<std::uint64_t, std::uint64_t>{0, 0};
+  if (s.IsNotFound()) return std::pair<domain::Seq, domain::Seq>{};
   if (!s.ok() || value.size() != 8) return Fail(ErrorCode::kLogDamaged, "the feed cursor cannot be read");
-  const std::uint64_t before = ReadBigEndian64(value);
+  const domain::Seq before = ReadSeq(value);
   if (before <= head) return std::pair{before, before};
   rocksdb::WriteOptions synced;
   synced.sync = true;
@@ -144,7 +144,7 @@ Status Recover(const std::filesystem::path& dir, const StoreOptions& options, Re
 }  // namespace
 
 std::uint64_t RecoveryReport::lost_events() const {
-  return acknowledged && acknowledged->seq > recovered.seq ? acknowledged->seq - recovered.seq : 0;
+  return acknowledged && acknowledged->seq > recovered.seq ? acknowledged->seq.value() - recovered.seq.value() : 0;
 }
 
 bool RecoveryReport::substituted() const {
@@ -176,7 +176,7 @@ namespace {
 
 std::optional<std::int64_t> AcknowledgedSeq(const RecoveryReport& report) {
   if (!report.acknowledged) return std::nullopt;
-  return static_cast<std::int64_t>(report.acknowledged->seq);
+  return static_cast<std::int64_t>(report.acknowledged->seq.value());
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ struct RecoveryReport {
   Head recovered;                    // the log's head after recovery
   std::string damage;                // why the store did not open (the error of a normal open)
   std::filesystem::path kept;        // the copy of the write-ahead log and manifest as they were
-  std::uint64_t feed_cursor_before = 0;
-  std::uint64_t feed_cursor_after = 0;  // at most the recovered head
+  domain::Seq feed_cursor_before;
+  domain::Seq feed_cursor_after;  // at most the recovered head
   Timestamp at{};                        // when the recovery ran (the clock's)
 
   // The events acknowledged but lost: recovered.seq + 1 .. acknowledged->seq (none if empty).

@@ -103,7 +103,7 @@ Status AdoptHeadRecord(EventStore::Impl& impl, const std::filesystem::path& dir,
 // How Assemble treats a batch: AppendAtomically's batches are stored whole or refused.
 struct AssembleRules {
   bool all_or_nothing = false;                     // kRefused if any request would not be stored
-  std::optional<std::uint64_t> expected_head_seq;  // kRefused unless the assembled head is there
+  std::optional<domain::Seq> expected_head_seq;  // kRefused unless the assembled head is there
   std::span<const MetaPut> meta;                   // the caller's meta puts, in the same batch
 };
 
@@ -120,6 +120,6 @@ std::vector<PreparedBody> PrepareAll(std::span<const AppendRequest> requests);
 Error StatusError(const rocksdb::Status& status, std::string_view what);
 
 // Decodes the value of an events entry into a StoredRecord (kCorruption on any problem).
-Result<StoredRecord> DecodeStoredValue(std::uint64_t seq, std::string_view value);
+Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value);
 
 }  // namespace capledger::store

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "codec/flatbuffer_codec.h"
+#include "codec/seq_format.h"
 #include "store/hash_chain.h"
 #include "store/store_impl.h"
 
@@ -11,11 +12,11 @@ namespace capledger::store {
 namespace {
 
 // Checks one stored event against the chain so far; returns what is wrong, or empty.
-std::string CheckEvent(const EventStore::Impl& impl, std::uint64_t key_seq, std::string_view value,
+std::string CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq, std::string_view value,
                        const Head& previous) {
   auto envelope = codec::DecodeEnvelope(value);
   if (!envelope) return "envelope does not verify: " + envelope.error().message;
-  if (key_seq != previous.seq + 1) return fmt::format("gap: expected seq {}", previous.seq + 1);
+  if (key_seq != previous.seq.Next()) return fmt::format("gap: expected seq {}", previous.seq.Next());
   if (envelope->seq != key_seq) return fmt::format("envelope says seq {}", envelope->seq);
   if (envelope->prev_hash != previous.hash) return "prev_hash does not match the previous event's hash";
   if (FromMicros(envelope->recorded_at_us) < previous.recorded_at) return "recorded_at decreases";
@@ -43,11 +44,11 @@ Result<VerifyReport> EventStore::Verify() const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::uint64_t key_seq = it->key().size() == 8 ? ReadBigEndian64(it->key().ToStringView()) : 0;
+    const domain::Seq key_seq = it->key().size() == 8 ? ReadSeq(it->key().ToStringView()) : domain::Seq{};
     value.assign(it->value().data(), it->value().size());
     std::string problem = CheckEvent(*impl_, key_seq, value, running);
     if (!problem.empty()) {
-      report.first_bad_seq = key_seq == 0 ? running.seq + 1 : std::min(key_seq, running.seq + 1);
+      report.first_bad_seq = key_seq.none() ? running.seq.Next() : std::min(key_seq, running.seq.Next());
       report.problem = std::move(problem);
       return report;
     }
@@ -58,13 +59,13 @@ Result<VerifyReport> EventStore::Verify() const {
   if (!it->status().ok()) {
     // A damaged table block: the first seq not read is the first bad one (exit 1, not 2).
     if (!it->status().IsCorruption()) return tl::unexpected(StatusError(it->status(), "scanning events"));
-    report.first_bad_seq = running.seq + 1;
+    report.first_bad_seq = running.seq.Next();
     report.problem = fmt::format("cannot be read: {}", it->status().ToString());
     return report;
   }
   const Head stored = head();
-  if (stored.seq != running.seq || (stored.seq > 0 && stored.hash != running.hash)) {
-    report.first_bad_seq = std::min(stored.seq, running.seq) + 1;
+  if (stored.seq != running.seq || (!stored.seq.none() && stored.hash != running.hash)) {
+    report.first_bad_seq = std::min(stored.seq, running.seq).Next();
     report.problem = fmt::format("the log head says seq {} but the chain ends at seq {}", stored.seq, running.seq);
   }
   return report;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "codec/seq_format.h"
 #include "common/thread.h"
 #include "common/assert.h"
 #include "common/rate_limited_log.h"
@@ -70,7 +71,7 @@ class Publisher final : public FinanceFeed, private FeedEvents {
       std::lock_guard lock(mutex_);
       if (!stopping_) {
         stopping_ = true;
-        stop_target_ = store_.head().seq;
+        stop_target_ = store_.head().seq.value();
         stop_at_ = clock_.SteadyNow() + kStopTimeout;
       }
       notified_ = true;
@@ -223,14 +224,14 @@ bool Publisher::Step() {
 
 // Publishes what the log holds after the read position, up to a chunk; true if it read anything.
 bool Publisher::PublishSome(bool& stalled) {
-  const std::uint64_t head = store_.head().seq;  // never read beyond it: the cursor stays <= head
+  const std::uint64_t head = store_.head().seq.value();  // never read beyond it: the cursor stays <= head
   const std::uint64_t from = tracker_.next_seq();
   if (from > head || tracker_.outstanding() >= kInFlightMax) {
     stalled = from <= head;
     return false;
   }
   bool progressed = false;
-  const Status scanned = store_.Scan(from, std::min(kScanChunk, head - from + 1), [&](const store::StoredRecord& r) {
+  const Status scanned = store_.Scan(domain::Seq(from), std::min(kScanChunk, head - from + 1), [&](const store::StoredRecord& r) {
     if (!PublishRecord(r, stalled)) return false;
     progressed = true;
     return !failed_;
@@ -241,7 +242,7 @@ bool Publisher::PublishSome(bool& stalled) {
 
 // Publishes one event (or notes that it has nothing for the feed); false if it cannot yet.
 bool Publisher::PublishRecord(const store::StoredRecord& r, bool& stalled) {
-  const std::uint64_t seq = r.stored.seq;
+  const std::uint64_t seq = r.stored.seq.value();
   if (const auto* entry = std::get_if<domain::LedgerEntry>(&r.stored.event.body)) {
     if (tracker_.outstanding() >= kInFlightMax) {
       stalled = true;
@@ -266,7 +267,7 @@ bool Publisher::PublishRecord(const store::StoredRecord& r, bool& stalled) {
 
 // The run-completed message, one copy per partition, after the run's entries.
 bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun& run, bool& stalled) {
-  const std::uint64_t seq = r.stored.seq;
+  const std::uint64_t seq = r.stored.seq.value();
   if (!partitions_) {
     std::string why;
     partitions_ = producer_->Partitions(static_cast<int>(std::max<milliseconds::rep>(1, Capped(kMetadataTimeout).count())), why);
@@ -297,12 +298,12 @@ bool Publisher::PublishRun(const store::StoredRecord& r, const domain::PayoutRun
 // PayoutRun) from the log. False, having given up, if they are not the run's.
 bool Publisher::ReadRunAgain(const store::StoredRecord& r, const domain::PayoutRun& run) {
   run_.Clear();
-  const std::uint64_t seq = r.stored.seq;
+  const std::uint64_t seq = r.stored.seq.value();
   const auto count = static_cast<std::uint64_t>(run.entry_count);
   Status added;
-  const Status scanned = store_.Scan(seq > count ? seq - count : 1, count, [&](const store::StoredRecord& e) {
+  const Status scanned = store_.Scan(domain::Seq(seq > count ? seq - count : 1), count, [&](const store::StoredRecord& e) {
     const auto* entry = std::get_if<domain::LedgerEntry>(&e.stored.event.body);
-    added = entry != nullptr ? run_.AddEntry(e.stored.seq, *entry)
+    added = entry != nullptr ? run_.AddEntry(e.stored.seq.value(), *entry)
                              : Fail(ErrorCode::kCorruption, fmt::format("seq {} is not an entry", e.stored.seq));
     return static_cast<bool>(added);
   });
@@ -318,13 +319,13 @@ bool Publisher::ReadRunAgain(const store::StoredRecord& r, const domain::PayoutR
 
 // While publishing cannot go on, counts the entries further on for the backlog (a chunk a turn).
 void Publisher::CountAhead() {
-  const std::uint64_t head = store_.head().seq;
+  const std::uint64_t head = store_.head().seq.value();
   counted_through_ = std::max(counted_through_, tracker_.next_seq() - 1);
   if (counted_through_ >= head) return;
   const std::uint64_t from = counted_through_ + 1;
-  const Status scanned = store_.Scan(from, std::min(kScanChunk, head - from + 1), [&](const store::StoredRecord& r) {
+  const Status scanned = store_.Scan(domain::Seq(from), std::min(kScanChunk, head - from + 1), [&](const store::StoredRecord& r) {
     if (std::holds_alternative<domain::LedgerEntry>(r.stored.event.body)) ++ahead_;
-    counted_through_ = r.stored.seq;
+    counted_through_ = r.stored.seq.value();
     return true;
   });
   if (!scanned) GiveUp(scanned.error());
@@ -376,7 +377,7 @@ void Publisher::StoreCursor(bool force) {
   if (cursor == stored_cursor_) return;
   const SteadyTime now = clock_.SteadyNow();
   if (!force && now < cursor_written_ + kCursorInterval) return;
-  if (auto put = store_.PutFeedCursor(cursor); !put) {
+  if (auto put = store_.PutFeedCursor(domain::Seq(cursor)); !put) {
     log_.Warn("kafka", fmt::format("finance feed: cannot store the cursor: {}", put.error().message));
     return;
   }
@@ -406,7 +407,7 @@ Result<std::unique_ptr<FinanceFeed>> FinanceFeed::Start(const KafkaConfig& confi
     return Fail(ErrorCode::kCorruption,
                 fmt::format("the feed cursor (seq {}) is beyond the log's head (seq {})", *cursor, store.head().seq));
   }
-  auto feed = std::make_unique<Publisher>(config, store, clock, std::move(request_stop), *cursor);
+  auto feed = std::make_unique<Publisher>(config, store, clock, std::move(request_stop), cursor->value());
   if (auto begun = feed->Begin(); !begun) return tl::unexpected(begun.error());
   return std::unique_ptr<FinanceFeed>(std::move(feed));
 }

@@ -51,10 +51,10 @@ FeedMessage EntryMessage(const store::StoredRecord& record) {
   JsonObject o(value, kSpacing);
   present::WriteEntryMembers(o, *entry);
   o.Integer("amount_ore", entry->amount.ore());
-  WriteLogFields(o, record.stored.seq, record.stored.recorded_at, record.hash);
+  WriteLogFields(o, record.stored.seq.value(), record.stored.recorded_at, record.hash);
   o.Close();
   return FeedMessage{entry->clinic.str(), std::move(value), kMessageEntry, entry->entry_id.str(), domain::FormatMonth(entry->run),
-                     record.stored.seq};
+                     record.stored.seq.value()};
 }
 
 Status RunSummaryBuilder::AddEntry(std::uint64_t seq, const domain::LedgerEntry& entry) {
@@ -83,11 +83,11 @@ bool RunSummaryBuilder::Complete(std::uint64_t seq, const domain::PayoutRun& run
 RunSummary RunSummaryBuilder::Finish(const store::StoredRecord& record) {
   const auto* run = std::get_if<domain::PayoutRun>(&record.stored.event.body);
   LEDGER_ASSERT(run != nullptr);
-  LEDGER_ASSERT(Complete(record.stored.seq, *run));
+  LEDGER_ASSERT(Complete(record.stored.seq.value(), *run));
   RunSummary summary;
   summary.run = *run;
   summary.run_event_id = record.stored.event.id;
-  summary.seq = record.stored.seq;
+  summary.seq = record.stored.seq.value();
   summary.recorded_at = record.stored.recorded_at;
   summary.hash = record.hash;
   if (run->entry_count > 0) {

@@ -88,7 +88,7 @@ TEST_CASE("a page without a session leads to the sign-in form; every answer carr
   auto posted = b.Post("/ui/payout", "month=2024-03&confirm=yes");
   REQUIRE(posted);
   CHECK(posted->status == 403);
-  CHECK(f.store().head().seq == f.world_events());
+  CHECK(f.store().head().seq.value() == f.world_events());
 }
 
 TEST_CASE("sign-in: the one-time value must match its cookie, the token must be valid; the session cookie is strict") {
@@ -146,7 +146,7 @@ TEST_CASE("an auditor sees no payout form, and a payout posted anyway is refused
   auto posted = b.Post("/ui/payout", "month=2024-03&confirm=yes&form_token=" + b.FormToken());
   REQUIRE(posted);
   CHECK(posted->status == 403);
-  CHECK(f.store().head().seq == f.world_events());
+  CHECK(f.store().head().seq.value() == f.world_events());
 }
 
 TEST_CASE("an operator's payout needs the form token and the confirmation; then it is booked once") {
@@ -166,14 +166,14 @@ TEST_CASE("an operator's payout needs the form token and the confirmation; then 
   auto unconfirmed = b.Post("/ui/payout", "month=2024-03&form_token=" + token);
   REQUIRE(unconfirmed);
   CHECK(unconfirmed->status == 400);
-  CHECK(f.store().head().seq == f.world_events());
+  CHECK(f.store().head().seq.value() == f.world_events());
   auto booked = b.Post("/ui/payout", "month=2024-03&confirm=yes&form_token=" + token);
   REQUIRE(booked);
   CHECK(booked->status == 200);
   // The fixture's March: VC-A 2 × 2300.00 / 12 = 383.33, VC-B 3600.00 / 12 = 300.00; 683,33 kr in all.
   CHECK(Contains(booked->body, "683,33\u00a0kr"));
-  const std::uint64_t head = f.store().head().seq;
-  CHECK(head > f.world_events());
+  const domain::Seq head = f.store().head().seq;
+  CHECK(head.value() > f.world_events());
   auto again = b.Post("/ui/payout", "month=2024-03&confirm=yes&form_token=" + token);
   REQUIRE(again);
   CHECK(again->status == 200);

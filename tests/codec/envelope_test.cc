@@ -16,6 +16,7 @@
 #include "codec/flatbuffer_codec.h"
 #include "domain/event.h"
 #include "events_generated.h"
+#include "support/seq.h"
 
 namespace capledger::codec {
 namespace {
@@ -23,6 +24,7 @@ namespace {
 using domain::Date;
 using domain::Money;
 using domain::Month;
+using namespace capledger::domain::seq_literals;
 using std::chrono::day;
 using std::chrono::month;
 using std::chrono::year;
@@ -80,18 +82,18 @@ std::vector<domain::EventBody> OneOfEach() {
                                        .component = domain::Component::kDistanceSupplement,
                                        .kind = domain::EntryKind::kAdjustment,
                                        .amount = Money::FromOre(INT64_MIN),
-                                       .known_at_seq = UINT64_MAX,
+                                       .known_at_seq = domain::Seq(UINT64_MAX),
                                        .rulebook = "KoK-2024",
                                        .adjusts = {"E-2024-01-000001", "E-2024-02-000001"},
                                        .debit = "expense:halsoval:distance_supplement",
                                        .credit = "payable:VC-A"});
-  bodies.push_back(domain::PayoutRun{M(2024, 3), 0, "KoK-2024", 0, Money::FromOre(INT64_MAX),
+  bodies.push_back(domain::PayoutRun{M(2024, 3), 0_seq, "KoK-2024", 0, Money::FromOre(INT64_MAX),
                                      {{"VC-A", M(2023, 1), domain::Component::kMissions, Money::FromOre(-1)}}});
   bodies.push_back(domain::MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 2, 1), 1'000'000'000});
   bodies.push_back(domain::MissionEnded{"VC-0123456789-0123456789-0123456", std::string(32, 'z'), D(2999, 12, 31)});
   // 1,000,000,000,000.00 SEK: the largest frame the decoders take.
   bodies.push_back(domain::BudgetFrameSet{2999, Money::FromOre(100'000'000'000'000), "24RF0123"});
-  bodies.push_back(domain::FollowUpPublished{1800, M(2999, 12), UINT64_MAX, std::string(64, 'f')});
+  bodies.push_back(domain::FollowUpPublished{1800, M(2999, 12), domain::Seq(UINT64_MAX), std::string(64, 'f')});
   return bodies;
 }
 
@@ -472,7 +474,7 @@ TEST_CASE("random bytes and random damage to valid bodies give corruption or a v
 
 EnvelopeFields SampleFields(const std::string& body) {
   EnvelopeFields f;
-  f.seq = 1234;
+  f.seq = 1234_seq;
   f.recorded_at_us = 1'712'296'800'000'123;
   f.type = static_cast<std::uint8_t>(domain::EventType::kPatientListed);
   f.source = "1177-listning";
@@ -513,7 +515,7 @@ TEST_CASE("an envelope round-trips every field and re-encodes to the same bytes"
 TEST_CASE("an envelope with an empty source, negative time and the zero hash of seq 1 round-trips") {
   const std::string body = EncodeBody(OneOfEach()[0]);
   EnvelopeFields fields = SampleFields(body);
-  fields.seq = 1;
+  fields.seq = 1_seq;
   fields.recorded_at_us = -1;
   fields.source = "";
   fields.prev_hash = {};

@@ -18,6 +18,7 @@
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "support/personnummer.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -448,7 +449,7 @@ TEST_CASE("with ledger types enabled, a LedgerEntry line in the writer's form de
   CHECK(e.component == domain::Component::kCapitation);
   CHECK(e.kind == domain::EntryKind::kAdjustment);
   CHECK(e.amount == domain::Money::FromOre(-123450));
-  CHECK(e.known_at_seq == 1234);
+  CHECK(e.known_at_seq == 1234_seq);
   CHECK(e.rulebook == "KoK-2024");
   CHECK(e.adjusts == std::vector<domain::EventId>{"E-2024-01-000003"});
   CHECK(e.debit == "expense:halsoval:capitation");
@@ -462,7 +463,7 @@ TEST_CASE("with ledger types enabled, a PayoutRun line decodes with its unbooked
                     R"({"clinic":"VC-C","month":"2023-01","component":"distance_supplement","amount":"33.33"}])"),
       /*ledger_types=*/true);
   CHECK(e.run == M(2024, 3));
-  CHECK(e.known_at_seq == 1234);
+  CHECK(e.known_at_seq == 1234_seq);
   CHECK(e.rulebook == "KoK-2024");
   CHECK(e.entry_count == 2);
   CHECK(e.total == domain::Money::FromOre(12345678));

@@ -21,9 +21,12 @@
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "support/personnummer.h"
+#include "support/seq.h"
 
 namespace capledger::codec {
 namespace {
+
+using namespace capledger::domain::seq_literals;
 
 constexpr std::array<std::uint8_t, 32> kSecret = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
                                                   12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
@@ -422,7 +425,7 @@ TEST_CASE("with a log position the line carries seq and recorded_at after the id
   const domain::Event event = Decoded(
       R"({"type":"ClinicClosed","id":"cc1","source":"hälsovalsenheten","clinic":"VC-A","effective":"2030-01-01"})");
   LogPosition position;
-  position.seq = 42;
+  position.seq = 42_seq;
   // 2024-04-05T06:00:00Z is 19818 days × 86400 s + 6 h = 1712296800 s after the epoch.
   position.recorded_at = FromMicros(1'712'296'800'000'123);
   position.prev_hash.fill(0xab);

@@ -72,7 +72,7 @@ TEST_CASE("a run summary is complete only with every entry of the run, in a row 
   CHECK_FALSE(b.Complete(11, run));  // not just before the PayoutRun
   CHECK(b.Complete(10, run));
   store::StoredRecord record;
-  record.stored.seq = 10;
+  record.stored.seq = domain::Seq(10);
   record.stored.event = domain::Event{"RUN-2024-02", "capledger-payout", run};
   const auto s = b.Finish(record);
   CHECK(s.entries == 3);

@@ -132,7 +132,7 @@ class FeedWorld {
   // new producer), the clock is moved a second at a time, so that those waits end.
   void WaitDelivered(const stream::FinanceFeed& feed, std::chrono::seconds timeout = 30s) {
     const bool delivered = Eventually([&] {
-      if (feed.stats().cursor_seq.load() == store_->head().seq) return true;
+      if (feed.stats().cursor_seq.load() == store_->head().seq.value()) return true;
       if (feed_clock_.waiters() > 0) feed_clock_.Advance(1s);
       return false;
     }, timeout);
@@ -142,7 +142,7 @@ class FeedWorld {
   // The log's ledger entries and payout runs, read straight from the store.
   std::vector<store::StoredRecord> LedgerRecords() const {
     std::vector<store::StoredRecord> out;
-    REQUIRE(store_->Scan(1, 0, [&](const store::StoredRecord& r) {
+    REQUIRE(store_->Scan(domain::Seq(1), 0, [&](const store::StoredRecord& r) {
                      if (domain::IsLedgerType(domain::TypeOf(r.stored.event.body))) out.push_back(r);
                      return true;
                    }).has_value());
@@ -271,7 +271,7 @@ void CheckEntryValue(const Consumed& c, const store::StoredRecord& r) {
   CHECK(Str(v, "kind") == std::string(domain::Name(e.kind)));
   CHECK(Str(v, "amount") == domain::FormatKronor(e.amount));
   CHECK(Int(v, "amount_ore") == e.amount.ore());
-  CHECK(Int(v, "known_at_seq") == static_cast<std::int64_t>(e.known_at_seq));
+  CHECK(Int(v, "known_at_seq") == static_cast<std::int64_t>(e.known_at_seq.value()));
   CHECK(Str(v, "rulebook") == e.rulebook);
   std::vector<domain::EventId> adjusts;
   simdjson::dom::array list;
@@ -280,14 +280,14 @@ void CheckEntryValue(const Consumed& c, const store::StoredRecord& r) {
   CHECK(adjusts == e.adjusts);
   CHECK(Str(v, "debit") == e.debit);
   CHECK(Str(v, "credit") == e.credit);
-  CHECK(Int(v, "seq") == static_cast<std::int64_t>(r.stored.seq));
+  CHECK(Int(v, "seq") == static_cast<std::int64_t>(r.stored.seq.value()));
   CHECK(Str(v, "recorded_at") == domain::FormatTimestamp(r.stored.recorded_at));
   CHECK(Str(v, "hash") == crypto::Hex(r.hash));
   CHECK(c.key == e.clinic);
   CHECK(c.headers.at("capledger-message") == "entry");
   CHECK(c.headers.at("capledger-entry-id") == e.entry_id);
   CHECK(c.headers.at("capledger-run") == domain::FormatMonth(e.run));
-  CHECK(c.headers.at("capledger-seq") == std::to_string(r.stored.seq));
+  CHECK(c.headers.at("capledger-seq") == std::to_string(r.stored.seq.value()));
 }
 
 // What a consumer that deduplicates on entry id (and on run and partition for run-completed
@@ -322,7 +322,7 @@ void CheckTopicEqualsLedger(const std::vector<Consumed>& kept, const std::vector
     if (const auto* e = std::get_if<domain::LedgerEntry>(&r.stored.event.body)) {
       entries[e->entry_id.str()] = &r;
     } else {
-      run_seq[domain::FormatMonth(std::get<domain::PayoutRun>(r.stored.event.body).run)] = r.stored.seq;
+      run_seq[domain::FormatMonth(std::get<domain::PayoutRun>(r.stored.event.body).run)] = r.stored.seq.value();
     }
   }
   std::set<std::string> entry_ids;
@@ -444,7 +444,7 @@ TEST_CASE("a feed resumed in the middle of a run re-publishes from the cursor wi
   w.PayFourMonths();
   const auto ledger = w.LedgerRecords();
   // The cursor as after a crash: delivered through February's fourth entry.
-  std::uint64_t feb_fourth = 0;
+  domain::Seq feb_fourth;
   int seen = 0;
   for (const auto& r : ledger) {
     const auto* e = std::get_if<domain::LedgerEntry>(&r.stored.event.body);
@@ -481,7 +481,7 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
   w.WaitDelivered(*feed, 60s);
   // A second outage while more is booked.
   REQUIRE(rd_kafka_mock_broker_set_down(mock, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  const std::uint64_t before_may = w.store().head().seq;
+  const std::uint64_t before_may = w.store().head().seq.value();
   w.Pay(M(2024, 5));
   feed->Notify();
   // Broker 1 comes back once the feed has read May's entries (they are pending, or delivered

@@ -83,17 +83,17 @@ std::vector<domain::EventBody> Samples() {
                       .component = Component::kCapitation,
                       .kind = EntryKind::kAdjustment,
                       .amount = Money::FromOre(-123450),
-                      .known_at_seq = 1234,
+                      .known_at_seq = domain::Seq(1234),
                       .rulebook = "KoK-2024",
                       .adjusts = {"E-2024-01-000003"},
                       .debit = "expense:halsoval:capitation",
                       .credit = "payable:VC-A"},
-          PayoutRun{M(2024, 3), 1234, "KoK-2024", 17, Money::FromOre(12345678),
+          PayoutRun{M(2024, 3), domain::Seq(1234), "KoK-2024", 17, Money::FromOre(12345678),
                     {{"VC-B", M(2023, 1), Component::kVisits, Money::FromOre(-71500)}}},
           MissionUndertaken{"VC-A", "lakarmedverkan-sabo", D(2025, 1, 1), 3},
           MissionEnded{"VC-A", "bvc", D(2025, 7, 1)},
           BudgetFrameSet{2025, Money::FromOre(110'000'000'000), "24RF812"},
-          FollowUpPublished{2025, M(2025, 12), 4321, std::string(64, '0')}};
+          FollowUpPublished{2025, M(2025, 12), domain::Seq(4321), std::string(64, '0')}};
 }
 
 bool WriteFile(const std::filesystem::path& path, const std::string& bytes) {
@@ -115,10 +115,10 @@ int main(int argc, char** argv) {
   std::uint64_t seq = 0;
   for (const domain::EventBody& body : Samples()) {
     const std::string name(domain::EventTypeName(domain::TypeOf(body)));
-    const domain::Event event{"seed-" + name, "seed", body};
+    const domain::Event event{domain::EventId::Made("seed-" + name), "seed", body};
     const std::string body_bytes = codec::EncodeBody(body);
     codec::EnvelopeFields fields;
-    fields.seq = ++seq;
+    fields.seq = domain::Seq(++seq);
     fields.recorded_at_us = 1'712'296'800'000'000 + static_cast<std::int64_t>(seq);
     fields.type = static_cast<std::uint8_t>(domain::TypeOf(body));
     fields.source = event.source;

@@ -52,7 +52,7 @@ int CheckTraces(const projection::Projection& p) {
 int CheckWindow(const projection::Projection& p) {
   const auto* last = p.ledger().LastRun();
   if (!last) return Failed("no run is booked");
-  const std::uint64_t k = last->run.known_at_seq;
+  const domain::Seq k = last->run.known_at_seq;
   const auto* rulebook = p.RulebookInForce(last->run.run, k);
   const domain::Month from = domain::AddMonths(last->run.run, -rulebook->rulebook.retro_window_months);
   std::size_t checked = 0;
@@ -86,7 +86,7 @@ int CheckWindow(const projection::Projection& p) {
 
 int CheckLateReports(const projection::Projection& p) {
   const auto* last = p.ledger().LastRun();
-  const std::uint64_t k = last->run.known_at_seq;
+  const domain::Seq k = last->run.known_at_seq;
   std::set<std::tuple<domain::ClinicId, int, int>> booked;  // (clinic, month ordinal, component)
   std::size_t outside = 0;
   for (const auto& e : p.ledger().entries()) {
@@ -128,7 +128,7 @@ int CheckBalances(const projection::Projection& p) {
     if (!trial || trial->debits != trial->credits) return Failed("debits differ from credits");
     std::int64_t sum = 0;
     for (const auto& account : accounts) sum += ledger::AccountBalance(p, account, run.seq)->balance.ore();
-    if (sum != 0) return Failed("balances do not sum to zero at seq " + std::to_string(run.seq));
+    if (sum != 0) return Failed("balances do not sum to zero at seq " + std::to_string(run.seq.value()));
   }
   std::printf("balances: %zu accounts sum to zero at each of %zu runs\n", accounts.size(), p.ledger().runs().size());
   return 0;
@@ -139,7 +139,7 @@ int CheckDisputes(const projection::Projection& p) {
   const auto& runs = p.ledger().runs();
   for (std::size_t i = 0; i < runs.size(); i += 5) {
     const domain::Month month = runs[i].run.run;
-    const std::uint64_t k1 = runs[i].run.known_at_seq;
+    const domain::Seq k1 = runs[i].run.known_at_seq;
     auto before = projection::BuildMonthReport(p, month, k1);
     auto after = projection::BuildMonthReport(p, month, p.applied_seq());
     if (!before || !after) return Failed("a disputed month does not compute");
@@ -183,7 +183,7 @@ int CheckReplans(const store::EventStore& store, const projection::Projection& f
     }
     return true;
   };
-  auto scanned = store.Scan(1, 0, [&](const store::StoredRecord& record) {
+  auto scanned = store.Scan(domain::Seq(1), 0, [&](const store::StoredRecord& record) {
     if (!p.Apply(record.stored.seq, record.stored.event.body, lookup)) return failure = "replay failed", false;
     while (next < runs.size() && runs[next].run.known_at_seq == p.applied_seq()) {
       if (!compare(runs[next++])) return false;

@@ -39,9 +39,9 @@ std::size_t Index(Component c) { return static_cast<std::size_t>(c); }
 // Jan-Mar: 120,000 + 3,000 + 100,000 + 60,000 = 283,000 each; April 283,000 + 220,000 = 503,000.
 struct FollowUpWorld {
   LedgerWorld w;
-  std::uint64_t after_march = 0;
-  std::uint64_t after_april = 0;
-  std::uint64_t before_revision = 0;
+  domain::Seq after_march;
+  domain::Seq after_april;
+  domain::Seq before_revision;
   FollowUpWorld() {
     w.Publish(Rulebook2024());
     w.Clinic("VC-A", D(2020, 1, 1));
@@ -65,7 +65,7 @@ struct FollowUpWorld {
 
 // The entries with seq <= K for the period months of 2024 up to `through`, summed by a plain walk
 // over SelectEntries: the independent side of the outcome.
-Money EntriesThrough(const projection::Projection& p, domain::Month through, std::uint64_t known_at) {
+Money EntriesThrough(const projection::Projection& p, domain::Month through, domain::Seq known_at) {
   std::int64_t ore = 0;
   for (const auto& booked : ledger::SelectEntries(p, ledger::EntryFilter{})) {
     if (booked.seq <= known_at && booked.entry.period.year() == std::chrono::year(2024) && !(through < booked.entry.period)) {
@@ -134,7 +134,7 @@ TEST_CASE("period report: estimates, forecast, and a frame revision from its kno
   CHECK(after->headroom->ore() == 2164000);
   // A forecast above the frame is flagged: through April, with the first frame known (K just
   // after it): 5,000,000 − 5,376,000 = −376,000.
-  auto over = ledger::BuildPeriodReport(p, 2024, M(2024, 4), world.after_april + 1);
+  auto over = ledger::BuildPeriodReport(p, 2024, M(2024, 4), world.after_april.Next());
   CHECK(over->headroom->ore() == -376000);
   CHECK(over->exceeds_frame);
 }

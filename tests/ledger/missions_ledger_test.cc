@@ -33,9 +33,9 @@ TEST_CASE("a late MissionUndertaken is paid as adjustments, and the trace and th
   w.Resident(1, D(1990, 1, 1), "VC-A", D(2023, 1, 1));
   w.Pay(M(2024, 1));
   w.Pay(M(2024, 2));
-  const std::uint64_t before = w.head();
+  const domain::Seq before = w.head();
   // Reported in March: VC-A has offered sabo with 3 units since 1 January.
-  const std::uint64_t undertaken = w.Add(domain::MissionUndertaken{"VC-A", "sabo", D(2024, 1, 1), 3});
+  const domain::Seq undertaken = w.Add(domain::MissionUndertaken{"VC-A", "sabo", D(2024, 1, 1), 3});
   const ledger::PayoutPlan march = w.Pay(M(2024, 3));
   // 3 units × 540,000 öre / 12 = 135,000 öre a month: March's regular entry, and January's and
   // February's as adjustments (nothing, or 0, was booked for their missions before).

@@ -30,7 +30,7 @@ domain::Rulebook ThreeBands() {
 // VC-B: 5 residents aged 34: 5 × 10,000 = 50,000 öre a month. Nobody under 20 anywhere.
 struct OpenDataWorld {
   LedgerWorld w;
-  std::uint64_t after_january = 0;
+  domain::Seq after_january;
   OpenDataWorld() {
     w.Publish(ThreeBands());
     w.Clinic("VC-A", D(2020, 1, 1));

@@ -48,9 +48,9 @@ void CheckEntry(const domain::LedgerEntry& e, const std::string& id, const std::
 struct History {
   LedgerWorld w;
   std::vector<ledger::PayoutPlan> runs;
-  std::uint64_t k_feb = 0;
-  std::uint64_t death_seq = 0;
-  std::uint64_t performance_seq = 0;
+  domain::Seq k_feb;
+  domain::Seq death_seq;
+  domain::Seq performance_seq;
 
   History() {
     w.Publish(SimpleRulebook("R-PROV-2024", 100000, 14230));
@@ -60,7 +60,7 @@ struct History {
     w.Resident(7, D(1975, 6, 1), "VC-B", D(2023, 1, 1));
     w.Born(6, D(1990, 3, 3));
     w.Register(6, D(2023, 1, 1));
-    const std::uint64_t wrong = w.List(6, "VC-A", D(2024, 1, 15));
+    const domain::Seq wrong = w.List(6, "VC-A", D(2024, 1, 15));
     runs.push_back(w.Pay(M(2024, 1)));
     w.Publish(SimpleRulebook("KoK-2024", 103500, 19200));
     w.Retract(wrong);

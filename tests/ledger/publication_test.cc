@@ -4,6 +4,7 @@
 
 #include "ledger/publication.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -17,23 +18,23 @@ TEST_CASE("a publication at a K already published is free only with the same man
   auto store = OpenForTest(dir.path(), secret, clock);
   const std::string first(64, 'a');
   const std::string other(64, 'b');
-  const domain::Event event = ledger::FollowUpEvent(2024, M(2024, 12), 0, first);
+  const domain::Event event = ledger::FollowUpEvent(2024, M(2024, 12), 0_seq, first);
   CHECK(event.id == "F-2024-12-0");
   CHECK(ledger::CheckPublishable(*store, event).has_value());  // nothing published yet
   auto recorded = ledger::RecordPublication(*store, event);
   REQUIRE(recorded.has_value());
-  CHECK(recorded->seq == 1);
+  CHECK(recorded->seq == 1_seq);
   CHECK_FALSE(recorded->existing);
   CHECK(ledger::CheckPublishable(*store, event).has_value());  // the same files again
   auto again = ledger::RecordPublication(*store, event);
   REQUIRE(again.has_value());
   CHECK(again->existing);
-  auto differs = ledger::CheckPublishable(*store, ledger::FollowUpEvent(2024, M(2024, 12), 0, other));
+  auto differs = ledger::CheckPublishable(*store, ledger::FollowUpEvent(2024, M(2024, 12), 0_seq, other));
   REQUIRE_FALSE(differs.has_value());
   CHECK(differs.error().code == ErrorCode::kRefused);
   CHECK(differs.error().message.find("F-2024-12-0 was published at seq 1 with manifest " + first) != std::string::npos);
   CHECK(differs.error().message.find("nothing was written") != std::string::npos);
-  CHECK(store->head().seq == 1);
+  CHECK(store->head().seq == 1_seq);
 }
 
 }  // namespace

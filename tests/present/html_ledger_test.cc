@@ -16,21 +16,21 @@ bool Contains(const std::string& s, std::string_view part) { return s.find(part)
 // field a person or another system wrote.
 ledger::EntryTrace HostileTrace(std::size_t residents) {
   ledger::EntryTrace t;
-  t.entry.seq = 90;
+  t.entry.seq = domain::Seq(90);
   t.entry.entry = domain::LedgerEntry{.entry_id = "E-2024-03-000001", .run = M(2024, 3), .clinic = "VC-A",
                                       .period = M(2024, 3), .amount = domain::Money::FromOre(38333),
-                                      .known_at_seq = 80, .rulebook = "KoK-2024", .adjusts = {},
+                                      .known_at_seq = domain::Seq(80), .rulebook = "KoK-2024", .adjusts = {},
                                       .debit = "expense:halsoval:capitation", .credit = "payable:VC-A"};
   t.inputs.header.month = M(2024, 3);
   t.inputs.header.rulebook_id = "KoK-2024";
-  t.inputs.header.rulebook_seq = 1;
-  t.inputs.header.known_at_seq = 80;
+  t.inputs.header.rulebook_seq = domain::Seq(1);
+  t.inputs.header.known_at_seq = domain::Seq(80);
   t.rulebook.id = "KoK-2024";
   t.rulebook.title = "<script>alert(1)</script>";
   t.rulebook.decision = "\"><img src=x onerror=alert(2)>";
   t.rulebook.capitation = {{0, domain::Money::FromOre(360000)}};
   t.amounts.band_counts = {static_cast<std::int64_t>(residents)};
-  for (std::size_t i = 0; i < residents; ++i) t.residents.push_back({.pseudonym = {}, .age = 44, .band = 0, .listed_seq = 10 + i});
+  for (std::size_t i = 0; i < residents; ++i) t.residents.push_back({.pseudonym = {}, .age = 44, .band = 0, .listed_seq = domain::Seq(10 + i)});
   return t;
 }
 

@@ -17,7 +17,7 @@ ledger::OpenData HandMade() {
   ledger::OpenData data;
   data.year = 2024;
   data.through = M(2024, 2);
-  data.known_at_seq = 99;
+  data.known_at_seq = domain::Seq(99);
   data.band_min_ages = {0, 65};
   data.reported_months = {M(2024, 1), M(2024, 2)};
   for (unsigned m = 1; m <= 2; ++m) {

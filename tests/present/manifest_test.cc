@@ -10,7 +10,7 @@ TEST_CASE("the manifest lists every file by path with its size and SHA-256, and 
   ManifestHeader header;
   header.year = 2024;
   header.through = domain::Month{std::chrono::year(2024), std::chrono::month(12)};
-  header.known_at_seq = 857068;
+  header.known_at_seq = domain::Seq(857068);
   header.head_hash.fill(0xab);
   // SHA-256("abc") and SHA-256("") are the test vectors of FIPS 180-2 and of every implementation.
   const std::vector<PublishedFile> files = {{"open-data/b.csv", "abc"}, {"index.html", ""}};

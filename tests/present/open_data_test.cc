@@ -13,7 +13,7 @@ ledger::OpenData TwoRows() {
   ledger::OpenData data;
   data.year = 2024;
   data.through = domain::Month{std::chrono::year(2024), std::chrono::month(1)};
-  data.known_at_seq = 42;
+  data.known_at_seq = domain::Seq(42);
   data.band_min_ages = {0, 65};
   ledger::OpenDataRow a;
   a.clinic = "VC-A";

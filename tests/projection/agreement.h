@@ -13,6 +13,7 @@
 #include "projection/oracle.h"
 #include "projection/projection.h"
 #include "projection/report.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 
@@ -21,34 +22,34 @@ namespace capledger::testing {
 class EventFeed {
  public:
   explicit EventFeed(const std::vector<domain::Event>& events) : events_(events) {
-    for (std::size_t i = 0; i < events_.size(); ++i) seq_of_id_.emplace(events_[i].id, i + 1);
+    for (std::size_t i = 0; i < events_.size(); ++i) seq_of_id_.emplace(events_[i].id, domain::Seq(i + 1));
   }
 
   // Applies the events after the projection's applied seq up to `upto`; fails the test if one
   // does not apply.
-  void ApplyUpTo(projection::Projection& p, std::uint64_t upto) const {
+  void ApplyUpTo(projection::Projection& p, domain::Seq upto) const {
     const projection::TargetLookup lookup = [this](std::string_view id) -> Result<projection::RetractionTarget> {
       auto it = seq_of_id_.find(std::string(id));
       if (it == seq_of_id_.end()) return Fail(ErrorCode::kNotFound, "unknown target");
-      return projection::RetractionTarget{it->second, events_[it->second - 1].body};
+      return projection::RetractionTarget{it->second, events_[it->second.value() - 1].body};
     };
-    for (std::uint64_t seq = p.applied_seq() + 1; seq <= upto; ++seq) {
-      auto applied = p.Apply(seq, events_[seq - 1].body, lookup);
+    for (domain::Seq seq = p.applied_seq().Next(); seq <= upto; ++seq) {
+      auto applied = p.Apply(seq, events_[seq.value() - 1].body, lookup);
       REQUIRE_MESSAGE(applied.has_value(), "seq " << seq << ": " << (applied ? "" : applied.error().message));
     }
   }
 
-  projection::Projection Build(std::uint64_t upto) const {
+  projection::Projection Build(domain::Seq upto) const {
     projection::Projection p;
     ApplyUpTo(p, upto);
     return p;
   }
 
-  std::uint64_t head() const { return events_.size(); }
+  domain::Seq head() const { return domain::Seq(events_.size()); }
 
  private:
   const std::vector<domain::Event>& events_;
-  std::map<std::string, std::uint64_t> seq_of_id_;
+  std::map<std::string, domain::Seq> seq_of_id_;
 };
 
 inline std::string ComponentName(std::size_t c) {
@@ -84,7 +85,7 @@ inline void CheckSameProjection(const projection::Projection& a, const projectio
 
 // True if the report holds exactly the oracle's figures.
 inline bool Agrees(const projection::MonthReport& report, const oracle::MonthFigures& expected) {
-  if (report.rulebook_id != expected.rulebook_id || report.rulebook_seq != expected.rulebook_seq ||
+  if (report.rulebook_id != expected.rulebook_id || report.rulebook_seq.value() != expected.rulebook_seq ||
       report.snapshot != expected.snapshot || report.total.ore() != expected.total ||
       report.clinics.size() != expected.clinics.size()) {
     return false;
@@ -118,7 +119,7 @@ inline void CheckAgrees(const Result<projection::MonthReport>& report, const ora
   CHECK_MESSAGE(agrees, "the report and the oracle disagree; the checks below say where");
   if (agrees) return;
   CHECK(report->rulebook_id == expected.rulebook_id);
-  CHECK(report->rulebook_seq == expected.rulebook_seq);
+  CHECK(report->rulebook_seq.value() == expected.rulebook_seq);
   CHECK(report->snapshot == expected.snapshot);
   std::vector<domain::ClinicId> fast_ids;
   std::vector<domain::ClinicId> oracle_ids;

@@ -58,10 +58,10 @@ TEST_CASE("a report as known at K is unchanged by anything appended after K") {
     // Grow the projection K by K, taking each K's reports when the projection has seen exactly K
     // events; at the next K they must be unchanged, and again once everything is applied.
     Projection p;
-    std::vector<std::pair<std::uint64_t, std::vector<Result<MonthReport>>>> taken;
+    std::vector<std::pair<domain::Seq, std::vector<Result<MonthReport>>>> taken;
     auto check_taken = [&](std::size_t from) {
       for (std::size_t i = from; i < taken.size(); ++i) {
-        const std::uint64_t k = taken[i].first;
+        const domain::Seq k = taken[i].first;
         CAPTURE(k);
         for (std::size_t m = 0; m < world.months.size(); ++m) {
           INFO("month " << domain::FormatMonth(world.months[m]) << ", applied " << p.applied_seq());
@@ -69,7 +69,8 @@ TEST_CASE("a report as known at K is unchanged by anything appended after K") {
         }
       }
     };
-    for (std::uint64_t k : ks) {
+    for (const std::uint64_t n : ks) {
+      const domain::Seq k(n);
       feed.ApplyUpTo(p, k);
       REQUIRE(p.applied_seq() == k);
       if (!taken.empty()) check_taken(taken.size() - 1);
@@ -89,14 +90,15 @@ TEST_CASE("an incremental projection, queried along the way and sent through a c
     const RandomWorld& world = CachedWorld(seed);
     const EventFeed feed(world.events);
     Rng rng(seed * 131 + 5);
-    const std::uint64_t head = feed.head();
-    const auto split = static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(head)));
+    const domain::Seq head = feed.head();
+    const domain::Seq split(static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(head.value()))));
     CAPTURE(split);
 
     // Incremental: applied in small steps with a report asked for after each.
     Projection incremental;
     while (incremental.applied_seq() < split) {
-      feed.ApplyUpTo(incremental, std::min<std::uint64_t>(split, incremental.applied_seq() + 1 + rng.Between(0, 100)));
+      feed.ApplyUpTo(incremental, std::min(split, domain::Seq(incremental.applied_seq().value() + 1 +
+                                                                   static_cast<std::uint64_t>(rng.Between(0, 100)))));
       (void)projection::BuildMonthReport(incremental, rng.Pick(world.months), incremental.applied_seq());
     }
     const std::string bytes = projection::SerializeProjection(incremental);
@@ -111,7 +113,8 @@ TEST_CASE("an incremental projection, queried along the way and sent through a c
     CheckSameProjection(*restored, rebuilt);
     CheckSameProjection(incremental, rebuilt);
     CHECK(projection::SerializeProjection(*restored) == projection::SerializeProjection(rebuilt));
-    for (std::uint64_t k : KnowledgePoints(world, rng, 2, 2)) {
+    for (const std::uint64_t n : KnowledgePoints(world, rng, 2, 2)) {
+      const domain::Seq k(n);
       CAPTURE(k);
       for (domain::Month month : world.months) {
         INFO("month " << domain::FormatMonth(month));
@@ -129,7 +132,8 @@ TEST_CASE("band counts sum to the listed count and components to the total, per 
     const EventFeed feed(world.events);
     const Projection p = feed.Build(feed.head());
     Rng rng(seed * 17 + 11);
-    for (std::uint64_t k : KnowledgePoints(world, rng)) {
+    for (const std::uint64_t n : KnowledgePoints(world, rng)) {
+      const domain::Seq k(n);
       CAPTURE(k);
       for (domain::Month month : world.months) {
         INFO("month " << domain::FormatMonth(month));
@@ -175,8 +179,8 @@ TEST_CASE("a report as known at K names each clinic as known at K, and a retract
   w.Publish(Rulebook2023());
   w.Clinic("VC-A", D(2020, 1, 1));  // "Vårdcentralen VC-A"
   w.Resident(1, D(1980, 1, 1), "VC-A", D(2023, 1, 1));
-  const std::uint64_t before_rename = w.head();
-  const std::uint64_t rename =
+  const domain::Seq before_rename = w.head();
+  const domain::Seq rename =
       w.Add(domain::ClinicChanged{"VC-A", D(2023, 1, 1), "Hälsocentralen Väster", std::nullopt, std::nullopt, std::nullopt});
   CHECK(Line(w.Report(M(2023, 5)), "VC-A").name == "Hälsocentralen Väster");
   // As known before the rename was recorded, the clinic had its registered name.

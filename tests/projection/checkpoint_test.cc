@@ -33,10 +33,10 @@ class StoredWorld {
 
   // Appends the world's events up to `upto` in batches of random size; every one must be stored
   // under its own seq.
-  void AppendUpTo(std::uint64_t upto, Rng& rng) {
+  void AppendUpTo(domain::Seq upto, Rng& rng) {
     while (store_->head().seq < upto) {
-      const std::uint64_t from = store_->head().seq;
-      const std::uint64_t to = std::min<std::uint64_t>(upto, from + 1 + static_cast<std::uint64_t>(rng.Between(0, 400)));
+      const std::uint64_t from = store_->head().seq.value();
+      const std::uint64_t to = std::min<std::uint64_t>(upto.value(), from + 1 + static_cast<std::uint64_t>(rng.Between(0, 400)));
       std::vector<store::AppendRequest> requests;
       for (std::uint64_t seq = from + 1; seq <= to; ++seq) {
         store::AppendRequest request;
@@ -49,7 +49,7 @@ class StoredWorld {
       for (std::size_t i = 0; i < outcomes->size(); ++i) {
         INFO("seq " << from + 1 + i);
         REQUIRE((*outcomes)[i].kind == store::AppendOutcome::Kind::kStored);
-        CHECK((*outcomes)[i].seq == from + 1 + i);
+        CHECK((*outcomes)[i].seq == domain::Seq(from + 1 + i));
       }
       clock_.Advance(std::chrono::seconds(1));
     }
@@ -63,7 +63,7 @@ class StoredWorld {
 
   const RandomWorld& world() const { return world_; }
   store::EventStore& store() { return *store_; }
-  std::uint64_t head() const { return world_.events.size(); }
+  domain::Seq head() const { return domain::Seq(world_.events.size()); }
 
  private:
   RandomWorld world_;
@@ -75,7 +75,8 @@ class StoredWorld {
 
 // Both projections answer every month the same at several K.
 void CheckSameReports(const Projection& a, const Projection& b, const RandomWorld& world, Rng& rng) {
-  for (std::uint64_t k : KnowledgePoints(world, rng, 2, 2)) {
+  for (const std::uint64_t n : KnowledgePoints(world, rng, 2, 2)) {
+    const domain::Seq k(n);
     CAPTURE(k);
     for (domain::Month month : world.months) {
       INFO("month " << domain::FormatMonth(month));
@@ -96,7 +97,7 @@ TEST_CASE("a checkpoint plus the tail equals a rebuild from seq 1, byte for byte
     CAPTURE(seed);
     StoredWorld w(seed);
     Rng rng(seed * 3 + 1);
-    const auto at = static_cast<std::uint64_t>(rng.Between(1, static_cast<std::int64_t>(w.head()) - 1));
+    const domain::Seq at(static_cast<std::uint64_t>(rng.Between(1, static_cast<std::int64_t>(w.head().value()) - 1)));
     CAPTURE(at);
     w.AppendUpTo(at, rng);
     ReplayStats first;
@@ -108,11 +109,11 @@ TEST_CASE("a checkpoint plus the tail equals a rebuild from seq 1, byte for byte
     ReplayStats from_checkpoint;
     const Projection resumed = w.Load(true, from_checkpoint);
     CHECK(from_checkpoint.checkpoint_seq == at);
-    CHECK(from_checkpoint.events_applied == w.head() - at);
+    CHECK(from_checkpoint.events_applied == w.head().value() - at.value());
     ReplayStats from_start;
     const Projection rebuilt = w.Load(false, from_start);
-    CHECK(from_start.checkpoint_seq == 0);
-    CHECK(from_start.events_applied == w.head());
+    CHECK(from_start.checkpoint_seq == domain::Seq{});
+    CHECK(from_start.events_applied == w.head().value());
 
     REQUIRE(resumed.applied_seq() == w.head());
     CHECK(projection::SerializeProjection(resumed) == projection::SerializeProjection(rebuilt));
@@ -125,7 +126,7 @@ TEST_CASE("a checkpoint plus the tail equals a rebuild from seq 1, byte for byte
     const oracle::Oracle o(w.world().events);
     for (domain::Month month : w.world().months) {
       INFO("month " << domain::FormatMonth(month));
-      CheckAgrees(projection::BuildMonthReport(resumed, month, w.head()), o.Compute(month, w.head()));
+      CheckAgrees(projection::BuildMonthReport(resumed, month, w.head()), o.Compute(month, w.head().value()));
     }
 
     // CatchUp from the projection as it was at the checkpoint reaches the same state.
@@ -140,18 +141,18 @@ TEST_CASE("the newest of several checkpoints is used, and one at the head leaves
   CAPTURE(seed);
   StoredWorld w(seed);
   Rng rng(seed);
-  const std::uint64_t third = w.head() / 3;
+  const domain::Seq third(w.head().value() / 3);
   ReplayStats stats;
   w.AppendUpTo(third, rng);
   REQUIRE(projection::SaveCheckpoint(w.Load(false, stats), w.store()).has_value());
-  w.AppendUpTo(2 * third, rng);
+  w.AppendUpTo(domain::Seq(2 * third.value()), rng);
   REQUIRE(projection::SaveCheckpoint(w.Load(true, stats), w.store()).has_value());
   w.AppendUpTo(w.head(), rng);
 
   ReplayStats newest;
   const Projection resumed = w.Load(true, newest);
-  CHECK(newest.checkpoint_seq == 2 * third);
-  CHECK(newest.events_applied == w.head() - 2 * third);
+  CHECK(newest.checkpoint_seq == domain::Seq(2 * third.value()));
+  CHECK(newest.events_applied == w.head().value() - 2 * third.value());
   ReplayStats none;
   const Projection rebuilt = w.Load(false, none);
   CHECK(projection::SerializeProjection(resumed) == projection::SerializeProjection(rebuilt));
@@ -177,8 +178,8 @@ TEST_CASE("a checkpoint that does not load is passed over and the projection reb
   REQUIRE(w.store().PutCheckpoint(w.head(), damaged).has_value());
   ReplayStats after;
   const Projection loaded = w.Load(true, after);
-  CHECK(after.checkpoint_seq == 0);
-  CHECK(after.events_applied == w.head());
+  CHECK(after.checkpoint_seq == domain::Seq{});
+  CHECK(after.events_applied == w.head().value());
   CHECK(projection::SerializeProjection(loaded) == projection::SerializeProjection(rebuilt));
 }
 

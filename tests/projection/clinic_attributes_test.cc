@@ -14,13 +14,13 @@ std::int32_t Day(domain::Date date) { return domain::DaysSinceEpoch(date); }
 
 TEST_CASE("a clinic's operator follows its registration and later changes, by effective date and as known at K") {
   WorldBuilder w;
-  const std::uint64_t registered = w.Add(domain::ClinicRegistered{"VC-A", "Vårdcentralen A", Operator::kRegion, 1880,
+  const domain::Seq registered = w.Add(domain::ClinicRegistered{"VC-A", "Vårdcentralen A", Operator::kRegion, 1880,
                                                                   125, D(2020, 1, 1)});
   domain::ClinicChanged sold;
   sold.clinic = "VC-A";
   sold.effective = D(2024, 7, 1);
   sold.op = Operator::kPrivate;
-  const std::uint64_t sale = w.Add(sold);
+  const domain::Seq sale = w.Add(sold);
   domain::ClinicChanged renamed;  // a change without an operator leaves it as it was
   renamed.clinic = "VC-A";
   renamed.effective = D(2024, 9, 1);
@@ -34,12 +34,12 @@ TEST_CASE("a clinic's operator follows its registration and later changes, by ef
   CHECK(p.OperatorOn(a, Day(D(2024, 7, 1)), w.head()) == Operator::kPrivate);
   CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), w.head()) == Operator::kPrivate);
   // Before the sale was known, the region ran it on every day.
-  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), sale - 1) == Operator::kRegion);
-  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), registered - 1) == std::nullopt);
+  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), Before(sale)) == Operator::kRegion);
+  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), Before(registered)) == std::nullopt);
   // Retracting the sale restores the region from the retraction on.
-  const std::uint64_t retraction = w.Retract(sale);
+  const domain::Seq retraction = w.Retract(sale);
   CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), retraction) == Operator::kRegion);
-  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), retraction - 1) == Operator::kPrivate);
+  CHECK(p.OperatorOn(a, Day(D(2024, 10, 1)), Before(retraction)) == Operator::kPrivate);
 }
 
 TEST_CASE("a clinic's municipality is its latest registration's; a listing alone gives none") {
@@ -47,13 +47,13 @@ TEST_CASE("a clinic's municipality is its latest registration's; a listing alone
   w.Born(1, D(1980, 1, 1));
   w.Register(1, D(2023, 1, 1));
   w.List(1, "VC-B", D(2023, 1, 1));  // names VC-B before it is registered
-  const std::uint64_t first = w.Add(domain::ClinicRegistered{"VC-B", "Vårdcentralen B", Operator::kPrivate, 1880,
+  const domain::Seq first = w.Add(domain::ClinicRegistered{"VC-B", "Vårdcentralen B", Operator::kPrivate, 1880,
                                                                125, D(2023, 2, 1)});
-  const std::uint64_t corrected = w.Add(domain::ClinicRegistered{"VC-B", "Vårdcentralen B", Operator::kPrivate,
+  const domain::Seq corrected = w.Add(domain::ClinicRegistered{"VC-B", "Vårdcentralen B", Operator::kPrivate,
                                                                    1814, 125, D(2023, 2, 1)});
   const auto& p = w.projection();
   const std::uint16_t b = *p.ClinicIndex("VC-B");
-  CHECK(p.Municipality(b, first - 1) == std::nullopt);
+  CHECK(p.Municipality(b, Before(first)) == std::nullopt);
   CHECK(p.Municipality(b, first) == 1880);      // Örebro
   CHECK(p.Municipality(b, corrected) == 1814);  // Lekeberg: the later registration decides
   w.Retract(corrected);

@@ -11,8 +11,8 @@ using domain::Component;
 // World 1, KoK-2023 amounts, snapshot last_day_of_month: May 2023 -> D = 2023-05-31.
 struct World1 {
   WorldBuilder w;
-  std::uint64_t before_retraction = 0;
-  std::uint64_t before_performance = 0;
+  domain::Seq before_retraction;
+  domain::Seq before_performance;
   World1() {
     w.Publish(Rulebook2023());
     w.Clinic("VC-A", D(2020, 1, 1));
@@ -29,7 +29,7 @@ struct World1 {
     w.List(5, "VC-A", D(2023, 4, 1));                      // 29 on D: band 25, 2300.00
     w.Born(6, D(2000, 1, 1));
     w.Register(6, D(2023, 1, 1));
-    const std::uint64_t wrong = w.List(6, "VC-A", D(2023, 2, 1));  // 23 on D: band 16, 1900.00 until retracted
+    const domain::Seq wrong = w.List(6, "VC-A", D(2023, 2, 1));  // 23 on D: band 16, 1900.00 until retracted
     w.Add(domain::VisitsReported{"VC-A", M(2023, 5), domain::VisitCounts{2, 3, 1, 1}});
     before_retraction = w.head();
     w.Retract(wrong);
@@ -146,7 +146,7 @@ TEST_CASE("world 3: CNI and distance supplements, the start grant and a late rev
   r25.performance_per_year.reset();
   r25.visits.reset();
   w.Publish(r24);
-  const std::uint64_t no_2025_rulebook = w.head();
+  const domain::Seq no_2025_rulebook = w.head();
   w.Publish(r25);
   w.Clinic("VC-W", D(2010, 1, 1), 0);
   w.Clinic("VC-X", D(2010, 1, 1), 600);  // 60.0 km: band 50.0 -> 400.00
@@ -190,7 +190,7 @@ TEST_CASE("world 3: CNI and distance supplements, the start grant and a late rev
   CHECK(early.error().code == ErrorCode::kNoRulebookInForce);
 
   // A revision published late replaces R-2025 from its knowledge time on: 1,260.00 per year.
-  const std::uint64_t before_revision = w.head();
+  const domain::Seq before_revision = w.head();
   domain::Rulebook revised = r25;
   revised.id = "R-2025-rev";
   revised.capitation = {{0, Kr(1260)}};

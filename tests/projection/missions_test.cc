@@ -44,11 +44,11 @@ domain::Rulebook WithMissions(domain::SnapshotRule snapshot = domain::SnapshotRu
   return rb;
 }
 
-std::uint64_t Undertake(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from,
+domain::Seq Undertake(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from,
                         std::optional<std::int64_t> units = std::nullopt) {
   return w.Add(domain::MissionUndertaken{clinic, mission, from, units});
 }
-std::uint64_t End(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from) {
+domain::Seq End(WorldBuilder& w, const domain::ClinicId& clinic, const std::string& mission, domain::Date from) {
   return w.Add(domain::MissionEnded{clinic, mission, from});
 }
 
@@ -209,8 +209,8 @@ TEST_CASE("missions: a retracted undertaking pays nothing from its retraction on
   WorldBuilder w;
   w.Publish(WithMissions());
   w.Clinic("VC-A", D(2020, 1, 1));
-  const std::uint64_t jour = Undertake(w, "VC-A", "jour", D(2025, 1, 1));
-  const std::uint64_t before = w.head();
+  const domain::Seq jour = Undertake(w, "VC-A", "jour", D(2025, 1, 1));
+  const domain::Seq before = w.head();
   w.Retract(jour);
   CHECK(Ore(Line(w.Report(M(2025, 2), before), "VC-A"), Component::kMissions) == 2500000);
   CHECK(Ore(Line(w.Report(M(2025, 2)), "VC-A"), Component::kMissions) == 0);

@@ -58,8 +58,8 @@ TEST_CASE("the oracle's snapshot days, rounding and CNI") {
 // CNI top 1 at 600.00; distance from 25.0 km 120.00, from 50.0 km 240.00.
 struct HandWorld {
   WorldBuilder w;
-  std::uint64_t before_second_performance = 0;
-  std::uint64_t distance_change = 0;
+  domain::Seq before_second_performance;
+  domain::Seq distance_change;
   HandWorld() {
     domain::Rulebook r1 = Rulebook2023(domain::SnapshotRule::kLastDayOfMonth, D(2024, 1, 15), D(2025, 1, 1));
     r1.id = "R1";
@@ -98,13 +98,13 @@ struct HandWorld {
 };
 
 // The figures of one clinic, from the oracle and from the month report, side by side.
-void CheckBoth(const HandWorld& world, domain::Month month, std::uint64_t known_at, const std::string& clinic,
+void CheckBoth(const HandWorld& world, domain::Month month, domain::Seq known_at, const std::string& clinic,
                std::int64_t listed, std::array<std::int64_t, domain::kComponentCount> ore) {
   CAPTURE(clinic);
   std::int64_t total = 0;
   for (std::int64_t x : ore) total += x;
   const oracle::Oracle o(world.w.events());
-  const oracle::MonthFigures figures = o.Compute(month, known_at);
+  const oracle::MonthFigures figures = o.Compute(month, known_at.value());
   REQUIRE(figures.computable);
   const oracle::ClinicFigures* line = nullptr;
   for (const auto& f : figures.clinics) {
@@ -122,7 +122,7 @@ void CheckBoth(const HandWorld& world, domain::Month month, std::uint64_t known_
 
 TEST_CASE("hand world: March 2024, every component and the rules around them") {
   HandWorld world;
-  const std::uint64_t head = world.w.head();
+  const domain::Seq head = world.w.head();
   // VC-A on 2024-03-31: residents 1 (65: 2,400.00) and 3 (24: 1,200.01); N = 2.
   //   capitation = (120,001 + 240,000) / 12 = 30,000.08 -> 30,000
   //   performance = 2 × 12,000 / 12 × 0.250 (the later report for March) = 500
@@ -143,7 +143,7 @@ TEST_CASE("hand world: March 2024, every component and the rules around them") {
   // distance change was not known yet either (10.0 km: no band).
   CheckBoth(world, M(2024, 3), world.before_second_performance, "VC-A", 2, {30000, 1000, 0, 1, 10000, 0});
   // Before the distance change was known VC-A was 10.0 km from a hospital: no band.
-  CheckBoth(world, M(2024, 3), world.distance_change - 1, "VC-A", 2, {30000, 500, 0, 1, 10000, 0});
+  CheckBoth(world, M(2024, 3), Before(world.distance_change), "VC-A", 2, {30000, 500, 0, 1, 10000, 0});
 }
 
 TEST_CASE("hand world: the last start-grant part, a re-registered clinic, a retraction and a month without a rulebook") {
@@ -160,7 +160,7 @@ TEST_CASE("hand world: the last start-grant part, a re-registered clinic, a retr
   CheckBoth(world, M(2024, 3), world.w.head(), "VC-A", 2, {30000, 500, 0, 1, 10000, 0});
   // January 2024 starts before R1's valid_from: no rulebook in force.
   const oracle::Oracle o(world.w.events());
-  CHECK_FALSE(o.Compute(M(2024, 1), world.w.head()).computable);
+  CHECK_FALSE(o.Compute(M(2024, 1), world.w.head().value()).computable);
   auto january = projection::BuildMonthReport(world.w.projection(), M(2024, 1), world.w.head());
   REQUIRE_FALSE(january.has_value());
   CHECK(january.error().code == ErrorCode::kNoRulebookInForce);
@@ -184,13 +184,13 @@ TEST_CASE("the oracle gives the figures of hand-computed world 1") {
   w.List(5, "VC-A", D(2023, 4, 1));
   w.Born(6, D(2000, 1, 1));
   w.Register(6, D(2023, 1, 1));
-  const std::uint64_t wrong = w.List(6, "VC-A", D(2023, 2, 1));
+  const domain::Seq wrong = w.List(6, "VC-A", D(2023, 2, 1));
   w.Add(domain::VisitsReported{"VC-A", M(2023, 5), domain::VisitCounts{2, 3, 1, 1}});
-  const std::uint64_t before_retraction = w.head();
+  const domain::Seq before_retraction = w.head();
   w.Retract(wrong);
   w.Add(domain::PerformanceReported{"VC-A", M(2023, 1), M(2023, 12), 800});
   const oracle::Oracle o(w.events());
-  const auto now = o.Compute(M(2023, 5), w.head());
+  const auto now = o.Compute(M(2023, 5), w.head().value());
   REQUIRE(now.computable);
   REQUIRE(now.clinics.size() == 2);
   const auto& a = now.clinics[0];
@@ -202,7 +202,7 @@ TEST_CASE("the oracle gives the figures of hand-computed world 1") {
   CHECK(a.ore[Idx(Component::kVisits)] == 630000);
   CHECK(now.clinics[1].listed == 0);
   CHECK(now.total == 742962);
-  const auto before = o.Compute(M(2023, 5), before_retraction);
+  const auto before = o.Compute(M(2023, 5), before_retraction.value());
   CHECK(before.clinics[0].listed == 5);
   CHECK(before.clinics[0].ore[Idx(Component::kCapitation)] == 125000);
   CHECK(before.clinics[0].ore[Idx(Component::kPerformance)] == 0);
@@ -230,7 +230,7 @@ TEST_CASE("on random worlds the month report agrees with the oracle to the öre,
       for (domain::Month month : world.months) {
         INFO("month " << domain::FormatMonth(month));
         const oracle::MonthFigures expected = o.Compute(month, known_at);
-        CheckAgrees(projection::BuildMonthReport(p, month, known_at), expected);
+        CheckAgrees(projection::BuildMonthReport(p, month, domain::Seq(known_at)), expected);
         ++(expected.computable ? reports : refusals);
         for (const auto& line : expected.clinics) {
           ++lines;
@@ -262,13 +262,13 @@ TEST_CASE("on random worlds the one-clinic report equals that clinic's line of t
       CAPTURE(known_at);
       for (domain::Month month : world.months) {
         INFO("month " << domain::FormatMonth(month));
-        const auto all = projection::BuildMonthReport(p, month, known_at);
+        const auto all = projection::BuildMonthReport(p, month, domain::Seq(known_at));
         std::vector<std::string> ids;
         for (const auto& clinic : p.clinics().id) ids.push_back(clinic.str());
         ids.push_back("VC-NEVER-SEEN");
         for (const std::string& id : ids) {
           CAPTURE(id);
-          const auto one = projection::BuildMonthReport(p, month, known_at, ClinicIdOf(id));
+          const auto one = projection::BuildMonthReport(p, month, domain::Seq(known_at), ClinicIdOf(id));
           if (!all) {
             REQUIRE_FALSE(one.has_value());
             CHECK(one.error().code == all.error().code);

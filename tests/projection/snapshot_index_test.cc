@@ -43,9 +43,9 @@ TEST_CASE("an index built on a finished projection equals the fold on every snap
     for (std::int32_t day : SnapshotDays(world)) {
       CAPTURE(day);
       const std::int32_t days[] = {day};
-      for (std::uint64_t k = 0; k <= p.applied_seq(); k += 1 + k / 16) {
+      for (std::uint64_t k = 0; k <= p.applied_seq().value(); k += 1 + k / 16) {
         CAPTURE(k);
-        CheckSameListing(p.ListedByClinic(day, k), p.ListedByClinicOn(days, k).front());
+        CheckSameListing(p.ListedByClinic(day, domain::Seq(k)), p.ListedByClinicOn(days, domain::Seq(k)).front());
       }
     }
   }
@@ -59,15 +59,15 @@ TEST_CASE("an index built early and kept current by Apply equals the fold at eve
     Rng rng(seed);
     Projection p;
     const std::vector<std::int32_t> days = SnapshotDays(world);
-    feed.ApplyUpTo(p, static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(feed.head()) / 2)));
+    feed.ApplyUpTo(p, domain::Seq(static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(feed.head().value()) / 2))));
     for (std::int32_t day : days) (void)p.ListedByClinic(day, p.applied_seq());  // builds every index now
     feed.ApplyUpTo(p, feed.head());
     for (std::int32_t day : days) {
       CAPTURE(day);
       const std::int32_t one[] = {day};
-      for (std::uint64_t k = 0; k <= p.applied_seq(); k += 1 + k / 16) {
+      for (std::uint64_t k = 0; k <= p.applied_seq().value(); k += 1 + k / 16) {
         CAPTURE(k);
-        CheckSameListing(p.ListedByClinic(day, k), p.ListedByClinicOn(one, k).front());
+        CheckSameListing(p.ListedByClinic(day, domain::Seq(k)), p.ListedByClinicOn(one, domain::Seq(k)).front());
       }
     }
   }

@@ -11,6 +11,7 @@
 #include "domain/event.h"
 #include "projection/projection.h"
 #include "support/clinic_id.h"
+#include "support/seq.h"
 #include "projection/report.h"
 
 namespace capledger::testing {
@@ -53,27 +54,27 @@ class WorldBuilder {
     residents_[tag] = ref;
     return *this;
   }
-  std::uint64_t Add(domain::EventBody body) {
-    const std::uint64_t seq = events_.size() + 1;
-    const std::string id = "e" + std::to_string(seq);
+  domain::Seq Add(domain::EventBody body) {
+    const domain::Seq seq(events_.size() + 1);
+    const std::string id = "e" + std::to_string(seq.value());
     events_.push_back(domain::Event{EventIdOf(id), "test", body});
     ids_[id] = seq;
     auto applied = projection_.Apply(seq, body, [this](std::string_view target) -> Result<projection::RetractionTarget> {
       auto it = ids_.find(std::string(target));
       if (it == ids_.end()) return Fail(ErrorCode::kNotFound, "unknown target");
-      return projection::RetractionTarget{it->second, events_[it->second - 1].body};
+      return projection::RetractionTarget{it->second, events_[it->second.value() - 1].body};
     });
     REQUIRE(applied.has_value());
     return seq;
   }
-  std::uint64_t Clinic(std::string_view id, domain::Date opening, std::int32_t distance_tenths = 125) {
+  domain::Seq Clinic(std::string_view id, domain::Date opening, std::int32_t distance_tenths = 125) {
     return Add(domain::ClinicRegistered{ClinicIdOf(id), "Vårdcentralen " + std::string(id), domain::Operator::kRegion, 1880, distance_tenths,
                                         opening});
   }
-  std::uint64_t Register(std::uint8_t tag, domain::Date effective) {
+  domain::Seq Register(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentRegistered{residents_.at(tag), effective, 1880, domain::RegistrationReason::kInitial});
   }
-  std::uint64_t List(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
+  domain::Seq List(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
     return Add(domain::PatientListed{residents_.at(tag), ClinicIdOf(clinic), effective, domain::ListingReason::kChoice});
   }
   // Registered and listed at `clinic` from `effective`.
@@ -82,33 +83,33 @@ class WorldBuilder {
     Register(tag, effective);
     List(tag, clinic, effective);
   }
-  std::uint64_t Unlist(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
+  domain::Seq Unlist(std::uint8_t tag, std::string_view clinic, domain::Date effective) {
     return Add(domain::PatientUnlisted{residents_.at(tag), ClinicIdOf(clinic), effective, domain::UnlistingReason::kOther});
   }
-  std::uint64_t Died(std::uint8_t tag, domain::Date effective) {
+  domain::Seq Died(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentDied{residents_.at(tag), effective});
   }
-  std::uint64_t MovedOut(std::uint8_t tag, domain::Date effective) {
+  domain::Seq MovedOut(std::uint8_t tag, domain::Date effective) {
     return Add(domain::ResidentMovedOut{residents_.at(tag), effective});
   }
-  std::uint64_t Retract(std::uint64_t seq) { return Add(domain::EventRetracted{EventIdOf("e" + std::to_string(seq)), "wrong"}); }
-  std::uint64_t Publish(const domain::Rulebook& rulebook) { return Add(domain::RulebookPublished{rulebook}); }
+  domain::Seq Retract(domain::Seq seq) { return Add(domain::EventRetracted{EventIdOf("e" + std::to_string(seq.value())), "wrong"}); }
+  domain::Seq Publish(const domain::Rulebook& rulebook) { return Add(domain::RulebookPublished{rulebook}); }
 
-  std::uint64_t head() const { return events_.size(); }
+  domain::Seq head() const { return domain::Seq(events_.size()); }
   // The events added so far, seq = position + 1.
   const std::vector<domain::Event>& events() const { return events_; }
   const projection::Projection& projection() const { return projection_; }
 
   // The report at K (the head when 0); fails the test if there is none.
-  projection::MonthReport Report(domain::Month month, std::uint64_t known_at = 0) const {
-    auto report = projection::BuildMonthReport(projection_, month, known_at ? known_at : head());
+  projection::MonthReport Report(domain::Month month, domain::Seq known_at = {}) const {
+    auto report = projection::BuildMonthReport(projection_, month, known_at.none() ? head() : known_at);
     REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
     return *report;
   }
 
  private:
   std::vector<domain::Event> events_;
-  std::map<std::string, std::uint64_t> ids_;
+  std::map<std::string, domain::Seq> ids_;
   std::map<std::uint8_t, domain::ResidentRef> residents_;
   projection::Projection projection_;
 };

@@ -3,12 +3,13 @@
 
 #include "store/pending.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
 
 using Kind = store::AppendOutcome::Kind;
-using Seqs = std::vector<std::uint64_t>;
+using Seqs = std::vector<domain::Seq>;
 
 std::unique_ptr<store::AssembledAppend> Assemble(store::EventStore& s, const std::vector<store::AppendRequest>& batch) {
   std::vector<store::PreparedBody> prepared;
@@ -32,25 +33,25 @@ TEST_CASE("a batch assembled before the previous one is written sees it, and rea
   auto first = Assemble(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")});  // seqs 1, 2
   // The second batch repeats "a" (a duplicate of seq 1), retracts "b" (seq 2) and adds "c".
   auto second = Assemble(*s, {Listing("a", 1, "VC-A"), Retraction("r", "b"), Listing("c", 3, "VC-A")});
-  CHECK(s->head().seq == 0);
-  CHECK(s->Read(1).error().code == ErrorCode::kNotFound);
+  CHECK(s->head().seq == 0_seq);
+  CHECK(s->Read(1_seq).error().code == ErrorCode::kNotFound);
   CHECK_FALSE(s->LookupId("a")->has_value());
 
   auto first_outcomes = Write(*s, std::move(first));
-  CHECK(first_outcomes[1].seq == 2);
-  CHECK(s->head().seq == 2);
+  CHECK(first_outcomes[1].seq == 2_seq);
+  CHECK(s->head().seq == 2_seq);
   auto outcomes = Write(*s, std::move(second));
   CHECK(outcomes[0].kind == Kind::kDuplicate);
-  CHECK(outcomes[0].seq == 1);
-  CHECK(outcomes[1].seq == 3);  // the retraction
-  CHECK(outcomes[2].seq == 4);
-  CHECK(s->head().seq == 4);
-  CHECK(s->Read(3)->prev_hash == s->Read(2)->hash);
+  CHECK(outcomes[0].seq == 1_seq);
+  CHECK(outcomes[1].seq == 3_seq);  // the retraction
+  CHECK(outcomes[2].seq == 4_seq);
+  CHECK(s->head().seq == 4_seq);
+  CHECK(s->Read(3_seq)->prev_hash == s->Read(2_seq)->hash);
   // The retraction is indexed under resident 2 and VC-B, the retracted event's, read from the
   // first batch while it was not yet written.
-  CHECK(*s->SeqsForResident(Resident(2).pseudonym) == Seqs{2, 3});
-  CHECK(*s->SeqsForClinic("VC-B") == Seqs{2, 3});
-  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1, 4});
+  CHECK(*s->SeqsForResident(Resident(2).pseudonym) == Seqs{2_seq, 3_seq});
+  CHECK(*s->SeqsForClinic("VC-B") == Seqs{2_seq, 3_seq});
+  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1_seq, 4_seq});
   auto report = s->Verify();
   REQUIRE(report.has_value());
   CHECK_FALSE(report->first_bad_seq.has_value());
@@ -69,13 +70,13 @@ TEST_CASE("batches assembled after one dropped unwritten are void, and appending
   auto refused = s->WriteAssembled(std::move(after));
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kRefused);
-  CHECK(s->head().seq == 1);
+  CHECK(s->head().seq == 1_seq);
   // Assembled again, "c" gets seq 2 and chains to seq 1; "b" was never stored.
   auto outcomes = Write(*s, Assemble(*s, {Listing("c", 3, "VC-A")}));
-  CHECK(outcomes[0].seq == 2);
-  CHECK(s->Read(2)->prev_hash == s->Read(1)->hash);
+  CHECK(outcomes[0].seq == 2_seq);
+  CHECK(s->Read(2_seq)->prev_hash == s->Read(1_seq)->hash);
   CHECK_FALSE(s->LookupId("b")->has_value());
-  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1, 2});
+  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1_seq, 2_seq});
 }
 
 TEST_CASE("a batch dropped while an earlier one waits voids only what comes after it") {
@@ -87,10 +88,10 @@ TEST_CASE("a batch dropped while an earlier one waits voids only what comes afte
   auto second = Assemble(*s, {Listing("b", 2, "VC-A")});  // seq 2, dropped below
   auto third = Assemble(*s, {Listing("c", 3, "VC-A")});   // seq 3, void with it
   second.reset();
-  CHECK(Write(*s, std::move(first))[0].seq == 1);  // written: it came before the dropped one
+  CHECK(Write(*s, std::move(first))[0].seq == 1_seq);  // written: it came before the dropped one
   CHECK(s->WriteAssembled(std::move(third)).error().code == ErrorCode::kRefused);
-  CHECK(Write(*s, Assemble(*s, {Listing("c", 3, "VC-A")}))[0].seq == 2);
-  CHECK(s->head().seq == 2);
+  CHECK(Write(*s, Assemble(*s, {Listing("c", 3, "VC-A")}))[0].seq == 2_seq);
+  CHECK(s->head().seq == 2_seq);
 }
 
 }  // namespace
@@ -121,7 +122,7 @@ TEST_CASE("meta puts are written with the batch that carries them, and not befor
     REQUIRE(s->WriteAssembled(std::move(*again)).has_value());
   }
   auto reopened = OpenForTest(dir.path(), secret, clock);
-  CHECK(reopened->head().seq == 2);
+  CHECK(reopened->head().seq == 2_seq);
   CHECK(**reopened->ReadMeta("kafka_offset/t/0") == "18");
   CHECK(**reopened->ReadMeta("kafka_offset/t/1") == "4");
   CHECK_FALSE(reopened->ReadMeta("kafka_offset/t/2")->has_value());

@@ -6,6 +6,7 @@
 #include "store/keys.h"
 #include "store/store_fixture.h"
 #include "store/store_surgery.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -39,7 +40,7 @@ TEST_CASE("a full log refuses every further event as log_full and keeps it as a 
       REQUIRE((*outcomes)[i].kind == Kind::kRejected);
       CHECK((*outcomes)[i].rejection->code == codec::RejectCode::kLogFull);
     }
-    CHECK(s->head().seq == 3);
+    CHECK(s->head().seq == 3_seq);
     CHECK(s->reject_count() == 2);
   }
   auto s = OpenBounded(dir.path(), secret, clock, 3, limits::kClinicsMax);
@@ -48,11 +49,11 @@ TEST_CASE("a full log refuses every further event as log_full and keeps it as a 
   REQUIRE(again.has_value());
   CHECK((*again)[0].kind == Kind::kRejected);
   // A payout run is booked whole or not at all: refused, and nothing is written.
-  auto atomic = s->AppendAtomically(one, 3);
+  auto atomic = s->AppendAtomically(one, 3_seq);
   REQUIRE_FALSE(atomic.has_value());
   CHECK(atomic.error().code == ErrorCode::kRefused);
   CHECK(atomic.error().message.find("the log holds 3 events") != std::string::npos);
-  CHECK(s->head().seq == 3);
+  CHECK(s->head().seq == 3_seq);
 }
 
 TEST_CASE("a clinic id beyond the bound is refused as too_many_clinics; known clinics and retractions still go in") {
@@ -82,7 +83,7 @@ TEST_CASE("a clinic id beyond the bound is refused as too_many_clinics; known cl
   CHECK((*outcomes)[1].kind == Kind::kRejected);
   CHECK((*outcomes)[1].rejection->code == codec::RejectCode::kTooManyClinics);
   CHECK((*outcomes)[2].kind == Kind::kStored);  // indexed under VC-A, which the log names
-  CHECK(s->head().seq == 5);                    // a, b, c, then e and g
+  CHECK(s->head().seq == 5_seq);                // a, b, c, then e and g
 }
 
 TEST_CASE("a damaged reject count stops the open instead of reading as zero") {

@@ -7,6 +7,7 @@
 
 #include "store/keys.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -35,13 +36,13 @@ TEST_CASE("a checkpoint larger than one chunk reads back byte for byte, and only
   auto s = StoreWithEvents(dir.path(), secret, clock, 3);
   // 16 MiB chunks: 40 MiB + 5 bytes is three chunks, the last one partial.
   const std::string big = Pattern((40u << 20) + 5, 1);
-  REQUIRE(s->PutCheckpoint(1, Pattern(10, 2)).has_value());
-  REQUIRE(s->PutCheckpoint(2, Pattern(100, 3)).has_value());
-  REQUIRE(s->PutCheckpoint(3, big).has_value());
+  REQUIRE(s->PutCheckpoint(1_seq, Pattern(10, 2)).has_value());
+  REQUIRE(s->PutCheckpoint(2_seq, Pattern(100, 3)).has_value());
+  REQUIRE(s->PutCheckpoint(3_seq, big).has_value());
   auto latest = s->LatestCheckpoint();
   REQUIRE(latest.has_value());
   REQUIRE(latest->has_value());
-  CHECK((*latest)->seq == 3);
+  CHECK((*latest)->seq == 3_seq);
   CHECK((*latest)->state.size() == big.size());
   CHECK((*latest)->state == big);
   s.reset();
@@ -76,7 +77,7 @@ TEST_CASE("chunks without their completion marker (a checkpoint cut short) are p
   auto secret = TestSecret();
   auto s = StoreWithEvents(dir.path(), secret, clock, 2);
   const std::string first = Pattern(1000, 4);
-  REQUIRE(s->PutCheckpoint(1, first).has_value());
+  REQUIRE(s->PutCheckpoint(1_seq, first).has_value());
   s.reset();
   {
     // Write a chunk of a checkpoint at seq 2 directly, as a crash before the marker leaves it.
@@ -89,7 +90,7 @@ TEST_CASE("chunks without their completion marker (a checkpoint cut short) are p
     REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.path().string(), families, &handles, &raw).ok());
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (names[i] != store::kCheckpointsCf) continue;
-      std::string key = store::SeqKey(2);
+      std::string key = store::SeqKey(2_seq);
       key.append(4, '\0');  // chunk 0
       REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[i], key, "partial").ok());
     }
@@ -100,15 +101,15 @@ TEST_CASE("chunks without their completion marker (a checkpoint cut short) are p
   auto latest = s->LatestCheckpoint();
   REQUIRE(latest.has_value());
   REQUIRE(latest->has_value());
-  CHECK((*latest)->seq == 1);
+  CHECK((*latest)->seq == 1_seq);
   CHECK((*latest)->state == first);
   // A complete checkpoint at seq 2 replaces the partial chunk.
   const std::string second = Pattern(3000, 5);
-  REQUIRE(s->PutCheckpoint(2, second).has_value());
+  REQUIRE(s->PutCheckpoint(2_seq, second).has_value());
   latest = s->LatestCheckpoint();
   REQUIRE(latest.has_value());
   REQUIRE(latest->has_value());
-  CHECK((*latest)->seq == 2);
+  CHECK((*latest)->seq == 2_seq);
   CHECK((*latest)->state == second);
 }
 

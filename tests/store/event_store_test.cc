@@ -8,6 +8,7 @@
 #include "codec/rulebook_codec.h"
 #include "store/hash_chain.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -30,11 +31,11 @@ TEST_CASE("appending assigns gapless seqs from 1 and chains each hash to the pre
   REQUIRE(outcomes.size() == 3);
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(outcomes[i].kind == Kind::kStored);
-    CHECK(outcomes[i].seq == i + 1);
+    CHECK(outcomes[i].seq == domain::Seq(i + 1));
   }
-  CHECK(s->head().seq == 3);
+  CHECK(s->head().seq == 3_seq);
   crypto::Digest previous{};  // seq 1 chains to 32 zero bytes
-  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+  for (domain::Seq seq = 1_seq; seq <= 3_seq; ++seq) {
     auto record = s->Read(seq);
     REQUIRE(record.has_value());
     CHECK(record->prev_hash == previous);
@@ -62,7 +63,7 @@ TEST_CASE("the same id with the same payload is a duplicate and stores nothing n
   again.recorded_at = FromMicros(kTestNowUs + 1);  // recorded_at aside, the payload is the same
   auto outcomes = AppendAll(*s, {again});
   CHECK(outcomes[0].kind == Kind::kDuplicate);
-  CHECK(outcomes[0].seq == 1);
+  CHECK(outcomes[0].seq == 1_seq);
   CHECK(s->head().seq == head.seq);
   CHECK(s->head().hash == head.hash);
   CHECK(s->reject_count() == 0);
@@ -79,7 +80,7 @@ TEST_CASE("the same id with another payload is rejected as idempotency_conflict 
   REQUIRE(outcomes[0].rejection.has_value());
   CHECK(outcomes[0].rejection->code == codec::RejectCode::kIdempotencyConflict);
   CHECK(outcomes[0].rejection->field == "id");
-  CHECK(s->head().seq == 1);
+  CHECK(s->head().seq == 1_seq);
   CHECK(s->reject_count() == 1);
   std::vector<std::string> rejects;
   REQUIRE(s->ScanRejects([&](const std::string& json) { rejects.push_back(json); }).has_value());
@@ -96,9 +97,9 @@ TEST_CASE("a duplicate within one batch is recognised against the earlier line o
   auto outcomes = AppendAll(*s, {Listing("a", 1, "VC-A"), Listing("a", 1, "VC-A"), Listing("a", 1, "VC-B")});
   CHECK(outcomes[0].kind == Kind::kStored);
   CHECK(outcomes[1].kind == Kind::kDuplicate);
-  CHECK(outcomes[1].seq == 1);
+  CHECK(outcomes[1].seq == 1_seq);
   CHECK(outcomes[2].kind == Kind::kRejected);
-  CHECK(s->head().seq == 1);
+  CHECK(s->head().seq == 1_seq);
 }
 
 TEST_CASE("recorded_at may equal the head but not precede it nor pass the clock") {
@@ -121,7 +122,7 @@ TEST_CASE("recorded_at may equal the head but not precede it nor pass the clock"
   CHECK(outcomes[2].rejection->code == codec::RejectCode::kRecordedAtBeforeHead);
   REQUIRE(outcomes[3].kind == Kind::kRejected);
   CHECK(outcomes[3].rejection->code == codec::RejectCode::kRecordedAtInFuture);
-  CHECK(s->Read(2)->stored.recorded_at == FromMicros(kTestNowUs - 1000));
+  CHECK(s->Read(2_seq)->stored.recorded_at == FromMicros(kTestNowUs - 1000));
 }
 
 TEST_CASE("a clock that steps back never makes recorded_at decrease") {
@@ -132,7 +133,7 @@ TEST_CASE("a clock that steps back never makes recorded_at decrease") {
   AppendAll(*s, {Listing("a", 1, "VC-A")});
   clock.Set(FromMicros(kTestNowUs - 60'000'000));
   AppendAll(*s, {Listing("b", 2, "VC-A")});
-  CHECK(s->Read(2)->stored.recorded_at == FromMicros(kTestNowUs));
+  CHECK(s->Read(2_seq)->stored.recorded_at == FromMicros(kTestNowUs));
 }
 
 TEST_CASE("retractions need a known target that is neither a retraction nor a ledger event") {
@@ -150,7 +151,7 @@ TEST_CASE("retractions need a known target that is neither a retraction nor a le
                                          .component = domain::Component::kCapitation,
                                          .kind = domain::EntryKind::kRegular,
                                          .amount = domain::Money::FromOre(100),
-                                         .known_at_seq = 1,
+                                         .known_at_seq = 1_seq,
                                          .rulebook = "KoK-2024",
                                          .adjusts = {},
                                          .debit = "expense:halsoval:capitation",
@@ -164,8 +165,8 @@ TEST_CASE("retractions need a known target that is neither a retraction nor a le
   CHECK(outcomes[4].kind == Kind::kStored);
   CHECK(outcomes[5].rejection->code == codec::RejectCode::kRetractionOfLedgerEvent);
   // The retraction (seq 2) is indexed under the retracted listing's resident and clinic.
-  CHECK(*s->SeqsForResident(Resident(1).pseudonym) == std::vector<std::uint64_t>{1, 2});
-  CHECK(*s->SeqsForClinic("VC-A") == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK(*s->SeqsForResident(Resident(1).pseudonym) == std::vector<domain::Seq>{1_seq, 2_seq});
+  CHECK(*s->SeqsForClinic("VC-A") == std::vector<domain::Seq>{1_seq, 2_seq, 3_seq});
 }
 
 TEST_CASE("a retraction in a later batch is indexed under the target read back from the store") {
@@ -175,9 +176,9 @@ TEST_CASE("a retraction in a later batch is indexed under the target read back f
   auto s = OpenForTest(dir.path(), secret, clock);
   AppendAll(*s, {Listing("a", 7, "VC-Q"), Listing("b", 8, "VC-R")});
   AppendAll(*s, {Retraction("r", "b")});
-  CHECK(*s->SeqsForResident(Resident(8).pseudonym) == std::vector<std::uint64_t>{2, 3});
-  CHECK(*s->SeqsForClinic("VC-R") == std::vector<std::uint64_t>{2, 3});
-  CHECK(*s->SeqsForClinic("VC-Q") == std::vector<std::uint64_t>{1});
+  CHECK(*s->SeqsForResident(Resident(8).pseudonym) == std::vector<domain::Seq>{2_seq, 3_seq});
+  CHECK(*s->SeqsForClinic("VC-R") == std::vector<domain::Seq>{2_seq, 3_seq});
+  CHECK(*s->SeqsForClinic("VC-Q") == std::vector<domain::Seq>{1_seq});
   CHECK(s->SeqsForClinic("VC")->empty());  // a clinic id that is a prefix of another matches nothing
 }
 
@@ -195,9 +196,9 @@ TEST_CASE("the store reopens where it was and continues the chain") {
   CHECK(s->head().seq == head.seq);
   CHECK(s->head().hash == head.hash);
   auto outcomes = AppendAll(*s, {Listing("c", 3, "VC-A"), Listing("a", 1, "VC-A")});
-  CHECK(outcomes[0].seq == 3);
+  CHECK(outcomes[0].seq == 3_seq);
   CHECK(outcomes[1].kind == Kind::kDuplicate);
-  CHECK(s->Read(3)->prev_hash == head.hash);
+  CHECK(s->Read(3_seq)->prev_hash == head.hash);
   auto report = s->Verify();
   REQUIRE(report.has_value());
   CHECK_FALSE(report->first_bad_seq.has_value());
@@ -227,10 +228,10 @@ TEST_CASE("closing a store opened for writing leaves no log to replay, and a rea
   options.read_only = true;
   auto s = store::EventStore::Open(dir.path(), nullptr, clock, options);
   REQUIRE(s.has_value());
-  CHECK((*s)->head().seq == 2);
-  CHECK((*s)->Read(2)->stored.event.id == "b");
-  CHECK(*(*s)->SeqsForClinic("VC-B") == std::vector<std::uint64_t>{2});
-  CHECK((*s)->LookupId("a")->value().seq == 1);
+  CHECK((*s)->head().seq == 2_seq);
+  CHECK((*s)->Read(2_seq)->stored.event.id == "b");
+  CHECK(*(*s)->SeqsForClinic("VC-B") == std::vector<domain::Seq>{2_seq});
+  CHECK((*s)->LookupId("a")->value().seq == 1_seq);
 }
 
 TEST_CASE("a store is created whole: what a crash left half-made is replaced, a foreign directory refused") {
@@ -250,7 +251,7 @@ TEST_CASE("a store is created whole: what a crash left half-made is replaced, a 
   read_only.read_only = true;
   auto reopened = store::EventStore::Open(dir, nullptr, clock, read_only);
   REQUIRE(reopened.has_value());
-  CHECK((*reopened)->head().seq == 1);
+  CHECK((*reopened)->head().seq == 1_seq);
 
   const auto foreign = parent.path() / "foreign";
   std::filesystem::create_directories(foreign);
@@ -283,12 +284,12 @@ TEST_CASE("scan visits events in seq order from a given seq, up to a limit") {
   auto s = OpenForTest(dir.path(), secret, clock);
   AppendAll(*s, {Listing("a", 1, "VC-A"), Listing("b", 2, "VC-A"), Listing("c", 3, "VC-A"), Listing("d", 4, "VC-A")});
   std::vector<std::string> ids;
-  REQUIRE(s->Scan(2, 2, [&](const store::StoredRecord& r) {
+  REQUIRE(s->Scan(2_seq, 2, [&](const store::StoredRecord& r) {
                ids.push_back(r.stored.event.id.str());
                return true;
              }).has_value());
   CHECK(ids == std::vector<std::string>{"b", "c"});
-  CHECK(s->Read(5).error().code == ErrorCode::kNotFound);
+  CHECK(s->Read(5_seq).error().code == ErrorCode::kNotFound);
 }
 
 
@@ -322,8 +323,8 @@ TEST_CASE("a rulebook that breaks DOMAIN.md §5 is rejected by the store, not st
   CHECK(outcomes[0].rejection->code == codec::RejectCode::kInvalidRulebook);
   CHECK(outcomes[0].rejection->field == "rulebook.cni_supplement.top_n");
   CHECK(outcomes[1].kind == Kind::kStored);
-  CHECK(s->head().seq == 1);
-  auto stored = s->Read(1);
+  CHECK(s->head().seq == 1_seq);
+  auto stored = s->Read(1_seq);
   REQUIRE(stored.has_value());
   CHECK(stored->stored.event.id == "rb-good");
 }

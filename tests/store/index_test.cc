@@ -7,11 +7,12 @@
 
 #include "store/keys.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
 
-using Seqs = std::vector<std::uint64_t>;
+using Seqs = std::vector<domain::Seq>;
 
 // The store's RocksDB opened directly (the store itself closed), to read or plant raw entries.
 class RawStore {
@@ -55,7 +56,7 @@ class RawStore {
   std::unique_ptr<rocksdb::DB> db_;
 };
 
-std::string Seq8(std::uint64_t seq) { return store::SeqKey(seq); }
+std::string Seq8(domain::Seq seq) { return store::SeqKey(seq); }
 
 store::AppendRequest Registered(std::string_view id, std::uint8_t resident) {
   store::AppendRequest request;
@@ -80,21 +81,21 @@ TEST_CASE("an append writes one index entry per resident and per clinic, holding
     // A later append: seq 5, resident 1 at VC-A again.
     std::vector<store::AppendRequest> second{Listing("l4", 1, "VC-A")};
     REQUIRE(s->Append(second).has_value());
-    CHECK(*s->SeqsForResident(Resident(1).pseudonym) == Seqs{1, 2, 4, 5});
-    CHECK(*s->SeqsForResident(Resident(2).pseudonym) == Seqs{3});
-    CHECK(*s->SeqsForClinic("VC-A") == Seqs{2, 3, 5});
-    CHECK(*s->SeqsForClinic("VC-B") == Seqs{4});
+    CHECK(*s->SeqsForResident(Resident(1).pseudonym) == Seqs{1_seq, 2_seq, 4_seq, 5_seq});
+    CHECK(*s->SeqsForResident(Resident(2).pseudonym) == Seqs{3_seq});
+    CHECK(*s->SeqsForClinic("VC-A") == Seqs{2_seq, 3_seq, 5_seq});
+    CHECK(*s->SeqsForClinic("VC-B") == Seqs{4_seq});
   }
   RawStore raw(dir.path());
   const std::string r1 = store::ResidentIndexPrefix(Resident(1).pseudonym);
   const std::string r2 = store::ResidentIndexPrefix(Resident(2).pseudonym);
   // Resident 1: seqs 1, 2 and 4 in one entry keyed by 1, then seq 5 from the second append.
   const std::map<std::string, std::string> residents{
-      {r1 + Seq8(1), Seq8(2) + Seq8(4)}, {r1 + Seq8(5), ""}, {r2 + Seq8(3), ""}};
+      {r1 + Seq8(1_seq), Seq8(2_seq) + Seq8(4_seq)}, {r1 + Seq8(5_seq), ""}, {r2 + Seq8(3_seq), ""}};
   CHECK(raw.Entries(store::kByResidentCf) == residents);
-  const std::map<std::string, std::string> clinics{{store::ClinicIndexPrefix("VC-A") + Seq8(2), Seq8(3)},
-                                                   {store::ClinicIndexPrefix("VC-A") + Seq8(5), ""},
-                                                   {store::ClinicIndexPrefix("VC-B") + Seq8(4), ""}};
+  const std::map<std::string, std::string> clinics{{store::ClinicIndexPrefix("VC-A") + Seq8(2_seq), Seq8(3_seq)},
+                                                   {store::ClinicIndexPrefix("VC-A") + Seq8(5_seq), ""},
+                                                   {store::ClinicIndexPrefix("VC-B") + Seq8(4_seq), ""}};
   CHECK(raw.Entries(store::kByClinicCf) == clinics);
 }
 
@@ -109,13 +110,13 @@ TEST_CASE("index entries of one event each, with empty values, read as before") 
   }
   {
     RawStore raw(dir.path());  // entries as a store of the earlier layout holds them, for seqs 7 and 9
-    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 7), "");
-    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 9), "");
-    raw.Put(store::kByClinicCf, store::ClinicIndexKey("VC-A", 9), "");
+    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 7_seq), "");
+    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 9_seq), "");
+    raw.Put(store::kByClinicCf, store::ClinicIndexKey("VC-A", 9_seq), "");
   }
   auto s = OpenForTest(dir.path(), secret, clock);
-  CHECK(*s->SeqsForResident(Resident(1).pseudonym) == Seqs{1, 2, 7, 9});
-  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1, 2, 9});
+  CHECK(*s->SeqsForResident(Resident(1).pseudonym) == Seqs{1_seq, 2_seq, 7_seq, 9_seq});
+  CHECK(*s->SeqsForClinic("VC-A") == Seqs{1_seq, 2_seq, 9_seq});
 }
 
 TEST_CASE("a malformed or disordered index entry is corruption") {
@@ -129,8 +130,8 @@ TEST_CASE("a malformed or disordered index entry is corruption") {
   }
   {
     RawStore raw(dir.path());
-    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 4), "12345");  // not 8-byte seqs
-    raw.Put(store::kByClinicCf, store::ClinicIndexKey("VC-A", 4), Seq8(3));  // 4 then 3: not ascending
+    raw.Put(store::kByResidentCf, store::ResidentIndexKey(Resident(1).pseudonym, 4_seq), "12345");  // not 8-byte seqs
+    raw.Put(store::kByClinicCf, store::ClinicIndexKey("VC-A", 4_seq), Seq8(3_seq));  // 4 then 3: not ascending
   }
   auto s = OpenForTest(dir.path(), secret, clock);
   CHECK(s->SeqsForResident(Resident(1).pseudonym).error().code == ErrorCode::kCorruption);

@@ -8,6 +8,7 @@
 
 #include "store/ingest_stage.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -66,7 +67,7 @@ TEST_CASE("a batch is written with its events, its decoder rejects and its meta 
     CHECK(f.reports[0].stored == 3);
     CHECK(f.reports[0].rejected() == 1);
     CHECK(f.reports[0].decoder_rejects.at(0).origin.line == 4);
-    CHECK(f.store->head().seq == 3);
+    CHECK(f.store->head().seq == 3_seq);
     CHECK(f.store->reject_count() == 1);
     CHECK(f.store->ReadMeta("kafka_offset/t/0").value() == std::optional<std::string>("next"));
   }
@@ -93,7 +94,7 @@ TEST_CASE("a repeated id is reported as a duplicate, and one with another payloa
   REQUIRE(f.reports[1].store_rejects.size() == 1);
   CHECK(f.reports[1].store_rejects[0].origin.line == 4);
   CHECK(f.reports[1].store_rejects[0].rejection.code == codec::RejectCode::kIdempotencyConflict);
-  CHECK(f.store->head().seq == 2);
+  CHECK(f.store->head().seq == 2_seq);
 }
 
 TEST_CASE("with the writer busy and one batch waiting, Submit waits: the hand-off holds queued_max batches") {
@@ -122,7 +123,7 @@ TEST_CASE("with the writer busy and one batch waiting, Submit waits: the hand-of
   producer.join();
   REQUIRE(stage.Flush().has_value());
   CHECK(durable.load() == 3);
-  CHECK(f.store->head().seq == 3);
+  CHECK(f.store->head().seq == 3_seq);
 }
 
 TEST_CASE("an error from on_durable ends the stage: reported once, returned by every later call, nothing more written") {
@@ -136,11 +137,11 @@ TEST_CASE("an error from on_durable ends the stage: reported once, returned by e
   const Status flushed = stage.Flush();
   REQUIRE_FALSE(flushed.has_value());
   CHECK(flushed.error().message == "the projection failed");
-  CHECK(f.store->head().seq == 2);  // the batch itself was durable before its report failed
+  CHECK(f.store->head().seq == 2_seq);  // the batch itself was durable before its report failed
   store::DecodedBatch b2 = Listings("c2", 2);
   CHECK_FALSE(stage.Submit(b2).has_value());
   CHECK_FALSE(stage.Flush().has_value());
-  CHECK(f.store->head().seq == 2);
+  CHECK(f.store->head().seq == 2_seq);
   REQUIRE(failures.size() == 1);
   CHECK(failures[0].code == ErrorCode::kIoError);
 }
@@ -159,7 +160,7 @@ TEST_CASE("a store that refuses the batch ends the stage with its error and writ
   CHECK(stage.Flush().error().code == ErrorCode::kRefused);
   CHECK(failures == 1);
   CHECK(f.reports.empty());
-  CHECK((*reader)->head().seq == 0);
+  CHECK((*reader)->head().seq == 0_seq);
 }
 
 TEST_CASE("a batch without input is not written") {
@@ -169,7 +170,7 @@ TEST_CASE("a batch without input is not written") {
   REQUIRE(stage.Submit(empty).has_value());
   REQUIRE(stage.Flush().has_value());
   CHECK(f.reports.empty());
-  CHECK(f.store->head().seq == 0);
+  CHECK(f.store->head().seq == 0_seq);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "store/line_ingester.h"
 #include "store/store_fixture.h"
 #include "support/personnummer.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -56,7 +57,7 @@ TEST_CASE("ingesting the same lines twice reports every line as a duplicate the 
   const store::IngestCounts again = IngestLines(*s, lines, 7);
   CHECK(again.stored == 0);
   CHECK(again.duplicate == 25);
-  CHECK(s->head().seq == 25);
+  CHECK(s->head().seq == 25_seq);
 }
 
 TEST_CASE("each durable batch acknowledges the input line it reached, in order") {

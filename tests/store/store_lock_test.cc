@@ -12,6 +12,7 @@
 
 #include "store/store_fixture.h"
 #include "store/store_surgery.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -35,10 +36,10 @@ TEST_CASE("a second writer is refused while the first holds the store, even with
   // The first writer goes on, and what it wrote is there once.
   auto more = first->Append(std::vector{Listing("b", 2, "VC-A")});
   REQUIRE(more.has_value());
-  CHECK(more->front().seq == 2);
+  CHECK(more->front().seq == 2_seq);
   first.reset();
   auto reopened = OpenForTest(dir.path(), secret, clock);  // the lock went with the first store
-  CHECK(reopened->head().seq == 2);
+  CHECK(reopened->head().seq == 2_seq);
   auto report = reopened->Verify();
   REQUIRE(report.has_value());
   CHECK_FALSE(report->first_bad_seq.has_value());
@@ -54,7 +55,7 @@ TEST_CASE("readers open beside a writer: only writers take the lock") {
   read_only.read_only = true;
   auto reader = store::EventStore::Open(dir.path(), nullptr, clock, read_only);
   REQUIRE(reader.has_value());
-  CHECK((*reader)->head().seq == 1);
+  CHECK((*reader)->head().seq == 1_seq);
 }
 
 TEST_CASE("eight writers opening a new store at once: one store, each writer in turn, nothing lost") {
@@ -88,7 +89,7 @@ TEST_CASE("eight writers opening a new store at once: one store, each writer in 
   CHECK(failures == 0);
   MESSAGE("refused while another writer held the store: " << refusals.load());
   auto s = OpenForTest(dir, secret, clock);
-  CHECK(s->head().seq == kWriters);
+  CHECK(s->head().seq == domain::Seq(kWriters));
   auto report = s->Verify();
   REQUIRE(report.has_value());
   CHECK_FALSE(report->first_bad_seq.has_value());
@@ -105,7 +106,7 @@ TEST_CASE("what an unfinished creation left beside the store is removed by the n
   std::filesystem::create_directories(dir.string() + ".creating-12345");
   std::ofstream(dir.string() + ".creating-12345/CURRENT") << "MANIFEST-000009\n";
   auto s = OpenForTest(dir, secret, clock);
-  CHECK(s->head().seq == 0);
+  CHECK(s->head().seq == 0_seq);
   CHECK_FALSE(std::filesystem::exists(dir.string() + ".creating-12345"));
 }
 
@@ -128,7 +129,7 @@ TEST_CASE("a store with events but no secret fingerprint is refused rather than 
   read_only.read_only = true;
   auto reader = store::EventStore::Open(dir.path(), nullptr, clock, read_only);
   REQUIRE(reader.has_value());
-  CHECK((*reader)->head().seq == 1);
+  CHECK((*reader)->head().seq == 1_seq);
 }
 
 }  // namespace

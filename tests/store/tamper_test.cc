@@ -6,13 +6,14 @@
 
 #include "store/keys.h"
 #include "store/store_fixture.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
 
 // Opens the store's RocksDB directly (as an attacker or a disk fault would see it), applies
 // `change` to the value of one events entry and closes it again.
-void ChangeStoredEvent(const std::filesystem::path& dir, std::uint64_t seq,
+void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
                        const std::function<void(std::string&)>& change) {
   std::vector<std::string> names;
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
@@ -35,7 +36,7 @@ void ChangeStoredEvent(const std::filesystem::path& dir, std::uint64_t seq,
   db->Close();
 }
 
-std::size_t StoredEventSize(const std::filesystem::path& dir, std::uint64_t seq) {
+std::size_t StoredEventSize(const std::filesystem::path& dir, domain::Seq seq) {
   std::size_t size = 0;
   ChangeStoredEvent(dir, seq, [&](std::string& v) { size = v.size(); });
   return size;
@@ -62,16 +63,16 @@ TEST_CASE("changing any single byte of a stored event makes verify fail at that 
                 .has_value());
   }
   CHECK_FALSE(VerifyStore(dir.path(), clock).first_bad_seq.has_value());
-  const std::size_t size = StoredEventSize(dir.path(), 3);
+  const std::size_t size = StoredEventSize(dir.path(), 3_seq);
   REQUIRE(size > 100);
   // Every byte of event 3, one at a time: flip its lowest bit, verify, then restore it.
   for (std::size_t i = 0; i < size; ++i) {
     CAPTURE(i);
-    ChangeStoredEvent(dir.path(), 3, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
+    ChangeStoredEvent(dir.path(), 3_seq, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
     const store::VerifyReport report = VerifyStore(dir.path(), clock);
     REQUIRE(report.first_bad_seq.has_value());
-    CHECK(*report.first_bad_seq == 3);
-    ChangeStoredEvent(dir.path(), 3, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
+    CHECK(*report.first_bad_seq == 3_seq);
+    ChangeStoredEvent(dir.path(), 3_seq, [&](std::string& v) { v[i] = static_cast<char>(v[i] ^ 0x01); });
   }
   CHECK_FALSE(VerifyStore(dir.path(), clock).first_bad_seq.has_value());
 }
@@ -84,10 +85,10 @@ TEST_CASE("a truncated stored event makes verify fail at that seq") {
     auto s = OpenForTest(dir.path(), secret, clock);
     REQUIRE(s->Append(std::vector{Listing("a", 1, "VC-A"), Listing("b", 2, "VC-B")}).has_value());
   }
-  ChangeStoredEvent(dir.path(), 2, [](std::string& v) { v.resize(v.size() / 2); });
+  ChangeStoredEvent(dir.path(), 2_seq, [](std::string& v) { v.resize(v.size() / 2); });
   const store::VerifyReport report = VerifyStore(dir.path(), clock);
   REQUIRE(report.first_bad_seq.has_value());
-  CHECK(*report.first_bad_seq == 2);
+  CHECK(*report.first_bad_seq == 2_seq);
 }
 
 TEST_CASE("a damaged table block makes verify fail at the first seq it cannot read, not stop with an error") {
@@ -128,11 +129,11 @@ TEST_CASE("a damaged table block makes verify fail at the first seq it cannot re
   options.read_only = true;
   auto s = store::EventStore::Open(dir.path(), nullptr, clock, options);
   REQUIRE(s.has_value());
-  for (std::uint64_t seq = 1; seq < *report.first_bad_seq; ++seq) REQUIRE((*s)->Read(seq).has_value());
+  for (domain::Seq seq = 1_seq; seq < *report.first_bad_seq; ++seq) REQUIRE((*s)->Read(seq).has_value());
   auto bad = (*s)->Read(*report.first_bad_seq);
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == ErrorCode::kCorruption);
-  MESSAGE("the damaged block starts at seq " << *report.first_bad_seq << " of 2000");
+  MESSAGE("the damaged block starts at seq " << report.first_bad_seq->value() << " of 2000");
 }
 
 }  // namespace

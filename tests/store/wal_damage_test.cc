@@ -16,8 +16,10 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "store/store_fixture.h"
 #include "store/store_surgery.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -121,7 +123,7 @@ TEST_CASE("a record torn at the end of the log by a crash, never acknowledged, i
                 fs::copy_options::overwrite_existing);
   auto opened = store::EventStore::Open(torn, &f.secret, f.clock);
   REQUIRE_MESSAGE(opened.has_value(), (opened ? "" : opened.error().message));
-  CHECK((*opened)->head().seq == 100);
+  CHECK((*opened)->head().seq == 100_seq);
   auto verified = (*opened)->Verify();
   REQUIRE(verified.has_value());
   CHECK_FALSE(verified->first_bad_seq.has_value());
@@ -140,7 +142,7 @@ TEST_CASE("a store whose head record went missing stays closed") {
 TEST_CASE("recovery opens the log at its first damage, keeps the damaged files and records what was lost") {
   Fixture f;
   AppendBatches(*f.store, 0, 5);
-  REQUIRE(f.store->PutFeedCursor(50).has_value());  // finance has every entry through seq 50
+  REQUIRE(f.store->PutFeedCursor(50_seq).has_value());  // finance has every entry through seq 50
   AppendBatches(*f.store, 5, 15);
   const auto dir = CrashCopy(f.live, f.temp.path() / "crashed");
   const fs::path wal = WalFile(dir);
@@ -152,14 +154,14 @@ TEST_CASE("recovery opens the log at its first damage, keeps the damaged files a
   auto report = store::RecoverStore(dir, damaged.error().message, f.clock);
   REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
   REQUIRE(report->acknowledged.has_value());
-  CHECK(report->acknowledged->seq == 200);
+  CHECK(report->acknowledged->seq == 200_seq);
   // Whole batches survive: the damage is in one of them, and it and every later one are lost.
-  CHECK(report->recovered.seq % 10 == 0);
-  CHECK(report->recovered.seq > 50);
-  CHECK(report->recovered.seq < 200);
-  CHECK(report->lost_events() == 200 - report->recovered.seq);
-  CHECK(report->feed_cursor_before == 50);  // written before the damage: kept
-  CHECK(report->feed_cursor_after == 50);
+  CHECK(report->recovered.seq.value() % 10 == 0);
+  CHECK(report->recovered.seq > 50_seq);
+  CHECK(report->recovered.seq < 200_seq);
+  CHECK(report->lost_events() == 200 - report->recovered.seq.value());
+  CHECK(report->feed_cursor_before == 50_seq);  // written before the damage: kept
+  CHECK(report->feed_cursor_after == 50_seq);
   CHECK(fs::file_size(report->kept / wal.filename()) == wal_bytes);  // the damaged log, as it was
   // Table files are kept too, as hard links (a later compaction may remove them from the store).
   std::size_t kept_tables = 0;
@@ -178,12 +180,12 @@ TEST_CASE("recovery opens the log at its first damage, keeps the damaged files a
   // The store opens, verifies, and appends from the recovered head.
   auto reopened = OpenForTest(dir, f.secret, f.clock);
   CHECK(reopened->head().seq == report->recovered.seq);
-  CHECK(*reopened->FeedCursor() == 50);
+  CHECK(*reopened->FeedCursor() == 50_seq);
   auto verified = reopened->Verify();
   REQUIRE(verified.has_value());
   CHECK_FALSE(verified->first_bad_seq.has_value());
   AppendBatches(*reopened, 0, 20);  // the input again: what survived is duplicate, the rest stored
-  CHECK(reopened->head().seq == 200);
+  CHECK(reopened->head().seq == 200_seq);
 }
 
 TEST_CASE("a store made before the head record starts one at its first writable open") {
@@ -200,7 +202,7 @@ TEST_CASE("a store made before the head record starts one at its first writable 
   auto record = store::ReadHeadRecord(f.live);
   REQUIRE(record.has_value());
   REQUIRE(record->has_value());
-  CHECK((*record)->seq == 20);
+  CHECK((*record)->seq == 20_seq);
   CHECK((*record)->hash == written->head().hash);
 }
 

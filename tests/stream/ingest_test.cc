@@ -11,6 +11,7 @@
 #include "codec/json_line_decoder.h"
 #include "stream/kafka_fixture.h"
 #include "stream/message_decoder.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -33,7 +34,7 @@ std::vector<std::string> Rejects(store::EventStore& s) {
 
 std::vector<std::string> StoredIds(store::EventStore& s) {
   std::vector<std::string> ids;
-  REQUIRE(s.Scan(1, 0, [&](const store::StoredRecord& r) {
+  REQUIRE(s.Scan(1_seq, 0, [&](const store::StoredRecord& r) {
              ids.push_back(r.stored.event.id.str());
              return true;
            }).has_value());
@@ -51,7 +52,7 @@ TEST_CASE("the consumed offsets are stored with the events, and a restart resume
   f.StartIngest(/*batch_messages=*/4);  // several batches
   f.WaitForMessages(15);                // 5 + 3 + 0 + 7
   f.ReopenStore();
-  CHECK(f.store().head().seq == 15);
+  CHECK(f.store().head().seq == 15_seq);
   CHECK(StoredOffset(f.store(), 0) == 5);
   CHECK(StoredOffset(f.store(), 1) == 3);
   CHECK(StoredOffset(f.store(), 2) == -1);  // nothing consumed there: nothing stored
@@ -67,7 +68,7 @@ TEST_CASE("the consumed offsets are stored with the events, and a restart resume
   CHECK(f.stats().stored.load() == 3);
   CHECK(f.stats().duplicates.load() == 0);  // the first 15 were not consumed again
   f.ReopenStore();
-  CHECK(f.store().head().seq == 18);
+  CHECK(f.store().head().seq == 18_seq);
   CHECK(StoredOffset(f.store(), 0) == 6);
   CHECK(StoredOffset(f.store(), 2) == 2);
   const auto ids = StoredIds(f.store());
@@ -111,7 +112,7 @@ TEST_CASE("a FlatBuffers envelope is ingested as the event it holds") {
   const std::string body = codec::EncodeBody(decoded->event.body);
   const auto type = static_cast<std::uint8_t>(domain::TypeOf(decoded->event.body));
   const std::string envelope = codec::EncodeEnvelope(
-      codec::EnvelopeFields{0, 0, type, decoded->event.source, decoded->event.id, {}, {}, body});
+      codec::EnvelopeFields{0_seq, 0, type, decoded->event.source, decoded->event.id, {}, {}, body});
   f.producer().Send(3, envelope, std::string(stream::kFlatBuffersContentType));
   f.producer().Send(3, "garbage, not a flatbuffer", std::string(stream::kFlatBuffersContentType));
   f.StartIngest();
@@ -119,7 +120,7 @@ TEST_CASE("a FlatBuffers envelope is ingested as the event it holds") {
   CHECK(f.stats().stored.load() == 1);
   CHECK(f.stats().rejected.load() == 1);
   f.ReopenStore();
-  auto stored = f.store().Read(1);
+  auto stored = f.store().Read(1_seq);
   REQUIRE(stored.has_value());
   CHECK(stored->stored.event == decoded->event);
   const auto rejects = Rejects(f.store());
@@ -159,7 +160,7 @@ TEST_CASE("a broker going down and failing fetches lose nothing, duplicate nothi
   CHECK(f.stats().stored.load() == 5);
   CHECK(f.stats().duplicates.load() == 0);
   f.ReopenStore();
-  CHECK(f.store().head().seq == 5);
+  CHECK(f.store().head().seq == 5_seq);
   CHECK(f.store().reject_count() == 0);
 }
 

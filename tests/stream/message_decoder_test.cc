@@ -5,6 +5,7 @@
 #include "store/store_fixture.h"
 #include "stream/kafka_fixture.h"
 #include "stream/message_decoder.h"
+#include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
@@ -43,7 +44,8 @@ TEST_CASE("a FlatBuffers event with a personnummer outside its own field is refu
                                                Day(2020, 1, 1)}};
   const std::string body = codec::EncodeBody(event.body);
   const auto type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
-  const std::string envelope = codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-1", {}, {}, body});
+  const std::string envelope =
+      codec::EncodeEnvelope(codec::EnvelopeFields{0_seq, 0, type, "upstream", "fb-1", {}, {}, body});
   auto decoded = decoder.Decode(Message(envelope, stream::kFlatBuffersContentType));
   REQUIRE(decoded.reject.has_value());
   CHECK(decoded.reject->rejection.code == codec::RejectCode::kPersonnummerInField);
@@ -52,12 +54,12 @@ TEST_CASE("a FlatBuffers event with a personnummer outside its own field is refu
   std::get<domain::ClinicRegistered>(event.body).name = "Mottagning";
   const std::string clean_body = codec::EncodeBody(event.body);
   const std::string in_id =
-      codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "191212121212", {}, {}, clean_body});
+      codec::EncodeEnvelope(codec::EnvelopeFields{0_seq, 0, type, "upstream", "191212121212", {}, {}, clean_body});
   auto by_id = decoder.Decode(Message(in_id, stream::kFlatBuffersContentType));
   REQUIRE(by_id.reject.has_value());
   CHECK(by_id.reject->rejection.field == "id");
   const std::string clean =
-      codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-1", {}, {}, clean_body});
+      codec::EncodeEnvelope(codec::EnvelopeFields{0_seq, 0, type, "upstream", "fb-1", {}, {}, clean_body});
   CHECK(decoder.Decode(Message(clean, stream::kFlatBuffersContentType)).request.has_value());
 }
 
@@ -72,7 +74,8 @@ TEST_CASE("a resident's pseudonym whose hex holds twelve digits that form a pers
   domain::Event event{"fb-2", "upstream", domain::PatientListed{resident, "VC-A", Day(2024, 1, 1), domain::ListingReason::kChoice}};
   const std::string body = codec::EncodeBody(event.body);
   const auto type = static_cast<std::uint8_t>(domain::TypeOf(event.body));
-  const std::string envelope = codec::EncodeEnvelope(codec::EnvelopeFields{0, 0, type, "upstream", "fb-2", {}, {}, body});
+  const std::string envelope =
+      codec::EncodeEnvelope(codec::EnvelopeFields{0_seq, 0, type, "upstream", "fb-2", {}, {}, body});
   auto decoded = decoder.Decode(Message(envelope, stream::kFlatBuffersContentType));
   CHECK_MESSAGE(decoded.request.has_value(), (decoded.reject ? decoded.reject->rejection.field : ""));
 }
@@ -89,8 +92,8 @@ TEST_CASE("a FlatBuffers rulebook published without who decided it is refused na
   rb.capitation = {{0, domain::Money::FromOre(100)}};
   auto envelope_of = [](const domain::Rulebook& r) {
     const domain::EventBody body = domain::RulebookPublished{r};
-    return codec::EncodeEnvelope(codec::EnvelopeFields{
-        0, 0, static_cast<std::uint8_t>(domain::TypeOf(body)), "upstream", "rb-1", {}, {}, codec::EncodeBody(body)});
+    return codec::EncodeEnvelope(codec::EnvelopeFields{0_seq, 0, static_cast<std::uint8_t>(domain::TypeOf(body)),
+                                                       "upstream", "rb-1", {}, {}, codec::EncodeBody(body)});
   };
   auto without = decoder.Decode(Message(envelope_of(rb), stream::kFlatBuffersContentType));
   REQUIRE(without.reject.has_value());
