@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "domain/personnummer.h"
 #include "domain/pseudonym.h"
 #include "ledger/books.h"

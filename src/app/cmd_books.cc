@@ -3,6 +3,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/seq_format.h"
 #include "ledger/books.h"
 #include "ledger/dispute.h"
 #include "ledger/trace.h"

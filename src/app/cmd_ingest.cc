@@ -8,6 +8,7 @@
 #include "app/store_access.h"
 #include "codec/json_line_decoder.h"
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "present/json_ledger.h"
 #include "store/line_ingester.h"
 

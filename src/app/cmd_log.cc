@@ -7,6 +7,7 @@
 #include "app/store_access.h"
 #include "codec/json_out.h"
 #include "codec/json_writer.h"
+#include "codec/seq_format.h"
 #include "common/crypto.h"
 #include "present/json_log.h"
 

@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/seq_format.h"
 #include "ledger/payout.h"
 #include "ledger/service.h"
 #include "present/json_ledger.h"

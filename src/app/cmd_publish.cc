@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "app/store_access.h"
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "common/crypto.h"
 #include "common/file_write.h"
 #include "ledger/open_data.h"

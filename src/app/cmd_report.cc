@@ -3,6 +3,7 @@
 
 #include "app/commands.h"
 #include "app/store_access.h"
+#include "codec/seq_format.h"
 #include "domain/date.h"
 #include "ledger/known_at.h"
 #include "present/json_ledger.h"

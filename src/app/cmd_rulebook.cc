@@ -8,6 +8,7 @@
 #include "app/store_access.h"
 #include "codec/json_out.h"
 #include "codec/rulebook_codec.h"
+#include "codec/seq_format.h"
 #include "common/crypto.h"
 #include "store/event_store.h"
 

@@ -13,6 +13,7 @@
 #include "app/serve.h"
 #include "app/store_access.h"
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 
 namespace capledger::app {
 namespace {

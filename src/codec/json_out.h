@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 
-#include "codec/seq_format.h"
 #include "domain/money.h"
 #include "domain/seq.h"
 

@@ -38,11 +38,6 @@ class Seq {
   std::uint64_t value_ = 0;
 };
 
-// The seqs from `first` through `last`, counted (0 if last < first).
-constexpr std::uint64_t SeqsFromThrough(Seq first, Seq last) {
-  return last < first ? 0 : last.value() - first.value() + 1;
-}
-
 // `42_seq` for a seq written in code (tests, fixed points), after `using namespace seq_literals`.
 namespace seq_literals {
 consteval Seq operator""_seq(unsigned long long value) { return Seq(value); }

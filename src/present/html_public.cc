@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "domain/event.h"
 #include "present/format_lang.h"
 #include "present/html_out.h"

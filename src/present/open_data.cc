@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "domain/event.h"
 #include "present/json_parts.h"
 

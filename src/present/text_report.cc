@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/seq_format.h"
 #include "domain/date.h"
 #include "present/json_ledger.h"
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "codec/json_out.h"
+#include "codec/seq_format.h"
 #include "common/crypto.h"
 #include "domain/date.h"
 #include "store/dir_lock.h"
