@@ -180,14 +180,15 @@ int HttpStatusOf(ErrorCode code) {
 }
 
 Api::Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-         const Clock& clock, const ResidentLookups* lookups)
+         const Clock& clock, const ResidentLookups* lookups, ApiHooks hooks)
     : service_(service),
       tokens_(tokens),
       metrics_(metrics),
       secret_(secret),
       clock_(clock),
       lookups_(lookups),
-      ui_(service, tokens, metrics, secret, clock) {}
+      hooks_(std::move(hooks)),
+      ui_(service, tokens, metrics, secret, clock, hooks_) {}
 
 std::optional<ApiResponse> Api::RefuseLookup(const TokenHolder& holder) {
   if (holder.role != Role::kResidentLookup) {
@@ -231,7 +232,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
       return finish(ApiResponse{.status = 200, .body = metrics_.Render(), .content_type = "text/plain; version=0.0.4; charset=utf-8"});
     }
     const JsonPresenter json;
-    QueryContext context{service_, secret_, metrics_, clock_, json};
+    QueryContext context{service_, secret_, metrics_, clock_, json, hooks_};
     return finish(ApiResponse{.status = 200, .body = HealthAnswer(context)});
   }
   if (route && !route->role) {
@@ -260,7 +261,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
     lookup = LookupRequest{holder->who, lookups_->store_dir};
   }
   const JsonPresenter json;
-  QueryContext context{service_, secret_, metrics_, clock_, json};
+  QueryContext context{service_, secret_, metrics_, clock_, json, hooks_};
   return finish(FromResult(Dispatch(context, *route, request, lookup ? &*lookup : nullptr)));
 }
 

@@ -26,6 +26,7 @@
 
 #include "api/lookup_limiter.h"
 #include "api/metrics.h"
+#include "api/queries.h"
 #include "api/tokens.h"
 #include "api/request.h"
 #include "api/ui.h"
@@ -58,8 +59,9 @@ class Api {
   // Keeps references to everything; all must outlive the Api. `secret` and `lookups` (either may
   // be null) let a resident_lookup token find a resident by personnummer; without both, only
   // pseudonyms are accepted.
+  // `hooks` replaces the embedded payout and adds to /health (cluster mode); kept.
   Api(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-      const Clock& clock, const ResidentLookups* lookups = nullptr);
+      const Clock& clock, const ResidentLookups* lookups = nullptr, ApiHooks hooks = {});
 
   // Answers one request (thread-safe: queries share the projection's lock; payouts take it
   // alone). Records the request in the metrics. Never logs a token or a query string.
@@ -79,7 +81,8 @@ class Api {
   const RegionSecret* secret_;
   const Clock& clock_;
   const ResidentLookups* lookups_;
-  Ui ui_;  // the auditor's pages under /ui/
+  ApiHooks hooks_;
+  Ui ui_;  // after hooks_, which it keeps a reference to  // the auditor's pages under /ui/
 };
 
 }  // namespace capledger::api

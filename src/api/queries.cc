@@ -251,7 +251,7 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
   auto month = domain::ParseMonth(month_text);
   if (!month) return Fail(ErrorCode::kInvalidArgument, "month: " + month.error().message);
   const Timestamp start = context.clock.Now();
-  auto result = context.service.Payout(*month, std::nullopt);
+  auto result = context.hooks.payout ? context.hooks.payout(*month) : context.service.Payout(*month, std::nullopt);
   if (!result) return tl::unexpected(result.error());
   context.metrics.ObservePayoutRun(SecondsSince(context.clock, start), !result->existing);
   const std::string month_name = domain::FormatMonth(*month);
@@ -269,11 +269,14 @@ Result<std::string> PayoutCommand(QueryContext& context, std::string_view month_
 std::string HealthAnswer(QueryContext& context) {
   const domain::Seq applied = context.service.WithProjection([](const Projection& p) { return p.applied_seq(); });
   std::string out;
-  codec::JsonObject(out, codec::JsonSpacing::kSpaced)
-      .Bool("ready", true)
+  codec::JsonObject o(out, codec::JsonSpacing::kSpaced);
+  o.Bool("ready", true)
       .Integer("head_seq", context.service.store().head().seq)
-      .Integer("applied_seq", applied)
-      .Close();
+      .Integer("applied_seq", applied);
+  if (context.hooks.health) {
+    for (const auto& [name, value] : context.hooks.health()) o.Raw(name, value);
+  }
+  o.Close();
   return out + "\n";
 }
 

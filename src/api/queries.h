@@ -4,7 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -20,12 +23,22 @@ namespace capledger::api {
 
 // What the endpoints read from and write to, and how they show their answers (JSON for the API,
 // HTML for the pages); every reference outlives the calls.
+// What the app may put in place of the embedded defaults (cluster mode, DESIGN.md §6).
+struct ApiHooks {
+  // Books (or shows) the run of a month. Empty: LedgerService::Payout on this process's store. In
+  // cluster mode: a submission to the log, answered once this node has indexed it.
+  std::function<Result<ledger::PayoutResult>(domain::Month)> payout;
+  // More members of /health's answer, as (name, JSON value) pairs (the node's indexing).
+  std::function<std::vector<std::pair<std::string, std::string>>()> health;
+};
+
 struct QueryContext {
   ledger::LedgerService& service;
   const RegionSecret* secret;  // may be null: /v1/explain then takes pseudonyms only
   Metrics& metrics;
   const Clock& clock;
   const Presenter& presenter;
+  const ApiHooks& hooks;
 };
 
 // Resolves a known_at parameter (empty: the head) against the store, and makes sure the

@@ -113,13 +113,14 @@ struct UiContext {
   Metrics& metrics;
   const Clock& clock;
   UiSessions& sessions;
+  const ApiHooks& hooks;
 };
 
 // Runs `query` with the HTML presenter of this request's view; the answer, or the error page.
 template <typename Query>
 Result<std::string> Answer(UiContext& c, const UiRequest& r, Query query) {
   const HtmlPresenter html(present::HtmlView{r.lang, r.page, r.raw.path, r.query});
-  QueryContext context{c.service, c.secret, c.metrics, c.clock, html};
+  QueryContext context{c.service, c.secret, c.metrics, c.clock, html, c.hooks};
   return query(context);
 }
 
@@ -376,8 +377,8 @@ ApiResponse RouteUi(UiContext& c, UiRequest& r) {
 }  // namespace
 
 Ui::Ui(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-       const Clock& clock)
-    : service_(service), metrics_(metrics), secret_(secret), clock_(clock), sessions_(tokens, clock) {}
+       const Clock& clock, const ApiHooks& hooks)
+    : service_(service), metrics_(metrics), secret_(secret), clock_(clock), hooks_(hooks), sessions_(tokens, clock) {}
 
 ApiResponse Ui::Route(const ApiRequest& request) {
   if (request.path == "/ui") return Redirect("/ui/", "/ui/");
@@ -386,7 +387,7 @@ ApiResponse Ui::Route(const ApiRequest& request) {
     const UiRequest plain{.raw = request};
     return ErrorPage(plain, 400, parsed.error().message, "other");
   }
-  UiContext context{service_, secret_, metrics_, clock_, sessions_};
+  UiContext context{service_, secret_, metrics_, clock_, sessions_, hooks_};
   return RouteUi(context, *parsed);
 }
 

@@ -36,6 +36,7 @@
 
 #include "api/request.h"
 #include "api/metrics.h"
+#include "api/queries.h"
 #include "api/tokens.h"
 #include "api/ui_session.h"
 #include "common/clock.h"
@@ -54,7 +55,7 @@ class Ui {
  public:
   // Keeps references to everything; all must outlive the Ui.
   Ui(ledger::LedgerService& service, const TokenTable& tokens, Metrics& metrics, const RegionSecret* secret,
-     const Clock& clock);
+     const Clock& clock, const ApiHooks& hooks);
 
   // Answers one request (thread-safe, as Api::Handle). response.endpoint names the page.
   ApiResponse Handle(const ApiRequest& request);
@@ -66,6 +67,7 @@ class Ui {
   Metrics& metrics_;
   const RegionSecret* secret_;
   const Clock& clock_;
+  const ApiHooks& hooks_;
   UiSessions sessions_;
 };
 

@@ -20,10 +20,12 @@ int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before librdkafka starts its threads
   const stream::KafkaConfig& kafka = context.config.kafka;
-  auto cluster = stream::MockCluster::Start(args.brokers, {kafka.events_topic, kafka.ledger_topic}, args.partitions);
+  const std::string& log_topic = context.config.cluster.log_topic;
+  auto cluster =
+      stream::MockCluster::Start(args.brokers, {kafka.events_topic, kafka.ledger_topic, log_topic}, args.partitions);
   if (!cluster) return Refuse(context, cluster.error());
-  spdlog::info("Kafka mock cluster: {} brokers on {}, topics {} and {} with {} partitions", args.brokers,
-               (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, args.partitions);
+  spdlog::info("Kafka mock cluster: {} brokers on {}, topics {}, {} and {} with {} partitions", args.brokers,
+               (*cluster)->bootstraps(), kafka.events_topic, kafka.ledger_topic, log_topic, args.partitions);
   std::string line;
   codec::JsonObject(line, codec::JsonSpacing::kSpaced).Bool("ready", true).String("brokers", (*cluster)->bootstraps()).Close();
   line += '\n';

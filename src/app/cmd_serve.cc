@@ -28,7 +28,7 @@ class HttpPart final : public ServePart {
     limiter_ = std::make_unique<api::LookupLimiter>(env.context.config.lookups, *env.context.clock);
     lookups_ = std::make_unique<api::ResidentLookups>(api::ResidentLookups{env.context.config.data_dir, *limiter_});
     api_ = std::make_unique<api::Api>(env.service, tokens_, env.metrics, &env.secret, *env.context.clock,
-                                      lookups_.get());
+                                      lookups_.get(), env.hooks);
     auto server = api::HttpServer::Start(*api_, options_, env.request_stop);
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
@@ -111,7 +111,10 @@ Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext&
     spdlog::warn("the tokens file {} is readable by other users than its owner", tokens_file);
   }
   std::vector<std::unique_ptr<ServePart>> parts;
-  if (context.config.kafka.enabled || args.kafka_mock) {
+  if (context.config.cluster.enabled) {
+    if (args.kafka_mock) return Fail(ErrorCode::kInvalidArgument, "--kafka-mock: a cluster node uses [kafka] brokers");
+    parts.push_back(MakeClusterPart());
+  } else if (context.config.kafka.enabled || args.kafka_mock) {
     parts.push_back(MakeKafkaPart(context.config.kafka, args.kafka_mock));
   }
   parts.push_back(MakeHttpPart(std::move(http), std::move(*tokens)));
@@ -136,6 +139,16 @@ std::string ReadyLine(const std::vector<std::pair<std::string, std::string>>& va
   return out + "\n";
 }
 
+// A node serves only a region it indexes ([cluster] regions).
+Status NodeIndexes(const AppConfig& config) {
+  LEDGER_ASSERT(config.region.has_value());
+  const auto& mine = config.cluster.regions;
+  if (std::find(mine.begin(), mine.end(), config.region->id) == mine.end()) {
+    return Fail(ErrorCode::kRefused, fmt::format("this node does not index region {} (cluster.regions)", config.region->id));
+  }
+  return {};
+}
+
 int RunServe(const CommandContext& context, const ServeArgs& args) {
   const sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before RocksDB or any part starts a thread
@@ -143,14 +156,21 @@ int RunServe(const CommandContext& context, const ServeArgs& args) {
   if (!parts) return Refuse(context, parts.error());
   auto secret = ResolveSecret(context.config);
   if (!secret) return Refuse(context, secret.error());
-  auto store = OpenStore(context, Access::kWrite);
+  // In cluster mode the store's clock is the log's: the indexer sets it to each submission's time.
+  LogClock log_clock(*context.clock);
+  const bool cluster = context.config.cluster.enabled;
+  if (cluster) {
+    if (auto indexed = NodeIndexes(context.config); !indexed) return Refuse(context, indexed.error());
+  }
+  auto store = OpenStore(context, cluster ? Access::kIndex : Access::kWrite, cluster ? &log_clock : nullptr);
   if (!store) return Refuse(context, store.error());
   auto service = ledger::LedgerService::Open(**store);
   if (!service) return Refuse(context, service.error());
   spdlog::info("serving the store in {} at seq {}", context.config.data_dir.string(), (*store)->head().seq);
   api::Metrics metrics;
   if (auto gauges = api::AddStoreGauges(metrics, **store); !gauges) return Refuse(context, gauges.error());
-  ServeEnv env{context, **store, **service, metrics, *secret, [] { ::kill(::getpid(), SIGTERM); }};
+  ServeEnv env{context, **store, **service, metrics, *secret, [] { ::kill(::getpid(), SIGTERM); },
+               cluster ? &log_clock : nullptr, {}};
   const int code = Serve(env, *parts, signals);
   parts->clear();
   service->reset();

@@ -1,11 +1,13 @@
 #include "app/config.h"
 
 #include <cstdlib>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <type_traits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 // toml++ as a header-only library without exceptions: there is no throw in this program.
@@ -34,10 +36,12 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
       {"http", {"address", "tokens_file", "threads", "queued_connections", "body_bytes_max", "read_timeout_ms",
                 "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max", "drain_timeout_ms", "resident_lookups_per_hour",
                 "resident_lookups_burst"}},
+      {"cluster", {"enabled", "log_topic", "regions", "batch_messages", "await_ms"}},
       {"sie", {"company", "org_number", "series", "verification_date", "clinic_dimension", "clinic_dimension_name",
                "accounts"}},
   };
   for (const auto& [table_name, node] : root) {
+    if (table_name.str() == "regions" && node.is_table()) continue;  // [regions.<id>]: checked by ApplyRegions
     auto known = kKnown.find(std::string(table_name.str()));
     if (known == kKnown.end() || !node.is_table()) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown table [{}]", file, table_name.str()));
@@ -223,6 +227,86 @@ Status ApplyKafka(stream::KafkaConfig& kafka, const toml::table& root, const std
   return {};
 }
 
+// A region id: [a-z0-9-]{1,32}, so that it is a safe directory name.
+bool IsRegionId(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (const char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// [regions.<id>]: partition (required) and secret_env.
+Status ApplyRegions(std::vector<RegionConfig>& regions, const toml::table& root, const std::string& file) {
+  const toml::table* table = root["regions"].as_table();
+  if (table == nullptr) {
+    if (root["regions"]) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: regions must be a table", file));
+    return {};
+  }
+  std::set<std::int64_t> partitions;
+  for (const auto& [key, value] : *table) {
+    const std::string id(key.str());
+    const std::string name = "regions." + id;
+    const toml::table* region = value.as_table();
+    if (!IsRegionId(id) || region == nullptr) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: [{}] must be a table named by a region id of 1-32 characters a-z, 0-9, -", file, name));
+    }
+    for (const auto& [field, unused] : *region) {
+      if (field.str() != "partition" && field.str() != "secret_env") {
+        return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key {}.{}", file, name, field.str()));
+      }
+    }
+    RegionConfig r{id, -1, {}};
+    for (auto status : {ApplyInteger(toml::node_view<const toml::node>(region->get("partition")), 0, 9'999,
+                                     name + ".partition", file, r.partition),
+                        ApplyString(toml::node_view<const toml::node>(region->get("secret_env")), name + ".secret_env",
+                                    file, r.secret_env)}) {
+      if (!status) return status;
+    }
+    if (r.partition < 0) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}.partition is required", file, name));
+    if (!partitions.insert(r.partition).second) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: {}.partition {} is another region's too", file, name, r.partition));
+    }
+    regions.push_back(std::move(r));
+  }
+  return {};
+}
+
+// [cluster]; every region it names must be in [regions].
+Status ApplyCluster(AppConfig& config, const toml::table& root, const std::string& file) {
+  const auto node = root["cluster"];
+  if (!node) return {};
+  ClusterConfig& cluster = config.cluster;
+  for (auto status : {ApplyBool(node["enabled"], "cluster.enabled", file, cluster.enabled),
+                      ApplyString(node["log_topic"], "cluster.log_topic", file, cluster.log_topic),
+                      ApplyInteger(node["batch_messages"], 1, 10'000, "cluster.batch_messages", file,
+                                   cluster.batch_messages),
+                      ApplyInteger(node["await_ms"], 1, 600'000, "cluster.await_ms", file, cluster.await_ms)}) {
+    if (!status) return status;
+  }
+  if (const toml::node* regions = node["regions"].node()) {
+    const toml::array* list = regions->as_array();
+    if (list == nullptr) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: cluster.regions must be an array", file));
+    for (const auto& item : *list) {
+      auto id = item.value_exact<std::string>();
+      if (!id) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: cluster.regions holds region ids", file));
+      const bool known = std::any_of(config.regions.begin(), config.regions.end(),
+                                     [&](const RegionConfig& r) { return r.id == *id; });
+      if (!known) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    fmt::format("{}: cluster.regions names {}, which has no [regions.{}]", file, *id, *id));
+      }
+      cluster.regions.push_back(*id);
+    }
+  }
+  if (cluster.enabled && cluster.regions.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: cluster.regions must name this node's regions", file));
+  }
+  return {};
+}
+
 Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -239,6 +323,8 @@ Status ApplyFile(AppConfig& config, const std::filesystem::path& path) {
   if (auto http = ApplyHttp(config, root, path.string()); !http) return http;
   if (auto sie = ApplySie(config.sie, root, path.string()); !sie) return sie;
   if (auto kafka = ApplyKafka(config.kafka, root, path.string()); !kafka) return kafka;
+  if (auto regions = ApplyRegions(config.regions, root, path.string()); !regions) return regions;
+  if (auto cluster = ApplyCluster(config, root, path.string()); !cluster) return cluster;
   const std::string file = path.string();
   std::string data_dir;
   for (auto status : {ApplyString(root["store"]["data_dir"], "store.data_dir", file, data_dir),
@@ -274,7 +360,48 @@ Result<AppConfig> LoadConfig(const std::optional<std::filesystem::path>& path) {
   return config;
 }
 
+Status SelectRegion(AppConfig& config, const std::string& flag) {
+  if (config.regions.empty()) {
+    if (flag.empty()) return {};
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("--region {}: the configuration names no [regions]", flag));
+  }
+  std::string id = flag;
+  if (id.empty()) {
+    const std::vector<std::string>& mine = config.cluster.regions;
+    if (mine.size() == 1) {
+      id = mine.front();
+    } else if (mine.empty() && config.regions.size() == 1) {
+      id = config.regions.front().id;
+    } else {
+      std::string names;
+      for (const auto& r : config.regions) names += (names.empty() ? "" : ", ") + r.id;
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("--region is needed: this configuration has {}", names));
+    }
+  }
+  const auto& mine = config.cluster.regions;
+  if (config.cluster.enabled && std::find(mine.begin(), mine.end(), id) == mine.end()) {
+    return Fail(ErrorCode::kRefused, fmt::format("region {}: this node does not index it (cluster.regions: {})", id,
+                                                 fmt::join(mine, ", ")));
+  }
+  for (const auto& r : config.regions) {
+    if (r.id == id) {
+      config.region = r;
+      config.data_dir /= r.id;
+      return {};
+    }
+  }
+  return Fail(ErrorCode::kInvalidArgument, fmt::format("--region {}: no such region in [regions]", id));
+}
+
 Result<RegionSecret> ResolveSecret(const AppConfig& config) {
+  if (config.region && !config.region->secret_env.empty()) {
+    const char* hex = std::getenv(config.region->secret_env.c_str());
+    if (hex == nullptr || *hex == '\0') {
+      return Fail(ErrorCode::kRefused, fmt::format("no secret for region {}: set {} (hex, 64+ digits)",
+                                                   config.region->id, config.region->secret_env));
+    }
+    return RegionSecret::FromHex(hex);
+  }
   if (!config.secret_hex.empty()) return RegionSecret::FromHex(config.secret_hex);
   if (config.use_demo_key) {
     spdlog::warn("using the built-in DEMO secret: pseudonyms and rejects are not protected; never use "

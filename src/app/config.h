@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/http_server.h"
 #include "api/lookup_limiter.h"
@@ -14,6 +16,24 @@
 #include "stream/kafka_config.h"
 
 namespace capledger::app {
+
+// A region the cluster knows ([regions.<id>]): its partition of the log topic and where its
+// secret comes from.
+struct RegionConfig {
+  std::string id;          // [a-z0-9-]{1,32}, the name of its store's directory under data_dir
+  std::int32_t partition = 0;
+  std::string secret_env;  // the environment variable holding its secret (empty: the global secret)
+};
+
+// [cluster] (DESIGN.md §6): with `enabled`, `serve` indexes its regions' partitions of the log
+// topic into their stores, and every write is a submission to the log.
+struct ClusterConfig {
+  bool enabled = false;
+  std::string log_topic = "halsoval.log";
+  std::vector<std::string> regions;     // the regions this node indexes
+  std::size_t batch_messages = 5'000;   // submissions per synced write at most
+  std::int64_t await_ms = 30'000;       // how long a write waits for its node to index it
+};
 
 // Settings every command may use. Precedence: flag > environment > config file > default.
 struct AppConfig {
@@ -32,7 +52,18 @@ struct AppConfig {
   present::SieOptions sie;
   // [kafka]: brokers, topics, group and pass-through properties of `serve`'s Kafka part.
   stream::KafkaConfig kafka;
+  ClusterConfig cluster;
+  std::vector<RegionConfig> regions;  // [regions.<id>], in id order
+  // The region a command acts on (--region, or the only one [cluster] regions names); its store
+  // is data_dir/<id>. Empty without [regions]: data_dir is the one store, as in embedded mode.
+  std::optional<RegionConfig> region;
 };
+
+// Chooses the region commands act on: `flag` (--region) if given, else the only region of
+// [cluster] regions (or of [regions]); sets config.region and makes data_dir that region's store.
+// Nothing to do when no region is configured and none is asked for. kInvalidArgument names an
+// unknown region, or asks for --region when there are several to choose from.
+Status SelectRegion(AppConfig& config, const std::string& flag);
 
 // The log levels --log-level and [log] level take, and whether `level` is one.
 inline constexpr std::string_view kLogLevels = "debug, info, warn, error, off";
@@ -44,7 +75,8 @@ bool IsLogLevel(std::string_view level);
 // path that is not a file.
 Result<AppConfig> LoadConfig(const std::optional<std::filesystem::path>& path);
 
-// The region secret the config calls for: the configured key, or the built-in demo key (with a
+// The region secret the config calls for: the selected region's secret_env if it names one, else
+// the configured key, or the built-in demo key (with a
 // warning in the log). kRefused when there is none, with a message saying how to provide one.
 Result<RegionSecret> ResolveSecret(const AppConfig& config);
 

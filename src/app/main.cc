@@ -24,6 +24,7 @@ struct Flags {
   std::string config;
   std::string recorded_at;
   std::string log_level;
+  std::string region;
   bool json = false;
 };
 
@@ -38,6 +39,10 @@ std::optional<app::CommandContext> MakeContext(const Flags& flags, const Clock& 
   }
   app::CommandContext context{*config, flags.json, std::nullopt, &clock};
   if (!flags.data_dir.empty()) context.config.data_dir = flags.data_dir;
+  if (auto selected = app::SelectRegion(context.config, flags.region); !selected) {
+    std::fprintf(stderr, "capledger: %s\n", selected.error().message.c_str());
+    return std::nullopt;
+  }
   if (!flags.log_level.empty()) {
     if (!app::IsLogLevel(flags.log_level)) {
       std::fprintf(stderr, "capledger: --log-level must be one of %s\n", std::string(app::kLogLevels).c_str());
@@ -113,6 +118,7 @@ class Commands {
 void AddGlobalOptions(CLI::App& cli, Flags& flags) {
   cli.add_option("--data", flags.data_dir, "data directory (default ./data)");
   cli.add_option("--config", flags.config, "configuration file (TOML)");
+  cli.add_option("--region", flags.region, "the region to act on (default: the only one configured)");
   cli.add_option("--recorded-at", flags.recorded_at, "RFC 3339 knowledge time for a backfill");
   cli.add_option("--log-level", flags.log_level, "debug, info, warn, error or off");
   cli.add_flag("--json", flags.json, "print one JSON document on stdout");

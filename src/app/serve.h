@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "api/metrics.h"
+#include "api/queries.h"
+#include "common/log_clock.h"
 #include "app/commands.h"
 #include "common/region_secret.h"
 #include "ledger/service.h"
@@ -33,7 +35,7 @@ struct ServeArgs {
 // kafka-mock [--brokers N] [--partitions P]
 struct KafkaMockArgs {
   int brokers = 3;
-  int partitions = 4;  // of each of [kafka] events_topic and ledger_topic
+  int partitions = 4;  // of each of [kafka] events_topic and ledger_topic, and [cluster] log_topic
 };
 
 // Runs librdkafka's mock cluster until SIGTERM or SIGINT; prints {"ready": true, "brokers":
@@ -50,6 +52,11 @@ struct ServeEnv {
   // Asks `serve` to drain and stop, as SIGTERM does; for a part that can no longer do its work.
   // Safe from any thread, any number of times.
   std::function<void()> request_stop;
+  // Cluster mode: the clock `store` was opened with, which the indexer sets to the log's time
+  // (null in embedded mode).
+  LogClock* log_clock = nullptr;
+  // What the parts put in place of the API's embedded defaults; filled before the HTTP part starts.
+  api::ApiHooks hooks;
 };
 
 // One part of the service.
@@ -66,8 +73,8 @@ class ServePart {
   virtual void Stop() = 0;
 };
 
-// The parts `serve` runs for this configuration, in start order: Kafka (with [kafka] enabled or
-// --kafka-mock), then the HTTP API.
+// The parts `serve` runs for this configuration, in start order: the cluster part (with [cluster]
+// enabled) or Kafka (with [kafka] enabled or --kafka-mock), then the HTTP API.
 // kInvalidArgument / kNotFound for a bad address or tokens file.
 Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext& context, const ServeArgs& args);
 
@@ -77,6 +84,10 @@ std::unique_ptr<ServePart> MakeHttpPart(api::HttpOptions options, api::TokenTabl
 // The Kafka part: the mock cluster if `mock` (its bootstrap address replaces config.brokers),
 // the finance feed and the ingest (stream/feed.h, stream/ingest.h), and their gauges.
 std::unique_ptr<ServePart> MakeKafkaPart(stream::KafkaConfig config, bool mock);
+
+// The cluster part (with [cluster] enabled): the indexer of the selected region's partition of
+// the log topic, and payouts as submissions to it (stream/indexer.h, stream/submitter.h).
+std::unique_ptr<ServePart> MakeClusterPart();
 
 // The ready line: {"ready": true, "http": <value>, "kafka": <value>} and '\n', every part's value
 // under its name; "http" and "kafka" are always present (null when no such part runs).

@@ -8,11 +8,14 @@
 
 namespace capledger::app {
 
-enum class Access { kRead, kReadWithSecret, kWrite };
+// kIndex: writing as a cluster node's indexer, the one writer of a store in cluster mode.
+enum class Access { kRead, kReadWithSecret, kWrite, kIndex };
 
-// Opens the store in the configured data directory. kRead needs no secret; kReadWithSecret and
-// kWrite resolve it (kRefused if there is none). Reading a data directory that does not exist is
-// kNotFound.
-Result<std::unique_ptr<store::EventStore>> OpenStore(const CommandContext& context, Access access);
+// Opens the store in the configured data directory, on `clock` (default: the context's). kRead
+// needs no secret; kReadWithSecret, kWrite and kIndex resolve it (kRefused if there is none).
+// Reading a data directory that does not exist is kNotFound. In cluster mode kWrite is kRefused:
+// every write is a submission to the log, which the nodes' indexers apply.
+Result<std::unique_ptr<store::EventStore>> OpenStore(const CommandContext& context, Access access,
+                                                     const Clock* clock = nullptr);
 
 }  // namespace capledger::app

@@ -1,0 +1,128 @@
+// serve's cluster part (DESIGN.md §6): the indexer of this node's region, the only writer of its
+// store, and the submitter through which the API's payouts go to the log.
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/serve.h"
+#include "codec/json_out.h"
+#include "common/assert.h"
+#include "stream/indexer.h"
+#include "stream/submitter.h"
+
+namespace capledger::app {
+namespace {
+
+using Outcome = stream::SubmissionOutcome;
+
+class ClusterPart final : public ServePart {
+ public:
+  std::string_view name() const override { return "cluster"; }
+
+  Result<std::string> Start(ServeEnv& env) override {
+    const AppConfig& config = env.context.config;
+    LEDGER_ASSERT(env.log_clock != nullptr && config.region.has_value());
+    region_ = *config.region;
+    await_ = std::chrono::milliseconds(config.cluster.await_ms);
+    clock_ = env.context.clock;
+    stream::IndexerConfig indexing{config.kafka, config.cluster.log_topic, region_.partition,
+                                   config.cluster.batch_messages};
+    indexing.kafka.enabled = true;
+    auto submitter = stream::Submitter::Create(indexing.kafka, config.cluster.log_topic);
+    if (!submitter) return tl::unexpected(submitter.error());
+    submitter_ = std::move(*submitter);
+    auto indexer = stream::Indexer::Start(indexing, env.store, env.service, *env.log_clock, env.secret,
+                                          *env.context.clock, env.request_stop);
+    if (!indexer) return tl::unexpected(indexer.error());
+    indexer_ = std::move(*indexer);
+    if (auto gauges = AddGauges(env.metrics); !gauges) return tl::unexpected(gauges.error());
+    env.hooks.payout = [this](domain::Month month) { return Payout(month); };
+    env.hooks.health = [this] { return Health(); };
+    std::string out;
+    codec::JsonObject(out, codec::JsonSpacing::kSpaced)
+        .String("region", region_.id)
+        .String("log_topic", config.cluster.log_topic)
+        .Integer("partition", static_cast<std::int64_t>(region_.partition))
+        .Close();
+    return out;
+  }
+
+  void Stop() override {
+    indexer_->Stop();
+    std::lock_guard lock(submit_mutex_);
+    submitter_.reset();
+  }
+
+ private:
+  // Submits the month's payout and answers with what this node's indexer made of it.
+  Result<ledger::PayoutResult> Payout(domain::Month month) {
+    std::int64_t offset = 0;
+    {
+      std::lock_guard lock(submit_mutex_);
+      if (!submitter_) return Fail(ErrorCode::kUnavailable, "the node is stopping");
+      const stream::Submission submission{stream::SubmissionKind::kPayout, stream::EncodePayout(month), {}, {}};
+      auto offsets = submitter_->Submit(region_.partition, std::span(&submission, 1), clock_->Now(), await_);
+      if (!offsets) return tl::unexpected(offsets.error());
+      offset = offsets->front();
+    }
+    auto outcome = indexer_->Await(offset, await_);
+    if (!outcome) return tl::unexpected(outcome.error());
+    switch (outcome->kind) {
+      case Outcome::Kind::kPayoutBooked:
+      case Outcome::Kind::kPayoutExisting:
+        return std::move(*outcome->payout);
+      case Outcome::Kind::kPayoutRefused:
+        return tl::unexpected(*outcome->refusal);
+      default:
+        break;
+    }
+    return Fail(ErrorCode::kInternal, fmt::format("the payout submitted at offset {} was indexed as {}", offset,
+                                                  stream::OutcomeName(outcome->kind)));
+  }
+
+  std::vector<std::pair<std::string, std::string>> Health() const {
+    const stream::IndexerStats& s = indexer_->stats();
+    const std::int64_t next = s.next_offset.load();
+    const std::int64_t end = s.high_watermark.load();
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"region", codec::JsonString(region_.id)},
+        {"indexed_offset", std::to_string(next)},
+        {"log_end_offset", end < 0 ? "null" : std::to_string(end)},
+        {"lag", end < 0 ? "null" : std::to_string(std::max<std::int64_t>(0, end - next))},
+        {"indexer", s.failed.load() ? "\"failed\"" : "\"running\""},
+    };
+    return out;
+  }
+
+  Status AddGauges(api::Metrics& metrics) {
+    const stream::IndexerStats& s = indexer_->stats();
+    const std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>> gauges = {
+        {"capledger_cluster_indexed_offset", "the next log offset this node indexes",
+         [&s] { return s.next_offset.load(); }},
+        {"capledger_cluster_lag", "submissions in the log this node has not indexed yet",
+         [&s] { return s.high_watermark.load() < 0 ? 0 : std::max<std::int64_t>(0, s.high_watermark - s.next_offset); }},
+        {"capledger_cluster_submissions", "submissions indexed since start",
+         [&s] { return static_cast<std::int64_t>(s.submissions.load()); }},
+        {"capledger_cluster_payouts_booked", "payout runs this node booked from the log since start",
+         [&s] { return static_cast<std::int64_t>(s.payouts_booked.load()); }},
+    };
+    for (const auto& [name, help, read] : gauges) {
+      if (auto added = metrics.AddGauge(name, help, read); !added) return added;
+    }
+    return {};
+  }
+
+  RegionConfig region_;
+  std::chrono::milliseconds await_{0};
+  const Clock* clock_ = nullptr;
+  std::mutex submit_mutex_;  // the submitter takes one caller at a time
+  std::unique_ptr<stream::Submitter> submitter_;
+  std::unique_ptr<stream::Indexer> indexer_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServePart> MakeClusterPart() { return std::make_unique<ClusterPart>(); }
+
+}  // namespace capledger::app

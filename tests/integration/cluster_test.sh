@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Cluster mode (DESIGN.md §6, docs/cluster.md): a mock Kafka cluster in a process of its own, three
+# nodes indexing Örebro's partition of the log topic and two indexing Västmanland's. Events are
+# submitted from outside (kcat) and payouts through the nodes' APIs while nodes are SIGKILLed at
+# seeded moments (CAPLEDGER_CLUSTER_SEEDS, ten by default; tools/cluster-campaign runs more). After
+# each kill the node restarts and catches up. At the end every node of a region prints the same
+# `verify` line (head seq and hash), every month has exactly one run, and the booked entries are
+# the same on every node. A node paused with SIGSTOP across another node's payout of the same
+# month answers, once resumed, with that run: it books nothing of its own.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cluster_lib.sh"
+command -v kcat > /dev/null || fail "kcat is needed (tools/lib.sh installs it)"
+command -v jq > /dev/null || fail "jq is needed (tools/lib.sh installs it)"
+
+SEEDS="${CAPLEDGER_CLUSTER_SEEDS:-1 2 3 4 5 6 7 8 9 10}"
+echo "cluster_test: seeds $SEEDS"
+OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
+chmod 600 "$SCRATCH/tokens"
+
+cleanup() {
+  for f in "$SCRATCH"/*.pid; do [ -e "$f" ] && kill -9 "$(cat "$f")" 2> /dev/null; done
+  [ -n "${MOCK_PID:-}" ] && kill -9 "$MOCK_PID" 2> /dev/null
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+# One month per seed after January, then the zombie's month: enough years of world for them all.
+nseeds=$(wc -w <<< "$SEEDS")
+years=$(( (nseeds + 2) / 12 + 1 ))
+(( years <= 10 )) || fail "at most 117 seeds (ten years of months)"
+"$CAPLEDGER_BIN" --log-level warn generate --preset tiny --years "$years" --seed 11 > "$SCRATCH/orebro.jsonl"
+"$CAPLEDGER_BIN" --log-level warn generate --preset tiny --years 1 --seed 12 > "$SCRATCH/vastmanland.jsonl"
+# slice FILE FROM TO: the lines recorded in (FROM, TO]; later slices lose their recorded_at, as a
+# payout (recorded now) has been booked before them.
+slice() {
+  awk -v from="$2" -v to="$3" 'match($0, /"recorded_at":"[^"]*"/) { t = substr($0, RSTART + 15, RLENGTH - 16)
+       if (t > from && t <= to) print }' "$1"
+}
+fifth() { printf '%s-05T23:59:59.999999Z' "$1"; }
+# ym K: the month K months after January 2023, YYYY-MM.
+ym() { printf '%04d-%02d' $(( 2023 + $1 / 12 )) $(( $1 % 12 + 1 )); }
+
+cluster_start_mock 2
+cluster_config a orebro
+cluster_config b orebro
+cluster_config c orebro vastmanland
+cluster_config d vastmanland
+for n in a b c; do node_start "$n" orebro; done
+for n in c d; do node_start "$n" vastmanland; done
+ORE=(a b c)
+
+# ---- January: everything known by 5 February, then its run -----------------------------------
+slice "$SCRATCH/orebro.jsonl" "" "$(fifth 2023-02)" > "$SCRATCH/jan.jsonl"
+submit orebro "$SCRATCH/jan.jsonl"
+cat "$SCRATCH/jan.jsonl" > "$SCRATCH/submitted.jsonl"
+jan=$(wc -l < "$SCRATCH/jan.jsonl")
+for n in "${ORE[@]}"; do node_wait_offset "$n" orebro "$jan"; done
+node_pay a orebro 2023-01 | jq -e '.existing == false' > /dev/null || fail "January was not booked"
+
+# ---- one month per seed, a node killed at a seeded moment ------------------------------------
+k=0
+for seed in $SEEDS; do
+  k=$(( k + 1 ))
+  m=$(ym "$k")
+  next=$(ym $(( k + 1 )))
+  slice "$SCRATCH/orebro.jsonl" "$(fifth "$m")" "$(fifth "$next")" | jq -c 'del(.recorded_at)' > "$SCRATCH/month.jsonl"
+  victim=${ORE[$(( seed * 7 % 3 ))]}
+  payer=${ORE[$(( (seed * 7 + 1) % 3 ))]}
+  delay_ms=$(( seed * 137 % 600 ))
+  # Odd seeds pay through the victim itself (the answer may die with it); even ones through another.
+  through=$payer
+  (( seed % 2 == 1 )) && through=$victim
+  submit orebro "$SCRATCH/month.jsonl"
+  cat "$SCRATCH/month.jsonl" >> "$SCRATCH/submitted.jsonl"
+  ( node_pay "$through" orebro "$m" > /dev/null 2>&1 || true ) &
+  paying=$!
+  sleep "$(printf '0.%03d' "$delay_ms")"
+  node_kill "$victim" orebro
+  wait "$paying" || true
+  echo "cluster_test: seed $seed: $m, killed node $victim after ${delay_ms} ms (paid through $through)"
+  # The run is asked for again through a node that lives: booked now, or the one booked before.
+  node_pay "$payer" orebro "$m" | jq -e --arg m "$m" '.run == $m' > /dev/null || fail "seed $seed: no run for $m"
+  node_start "$victim" orebro
+done
+
+# ---- a zombie: paused across another node's payout of the same month ------------------------
+k=$(( k + 1 ))
+zm=$(ym "$k")
+slice "$SCRATCH/orebro.jsonl" "$(fifth "$zm")" "$(fifth "$(ym $(( k + 1 )))")" | jq -c 'del(.recorded_at)' > "$SCRATCH/last.jsonl"
+submit orebro "$SCRATCH/last.jsonl"
+cat "$SCRATCH/last.jsonl" >> "$SCRATCH/submitted.jsonl"
+kill -STOP "$(node_pid b orebro)"
+( node_pay b orebro "$zm" > "$SCRATCH/zombie.json" ) &
+zombie=$!
+sleep 0.5
+node_pay a orebro "$zm" > "$SCRATCH/live.json"
+jq -e '.existing == false' "$SCRATCH/live.json" > /dev/null || fail "$zm was not booked through node a"
+kill -CONT "$(node_pid b orebro)"
+wait "$zombie" || fail "the paused node did not answer once resumed"
+jq -e '.existing == true' "$SCRATCH/zombie.json" > /dev/null || fail "the paused node booked a run of its own: $(head -c 300 "$SCRATCH/zombie.json")"
+expect_eq "$(jq .known_at.seq "$SCRATCH/zombie.json")" "$(jq .known_at.seq "$SCRATCH/live.json")" \
+  "the paused node's answer is the run node a booked"
+
+# ---- Västmanland on its two nodes ------------------------------------------------------------
+slice "$SCRATCH/vastmanland.jsonl" "" "$(fifth 2023-02)" > "$SCRATCH/v-jan.jsonl"
+submit vastmanland "$SCRATCH/v-jan.jsonl"
+node_pay d vastmanland 2023-01 | jq -e '.existing == false' > /dev/null || fail "Västmanland's January was not booked"
+
+# ---- every node of a region holds the same log ----------------------------------------------
+for region in orebro vastmanland; do
+  end=$(log_end "$region")
+  nodes=(a b c)
+  [ "$region" == "vastmanland" ] && nodes=(c d)
+  lines=()
+  for n in "${nodes[@]}"; do
+    node_wait_offset "$n" "$region" "$end"
+    lines+=("$(node_verify "$n" "$region")")
+    echo "cluster_test: $n/$region: ${lines[-1]}"
+  done
+  for l in "${lines[@]}"; do expect_eq "$l" "${lines[0]}" "$region: verify on every node"; done
+  [[ "${lines[0]}" == ok:* ]] || fail "$region: verify: ${lines[0]}"
+done
+ore_hash=$(node_verify a orebro | grep -o 'hash [0-9a-f]*')
+vas_hash=$(node_verify d vastmanland | grep -o 'hash [0-9a-f]*')
+[ "$ore_hash" != "$vas_hash" ] || fail "the two regions' logs are the same"
+
+# Each month has exactly one run (January, the seeds' months, the zombie's), and the entries agree.
+runs() { "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$1.toml" --data "$SCRATCH/$1" --region orebro runs --json; }
+for n in "${ORE[@]}"; do
+  dup=$(runs "$n" | jq '[.runs[].run] | group_by(.) | map(select(length > 1)) | length')
+  expect_eq "$dup" "0" "node $n: months run more than once"
+  expect_eq "$(runs "$n" | jq '.runs | length')" "$(( k + 1 ))" "node $n: runs"
+done
+# Nothing lost, nothing twice: the ids of the input events in each log are the submitted ids, once each.
+jq -r .id "$SCRATCH/submitted.jsonl" | sort > "$SCRATCH/submitted.ids"
+for n in "${ORE[@]}"; do
+  "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$n.toml" --data "$SCRATCH/$n" --region orebro log \
+    | jq -r 'select(.type != "LedgerEntry" and .type != "PayoutRun") | .id' | sort > "$SCRATCH/$n.ids"
+  cmp -s "$SCRATCH/$n.ids" "$SCRATCH/submitted.ids" \
+    || fail "node $n: the log's input ids differ from the submitted ones: $(diff "$SCRATCH/$n.ids" "$SCRATCH/submitted.ids" | head -5)"
+done
+echo "cluster_test: $(wc -l < "$SCRATCH/submitted.ids") submitted events, each once in every node's log"
+entries() { "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$1.toml" --data "$SCRATCH/$1" --region orebro entries --json | sha256sum; }
+expect_eq "$(entries b)" "$(entries a)" "the entries of nodes a and b"
+expect_eq "$(entries c)" "$(entries a)" "the entries of nodes a and c"
+
+# A node refuses a region it does not index, naming it.
+set +e
+out=$("$CAPLEDGER_BIN" --config "$SCRATCH/a.toml" --data "$SCRATCH/a" --region vastmanland verify 2>&1)
+code=$?
+set -e
+expect_eq "$code" "2" "a query for a region node a does not index"
+[[ "$out" == *"region vastmanland: this node does not index it"* ]] || fail "the refusal: $out"
+echo "cluster_test: ok"
