@@ -3,6 +3,7 @@
 // a payout submission is run between batches, at the head.
 #include "stream/indexer.h"
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <map>
@@ -24,6 +25,10 @@ namespace capledger::stream {
 namespace {
 
 constexpr int kPollIdleMs = 100;
+// The broker answers a fetch with nothing new after this (unless [kafka.properties] sets
+// fetch.wait.max.ms): a submission's wait for its node is bounded by it where a broker does not
+// answer a waiting fetch as data arrives (librdkafka's mock does not; its default is 500 ms).
+constexpr const char* kFetchWaitMs = "10";
 constexpr auto kLogInterval = std::chrono::seconds(10);
 
 // The last value of header `name`, if the message has it.
@@ -130,10 +135,15 @@ Status IndexerImpl::Open() {
   next_offset_ = *stored;
   indexed_next_ = *stored;
   stats_.next_offset = *stored;
-  auto conf = MakeRdKafkaConf(config_.kafka, {{"group.id", "capledger-indexer"},
-                                               {"enable.auto.commit", "false"},
-                                               {"enable.auto.offset.store", "false"},
-                                               {"enable.partition.eof", "false"}});
+  std::vector<std::pair<std::string, std::string>> fixed = {{"group.id", "capledger-indexer"},
+                                                             {"enable.auto.commit", "false"},
+                                                             {"enable.auto.offset.store", "false"},
+                                                             {"enable.partition.eof", "false"}};
+  const auto& properties = config_.kafka.properties;
+  if (std::none_of(properties.begin(), properties.end(), [](const auto& p) { return p.first == "fetch.wait.max.ms"; })) {
+    fixed.emplace_back("fetch.wait.max.ms", kFetchWaitMs);
+  }
+  auto conf = MakeRdKafkaConf(config_.kafka, fixed);
   if (!conf) return tl::unexpected(conf.error());
   std::array<char, 512> error{};
   rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, error.data(), error.size());
@@ -316,6 +326,7 @@ Status IndexerImpl::Flush() {
   log_clock_.Set(*batch.time);
   auto appended = store_.AppendPrepared(batch.requests, batch.prepared, batch.rejects, meta);
   if (!appended) return tl::unexpected(appended.error());
+  ++stats_.writes;
   if (auto caught_up = service_.CatchUp(); !caught_up) return caught_up;
   std::vector<std::pair<std::int64_t, SubmissionOutcome>> outcomes;
   outcomes.reserve(appended->size() + batch.rejects.size() + batch.dropped_offsets.size());

@@ -68,6 +68,7 @@ struct IndexerStats {
   std::atomic<std::uint64_t> duplicates{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> payouts_booked{0};
+  std::atomic<std::uint64_t> writes{0};         // synced writes of events (batches)
   std::atomic<bool> failed{false};              // the indexer stopped on a store failure
 };
 
