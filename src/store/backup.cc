@@ -100,6 +100,11 @@ Status EventStore::CheckpointTo(const std::filesystem::path& target) const {
                                    std::numeric_limits<std::uint64_t>::max());
   if (!s.ok()) {
     (void)RemoveCopy(target);  // the checkpoint's own error is the one to report
+    if (s.IsPathNotFound()) {
+      return Fail(ErrorCode::kUnavailable, fmt::format("a file of the store in {} was removed by its writer while it "
+                                                       "was copied ({}); the copy was thrown away",
+                                                       impl_->db->GetName(), s.ToString()));
+    }
     return tl::unexpected(StatusError(s, fmt::format("writing a checkpoint into {}", target.string())));
   }
   auto unchanged = ManifestUnchanged(impl_->db->GetName(), target);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "common/clock.h"
@@ -39,14 +40,21 @@ Result<VerifiedCopy> BackupStore(const EventStore& store, const std::filesystem:
 // RocksDB's reason. Changes nothing in `dir`.
 Result<VerifiedCopy> VerifyStoreCopy(const std::filesystem::path& dir, const Clock& clock);
 
-// Restores the store copy in `copy` into `target`: verifies the copy, copies its files, synced,
+// What a restorer requires of a copy that verified (its head is the one a manifest names, say);
+// an error refuses the restore before anything is written.
+using CopyCheck = std::function<Status(const VerifiedCopy&)>;
+
+// Restores the store copy in `copy` into `target`: verifies the copy and passes what it verified
+// as to `check`, copies its files, synced,
 // into `<target>.restoring-<pid>` beside `target`, verifies them there and renames that directory
 // into place, holding the lock of the folder they are in, as creating a store does
 // (CreateStoreIfMissing). What a restore that died left beside `target` is removed first. A crash
 // leaves either no store in `target` or the whole one. kRefused if `target` holds a store or
-// anything else (it must be missing or an empty folder); errors of VerifyStoreCopy; kIoError.
+// anything else (it must be missing or an empty folder); errors of VerifyStoreCopy and `check`;
+// kIoError.
 // Returns what the restored store verified as.
-Result<VerifiedCopy> RestoreStore(const std::filesystem::path& copy, const std::filesystem::path& target,
-                                  const Clock& clock);
+// Keeps no reference to its arguments.
+Result<VerifiedCopy> RestoreStore(const std::filesystem::path& copy, const CopyCheck& check,
+                                  const std::filesystem::path& target, const Clock& clock);
 
 }  // namespace capledger::store

@@ -75,12 +75,13 @@ Status CopyStoreFiles(const std::filesystem::path& from, const std::filesystem::
   return SyncFolder(to);
 }
 
-Result<VerifiedCopy> RestoreStore(const std::filesystem::path& copy, const std::filesystem::path& target,
-                                  const Clock& clock) {
+Result<VerifiedCopy> RestoreStore(const std::filesystem::path& copy, const CopyCheck& check,
+                                  const std::filesystem::path& target, const Clock& clock) {
   if (auto free = CheckTargetFree(target); !free) return tl::unexpected(free.error());
   // The copy as it is, before anything is written: a backup that does not verify is refused.
   auto source = VerifyStoreCopy(copy, clock);
   if (!source) return tl::unexpected(source.error());
+  if (auto accepted = check(*source); !accepted) return tl::unexpected(accepted.error());
   auto beside = LockBeside(target, "restored");
   if (!beside) return tl::unexpected(beside.error());
   if (auto free = CheckTargetFree(beside->target); !free) return tl::unexpected(free.error());

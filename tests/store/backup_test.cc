@@ -31,6 +31,9 @@ std::uint64_t AppendListings(store::EventStore& s, int batches, int per_batch, c
   return appended;
 }
 
+// A restore's check that accepts every copy that verifies.
+Status AnyCopy(const store::VerifiedCopy& /*copy*/) { return {}; }
+
 std::unique_ptr<store::EventStore> OpenReadOnly(const fs::path& dir, const Clock& clock) {
   store::StoreOptions options;
   options.read_only = true;
@@ -90,6 +93,25 @@ TEST_CASE("a backup taken beside an open writer holds every event, ends at the w
   CHECK_FALSE(fs::exists(dir.path() / "backup.checkpoint"));
 }
 
+TEST_CASE("a backup from an open that a writer's flush overtook is thrown away, and succeeds opened again") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto writer = OpenForTest(dir.path() / "data", secret, clock);
+  const std::uint64_t appended = AppendListings(*writer, 2, 10);
+  auto stale = OpenReadOnly(dir.path() / "data", clock);
+  writer.reset();  // closing flushes the memtables to table files: the manifest moves on
+  auto copied = store::BackupStore(*stale, dir.path() / "backup", clock);
+  REQUIRE_FALSE(copied.has_value());
+  CHECK(copied.error().code == ErrorCode::kUnavailable);
+  CHECK_FALSE(fs::exists(dir.path() / "backup"));
+  CHECK_FALSE(fs::exists(dir.path() / "backup.checkpoint"));
+  auto fresh = OpenReadOnly(dir.path() / "data", clock);
+  auto again = store::BackupStore(*fresh, dir.path() / "backup", clock);
+  REQUIRE_MESSAGE(again.has_value(), (again ? "" : again.error().message));
+  CHECK(again->events_checked == appended);
+}
+
 TEST_CASE("a backup records the store's log offset when the store holds one") {
   TempDir dir;
   FakeClock clock(FromMicros(kTestNowUs));
@@ -135,7 +157,7 @@ TEST_CASE("a backup whose event at seq 5 was changed does not verify, names seq 
   REQUIRE_FALSE(verified.has_value());
   CHECK(verified.error().code == ErrorCode::kCorruption);
   CHECK(verified.error().message.find("FAILED at seq 5:") != std::string::npos);
-  auto restored = store::RestoreStore(backup, dir.path() / "restored", clock);
+  auto restored = store::RestoreStore(backup, AnyCopy, dir.path() / "restored", clock);
   REQUIRE_FALSE(restored.has_value());
   CHECK(restored.error().message.find("FAILED at seq 5:") != std::string::npos);
   CHECK_FALSE(fs::exists(dir.path() / "restored"));
@@ -149,7 +171,7 @@ void CheckTableDamageRefused(const std::function<void(const fs::path& table)>& d
   const fs::path backup = dir.path() / "backup";
   StoreBackedUp(dir.path() / "data", backup, clock, 20);
   damage(LargestTableFile(backup));
-  auto restored = store::RestoreStore(backup, dir.path() / "restored", clock);
+  auto restored = store::RestoreStore(backup, AnyCopy, dir.path() / "restored", clock);
   REQUIRE_FALSE(restored.has_value());
   CHECK(restored.error().code == ErrorCode::kCorruption);
   MESSAGE(restored.error().message);
@@ -184,9 +206,15 @@ TEST_CASE("a restore copies a verified backup into an empty data directory and r
   FakeClock clock(FromMicros(kTestNowUs));
   const fs::path backup = dir.path() / "backup";
   const std::uint64_t appended = StoreBackedUp(dir.path() / "data", backup, clock, 3);
+  // A copy its restorer does not accept (another head than its manifest names) is not restored.
+  const auto refuse = [](const store::VerifiedCopy&) -> Status { return Fail(ErrorCode::kCorruption, "not this one"); };
+  auto refused = store::RestoreStore(backup, refuse, dir.path() / "restored", clock);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "not this one");
+  CHECK_FALSE(fs::exists(dir.path() / "restored"));
   // A restore that died earlier left this beside the target; it is removed.
   fs::create_directories(dir.path() / "restored.restoring-1" / "junk");
-  auto restored = store::RestoreStore(backup, dir.path() / "restored", clock);
+  auto restored = store::RestoreStore(backup, AnyCopy, dir.path() / "restored", clock);
   REQUIRE_MESSAGE(restored.has_value(), (restored ? "" : restored.error().message));
   CHECK(restored->head.seq == domain::Seq(appended));
   CHECK(restored->events_checked == appended);
@@ -199,13 +227,13 @@ TEST_CASE("a restore copies a verified backup into an empty data directory and r
     AppendListings(*s, 1, 1, "after");
     CHECK(s->head().seq == domain::Seq(appended + 1));
   }
-  auto again = store::RestoreStore(backup, dir.path() / "restored", clock);
+  auto again = store::RestoreStore(backup, AnyCopy, dir.path() / "restored", clock);
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().code == ErrorCode::kRefused);
   CHECK(again.error().message.find("holds a store") != std::string::npos);
   fs::create_directory(dir.path() / "other");
   std::ofstream(dir.path() / "other" / "notes.txt") << "x";
-  auto into_other = store::RestoreStore(backup, dir.path() / "other", clock);
+  auto into_other = store::RestoreStore(backup, AnyCopy, dir.path() / "other", clock);
   REQUIRE_FALSE(into_other.has_value());
   CHECK(into_other.error().code == ErrorCode::kRefused);
 }
