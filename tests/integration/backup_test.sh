@@ -68,25 +68,24 @@ for b in during backup; do
 done
 # The restored store is a store to go on with: March is booked on it.
 "$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/restored-backup" payout --month 2023-03 > /dev/null
+# refused_restore DATA BACKUP WHAT MESSAGE: restore exits 2 and says MESSAGE (a grep pattern).
+refused_restore() {
+  set +e
+  "$CAPLEDGER_BIN" --data "$1" restore --from "$2" > /dev/null 2> "$SCRATCH/refused.err"
+  local code=$?
+  set -e
+  expect_eq "$code" "2" "$3"
+  grep -q "$4" "$SCRATCH/refused.err" || fail "$3 says: $(cat "$SCRATCH/refused.err")"
+}
 # A restore never overwrites a store.
-set +e
-"$CAPLEDGER_BIN" --data "$SCRATCH/restored-backup" restore --from "$SCRATCH/backup" > /dev/null 2> "$SCRATCH/again.err"
-again=$?
-set -e
-expect_eq "$again" "2" "restore over a store"
-grep -q 'holds a store already' "$SCRATCH/again.err" || fail "restore over a store says: $(cat "$SCRATCH/again.err")"
+refused_restore "$SCRATCH/restored-backup" "$SCRATCH/backup" "restore over a store" 'holds a store already'
 
 # ---- a tampered backup -----------------------------------------------------------------------------
 cp -a "$SCRATCH/backup" "$SCRATCH/tampered"
 "$CAPLEDGER_EVENT_TAMPER" "$SCRATCH/tampered/store" 5
-set +e
-"$CAPLEDGER_BIN" --data "$SCRATCH/from-tampered" restore --from "$SCRATCH/tampered" > /dev/null 2> "$SCRATCH/tampered.err"
-tampered=$?
-set -e
-expect_eq "$tampered" "2" "restore of a tampered backup"
-grep -q 'FAILED at seq 5:' "$SCRATCH/tampered.err" || fail "the refusal does not name seq 5: $(cat "$SCRATCH/tampered.err")"
+refused_restore "$SCRATCH/from-tampered" "$SCRATCH/tampered" "restore of a tampered backup" 'FAILED at seq 5:'
 [ ! -e "$SCRATCH/from-tampered/CURRENT" ] || fail "a tampered backup was restored"
 # A backup without its manifest is no backup.
 rm "$SCRATCH/tampered/backup.json"
-expect_exit 2 "$CAPLEDGER_BIN" --data "$SCRATCH/from-tampered" restore --from "$SCRATCH/tampered"
+refused_restore "$SCRATCH/from-tampered" "$SCRATCH/tampered" "restore without backup.json" 'not a finished backup'
 echo "backup_test: backups at seq $during_seq (during a payout) and $seq restored and verified"
