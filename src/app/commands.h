@@ -59,6 +59,18 @@ int RunRejects(const CommandContext& context);
 // recovered log does not verify). Exit 0 at once if the store opens whole.
 int RunRecover(const CommandContext& context, bool accept_loss);
 
+// backup --out DIR: a copy of the store, which may be open for writing by another process (serve),
+// taken as a RocksDB checkpoint and verified by the hash chain (store/backup.h), in DIR/store,
+// with DIR/backup.json (codec/backup_manifest.h) written last; built in DIR.partial and renamed.
+// Prints the store, its head seq and hash and the events verified. Exit 2 if DIR exists or the
+// copy does not verify.
+int RunBackup(const CommandContext& context, const std::string& out_dir);
+
+// restore --from DIR: verifies the backup's store copy, compares its head with backup.json and
+// restores it into the data directory, which must hold no store (store::RestoreStore). Prints as
+// backup does. Exit 2, naming the first bad seq and the problem, if the backup does not verify.
+int RunRestore(const CommandContext& context, const std::string& from_dir);
+
 // lookups: every recorded lookup of a resident by personnummer (explain with a personnummer, on
 // the command line or by a resident_lookup token), oldest first, one JSON line each: at, who, via,
 // pseudonym, found (store/lookup_log.h).

@@ -69,6 +69,8 @@ struct Args {
   std::uint64_t from_seq = 1;
   std::uint64_t limit = 0;
   bool accept_loss = false;
+  std::string backup_out;
+  std::string restore_from;
   app::GenerateArgs generate;
   std::string generate_rulebooks;
   app::ReportArgs report;
@@ -124,7 +126,17 @@ void AddGlobalOptions(CLI::App& cli, Flags& flags) {
   cli.add_flag("--json", flags.json, "print one JSON document on stdout");
 }
 
-// ingest, rulebook publish|list, log, verify, rejects, lookups, recover, checkpoint.
+// backup, restore.
+void AddBackupCommands(CLI::App& cli, Args& a, Commands& commands) {
+  auto* backup = cli.add_subcommand("backup", "a copy of the store verified by the hash chain (serve may run)");
+  backup->add_option("--out", a.backup_out, "the new directory to write the backup into")->required();
+  commands.Add(backup, [&a](app::CommandContext& c) { return app::RunBackup(c, a.backup_out); });
+  auto* restore = cli.add_subcommand("restore", "verify a backup and restore it into a data directory with no store");
+  restore->add_option("--from", a.restore_from, "the backup's directory")->required();
+  commands.Add(restore, [&a](app::CommandContext& c) { return app::RunRestore(c, a.restore_from); });
+}
+
+// ingest, rulebook publish|list, log, verify, rejects, lookups, recover, checkpoint, backup, restore.
 void AddStoreCommands(CLI::App& cli, Args& a, Commands& commands) {
   auto* ingest = cli.add_subcommand("ingest", "store JSON Lines events from FILE or - (stdin)");
   ingest->add_option("file", a.file, "JSON Lines file, or - for stdin")->required();
@@ -150,6 +162,7 @@ void AddStoreCommands(CLI::App& cli, Args& a, Commands& commands) {
                     "do it: events after that are lost (the damaged files are kept, the recovery recorded)");
   commands.Add(recover, [&a](app::CommandContext& c) { return app::RunRecover(c, a.accept_loss); });
   commands.Add(cli.add_subcommand("checkpoint", "save the projection state at the head"), app::RunCheckpoint);
+  AddBackupCommands(cli, a, commands);
 }
 
 void AddGenerateCommand(CLI::App& cli, Args& a, Commands& commands) {

@@ -27,17 +27,30 @@ Status WriteAll(int fd, std::string_view bytes, const std::filesystem::path& pat
   return {};
 }
 
-Status SyncFolder(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return tl::unexpected(IoError("cannot open", dir, errno));
+// Opens `path` with `flags`, fsyncs it and closes it.
+Status SyncOpened(const std::filesystem::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return tl::unexpected(IoError("cannot open", path, errno));
   const int synced = ::fsync(fd);
   const int error = errno;
   ::close(fd);
-  if (synced != 0) return tl::unexpected(IoError("cannot sync", dir, error));
+  if (synced != 0) return tl::unexpected(IoError("cannot sync", path, error));
   return {};
 }
 
 }  // namespace
+
+Status SyncFolder(const std::filesystem::path& dir) { return SyncOpened(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
+
+Status SyncFile(const std::filesystem::path& path) { return SyncOpened(path, O_RDONLY | O_CLOEXEC); }
+
+Status RenameDurably(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return Fail(ErrorCode::kIoError,
+                fmt::format("cannot rename {} to {}: {}", from.string(), to.string(), std::strerror(errno)));
+  }
+  return SyncFolder(to.has_parent_path() ? to.parent_path() : std::filesystem::path("."));
+}
 
 Status WriteFileDurably(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

@@ -2,7 +2,6 @@
 // not leave a half-made store behind (a read-only open refuses a store with families missing),
 // and two processes creating the same store at once must not interleave (one of them would make
 // CURRENT name a MANIFEST the other removed).
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <rocksdb/db.h>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/file_write.h"
 #include "store/dir_lock.h"
 #include "store/head_record.h"
 #include "store/store_impl.h"
@@ -19,16 +19,6 @@ namespace {
 
 Error IoError(const std::string& what, const std::error_code& ec) {
   return Error{ErrorCode::kIoError, fmt::format("{}: {}", what, ec.message())};
-}
-
-// Makes a rename in `dir` durable.
-Status SyncDirectory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return Fail(ErrorCode::kIoError, fmt::format("cannot open {} to sync it", dir.string()));
-  const int synced = ::fsync(fd);
-  ::close(fd);
-  if (synced != 0) return Fail(ErrorCode::kIoError, fmt::format("cannot sync {}", dir.string()));
-  return {};
 }
 
 // Creates the database with every column family in `dir` and closes it again.
@@ -60,30 +50,15 @@ Status CreateDatabase(const std::filesystem::path& dir, const StoreOptions& opti
   return {};
 }
 
-// Removes what a creation that crashed left beside `target`: directories named
-// "<name>.creating…", which never held an event.
-Status RemoveLeftovers(const std::filesystem::path& parent, const std::string& name) {
-  std::error_code ec;
-  const std::string prefix = name + ".creating";
-  std::vector<std::filesystem::path> leftovers;
-  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
-    if (entry.path().filename().string().starts_with(prefix)) leftovers.push_back(entry.path());
-  }
-  if (ec) return tl::unexpected(IoError(fmt::format("cannot list {}", parent.string()), ec));
-  for (const auto& leftover : leftovers) {
-    spdlog::warn("removing {}: left by a creation of the store that did not finish; it never held an event",
-                 leftover.string());
-    std::filesystem::remove_all(leftover, ec);
-    if (ec) return tl::unexpected(IoError(fmt::format("cannot remove {}", leftover.string()), ec));
-  }
-  return {};
-}
-
 // Creates the store in a directory of its own beside `target` and renames it into place.
 // REQUIRES the parent's DirLock held.
 Status BuildAndRename(const std::filesystem::path& parent, const std::filesystem::path& target,
                       const StoreOptions& options) {
-  if (auto removed = RemoveLeftovers(parent, target.filename().string()); !removed) return removed;
+  const std::string prefix = target.filename().string() + ".creating";
+  if (auto removed = RemoveLeftovers(parent, prefix, "a creation of the store that did not finish; it never held an event");
+      !removed) {
+    return removed;
+  }
   const std::filesystem::path building = parent / fmt::format("{}.creating-{}", target.filename().string(), ::getpid());
   std::error_code ec;
   std::filesystem::create_directory(building, ec);
@@ -97,25 +72,49 @@ Status BuildAndRename(const std::filesystem::path& parent, const std::filesystem
     std::filesystem::remove_all(building, ignored);
     return tl::unexpected(IoError(fmt::format("cannot move the new store into {} (is it empty?)", target.string()), ec));
   }
-  return SyncDirectory(parent);
+  return SyncFolder(parent);
 }
 
 }  // namespace
 
+Status RemoveLeftovers(const std::filesystem::path& parent, const std::string& prefix, std::string_view left_by) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> leftovers;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    if (entry.path().filename().string().starts_with(prefix)) leftovers.push_back(entry.path());
+  }
+  if (ec) return tl::unexpected(IoError(fmt::format("cannot list {}", parent.string()), ec));
+  for (const auto& leftover : leftovers) {
+    spdlog::warn("removing {}: left by {}", leftover.string(), left_by);
+    std::filesystem::remove_all(leftover, ec);
+    if (ec) return tl::unexpected(IoError(fmt::format("cannot remove {}", leftover.string()), ec));
+  }
+  return {};
+}
+
+Result<StoreBeside> LockBeside(const std::filesystem::path& dir, std::string_view doing) {
+  StoreBeside beside;
+  beside.target = dir.lexically_normal();
+  if (!beside.target.has_filename()) beside.target = beside.target.parent_path();
+  beside.parent = beside.target.has_parent_path() ? beside.target.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  std::filesystem::create_directories(beside.parent, ec);
+  if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", beside.parent.string()), ec));
+  auto lock = DirLock::Acquire(beside.parent, fmt::format("{} (a store is being {} in it)", beside.parent.string(), doing),
+                               std::chrono::seconds(30));
+  if (!lock) return tl::unexpected(lock.error());
+  beside.lock.emplace(std::move(*lock));
+  return beside;
+}
+
 Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options) {
   std::error_code ec;
   if (std::filesystem::exists(dir / "CURRENT", ec)) return {};
-  std::filesystem::path target = dir.lexically_normal();
-  if (!target.has_filename()) target = target.parent_path();
-  const std::filesystem::path parent = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::filesystem::create_directories(parent, ec);
-  if (ec) return tl::unexpected(IoError(fmt::format("cannot create {}", parent.string()), ec));
   // Creators take turns: the second finds the store the first made.
-  auto lock = DirLock::Acquire(parent, fmt::format("{} (a store is being created in it)", parent.string()),
-                               std::chrono::seconds(30));
-  if (!lock) return tl::unexpected(lock.error());
+  auto beside = LockBeside(dir, "created");
+  if (!beside) return tl::unexpected(beside.error());
   if (std::filesystem::exists(dir / "CURRENT", ec)) return {};
-  return BuildAndRename(parent, target, options);
+  return BuildAndRename(beside->parent, beside->target, options);
 }
 
 }  // namespace capledger::store

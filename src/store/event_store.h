@@ -60,6 +60,8 @@ struct VerifyReport {
   std::uint64_t events_checked = 0;
   std::optional<domain::Seq> first_bad_seq;     // empty if the chain is intact
   std::string problem;                         // what failed at first_bad_seq
+  bool unreadable = false;  // RocksDB's own checks (a block checksum) failed at first_bad_seq,
+                            // before the chain could be recomputed there
 };
 
 // Tuning of the RocksDB instance; explicit rather than library defaults.
@@ -207,6 +209,13 @@ class EventStore {
   // with appends, which it never touches. kRefused on a store opened read-only, kIoError if the
   // write fails (the previous cursor is kept).
   Status PutFeedCursor(domain::Seq seq);
+
+  // Writes a RocksDB checkpoint of the store, as this open sees it, into `target` (store/backup.h),
+  // which must not exist; its parent must. Table files are hard-linked where the file system
+  // allows, everything else copied. kUnavailable, with `target` removed, if a writer elsewhere
+  // flushed or compacted the store since this open read its manifest: the files the copy would
+  // need may be gone, so open again and retry. kRefused if `target` exists, kIoError otherwise.
+  Status CheckpointTo(const std::filesystem::path& target) const;
 
   // The RocksDB state, defined in store_impl.h and used only inside the store layer.
   struct Impl;

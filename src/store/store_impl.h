@@ -91,6 +91,28 @@ std::shared_ptr<rocksdb::Logger> RocksDbLogger();
 // something other than a store.
 Status CreateStoreIfMissing(const std::filesystem::path& dir, const StoreOptions& options);
 
+// A store's directory and the folder it is in, while a store is built beside it: its creator (or
+// restorer) holds the folder's DirLock, so that two of them never build the same store at once.
+struct StoreBeside {
+  std::filesystem::path target;  // the store's directory, normalized
+  std::filesystem::path parent;  // the folder holding it ("." if none)
+  std::optional<DirLock> lock;   // held on `parent`
+};
+
+// Creates the folder `dir` is in if missing and takes its lock, waiting up to 30 s for another
+// creator or restorer (`doing`: "created", "restored", named in the refusal). create.cc.
+Result<StoreBeside> LockBeside(const std::filesystem::path& dir, std::string_view doing);
+
+// Removes, with a warning naming `left_by`, every entry of `parent` whose name starts with `prefix`:
+// what a creation or a restore that died left beside its target (create.cc). kIoError if one
+// cannot be listed or removed.
+Status RemoveLeftovers(const std::filesystem::path& parent, const std::string& prefix, std::string_view left_by);
+
+// Copies every file of the store copy in `from` into the new folder `to` (which must not exist),
+// each synced, then the folder (restore.cc): copies, never links, so that the two share no disk
+// blocks. kCorruption if `from` holds anything but files, kIoError if a copy fails.
+Status CopyStoreFiles(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Compares the opened log's head with the head record read before the database was opened
 // (head_check.cc): kLogDamaged if events the record says were acknowledged are missing or
 // different, or if the record is missing from a store that had one.

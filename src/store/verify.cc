@@ -61,6 +61,7 @@ Result<VerifyReport> EventStore::Verify() const {
     if (!it->status().IsCorruption()) return tl::unexpected(StatusError(it->status(), "scanning events"));
     report.first_bad_seq = running.seq.Next();
     report.problem = fmt::format("cannot be read: {}", it->status().ToString());
+    report.unreadable = true;
     return report;
   }
   const Head stored = head();

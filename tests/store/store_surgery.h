@@ -3,11 +3,16 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <rocksdb/db.h>
+
+#include "domain/seq.h"
+#include "store/keys.h"
 
 namespace capledger::testing {
 
@@ -39,6 +44,44 @@ inline void PutMetaKey(const std::filesystem::path& dir, const std::string& key,
   EditMeta(dir, [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* meta) {
     REQUIRE(db.Put(rocksdb::WriteOptions(), meta, key, value).ok());
   });
+}
+
+// Opens the store in `dir` (closed) with RocksDB directly, as an attacker or a disk fault would
+// see it, applies `change` to the value of one events entry and closes it again.
+inline void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
+                              const std::function<void(std::string&)>& change) {
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  for (auto* h : handles) {
+    if (h->GetName() == "events") events = h;
+  }
+  REQUIRE(events != nullptr);
+  std::string value;
+  REQUIRE(db->Get(rocksdb::ReadOptions(), events, store::SeqKey(seq), &value).ok());
+  change(value);
+  REQUIRE(db->Put(rocksdb::WriteOptions(), events, store::SeqKey(seq), value).ok());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+}
+
+// The largest table file of the store in `dir`: the events family's, in a store of many events.
+inline std::filesystem::path LargestTableFile(const std::filesystem::path& dir) {
+  std::filesystem::path largest;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".sst" &&
+        (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
+      largest = entry.path();
+    }
+  }
+  REQUIRE_FALSE(largest.empty());
+  return largest;
 }
 
 }  // namespace capledger::testing

@@ -6,35 +6,11 @@
 
 #include "store/keys.h"
 #include "store/store_fixture.h"
+#include "store/store_surgery.h"
 #include "support/seq.h"
 
 namespace capledger::testing {
 namespace {
-
-// Opens the store's RocksDB directly (as an attacker or a disk fault would see it), applies
-// `change` to the value of one events entry and closes it again.
-void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
-                       const std::function<void(std::string&)>& change) {
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* events = nullptr;
-  for (auto* h : handles) {
-    if (h->GetName() == "events") events = h;
-  }
-  REQUIRE(events != nullptr);
-  std::string value;
-  REQUIRE(db->Get(rocksdb::ReadOptions(), events, store::SeqKey(seq), &value).ok());
-  change(value);
-  REQUIRE(db->Put(rocksdb::WriteOptions(), events, store::SeqKey(seq), value).ok());
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db->Close();
-}
 
 std::size_t StoredEventSize(const std::filesystem::path& dir, domain::Seq seq) {
   std::size_t size = 0;
@@ -107,14 +83,7 @@ TEST_CASE("a damaged table block makes verify fail at the first seq it cannot re
   }  // closed: flushed to table files
   // The events family's table is the largest; its data blocks come first, so a byte a quarter
   // of the way in lies in one of them.
-  std::filesystem::path largest;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    if (entry.path().extension() == ".sst" &&
-        (largest.empty() || entry.file_size() > std::filesystem::file_size(largest))) {
-      largest = entry.path();
-    }
-  }
-  REQUIRE_FALSE(largest.empty());
+  const std::filesystem::path largest = LargestTableFile(dir.path());
   {
     std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
     const auto at = static_cast<std::streamoff>(std::filesystem::file_size(largest) / 4);
