@@ -29,7 +29,7 @@ struct BackupStoreEntry {
   std::string head_hash;            // the hash of the event at head_seq, 64 lowercase hex digits
   std::uint64_t events_verified = 0;
   // Cluster mode (DESIGN.md §6): the next offset of the region's log partition as the store's
-  // meta/log_offset holds it, from which a node restored from this backup indexes on. None today.
+  // meta/log_offset holds it (cluster mode), from which a node restored from this backup indexes on.
   std::optional<std::uint64_t> log_offset;
 };
 

@@ -32,7 +32,7 @@ inline constexpr std::string_view kMetaFeedCursor = "feed_cursor";  // 8 bytes b
 // Present once the store keeps a head record (store/head_record.h): from then on a missing
 // record file is damage, not a store of an earlier version.
 inline constexpr std::string_view kMetaHeadRecord = "head_record";
-// Cluster mode (DESIGN.md §6), not written yet: the next offset of the region's log partition,
+// Cluster mode (DESIGN.md §6): the next offset of the region's log partition,
 // 8 bytes big-endian, put by the indexer with the events it produced. A backup records it, so
 // that a node restored from the backup indexes the partition on from there.
 inline constexpr std::string_view kMetaLogOffset = "log_offset";

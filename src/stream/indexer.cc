@@ -49,6 +49,9 @@ Timestamp MessageTime(const rd_kafka_message_t& message) {
   return FromMicros(ms > 0 ? ms * 1000 : 0);
 }
 
+// The value of kMetaLogSource: "<topic>/<partition>".
+std::string LogSource(std::string_view topic, std::int32_t partition) { return fmt::format("{}/{}", topic, partition); }
+
 // Failures after which the indexer cannot go on without skipping what the log holds.
 bool StopsIndexing(ErrorCode code) {
   return code == ErrorCode::kIoError || code == ErrorCode::kCorruption || code == ErrorCode::kLogDamaged ||
@@ -320,7 +323,8 @@ Status IndexerImpl::Flush() {
   Batch batch = std::move(batch_);
   batch_ = Batch{};
   std::vector<store::MetaPut> meta;
-  meta.push_back(store::MetaPut{LogOffsetKey(config_.log_topic, config_.partition), EncodeOffset(batch.next_offset)});
+  meta.push_back(store::MetaPut{std::string(store::kMetaLogOffset), EncodeOffset(batch.next_offset)});
+  meta.push_back(store::MetaPut{std::string(kMetaLogSource), LogSource(config_.log_topic, config_.partition)});
   for (const auto& [key, next] : batch.inputs) meta.push_back(store::MetaPut{key, EncodeOffset(next)});
   LEDGER_ASSERT(batch.time.has_value());
   log_clock_.Set(*batch.time);
@@ -396,8 +400,10 @@ Status IndexerImpl::RunPayout(const rd_kafka_message_t& message, std::string_vie
 // The next offset alone, in a synced write of its own (after a payout, whose run is its own write:
 // a crash between the two runs the month again, which shows the existing run).
 Status IndexerImpl::StoreOffset(std::int64_t next_offset) {
-  const store::MetaPut put{LogOffsetKey(config_.log_topic, config_.partition), EncodeOffset(next_offset)};
-  auto written = store_.AppendPrepared({}, {}, {}, std::span(&put, 1));
+  const std::array<store::MetaPut, 2> puts = {
+      store::MetaPut{std::string(store::kMetaLogOffset), EncodeOffset(next_offset)},
+      store::MetaPut{std::string(kMetaLogSource), LogSource(config_.log_topic, config_.partition)}};
+  auto written = store_.AppendPrepared({}, {}, {}, puts);
   if (!written) return tl::unexpected(written.error());
   return {};
 }
@@ -453,12 +459,16 @@ std::string_view OutcomeName(SubmissionOutcome::Kind kind) {
   return "unknown";
 }
 
-std::string LogOffsetKey(std::string_view topic, std::int32_t partition) {
-  return fmt::format("log_offset/{}/{}", topic, partition);
-}
 
 Result<std::int64_t> IndexedOffset(const store::EventStore& store, std::string_view topic, std::int32_t partition) {
-  auto stored = store.ReadMeta(LogOffsetKey(topic, partition));
+  auto source = store.ReadMeta(kMetaLogSource);
+  if (!source) return tl::unexpected(source.error());
+  if (source->has_value() && **source != LogSource(topic, partition)) {
+    return Fail(ErrorCode::kRefused, fmt::format("this store indexes {}, not {}: each region's store is indexed from its "
+                                                 "own partition ([regions.<id>] partition)",
+                                                 **source, LogSource(topic, partition)));
+  }
+  auto stored = store.ReadMeta(store::kMetaLogOffset);
   if (!stored) return tl::unexpected(stored.error());
   if (!stored->has_value()) return 0;
   auto offset = DecodeOffset(**stored);

@@ -95,11 +95,12 @@ class Indexer {
 // Outcomes an indexer keeps for Await.
 inline constexpr std::size_t kOutcomesKept = 100'000;
 
-// The meta key of the log partition's next offset: "log_offset/<topic>/<partition>".
-std::string LogOffsetKey(std::string_view topic, std::int32_t partition);
+// The meta key naming the partition a store indexes ("<topic>/<partition>"), written with every
+// batch beside the next offset (store::kMetaLogOffset, which a backup records).
+inline constexpr std::string_view kMetaLogSource = "log_source";
 
 // The next log offset a store has indexed of `topic`/`partition` (0 if none). kCorruption if the
-// stored value is damaged.
+// stored value is damaged; kRefused if the store indexes another topic or partition.
 Result<std::int64_t> IndexedOffset(const store::EventStore& store, std::string_view topic, std::int32_t partition);
 
 }  // namespace capledger::stream

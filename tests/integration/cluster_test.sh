@@ -9,6 +9,7 @@
 # month answers, once resumed, with that run: it books nothing of its own.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/cluster_lib.sh"
+: "${CAPLEDGER_EVENT_TAMPER:?set by ctest: the event_tamper program}"
 command -v kcat > /dev/null || fail "kcat is needed (tools/lib.sh installs it)"
 command -v jq > /dev/null || fail "jq is needed (tools/lib.sh installs it)"
 
@@ -144,6 +145,33 @@ echo "cluster_test: $(wc -l < "$SCRATCH/submitted.ids") submitted events, each o
 entries() { "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$1.toml" --data "$SCRATCH/$1" --region orebro entries --json | sha256sum; }
 expect_eq "$(entries b)" "$(entries a)" "the entries of nodes a and b"
 expect_eq "$(entries c)" "$(entries a)" "the entries of nodes a and c"
+
+# A new node from a backup: node a's store copied while it runs, restored into node e's data
+# directory, then e indexes the tail submitted since and reaches the same head.
+cl_node() { local n="$1"; shift; "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$n.toml" --data "$SCRATCH/$n" --region orebro "$@"; }
+cl_node a backup --out "$SCRATCH/backup-a" > /dev/null
+backup_offset=$(jq '.stores[0].log_offset' "$SCRATCH/backup-a/backup.json")
+expect_eq "$backup_offset" "$(log_end orebro)" "the backup's log offset"
+cluster_config e orebro
+cl_node e restore --from "$SCRATCH/backup-a" > /dev/null
+slice "$SCRATCH/orebro.jsonl" "$(fifth "$(ym $(( k + 1 )))")" "$(fifth "$(ym $(( k + 2 )))")" | jq -c 'del(.recorded_at)' > "$SCRATCH/tail.jsonl"
+submit orebro "$SCRATCH/tail.jsonl"
+node_start e orebro
+grep -q "from offset $backup_offset" "$SCRATCH/e-orebro.log" || fail "node e did not index on from the backup's offset $backup_offset"
+end=$(log_end orebro)
+node_wait_offset a orebro "$end"
+node_wait_offset e orebro "$end"
+expect_eq "$(node_verify e orebro)" "$(node_verify a orebro)" "node e, restored from a backup and the tail, against node a"
+echo "cluster_test: node e restored from a backup at offset $backup_offset and indexed $(( end - backup_offset )) more: $(node_verify e orebro)"
+# A corrupted backup is refused, naming the first bad seq (seq 5 rewritten in the copy).
+"$CAPLEDGER_EVENT_TAMPER" "$SCRATCH/backup-a/store" 5 > /dev/null
+cluster_config f orebro
+set +e
+out=$(cl_node f restore --from "$SCRATCH/backup-a" 2>&1)
+code=$?
+set -e
+expect_eq "$code" "2" "restoring a corrupted backup"
+[[ "$out" == *"seq 5"* ]] || fail "the refusal of a corrupted backup names seq 5: $out"
 
 # A node refuses a region it does not index, naming it.
 set +e
