@@ -141,7 +141,10 @@ Status IndexerImpl::Open() {
   std::vector<std::pair<std::string, std::string>> fixed = {{"group.id", "capledger-indexer"},
                                                              {"enable.auto.commit", "false"},
                                                              {"enable.auto.offset.store", "false"},
-                                                             {"enable.partition.eof", "false"}};
+                                                             {"enable.partition.eof", "false"},
+                                                             // never skip: an offset the partition
+                                                             // no longer holds is an error
+                                                             {"auto.offset.reset", "error"}};
   const auto& properties = config_.kafka.properties;
   if (std::none_of(properties.begin(), properties.end(), [](const auto& p) { return p.first == "fetch.wait.max.ms"; })) {
     fixed.emplace_back("fetch.wait.max.ms", kFetchWaitMs);
@@ -207,6 +210,16 @@ void IndexerImpl::Loop() {
 }
 
 Status IndexerImpl::Handle(const rd_kafka_message_t& message) {
+  if (message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+    // The partition does not hold the offset this node indexes next (retention removed it, or the
+    // store was indexed from another log): indexing on from elsewhere would give another log.
+    return capledger::Fail(ErrorCode::kLogDamaged,
+                           fmt::format("{} partition {} does not hold offset {}, the next this node indexes ({}): "
+                                       "restore this node from a backup taken at or after the partition's first "
+                                       "offset (docs/cluster.md)",
+                                       config_.log_topic, config_.partition, next_offset_,
+                                       rd_kafka_message_errstr(&message)));
+  }
   if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       log_.Warn("message-error", fmt::format("indexer: {}", rd_kafka_message_errstr(&message)));

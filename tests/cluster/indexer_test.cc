@@ -1,11 +1,14 @@
 // Cluster mode's promise (DESIGN.md §6): nodes that index the same partition of the log topic
 // hold the same log, seq for seq, and so the same head hash, after every kind of submission; and
 // the log they build is the one the embedded mode builds from the same input at the same time.
+#include <array>
+#include <atomic>
 #include <thread>
 
 #include "cluster/cluster_fixture.h"
 #include "codec/json_line_decoder.h"
 #include "store/line_ingester.h"
+#include "stream/message_decoder.h"
 #include "support/seq.h"
 
 namespace capledger::testing {
@@ -197,6 +200,52 @@ TEST_CASE("the cluster's log is the embedded mode's log: same input, same time, 
   CHECK_FALSE(paid->existing);
   CHECK(store->head().seq == node->store().head().seq);
   CHECK(crypto::Hex(store->head().hash) == crypto::Hex(node->store().head().hash));
+}
+
+}  // namespace
+}  // namespace capledger::testing
+
+namespace capledger::testing {
+namespace {
+
+// A store that indexed to offset 1000 of a partition that holds nothing there (retention took it,
+// or the store was indexed from another log): the indexer must stop and say so, never skip to the
+// partition's end and index on as if nothing were missing.
+TEST_CASE("an indexed offset the partition does not hold stops the indexer instead of skipping") {
+  ClusterFixture cluster;
+  const std::vector<std::string> lines = TinyWorldLines();
+  cluster.Submit(EventSubmissions({lines.begin(), lines.begin() + 5}));
+  TempDir dir;
+  SystemClock steady;
+  LogClock log_clock(steady);
+  {
+    auto store = OpenForTest(dir.path(), cluster.secret(), log_clock);
+    const std::array<store::MetaPut, 1> put = {
+        store::MetaPut{std::string(store::kMetaLogOffset), stream::EncodeOffset(1000)}};
+    REQUIRE(store->AppendPrepared({}, {}, {}, put).has_value());
+  }
+  auto store = OpenForTest(dir.path(), cluster.secret(), log_clock);
+  auto service = ledger::LedgerService::Open(*store);
+  REQUIRE(service.has_value());
+  stream::IndexerConfig config;
+  config.kafka.enabled = true;
+  config.kafka.brokers = cluster.cluster().bootstraps();
+  config.log_topic = kLogTopic;
+  std::atomic<bool> stop_requested{false};
+  auto indexer = stream::Indexer::Start(config, *store, **service, log_clock, cluster.secret(), steady,
+                                        [&] { stop_requested = true; });
+  REQUIRE(indexer.has_value());
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!(*indexer)->stats().failed.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK((*indexer)->stats().failed.load());
+  CHECK(stop_requested.load());
+  CHECK(store->head().seq == domain::Seq{});  // nothing of offsets 0-4 was indexed
+  auto waited = (*indexer)->Await(1000, 100ms);
+  REQUIRE_FALSE(waited.has_value());
+  CHECK(waited.error().code == ErrorCode::kUnavailable);
+  (*indexer)->Stop();
 }
 
 }  // namespace
