@@ -11,7 +11,8 @@
 //    and embedded (LedgerService::Payout on a store that ingested the same lines): both latencies.
 // 4. Submit-to-indexed latency: --samples single events, each submitted once the previous one is
 //    indexed: p50 and p99.
-// 5. Catch-up after a restart: the node stops, --tail events are submitted, the node starts again
+// 5. Catch-up after a restart: the node stops, --tail events (default 20,000; the mock keeps only
+//    a few MB per partition) are submitted, the node starts again
 //    (opens its store, loads its projection) and indexes them: the time to the end, and the rate.
 #include <cstdio>
 #include <thread>
@@ -118,59 +119,52 @@ struct Node {
 
 double Median(std::vector<double> v) { return bench::Percentile(std::move(v), 0.5); }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is measured
-  const bench::Args args(argc, argv, {"--preset", "--years", "--samples", "--tail"}, {});
-  const std::string preset = args.Get("--preset", "tiny");
-  const int years = static_cast<int>(args.Number("--years", 1));
-  const auto samples = static_cast<std::size_t>(args.Number("--samples", 300));
-  const auto tail = static_cast<std::uint64_t>(args.Number("--tail", 20'000));
-  const RegionSecret secret = Must(RegionSecret::FromHex(std::string(64, 'b')), "secret");
-  const std::string root = (std::filesystem::temp_directory_path() / "capledger-cluster-bench").string();
-  std::filesystem::remove_all(root);
-  std::filesystem::create_directories(root);
-
-  const std::vector<std::string> lines = World(preset, years);
-  auto cluster = Must(stream::MockCluster::Start(3, {kTopic}, 1), "mock cluster");
-  stream::KafkaConfig kafka;
-  kafka.enabled = true;
-  kafka.brokers = cluster->bootstraps();
-  auto submitter = Must(stream::Submitter::Create(kafka, kTopic), "submitter");
+// What every step uses: the world, the mock cluster, the submitter, the node.
+struct Bench {
+  std::vector<std::string> lines;
+  RegionSecret secret;
+  std::string root;
+  std::unique_ptr<stream::MockCluster> cluster;
+  std::unique_ptr<stream::Submitter> submitter;
+  std::unique_ptr<Node> node;
   SystemClock wall;
-  std::printf("cluster_bench: %s, %d year(s): %zu events; mock cluster of 3 brokers, 1 partition\n", preset.c_str(),
-              years, lines.size());
 
-  // 1. Submit the world.
-  auto start = Steady::now();
-  const auto world = Events(lines);
-  std::int64_t end = 0;
-  for (std::size_t i = 0; i < world.size(); i += 50'000) {
-    const std::size_t n = std::min<std::size_t>(50'000, world.size() - i);
-    end = Must(submitter->Submit(0, std::span(world).subspan(i, n), wall.Now(), 120s), "submit").back() + 1;
+  std::int64_t SubmitAll(const std::vector<stream::Submission>& all) {
+    std::int64_t end = 0;
+    for (std::size_t i = 0; i < all.size(); i += 50'000) {
+      const std::size_t n = std::min<std::size_t>(50'000, all.size() - i);
+      end = Must(submitter->Submit(0, std::span(all).subspan(i, n), wall.Now(), 120s), "submit").back() + 1;
+    }
+    return end;
   }
-  const double submit_ms = bench::MillisSince(start);
-  std::printf("submit:   %zu events in %.0f ms = %.0f events/s\n", lines.size(), submit_ms,
-              static_cast<double>(lines.size()) * 1000 / submit_ms);
+  void StartNode() { node = std::make_unique<Node>(cluster->bootstraps(), root + "/node", secret); }
+};
 
-  // 2. A fresh node indexes it all.
-  auto node = std::make_unique<Node>(cluster->bootstraps(), root + "/node", secret);
+// 1 and 2: the world submitted, then indexed by a fresh node.
+void SubmitAndIndex(Bench& b) {
+  auto start = Steady::now();
+  const std::int64_t end = b.SubmitAll(Events(b.lines));
+  const double submit_ms = bench::MillisSince(start);
+  std::printf("submit:   %zu events in %.0f ms = %.0f events/s\n", b.lines.size(), submit_ms,
+              static_cast<double>(b.lines.size()) * 1000 / submit_ms);
+  b.StartNode();
   start = Steady::now();
-  node->WaitFor(end);
+  b.node->WaitFor(end);
   const double index_ms = bench::MillisSince(start);
   std::printf("index:    %lld submissions from offset 0 in %.0f ms = %.0f events/s (head seq %llu, %llu synced writes)\n",
               static_cast<long long>(end), index_ms, static_cast<double>(end) * 1000 / index_ms,
-              static_cast<unsigned long long>(node->store->head().seq.value()),
-              static_cast<unsigned long long>(node->indexer->stats().writes.load()));
+              static_cast<unsigned long long>(b.node->store->head().seq.value()),
+              static_cast<unsigned long long>(b.node->indexer->stats().writes.load()));
+}
 
-  // 3. Payouts, through the cluster and embedded on the same lines.
-  FakeClock fixed(wall.Now());
-  auto embedded = Must(store::EventStore::Open(root + "/embedded", &secret, fixed), "embedded store");
+// 3: each month of the first year paid through the cluster and embedded, on the same lines.
+void Payouts(Bench& b, int years) {
+  FakeClock fixed(b.wall.Now());
+  auto embedded = Must(store::EventStore::Open(b.root + "/embedded", &b.secret, fixed), "embedded store");
   {
-    codec::JsonLineDecoder decoder(secret.bytes());
+    codec::JsonLineDecoder decoder(b.secret.bytes());
     store::LineIngester ingester(*embedded, decoder, store::IngestOptions{"world", std::nullopt, 10'000});
-    for (const auto& l : lines) MustDo(ingester.AddLine(l), "ingest");
+    for (const auto& l : b.lines) MustDo(ingester.AddLine(l), "ingest");
     MustDo(ingester.Flush(), "ingest");
   }
   auto service = Must(ledger::LedgerService::Open(*embedded), "embedded projection");
@@ -178,9 +172,9 @@ int main(int argc, char** argv) {
   for (unsigned m = 1; m <= static_cast<unsigned>(12 * years - 1) && m <= 12; ++m) {
     const domain::Month month{std::chrono::year(2023), std::chrono::month(m)};
     const stream::Submission pay{stream::SubmissionKind::kPayout, stream::EncodePayout(month), {}, {}};
-    start = Steady::now();
-    const std::int64_t offset = Must(submitter->Submit(0, std::span(&pay, 1), wall.Now(), 30s), "submit payout").front();
-    const auto outcome = Must(node->indexer->Await(offset, 60s), "await payout");
+    auto start = Steady::now();
+    const std::int64_t offset = Must(b.submitter->Submit(0, std::span(&pay, 1), b.wall.Now(), 30s), "submit payout").front();
+    const auto outcome = Must(b.node->indexer->Await(offset, 60s), "await payout");
     via_cluster.push_back(bench::MillisSince(start));
     if (outcome.kind != stream::SubmissionOutcome::Kind::kPayoutBooked) Die("a payout was not booked");
     start = Steady::now();
@@ -190,36 +184,62 @@ int main(int argc, char** argv) {
   std::printf("payout:   %zu months; through the cluster median %.1f ms (max %.1f), embedded median %.1f ms (max %.1f)\n",
               via_cluster.size(), Median(via_cluster), bench::Percentile(via_cluster, 1.0), Median(via_embedded),
               bench::Percentile(via_embedded, 1.0));
+}
 
-  // 4. Submit-to-indexed latency, one event at a time.
+// 4: single submissions, each once the previous one is indexed.
+void Latency(Bench& b, std::size_t samples) {
   std::vector<double> latency;
   for (std::size_t i = 0; i < samples; ++i) {
     const stream::Submission one{stream::SubmissionKind::kEvent, ClinicLine(i), {}, {}};
-    start = Steady::now();
-    const std::int64_t offset = Must(submitter->Submit(0, std::span(&one, 1), wall.Now(), 30s), "submit").front();
-    Must(node->indexer->Await(offset, 30s), "await");
+    const auto start = Steady::now();
+    const std::int64_t offset = Must(b.submitter->Submit(0, std::span(&one, 1), b.wall.Now(), 30s), "submit").front();
+    Must(b.node->indexer->Await(offset, 30s), "await");
     latency.push_back(bench::MillisSince(start));
   }
   std::printf("latency:  %zu single submissions, submit to indexed: p50 %.2f ms, p99 %.2f ms\n", samples,
               bench::Percentile(latency, 0.5), bench::Percentile(latency, 0.99));
+}
 
-  // 5. Catch-up after a restart.
-  node.reset();
+// 5: the node stops, `tail` submissions arrive, the node starts again and catches up.
+void Restart(Bench& b, std::uint64_t tail) {
+  b.node.reset();
   std::vector<std::string> more;
   for (std::uint64_t i = 0; i < tail; ++i) more.push_back(ClinicLine(1'000'000 + i));
-  end = Must(submitter->Submit(0, Events(more), wall.Now(), 120s), "submit the tail").back() + 1;
-  start = Steady::now();
-  node = std::make_unique<Node>(cluster->bootstraps(), root + "/node", secret);
+  const std::int64_t end = b.SubmitAll(Events(more));
+  const auto start = Steady::now();
+  b.StartNode();
   const double open_ms = bench::MillisSince(start);
-  node->WaitFor(end);
+  b.node->WaitFor(end);
   const double catch_ms = bench::MillisSince(start);
   std::printf("restart:  open and load %.0f ms; %llu submissions behind indexed %.0f ms after the start = %.0f events/s\n",
               open_ms, static_cast<unsigned long long>(tail), catch_ms,
               static_cast<double>(tail) * 1000 / (catch_ms - open_ms));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is measured
+  const bench::Args args(argc, argv, {"--preset", "--years", "--samples", "--tail"}, {});
+  const std::string preset = args.Get("--preset", "tiny");
+  const int years = static_cast<int>(args.Number("--years", 1));
+  Bench b{World(preset, years), Must(RegionSecret::FromHex(std::string(64, 'b')), "secret"),
+          (std::filesystem::temp_directory_path() / "capledger-cluster-bench").string(), nullptr, nullptr, nullptr, {}};
+  std::filesystem::remove_all(b.root);
+  std::filesystem::create_directories(b.root);
+  b.cluster = Must(stream::MockCluster::Start(3, {kTopic}, 1), "mock cluster");
+  stream::KafkaConfig kafka;
+  kafka.enabled = true;
+  kafka.brokers = b.cluster->bootstraps();
+  b.submitter = Must(stream::Submitter::Create(kafka, kTopic), "submitter");
+  std::printf("cluster_bench: %s, %d year(s): %zu events; mock cluster of 3 brokers, 1 partition\n", preset.c_str(),
+              years, b.lines.size());
+  SubmitAndIndex(b);
+  Payouts(b, years);
+  Latency(b, static_cast<std::size_t>(args.Number("--samples", 300)));
+  Restart(b, static_cast<std::uint64_t>(args.Number("--tail", 20'000)));
   std::printf("peak RSS: %.0f MiB\n", bench::PeakRssMib());
-  node.reset();
-  service.reset();
-  embedded.reset();
-  std::filesystem::remove_all(root);
+  b.node.reset();
+  std::filesystem::remove_all(b.root);
   return 0;
 }
