@@ -475,13 +475,17 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
                                     RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
   REQUIRE(rd_kafka_mock_broker_set_down(mock, 2) == RD_KAFKA_RESP_ERR_NO_ERROR);
   auto feed = w.StartFeed();
-  // Broker 2 comes back once the feed has met the errors (librdkafka's statistics report them).
-  // The statistics reach the feed only when it polls, so an idle feed's wait is ended each time.
-  CHECK(FeedWorld::Eventually([&] {
+  // Broker 2 comes back once the feed has met errors (librdkafka's statistics or its error
+  // callback report them), or after 20 s of real time. Which errors show, and when, is
+  // librdkafka's to decide (a pushed error may be answered by a metadata refresh rather than a
+  // counted retry; a refused connection is reported only if it tries broker 2), so this wait
+  // asserts nothing: the CHECK(errors > 0) below, after both outages, does. The statistics reach
+  // the feed only when it polls, so an idle feed's wait is ended each time.
+  (void)FeedWorld::Eventually([&] {
     if (feed->stats().broker_errors.load() > 0) return true;
     if (w.feed_clock().waiters() > 0) w.feed_clock().Advance(1s);
     return false;
-  }));
+  }, 20s);
   REQUIRE(rd_kafka_mock_broker_set_up(mock, 2) == RD_KAFKA_RESP_ERR_NO_ERROR);
   w.WaitDelivered(*feed, 60s);
   // A second outage while more is booked.

@@ -73,7 +73,7 @@ same "/v1/report?month=2023-06&known_at=2099-01-01T00:00:00Z" report --month 202
 same "/v1/entries" entries
 same "/v1/entries?month=2023-04" entries --month 2023-04
 same "/v1/entries?run=2023-06" entries --run 2023-06
-CLINIC=$(grep -o '"clinic": "[^"]*"' "$SCRATCH/cli.json" | head -n 1 | cut -d'"' -f4)
+CLINIC=$(grep -o '"clinic": "[^"]*"' "$SCRATCH/cli.json" | awk 'NR == 1' | cut -d'"' -f4)
 same "/v1/entries?run=2023-06&clinic=$CLINIC" entries --run 2023-06 --clinic "$CLINIC"
 same "/v1/report?month=2023-05&clinic=$CLINIC" report --month 2023-05 --clinic "$CLINIC"
 same "/v1/runs" runs
@@ -82,8 +82,8 @@ same "/v1/statement?run=2023-06&clinic=$CLINIC" statement --run 2023-06 --clinic
 # Traces: the first regular entry and every adjustment of the last two runs.
 cl --json entries > "$SCRATCH/all.json"
 entry_ids=$(grep -o '"id": "E-2023-0[56]-[0-9]*", "run": "[^"]*", "clinic": "[^"]*", "month": "[^"]*", "component": "[^"]*", "kind": "adjustment"' \
-  "$SCRATCH/all.json" | cut -d'"' -f4 | head -n 8)
-first_id=$(grep -o '"id": "E-2023-06-[0-9]*"' "$SCRATCH/all.json" | head -n 1 | cut -d'"' -f4)
+  "$SCRATCH/all.json" | cut -d'"' -f4 | awk 'NR <= 8')
+first_id=$(grep -o '"id": "E-2023-06-[0-9]*"' "$SCRATCH/all.json" | awk 'NR == 1' | cut -d'"' -f4)
 for id in $first_id $entry_ids; do same "/v1/entries/$id/trace" trace "$id"; done
 same "/v1/dispute?clinic=$CLINIC&month=2023-03&known_at=2023-04-06T00:00:00Z&vs=2099-01-01T00:00:00Z" \
   dispute --clinic "$CLINIC" --month 2023-03 --known-at 2023-04-06T00:00:00Z --vs 2099-01-01T00:00:00Z

@@ -14,7 +14,7 @@ OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
 
 # field NAME FILE: the value of "NAME" in a JSON document (a number, or a string without quotes).
-field() { grep -o "\"$1\": *\"\\?[^,\"}]*" "$2" | head -n 1 | sed 's/.*: *"\?//'; }
+field() { grep -o "\"$1\": *\"\\?[^,\"}]*" "$2" | awk 'NR == 1' | sed 's/.*: *"\?//'; }
 
 # ---- backups while serve holds the store ----------------------------------------------------------
 start_serve "$SCRATCH/store" "$SCRATCH/tokens"
