@@ -23,6 +23,7 @@ struct RegionConfig {
   std::string id;          // [a-z0-9-]{1,32}, the name of its store's directory under data_dir
   std::int32_t partition = 0;
   std::string secret_env;  // the environment variable holding its secret (empty: the global secret)
+  std::string ledger_topic;  // its finance feed's topic (empty: [kafka] ledger_topic + "." + id)
 };
 
 // [cluster] (DESIGN.md §6): with `enabled`, `serve` indexes its regions' partitions of the log
@@ -33,6 +34,9 @@ struct ClusterConfig {
   std::vector<std::string> regions;     // the regions this node indexes
   std::size_t batch_messages = 5'000;   // submissions per synced write at most
   std::int64_t await_ms = 30'000;       // how long a write waits for its node to index it
+  bool feed = true;                     // publish the finance feed (from the feed group's chosen node)
+  std::string feed_group = "capledger-feed";  // the feed group of region R is "<feed_group>.<R>"
+  std::int64_t feed_session_ms = 6'000; // a node silent this long loses the feed to another
 };
 
 // Settings every command may use. Precedence: flag > environment > config file > default.

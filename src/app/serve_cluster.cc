@@ -1,5 +1,7 @@
 // serve's cluster part (DESIGN.md §6): the indexer of this node's region, the only writer of its
-// store, and the submitter through which the API's payouts go to the log.
+// store; the submitter through which the API's payouts go to the log; and the region's finance
+// feed, published by whichever node of the region the feed group has chosen.
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -8,6 +10,8 @@
 #include "app/serve.h"
 #include "codec/json_out.h"
 #include "common/assert.h"
+#include "stream/feed.h"
+#include "stream/feed_owner.h"
 #include "stream/indexer.h"
 #include "stream/submitter.h"
 
@@ -36,25 +40,81 @@ class ClusterPart final : public ServePart {
                                           *env.context.clock, env.request_stop);
     if (!indexer) return tl::unexpected(indexer.error());
     indexer_ = std::move(*indexer);
+    if (config.cluster.feed) {
+      if (auto feed = StartFeedGroup(env); !feed) {
+        indexer_->Stop();
+        return tl::unexpected(feed.error());
+      }
+    }
     if (auto gauges = AddGauges(env.metrics); !gauges) return tl::unexpected(gauges.error());
     env.hooks.payout = [this](domain::Month month) { return Payout(month); };
     env.hooks.health = [this] { return Health(); };
     std::string out;
-    codec::JsonObject(out, codec::JsonSpacing::kSpaced)
-        .String("region", region_.id)
+    codec::JsonObject ready(out, codec::JsonSpacing::kSpaced);
+    ready.String("region", region_.id)
         .String("log_topic", config.cluster.log_topic)
-        .Integer("partition", static_cast<std::int64_t>(region_.partition))
-        .Close();
+        .Integer("partition", static_cast<std::int64_t>(region_.partition));
+    if (owner_) ready.String("ledger_topic", feed_config_.ledger_topic);
+    ready.Close();
     return out;
   }
 
   void Stop() override {
+    if (owner_) owner_->Stop();  // publishes what is booked, then leaves the feed group
     indexer_->Stop();
     std::lock_guard lock(submit_mutex_);
     submitter_.reset();
   }
 
  private:
+  // Joins the region's feed group; the feed runs while this node holds the region's partition.
+  Status StartFeedGroup(ServeEnv& env) {
+    const AppConfig& config = env.context.config;
+    store_ = &env.store;
+    request_stop_ = env.request_stop;
+    feed_config_ = config.kafka;
+    feed_config_.enabled = true;
+    feed_config_.ledger_topic =
+        region_.ledger_topic.empty() ? config.kafka.ledger_topic + "." + region_.id : region_.ledger_topic;
+    env.service.on_booked = [this] {
+      if (auto feed = CurrentFeed()) feed->Notify();
+    };
+    stream::FeedOwnerConfig group{config.kafka, config.cluster.feed_group + "." + region_.id, config.cluster.log_topic,
+                                  region_.partition, static_cast<int>(config.cluster.feed_session_ms)};
+    auto owner = stream::FeedOwnership::Start(group, [this](bool owner) { OwnerChanged(owner); });
+    if (!owner) return tl::unexpected(owner.error());
+    owner_ = std::move(*owner);
+    return {};
+  }
+
+  // On the feed group's thread: starts the feed from this node's cursor when the region's
+  // partition is given to it, and stops it (publishing what is booked, for at most 10 s) when
+  // the partition is taken away.
+  void OwnerChanged(bool owner) {
+    if (!owner) {
+      std::shared_ptr<stream::FinanceFeed> feed;
+      {
+        std::lock_guard lock(feed_mutex_);
+        feed.swap(feed_);
+      }
+      if (feed) feed->Stop();
+      return;
+    }
+    auto feed = stream::FinanceFeed::Start(feed_config_, *store_, *clock_, request_stop_);
+    if (!feed) {
+      spdlog::error("finance feed of region {}: {}", region_.id, feed.error().message);
+      request_stop_();
+      return;
+    }
+    std::lock_guard lock(feed_mutex_);
+    feed_ = std::shared_ptr<stream::FinanceFeed>(std::move(*feed));
+  }
+
+  std::shared_ptr<stream::FinanceFeed> CurrentFeed() const {
+    std::lock_guard lock(feed_mutex_);
+    return feed_;
+  }
+
   // Submits the month's payout and answers with what this node's indexer made of it.
   Result<ledger::PayoutResult> Payout(domain::Month month) {
     std::int64_t offset = 0;
@@ -92,12 +152,17 @@ class ClusterPart final : public ServePart {
         {"lag", end < 0 ? "null" : std::to_string(std::max<std::int64_t>(0, end - next))},
         {"indexer", s.failed.load() ? "\"failed\"" : "\"running\""},
     };
+    if (owner_) {
+      const auto feed = CurrentFeed();
+      out.emplace_back("feed", feed ? "\"publishing\"" : "\"standby\"");
+      out.emplace_back("feed_cursor", feed ? std::to_string(feed->stats().cursor_seq.load()) : "null");
+    }
     return out;
   }
 
   Status AddGauges(api::Metrics& metrics) {
     const stream::IndexerStats& s = indexer_->stats();
-    const std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>> gauges = {
+    std::vector<std::tuple<std::string, std::string, std::function<std::int64_t()>>> gauges = {
         {"capledger_cluster_indexed_offset", "the next log offset this node indexes",
          [&s] { return s.next_offset.load(); }},
         {"capledger_cluster_lag", "submissions in the log this node has not indexed yet",
@@ -107,6 +172,10 @@ class ClusterPart final : public ServePart {
         {"capledger_cluster_payouts_booked", "payout runs this node booked from the log since start",
          [&s] { return static_cast<std::int64_t>(s.payouts_booked.load()); }},
     };
+    if (owner_) {
+      gauges.emplace_back("capledger_cluster_feed_publishing", "1 while this node publishes the region's finance feed",
+                          [this] { return owner_->owner() ? 1 : 0; });
+    }
     for (const auto& [name, help, read] : gauges) {
       if (auto added = metrics.AddGauge(name, help, read); !added) return added;
     }
@@ -119,6 +188,12 @@ class ClusterPart final : public ServePart {
   std::mutex submit_mutex_;  // the submitter takes one caller at a time
   std::unique_ptr<stream::Submitter> submitter_;
   std::unique_ptr<stream::Indexer> indexer_;
+  store::EventStore* store_ = nullptr;
+  std::function<void()> request_stop_;
+  stream::KafkaConfig feed_config_;  // the region's ledger topic
+  mutable std::mutex feed_mutex_;    // guards feed_ (the feed group's thread sets it)
+  std::shared_ptr<stream::FinanceFeed> feed_;
+  std::unique_ptr<stream::FeedOwnership> owner_;
 };
 
 }  // namespace

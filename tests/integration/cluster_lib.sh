@@ -1,6 +1,7 @@
 # Shared by the cluster tests and tools/demo --cluster: a mock Kafka cluster in a process of its
 # own, and nodes (`serve` in cluster mode) that can be started, killed and restarted.
 # Needs: CAPLEDGER_BIN, SCRATCH, fail (tests/integration/lib.sh or tools/demo).
+source "$(dirname "${BASH_SOURCE[0]}")/feed_lib.sh"
 
 # cluster_start_mock PARTITIONS: starts `kafka-mock` with 3 brokers; sets MOCK_PID and BROKERS.
 cluster_start_mock() {
@@ -93,4 +94,40 @@ submit() {
   local partition=0
   [ "$1" == "vastmanland" ] && partition=1
   kcat -b "$BROKERS" -P -t halsoval.log -p "$partition" -l "$2"
+}
+
+# feed_check REGION NODE...: waits up to 60 s until one of the region's nodes publishes its finance
+# feed through the head, checks that exactly one does, and that the region's ledger topic,
+# deduplicated by entry id, is that node's ledger (check_feed_topic). Prints a summary.
+feed_check() {
+  local region="$1"; shift
+  local head n cursor publisher="" publishing
+  head=$(node_verify_json "$1" "$region" | jq .head_seq)
+  for ((i = 0; i < 600; i++)); do
+    publishing=0
+    for n in "$@"; do
+      cursor=$(node_health "$n" "$region" | jq -r 'select(.feed == "publishing") | .feed_cursor' 2> /dev/null || true)
+      [ -n "$cursor" ] && publishing=$((publishing + 1))
+      [ "$cursor" == "$head" ] && publisher=$n
+    done
+    [ -n "$publisher" ] && (( publishing == 1 )) && break
+    publisher=""
+    sleep 0.1
+  done
+  [ -n "$publisher" ] || fail "$region: no one node published the feed through seq $head ($publishing publishing)"
+  local topic
+  topic=$(jq -r .cluster.ledger_topic "$SCRATCH/$publisher-$region.out")
+  kcat -b "$BROKERS" -C -t "$topic" -e -q -J > "$SCRATCH/$region-topic.jsonl"
+  "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$publisher.toml" --data "$SCRATCH/$publisher" --region "$region" \
+    --json entries > "$SCRATCH/$region-ledger.json"
+  "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$publisher.toml" --data "$SCRATCH/$publisher" --region "$region" \
+    log > "$SCRATCH/$region-log.jsonl"
+  check_feed_topic "$SCRATCH/$region-topic.jsonl" "$SCRATCH/$region-ledger.json" "$SCRATCH/$region-log.jsonl"
+  (( FEED_ENTRIES > 0 )) || fail "$region: the ledger has no entries"
+  echo "feed of $region ($topic), published by node $publisher now: $FEED_ENTRIES entries, $FEED_MESSAGES entry messages on the topic ($((FEED_MESSAGES - FEED_ENTRIES)) duplicates dropped by id)"
+}
+
+# node_verify_json NODE REGION: `capledger --json verify` beside the running node.
+node_verify_json() {
+  "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$1.toml" --data "$SCRATCH/$1" --region "$2" --json verify
 }

@@ -4,8 +4,9 @@
 # submitted from outside (kcat) and payouts through the nodes' APIs while nodes are SIGKILLed at
 # seeded moments (CAPLEDGER_CLUSTER_SEEDS, ten by default; tools/cluster-campaign runs more). After
 # each kill the node restarts and catches up. At the end every node of a region prints the same
-# `verify` line (head seq and hash), every month has exactly one run, and the booked entries are
-# the same on every node. A node paused with SIGSTOP across another node's payout of the same
+# `verify` line (head seq and hash), every month has exactly one run, the booked entries are
+# the same on every node, and each region's finance feed topic (published by whichever node the
+# feed group chose, and chose again after each kill), deduplicated by entry id, equals the ledger. A node paused with SIGSTOP across another node's payout of the same
 # month answers, once resumed, with that run: it books nothing of its own.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/cluster_lib.sh"
@@ -122,6 +123,10 @@ for region in orebro vastmanland; do
   for l in "${lines[@]}"; do expect_eq "$l" "${lines[0]}" "$region: verify on every node"; done
   [[ "${lines[0]}" == ok:* ]] || fail "$region: verify: ${lines[0]}"
 done
+# ---- each region's finance feed: one publisher, the topic deduplicated equals the ledger --------
+feed_check orebro a b c
+feed_check vastmanland c d
+
 ore_hash=$(node_verify a orebro | grep -o 'hash [0-9a-f]*')
 vas_hash=$(node_verify d vastmanland | grep -o 'hash [0-9a-f]*')
 [ "$ore_hash" != "$vas_hash" ] || fail "the two regions' logs are the same"
