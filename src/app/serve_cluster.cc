@@ -1,6 +1,7 @@
 // serve's cluster part (DESIGN.md §6): the indexer of this node's region, the only writer of its
 // store; the submitter through which the API's payouts go to the log; and the region's finance
 // feed, published by whichever node of the region the feed group has chosen.
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -80,24 +81,33 @@ class ClusterPart final : public ServePart {
       if (auto feed = CurrentFeed()) feed->Notify();
     };
     stream::FeedOwnerConfig group{config.kafka, config.cluster.feed_group + "." + region_.id, config.cluster.log_topic,
-                                  region_.partition, static_cast<int>(config.cluster.feed_session_ms)};
-    auto owner = stream::FeedOwnership::Start(group, [this](bool owner) { OwnerChanged(owner); });
+                                  region_.partition, static_cast<int>(config.cluster.feed_session_ms),
+                                  [this] { return Delivered(); }};
+    auto owner = stream::FeedOwnership::Start(
+        group, [this](bool owner, std::uint64_t handed_over) { OwnerChanged(owner, handed_over); });
     if (!owner) return tl::unexpected(owner.error());
     owner_ = std::move(*owner);
     return {};
   }
 
-  // On the feed group's thread: starts the feed from this node's cursor when the region's
-  // partition is given to it, and stops it (publishing what is booked, for at most 10 s) when
-  // the partition is taken away.
-  void OwnerChanged(bool owner) {
+  // On the feed group's thread: starts the feed when the region's partition is given to this
+  // node, and stops it (publishing what is booked, for at most 10 s) when it is taken away.
+  void OwnerChanged(bool owner, std::uint64_t handed_over) {
     if (!owner) {
       std::shared_ptr<stream::FinanceFeed> feed;
       {
         std::lock_guard lock(feed_mutex_);
         feed.swap(feed_);
       }
-      if (feed) feed->Stop();
+      if (feed) {
+        feed->Stop();
+        last_delivered_ = feed->stats().cursor_seq.load();
+      }
+      return;
+    }
+    if (auto taken = TakeOver(handed_over); !taken) {
+      spdlog::error("finance feed of region {}: {}", region_.id, taken.error().message);
+      request_stop_();
       return;
     }
     auto feed = stream::FinanceFeed::Start(feed_config_, *store_, *clock_, request_stop_);
@@ -108,6 +118,26 @@ class ClusterPart final : public ServePart {
     }
     std::lock_guard lock(feed_mutex_);
     feed_ = std::shared_ptr<stream::FinanceFeed>(std::move(*feed));
+  }
+
+  // The feed starts from this node's cursor, or from what the group recorded as delivered by
+  // the node before it if that is further on. Every node's log is the same seq for seq, so what
+  // was delivered through seq S is this node's entries through S too. Beyond this node's head
+  // it starts at its head: what lies between is published again once indexed, and finance
+  // drops it by entry id.
+  Status TakeOver(std::uint64_t handed_over) {
+    auto cursor = store_->FeedCursor();
+    if (!cursor) return tl::unexpected(cursor.error());
+    const std::uint64_t from = std::min(handed_over, store_->head().seq.value());
+    if (from <= cursor->value()) return {};
+    spdlog::info("finance feed of region {}: publishing from seq {}, delivered before by another node (this node's cursor: {})",
+                 region_.id, from, cursor->value());
+    return store_->PutFeedCursor(domain::Seq(from));
+  }
+
+  std::uint64_t Delivered() const {
+    if (auto feed = CurrentFeed()) return feed->stats().cursor_seq.load();
+    return last_delivered_.load();
   }
 
   std::shared_ptr<stream::FinanceFeed> CurrentFeed() const {
@@ -193,6 +223,7 @@ class ClusterPart final : public ServePart {
   stream::KafkaConfig feed_config_;  // the region's ledger topic
   mutable std::mutex feed_mutex_;    // guards feed_ (the feed group's thread sets it)
   std::shared_ptr<stream::FinanceFeed> feed_;
+  std::atomic<std::uint64_t> last_delivered_{0};  // the cursor of the feed last stopped
   std::unique_ptr<stream::FeedOwnership> owner_;
 };
 

@@ -1,9 +1,12 @@
 // FeedOwnership: a consumer of the log topic in the region's feed group whose only use is the
-// partition the group assigns it. Eager rebalancing ("range"): every member gives up what it
-// holds before anything is assigned again, so a live member stops publishing before another
-// starts. A member that was paused or cut off learns it lost the partition at its next poll;
-// until then it may publish what the new owner publishes too, entry for entry the same (every
-// node's ledger is the same fold of the log), and finance drops those by entry id.
+// partition the group assigns it. Cooperative rebalancing: a partition that moves is revoked
+// from its holder in one rebalance and given to the next in a later one, so a live member stops
+// publishing before another starts. (Which partition moves when a member joins is the
+// assignor's choice: the region's may move to the newcomer, which then starts from the seq the
+// group recorded.) A member that was paused or cut off learns it lost the
+// partition at its next poll; until then it may publish what the new holder publishes too,
+// entry for entry the same (every node's ledger is the same fold of the log), and finance drops
+// those by entry id. Its commits are refused once it is out of the group's generation.
 #include "stream/feed_owner.h"
 
 #include <array>
@@ -22,6 +25,7 @@ namespace capledger::stream {
 namespace {
 
 constexpr int kPollMs = 100;
+constexpr int kCommittedTimeoutMs = 5000;  // asking the group what was delivered, when given the partition
 
 bool IsSet(const KafkaConfig& config, std::string_view name) {
   for (const auto& [key, value] : config.properties) {
@@ -32,7 +36,7 @@ bool IsSet(const KafkaConfig& config, std::string_view name) {
 
 class Owner final : public FeedOwnership {
  public:
-  Owner(FeedOwnerConfig config, std::function<void(bool)> on_change)
+  Owner(FeedOwnerConfig config, std::function<void(bool, std::uint64_t)> on_change)
       : config_(std::move(config)), on_change_(std::move(on_change)) {}
   ~Owner() override { Stop(); }
 
@@ -45,10 +49,15 @@ class Owner final : public FeedOwnership {
 
  private:
   void PollLoop();
-  void Set(bool owner);
+  void Gain(rd_kafka_topic_partition_list_t* partitions);
+  void GiveUp(rd_kafka_topic_partition_list_t* partitions);
+  std::uint64_t HandedOver();
+  void CommitDelivered(bool sync);
+  bool Mine(const rd_kafka_topic_partition_list_t* partitions) const;
 
   FeedOwnerConfig config_;
-  std::function<void(bool)> on_change_;
+  std::function<void(bool, std::uint64_t)> on_change_;
+  std::uint64_t committed_ = 0;  // the delivered seq last committed (poll thread only)
   rd_kafka_t* rk_ = nullptr;
   std::atomic<bool> owner_{false};
   std::atomic<bool> stopping_{false};
@@ -77,9 +86,10 @@ Status Owner::Open() {
   if (!IsSet(config_.kafka, "heartbeat.interval.ms")) {
     fixed.emplace_back("heartbeat.interval.ms", std::to_string(std::max(100, config_.session_timeout_ms / 6)));
   }
-  // capledger's own: the group, eager rebalancing, and nothing read or committed.
+  // capledger's own: the group, sticky cooperative rebalancing, nothing read, and commits only
+  // of the delivered seq.
   fixed.emplace_back("group.id", config_.group);
-  fixed.emplace_back("partition.assignment.strategy", "range");
+  fixed.emplace_back("partition.assignment.strategy", "cooperative-sticky");
   fixed.emplace_back("enable.auto.commit", "false");
   fixed.emplace_back("enable.auto.offset.store", "false");
   fixed.emplace_back("auto.offset.reset", "latest");
@@ -113,9 +123,10 @@ Status Owner::Open() {
 void Owner::PollLoop() {
   while (!stopping_) {
     if (rd_kafka_message_t* message = rd_kafka_consumer_poll(rk_, kPollMs)) rd_kafka_message_destroy(message);
+    if (owner_) CommitDelivered(true);
   }
   rd_kafka_consumer_close(rk_);  // the revocation inside it stops the feed if it was held
-  Set(false);
+  if (owner_.exchange(false)) on_change_(false, 0);  // no revocation came (no broker answered)
 }
 
 void Owner::Stop() {
@@ -129,27 +140,86 @@ void Owner::Stop() {
   });
 }
 
-void Owner::Set(bool owner) {
-  if (owner_.exchange(owner) == owner) return;
-  spdlog::info("finance feed: {} partition {} of {} in group {}", owner ? "holds" : "gave up", config_.partition,
-               config_.log_topic, config_.group);
-  on_change_(owner);
+bool Owner::Mine(const rd_kafka_topic_partition_list_t* partitions) const {
+  for (int i = 0; i < partitions->cnt; ++i) {
+    if (partitions->elems[i].partition == config_.partition &&
+        std::string_view(partitions->elems[i].topic) == config_.log_topic) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void Owner::Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    bool mine = false;
-    for (int i = 0; i < partitions->cnt; ++i) {
-      mine = mine || (partitions->elems[i].partition == config_.partition &&
-                      std::string_view(partitions->elems[i].topic) == config_.log_topic);
-    }
-    rd_kafka_assign(rk_, partitions);
-    rd_kafka_pause_partitions(rk_, partitions);  // membership only: nothing is fetched
-    Set(mine && !stopping_);
+    Gain(partitions);
+  } else {
+    GiveUp(partitions);  // revoked or lost: the feed stops before the group moves on
+  }
+}
+
+void Owner::Gain(rd_kafka_topic_partition_list_t* partitions) {
+  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk_, partitions)) {
+    spdlog::warn("finance feed group {}: assign: {}", config_.group, rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
     return;
   }
-  Set(false);  // revoked or lost: the feed stops before the group moves on
-  rd_kafka_assign(rk_, nullptr);
+  rd_kafka_pause_partitions(rk_, partitions);  // membership only: nothing is fetched
+  if (!Mine(partitions) || stopping_ || owner_) return;
+  const std::uint64_t handed_over = HandedOver();
+  committed_ = handed_over;
+  owner_ = true;
+  spdlog::info("finance feed: this node holds partition {} of {} in group {}; the group recorded delivery through seq {}",
+               config_.partition, config_.log_topic, config_.group, handed_over);
+  on_change_(true, handed_over);
+}
+
+void Owner::GiveUp(rd_kafka_topic_partition_list_t* partitions) {
+  const bool lost = rd_kafka_assignment_lost(rk_) != 0;
+  if (owner_ && Mine(partitions)) {
+    owner_ = false;
+    on_change_(false, 0);  // the feed has stopped: what it delivered is final
+    if (!lost) CommitDelivered(true);
+    spdlog::info("finance feed: this node gave up partition {} of {} in group {}{}", config_.partition,
+                 config_.log_topic, config_.group, lost ? " (its membership was lost)" : "");
+  }
+  if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_, partitions)) {
+    spdlog::debug("finance feed group {}: unassign: {}", config_.group, rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+  }
+}
+
+// The delivered seq the group holds as the partition's committed offset (0 if none, or if the
+// group cannot be asked: the feed then starts from this node's own cursor).
+std::uint64_t Owner::HandedOver() {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, config_.log_topic.c_str(), config_.partition);
+  std::uint64_t seq = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_committed(rk_, list, kCommittedTimeoutMs);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && list->elems[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      list->elems[0].offset > 0) {
+    seq = static_cast<std::uint64_t>(list->elems[0].offset);
+  } else if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("finance feed group {}: the delivered seq cannot be read ({}): publishing from this node's cursor",
+                 config_.group, rd_kafka_err2str(err));
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return seq;
+}
+
+// Records the feed's delivered seq in the group if it moved on, waiting for the answer (this
+// thread does nothing else). A refused commit (the group is rebalancing, or this member is out
+// of its generation) is tried again at the next poll, or left to the next holder, who then
+// publishes again from an earlier seq.
+void Owner::CommitDelivered(bool sync) {
+  const std::uint64_t delivered = config_.delivered ? config_.delivered() : 0;
+  if (delivered <= committed_) return;
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, config_.log_topic.c_str(), config_.partition)->offset =
+      static_cast<std::int64_t>(delivered);
+  const rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, sync ? 0 : 1);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) committed_ = delivered;
 }
 
 void Owner::OnError(int err, const char* reason) {
@@ -159,7 +229,7 @@ void Owner::OnError(int err, const char* reason) {
 }  // namespace
 
 Result<std::unique_ptr<FeedOwnership>> FeedOwnership::Start(const FeedOwnerConfig& config,
-                                                            std::function<void(bool owner)> on_change) {
+                                                            std::function<void(bool owner, std::uint64_t handed_over)> on_change) {
   auto owner = std::make_unique<Owner>(config, std::move(on_change));
   if (auto opened = owner->Open(); !opened) return tl::unexpected(opened.error());
   return owner;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -26,6 +27,17 @@ struct Member {
   std::unique_ptr<FeedOwnership> ownership;
 };
 
+// Örebro's feed group (partition 0 of the log topic) on the mock cluster, with a 3 s session.
+FeedOwnerConfig OrebroGroup(const MockCluster& cluster) {
+  FeedOwnerConfig config;
+  config.kafka.brokers = cluster.bootstraps();
+  config.group = "capledger-feed.orebro";
+  config.log_topic = kTopic;
+  config.partition = 0;
+  config.session_timeout_ms = 3000;
+  return config;
+}
+
 template <typename Done>
 bool Eventually(Done&& done, std::chrono::seconds timeout = 60s) {
   const auto until = std::chrono::steady_clock::now() + timeout;
@@ -41,17 +53,12 @@ TEST_CASE("one member of the feed group holds the region's partition; when it le
   REQUIRE(cluster.has_value());
   std::atomic<int> holders{0};
   std::atomic<int> most_holders{0};
-  FeedOwnerConfig config;
-  config.kafka.brokers = (*cluster)->bootstraps();
-  config.group = "capledger-feed.orebro";
-  config.log_topic = kTopic;
-  config.partition = 0;
-  config.session_timeout_ms = 3000;
+  FeedOwnerConfig config = OrebroGroup(**cluster);
   std::vector<std::unique_ptr<Member>> members;
   auto join = [&] {
     auto member = std::make_unique<Member>();
     Member* m = member.get();
-    auto started = FeedOwnership::Start(config, [&, m](bool owner) {
+    auto started = FeedOwnership::Start(config, [&, m](bool owner, std::uint64_t) {
       if (owner) {
         ++m->gained;
         const int now = ++holders;
@@ -98,19 +105,53 @@ TEST_CASE("one member of the feed group holds the region's partition; when it le
 TEST_CASE("the only member of the group holds the partition until it stops") {
   auto cluster = MockCluster::Start(3, {kTopic}, 2);
   REQUIRE(cluster.has_value());
-  FeedOwnerConfig config;
-  config.kafka.brokers = (*cluster)->bootstraps();
-  config.group = "capledger-feed.orebro";
-  config.log_topic = kTopic;
-  config.partition = 0;
-  config.session_timeout_ms = 3000;
+  FeedOwnerConfig config = OrebroGroup(**cluster);
   std::atomic<int> changes{0};
-  auto alone = FeedOwnership::Start(config, [&](bool) { ++changes; });
+  auto alone = FeedOwnership::Start(config, [&](bool, std::uint64_t) { ++changes; });
   REQUIRE(alone.has_value());
   CHECK(Eventually([&] { return (*alone)->owner(); }));  // a lone member is given every partition
   (*alone)->Stop();
   CHECK_FALSE((*alone)->owner());
   CHECK(changes.load() == 2);  // given, then given up at Stop
+}
+
+TEST_CASE("when the partition moves to another member, that member learns the seq delivered before it") {
+  auto cluster = MockCluster::Start(3, {kTopic}, 2);
+  REQUIRE(cluster.has_value());
+  FeedOwnerConfig config = OrebroGroup(**cluster);
+  std::atomic<std::uint64_t> first_delivered{0};
+  config.delivered = [&] { return first_delivered.load(); };
+  std::atomic<int> holders{0};
+  std::atomic<bool> overlap{false};
+  auto first = FeedOwnership::Start(config, [&](bool owner, std::uint64_t) {
+    if (owner && ++holders > 1) overlap = true;
+    if (!owner) --holders;
+  });
+  REQUIRE(first.has_value());
+  REQUIRE(Eventually([&] { return (*first)->owner(); }));
+  // The mock completes a new group's first rebalance in steps; commits wait for it to settle.
+  std::this_thread::sleep_for(6s);
+  REQUIRE((*first)->owner());
+  first_delivered = 41;  // its feed delivers through seq 41, recorded in the group at its next poll
+  std::this_thread::sleep_for(1s);
+  config.delivered = [] { return std::uint64_t{0}; };
+  std::atomic<std::uint64_t> handed_over{0};
+  auto second = FeedOwnership::Start(config, [&](bool owner, std::uint64_t seq) {
+    if (owner && ++holders > 1) overlap = true;
+    if (owner) handed_over = seq;
+    if (!owner) --holders;
+  });
+  REQUIRE(second.has_value());
+  // Two members, two partitions: one each. If the region's stays, the first member's Stop moves it.
+  std::this_thread::sleep_for(6s);
+  if ((*first)->owner()) (*first)->Stop();
+  CHECK(Eventually([&] { return (*second)->owner(); }));
+  CHECK_FALSE((*first)->owner());
+  CHECK(handed_over.load() == 41);
+  CHECK_FALSE(overlap.load());  // the first gave it up before the second was given it
+  (*second)->Stop();
+  (*first)->Stop();
+  CHECK(holders.load() == 0);
 }
 
 }  // namespace
