@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_writes.h"
 #include "app/commands.h"
 #include "app/line_reader.h"
 #include "app/store_access.h"
@@ -40,11 +41,29 @@ int Refuse(const CommandContext& context, const Error& error) {
   return kExitRefused;
 }
 
+// Cluster mode: the lines are submitted to the region's partition and counted once this node
+// has indexed them.
+int RunClusterIngest(const CommandContext& context, LineReader& reader, const RegionSecret& secret) {
+  if (context.recorded_at) {
+    return Refuse(context, Error{ErrorCode::kInvalidArgument,
+                                 "--recorded-at: in cluster mode the log's time is the recorded time (docs/cluster.md)"});
+  }
+  auto counts = SubmitLines(context, [&](std::string_view& line) { return reader.Next(line); }, secret);
+  if (!counts) return Refuse(context, counts.error());
+  store::IngestCounts shown;
+  shown.stored = counts->stored;
+  shown.duplicate = counts->duplicate;
+  shown.rejected = counts->rejected;
+  PrintCounts(context, shown, counts->head);
+  return counts->rejected > 0 ? kExitRejectedLines : kExitOk;
+}
+
 int RunIngest(const CommandContext& context, const std::string& file) {
   auto reader = LineReader::Open(file);
   if (!reader) return Refuse(context, reader.error());
   auto secret = ResolveSecret(context.config);
   if (!secret) return Refuse(context, secret.error());
+  if (context.config.cluster.enabled) return RunClusterIngest(context, *reader, *secret);
   auto store = OpenStore(context, Access::kWrite);
   if (!store) return Refuse(context, store.error());
   codec::JsonLineDecoder decoder(secret->bytes());

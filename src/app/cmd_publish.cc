@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_write.h"
 #include "app/commands.h"
 #include "app/store_access.h"
 #include "codec/json_out.h"
@@ -17,6 +18,7 @@
 #include "present/html_public.h"
 #include "present/manifest.h"
 #include "present/open_data.h"
+#include "stream/submission.h"
 
 namespace capledger::app {
 namespace {
@@ -77,6 +79,30 @@ std::string Summary(const CommandContext& context, const ledger::OpenData& data,
   return out + "\n";
 }
 
+// Cluster mode: the publication goes to the log as a submission, and the node's indexer records
+// the FollowUpPublished event (the ledger's own event, never an input); the node's store then
+// holds it at a seq, appended during this command or before.
+Result<ledger::PublicationRecord> RecordThroughLog(const CommandContext& context, const domain::Event& event) {
+  const auto& body = std::get<domain::FollowUpPublished>(event.body);
+  auto write = ClusterWrite::Create(context);
+  if (!write) return tl::unexpected(write.error());
+  auto before = write->CatchUp();
+  if (!before) return tl::unexpected(before.error());
+  const stream::PublicationRequest request{body.year, body.through, body.known_at_seq.value(), body.manifest_sha256};
+  const stream::Submission submission{stream::SubmissionKind::kPublication, stream::EncodePublication(request), {}, {}};
+  auto offsets = write->Submit(std::span(&submission, 1));
+  if (!offsets) return tl::unexpected(offsets.error());
+  if (auto awaited = write->AwaitIndexed(offsets->front() + 1); !awaited) return tl::unexpected(awaited.error());
+  auto store = write->OpenIndexed(Access::kRead);
+  if (!store) return tl::unexpected(store.error());
+  auto found = (*store)->LookupId(event.id);
+  if (!found) return tl::unexpected(found.error());
+  if (!found->has_value()) {
+    return Fail(ErrorCode::kRefused, fmt::format("the node did not record {} (its log says why)", event.id));
+  }
+  return ledger::PublicationRecord{(*found)->seq, (*found)->seq <= *before};
+}
+
 }  // namespace
 
 int RunPublish(const CommandContext& context, const PublishArgs& args) {
@@ -85,7 +111,8 @@ int RunPublish(const CommandContext& context, const PublishArgs& args) {
   auto through = domain::ParseMonth(args.through);
   if (!through) return Refuse(context, Error{ErrorCode::kInvalidArgument, "--through: " + through.error().message});
   if (args.out.empty()) return Refuse(context, Error{ErrorCode::kInvalidArgument, "--out: a folder is needed"});
-  auto store = OpenStore(context, Access::kWrite);
+  const bool cluster = context.config.cluster.enabled;  // the node's indexer owns the store
+  auto store = OpenStore(context, cluster ? Access::kRead : Access::kWrite);
   if (!store) return Refuse(context, store.error());
   auto known_at = ResolveKnownAt(**store, args.known_at);
   if (!known_at) return Refuse(context, known_at.error());
@@ -103,7 +130,7 @@ int RunPublish(const CommandContext& context, const PublishArgs& args) {
   const domain::Event event = ledger::FollowUpEvent(*year, *through, known_at->seq, manifest_sha256);
   if (auto free = ledger::CheckPublishable(**store, event); !free) return Refuse(context, free.error());
   if (auto written = WriteSite(args.out, *files, manifest); !written) return Refuse(context, written.error());
-  auto record = ledger::RecordPublication(**store, event);
+  auto record = cluster ? RecordThroughLog(context, event) : ledger::RecordPublication(**store, event);
   if (!record) return Refuse(context, record.error());
   spdlog::info("published {} through {} at seq {}: manifest {}", *year, args.through, known_at->seq, manifest_sha256);
   const std::string out = Summary(context, *data, args, *files, manifest_sha256, *record);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_writes.h"
 #include "app/commands.h"
 #include "app/store_access.h"
 #include "codec/json_out.h"
@@ -60,11 +61,40 @@ void PrintPublished(const CommandContext& context, const domain::Rulebook& ruleb
   }
 }
 
+// Cluster mode: the RulebookPublished event is submitted to the region's partition; the node's
+// store then says whether it was stored, already there, or rejected.
+int RunClusterPublish(const CommandContext& context, const std::string& file, const domain::Rulebook& rulebook) {
+  if (context.recorded_at) {
+    return Refuse(context, Error{ErrorCode::kInvalidArgument,
+                                 "--recorded-at: in cluster mode the log's time is the recorded time (docs/cluster.md)"});
+  }
+  auto secret = ResolveSecret(context.config);
+  if (!secret) return Refuse(context, secret.error());
+  const domain::Event event{RulebookEventId(rulebook), "capledger", domain::RulebookPublished{rulebook}};
+  auto counts = SubmitEvent(context, event, *secret);
+  if (!counts) return Refuse(context, counts.error());
+  if (counts->rejected > 0) {
+    return Refuse(context, Error{ErrorCode::kRefused, fmt::format("{}: the node rejected the rulebook; `capledger "
+                                                                  "rejects` says why", file)});
+  }
+  auto store = OpenStore(context, Access::kRead);
+  if (!store) return Refuse(context, store.error());
+  auto found = (*store)->LookupId(event.id);
+  if (!found) return Refuse(context, found.error());
+  LEDGER_ASSERT(found->has_value());
+  store::AppendOutcome outcome;
+  outcome.kind = counts->stored > 0 ? store::AppendOutcome::Kind::kStored : store::AppendOutcome::Kind::kDuplicate;
+  outcome.seq = (*found)->seq;
+  PrintPublished(context, rulebook, outcome);
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunRulebookPublish(const CommandContext& context, const std::string& file) {
   auto rulebook = ReadRulebookFile(file);
   if (!rulebook) return Refuse(context, rulebook.error());
+  if (context.config.cluster.enabled) return RunClusterPublish(context, file, *rulebook);
   auto store = OpenStore(context, Access::kWrite);
   if (!store) return Refuse(context, store.error());
   store::AppendRequest request;

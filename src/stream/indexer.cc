@@ -18,6 +18,7 @@
 #include "common/assert.h"
 #include "common/rate_limited_log.h"
 #include "common/thread.h"
+#include "ledger/publication.h"
 #include "stream/message_decoder.h"
 #include "stream/submission.h"
 
@@ -98,6 +99,10 @@ class IndexerImpl final : public Indexer {
   Status Handle(const rd_kafka_message_t& message);
   Status AddEvent(const rd_kafka_message_t& message, std::string_view topic);
   Status RunPayout(const rd_kafka_message_t& message, std::string_view topic);
+  Status RecordPublication(const rd_kafka_message_t& message, std::string_view topic);
+  Status Finished(std::int64_t offset, SubmissionOutcome outcome);
+  Status RejectCommand(const rd_kafka_message_t& message, std::string_view topic, codec::RejectCode code,
+                       std::string text);
   void AddReject(const MessageRef& ref, codec::RejectCode code, std::string field, std::string text);
   Status Flush();
   Status StoreOffset(std::int64_t next_offset);
@@ -245,6 +250,8 @@ Status IndexerImpl::Handle(const rd_kafka_message_t& message) {
   switch (KindOf(Header(message, kSubmissionHeader.data()))) {
     case SubmissionKind::kPayout:
       return RunPayout(message, topic);
+    case SubmissionKind::kPublication:
+      return RecordPublication(message, topic);
     case SubmissionKind::kEvent:
       return AddEvent(message, topic);
     case SubmissionKind::kUnknown:
@@ -256,7 +263,7 @@ Status IndexerImpl::Handle(const rd_kafka_message_t& message) {
   batch_.time = MessageTime(message);
   MessageRef ref{topic, message.partition, message.offset, std::nullopt, {}};
   AddReject(ref, codec::RejectCode::kUnknownType, std::string(kSubmissionHeader),
-            fmt::format("the submission kind `{}` is none of event, payout",
+            fmt::format("the submission kind `{}` is none of event, payout, publication",
                         Header(message, kSubmissionHeader.data()).value_or("").substr(0, 32)));
   next_offset_ = message.offset + 1;
   batch_.next_offset = next_offset_;
@@ -376,19 +383,24 @@ Status IndexerImpl::Flush() {
   return {};
 }
 
+// A payout or publication whose value is not one: kept as a reject, in a write of its own.
+Status IndexerImpl::RejectCommand(const rd_kafka_message_t& message, std::string_view topic, codec::RejectCode code,
+                                  std::string text) {
+  const std::string_view value(static_cast<const char*>(message.payload), message.payload ? message.len : 0);
+  batch_.time = MessageTime(message);
+  next_offset_ = message.offset + 1;
+  batch_.next_offset = next_offset_;
+  AddReject(MessageRef{topic, message.partition, message.offset, std::nullopt, value}, code,
+            std::string(kSubmissionHeader), std::move(text));
+  return Flush();
+}
+
 // A payout runs on the log as it stands after every submission before it.
 Status IndexerImpl::RunPayout(const rd_kafka_message_t& message, std::string_view topic) {
   if (auto flushed = Flush(); !flushed) return flushed;
   const std::string_view value(static_cast<const char*>(message.payload), message.payload ? message.len : 0);
   auto month = DecodePayout(value);
-  if (!month) {
-    batch_.time = MessageTime(message);
-    next_offset_ = message.offset + 1;
-    batch_.next_offset = next_offset_;
-    AddReject(MessageRef{topic, message.partition, message.offset, std::nullopt, value}, codec::RejectCode::kInvalidMonth,
-              std::string(kSubmissionHeader), month.error().message);
-    return Flush();
-  }
+  if (!month) return RejectCommand(message, topic, codec::RejectCode::kInvalidMonth, month.error().message);
   log_clock_.Set(MessageTime(message));
   SubmissionOutcome o;
   o.seq = store_.head().seq;
@@ -402,10 +414,45 @@ Status IndexerImpl::RunPayout(const rd_kafka_message_t& message, std::string_vie
     if (!paid->existing) ++stats_.payouts_booked;
     o.payout = std::move(*paid);
   }
-  next_offset_ = message.offset + 1;
+  return Finished(message.offset, std::move(o));
+}
+
+// A publication is recorded on the log as it stands after every submission before it, as the
+// ledger's own FollowUpPublished event (ledger::RecordPublication), like a payout.
+Status IndexerImpl::RecordPublication(const rd_kafka_message_t& message, std::string_view topic) {
+  if (auto flushed = Flush(); !flushed) return flushed;
+  const std::string_view value(static_cast<const char*>(message.payload), message.payload ? message.len : 0);
+  auto request = DecodePublication(value);
+  if (!request) return RejectCommand(message, topic, codec::RejectCode::kWrongType, request.error().message);
+  log_clock_.Set(MessageTime(message));
+  SubmissionOutcome o;
+  o.kind = SubmissionOutcome::Kind::kPublicationRefused;
+  if (request->known_at_seq > store_.head().seq.value()) {
+    o.refusal = Error{ErrorCode::kRefused, fmt::format("the publication is as known at seq {}, beyond the log's head {}",
+                                                       request->known_at_seq, store_.head().seq)};
+  } else {
+    const domain::Event event = ledger::FollowUpEvent(request->year, request->through,
+                                                      domain::Seq(request->known_at_seq), request->manifest_sha256);
+    auto recorded = ledger::RecordPublication(store_, event);
+    if (!recorded && StopsIndexing(recorded.error().code)) return tl::unexpected(recorded.error());
+    if (!recorded) {
+      o.refusal = recorded.error();
+    } else {
+      o.kind = recorded->existing ? SubmissionOutcome::Kind::kPublishedBefore : SubmissionOutcome::Kind::kPublished;
+      o.seq = recorded->seq;
+    }
+    if (auto caught_up = service_.CatchUp(); !caught_up) return caught_up;
+  }
+  if (o.refusal) spdlog::warn("indexer: the publication at offset {} was not recorded: {}", message.offset, o.refusal->message);
+  return Finished(message.offset, std::move(o));
+}
+
+// After a payout or a publication: the next offset stored, and the outcome published.
+Status IndexerImpl::Finished(std::int64_t offset, SubmissionOutcome outcome) {
+  next_offset_ = offset + 1;
   if (auto stored = StoreOffset(next_offset_); !stored) return stored;
   std::vector<std::pair<std::int64_t, SubmissionOutcome>> outcomes;
-  outcomes.emplace_back(message.offset, std::move(o));
+  outcomes.emplace_back(offset, std::move(outcome));
   Publish(next_offset_, std::move(outcomes));
   return {};
 }
@@ -468,6 +515,12 @@ std::string_view OutcomeName(SubmissionOutcome::Kind kind) {
       return "payout_existing";
     case SubmissionOutcome::Kind::kPayoutRefused:
       return "payout_refused";
+    case SubmissionOutcome::Kind::kPublished:
+      return "published";
+    case SubmissionOutcome::Kind::kPublishedBefore:
+      return "published_before";
+    case SubmissionOutcome::Kind::kPublicationRefused:
+      return "publication_refused";
   }
   return "unknown";
 }

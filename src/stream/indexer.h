@@ -48,11 +48,14 @@ struct SubmissionOutcome {
     kPayoutBooked,    // the run for the month was booked now
     kPayoutExisting,  // the month had been run: nothing was booked
     kPayoutRefused,   // the run could not be booked (no rulebook in force, ...): `refusal` says why
+    kPublished,       // a publication's FollowUpPublished event, appended now at `seq`
+    kPublishedBefore, // the same publication was recorded before (at `seq`)
+    kPublicationRefused,  // not recorded (K beyond the head, another manifest at K): `refusal` says why
   };
   Kind kind = Kind::kStored;
   domain::Seq seq;                             // an event's seq, or a payout run's K
   std::optional<codec::Rejection> rejection;   // kRejected
-  std::optional<Error> refusal;                // kPayoutRefused
+  std::optional<Error> refusal;                // kPayoutRefused, kPublicationRefused
   std::optional<ledger::PayoutResult> payout;  // kPayoutBooked, kPayoutExisting
 };
 

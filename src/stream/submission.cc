@@ -1,6 +1,8 @@
 #include "stream/submission.h"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -21,6 +23,7 @@ std::optional<Int> ParseWhole(std::string_view text) {
 SubmissionKind KindOf(std::optional<std::string_view> header) {
   if (!header || *header == kEventSubmission) return SubmissionKind::kEvent;
   if (*header == kPayoutSubmission) return SubmissionKind::kPayout;
+  if (*header == kPublicationSubmission) return SubmissionKind::kPublication;
   return SubmissionKind::kUnknown;
 }
 
@@ -51,6 +54,35 @@ Result<domain::Month> DecodePayout(std::string_view value) {
                 fmt::format("a payout submission holds a month YYYY-MM, not `{}`", value.substr(0, 32)));
   }
   return *month;
+}
+
+std::string EncodePublication(const PublicationRequest& request) {
+  return fmt::format("{} {} {} {}", request.year, domain::FormatMonth(request.through), request.known_at_seq,
+                     request.manifest_sha256);
+}
+
+Result<PublicationRequest> DecodePublication(std::string_view value) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0; start <= value.size();) {
+    const std::size_t end = std::min(value.find(' ', start), value.size());
+    parts.push_back(value.substr(start, end - start));
+    start = end + 1;
+  }
+  auto bad = [&](std::string_view what) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("a publication is \"YEAR THROUGH KNOWN_AT_SEQ MANIFEST_SHA256\"; {} in `{}`", what,
+                            value.substr(0, 120)));
+  };
+  if (parts.size() != 4) return bad("not four parts");
+  const auto year = ParseWhole<int>(parts[0]);
+  if (!year || *year < 1900 || *year > 9999) return bad("no year");
+  auto through = domain::ParseMonth(parts[1]);
+  if (!through || static_cast<int>(through->year()) != *year) return bad("no month of that year");
+  const auto known_at = ParseWhole<std::uint64_t>(parts[2]);
+  if (!known_at || *known_at == 0) return bad("no seq");
+  const bool hex = parts[3].size() == 64 && parts[3].find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  if (!hex) return bad("no SHA-256 in hex");
+  return PublicationRequest{*year, *through, *known_at, std::string(parts[3])};
 }
 
 }  // namespace capledger::stream

@@ -39,6 +39,8 @@ std::string_view KindHeader(SubmissionKind kind) {
   switch (kind) {
     case SubmissionKind::kPayout:
       return kPayoutSubmission;
+    case SubmissionKind::kPublication:
+      return kPublicationSubmission;
     case SubmissionKind::kEvent:
     case SubmissionKind::kUnknown:
       break;
@@ -143,6 +145,18 @@ Result<std::vector<std::int64_t>> Submitter::Submit(std::int32_t partition, std:
     }
   }
   return std::move(deliveries.offsets);
+}
+
+Result<std::int64_t> Submitter::EndOffset(std::int32_t partition, std::chrono::milliseconds timeout) {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(h_->rk, h_->topic.c_str(), partition, &low, &high,
+                                                                   static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Fail(ErrorCode::kUnavailable, fmt::format("the end of {} partition {} is unknown: {}", h_->topic, partition,
+                                                     rd_kafka_err2str(err)));
+  }
+  return high;
 }
 
 }  // namespace capledger::stream

@@ -43,6 +43,10 @@ class Submitter {
   Result<std::vector<std::int64_t>> Submit(std::int32_t partition, std::span<const Submission> submissions,
                                            Timestamp at, std::chrono::milliseconds timeout);
 
+  // The partition's end offset now (the offset its next message will get), asked of its leader.
+  // kUnavailable if no broker answers within `timeout`.
+  Result<std::int64_t> EndOffset(std::int32_t partition, std::chrono::milliseconds timeout);
+
  private:
   struct Handles;
   explicit Submitter(std::unique_ptr<Handles> handles);

@@ -178,6 +178,63 @@ set -e
 expect_eq "$code" "2" "restoring a corrupted backup"
 [[ "$out" == *"seq 5"* ]] || fail "the refusal of a corrupted backup names seq 5: $out"
 
+# ---- the command line in cluster mode: submit, then await this node --------------------------
+# The next month's events through node c's data directory, with one line that no decoder takes:
+# every good line stored once, the bad one rejected; the same input again: all duplicates.
+slice "$SCRATCH/orebro.jsonl" "$(fifth "$(ym $(( k + 2 )))")" "$(fifth "$(ym $(( k + 3 )))")" | jq -c 'del(.recorded_at)' > "$SCRATCH/cli.jsonl"
+good=$(wc -l < "$SCRATCH/cli.jsonl")
+(( good > 20 )) || fail "the command line's slice holds only $good lines"
+echo '{"type":"NoSuchEvent","id":"cli-bad-1"}' >> "$SCRATCH/cli.jsonl"
+set +e
+out=$(cl_node c --json ingest "$SCRATCH/cli.jsonl")
+code=$?
+again=$(cl_node c --json ingest "$SCRATCH/cli.jsonl")
+set -e
+expect_eq "$code" "3" "ingest with a rejected line (exit 3)"
+expect_eq "$(jq -c '[.stored, .duplicate, .rejected]' <<< "$out")" "[$good,0,1]" "the command line's ingest in cluster mode"
+expect_eq "$(jq -c '[.stored, .duplicate, .rejected]' <<< "$again")" "[0,$good,1]" "the same input again"
+# The tail's month paid from the command line through node b, then asked for again through node a.
+tail_month=$(ym $(( k + 1 )))
+cl_node b --json payout --month "$tail_month" > "$SCRATCH/cli-pay.json"
+jq -e --arg m "$tail_month" '.run == $m and .existing == false' "$SCRATCH/cli-pay.json" > /dev/null \
+  || fail "the command line's payout of $tail_month: $(head -c 300 "$SCRATCH/cli-pay.json")"
+cl_node a --json payout --month "$tail_month" > "$SCRATCH/cli-again.json"
+jq -e '.existing == true' "$SCRATCH/cli-again.json" > /dev/null || fail "the second payout of $tail_month booked again"
+expect_eq "$(jq -c '[.known_at.seq, .total]' "$SCRATCH/cli-again.json")" "$(jq -c '[.known_at.seq, .total]' "$SCRATCH/cli-pay.json")" \
+  "the run the second payout shows"
+# A rulebook published from the command line through node a (its event id is the command's, not
+# the generated world's): stored at a seq every node's log has for it; again through node c: the
+# same seq, already published.
+published=$(cl_node a --json rulebook publish "$CAPLEDGER_SOURCE_DIR/config/rulebooks/KoK-2024.toml")
+expect_eq "$(jq -r .status <<< "$published")" "stored" "publishing KoK-2024 from the command line"
+seq=$(jq .seq <<< "$published")
+republished=$(cl_node c --json rulebook publish "$CAPLEDGER_SOURCE_DIR/config/rulebooks/KoK-2024.toml")
+expect_eq "$(jq -c '[.status, .seq]' <<< "$republished")" "[\"duplicate\",$seq]" "publishing KoK-2024 again"
+expect_eq "$(cl_node b log --from-seq "$seq" --limit 1 | jq -r '.type + " " + .rulebook.id')" "RulebookPublished KoK-2024" \
+  "node b's event at seq $seq"
+# The public follow-up published at one K through node a, then through node b: the files are the
+# same, and the FollowUpPublished event is in the log once.
+k_seq=$(node_verify_json a orebro | jq .head_seq)
+cl_node a --json publish --year 2024 --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-a" > "$SCRATCH/pub-a.json"
+cl_node b --json publish --year 2024 --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-b" > "$SCRATCH/pub-b.json"
+expect_eq "$(jq -c '[.existing, .event_seq]' "$SCRATCH/pub-a.json")" "[false,$(( k_seq + 1 ))]" "the first publication"
+expect_eq "$(jq -c '[.existing, .event_seq]' "$SCRATCH/pub-b.json")" "[true,$(( k_seq + 1 ))]" "the same publication through node b"
+diff -r "$SCRATCH/site-a" "$SCRATCH/site-b" > /dev/null || fail "the two nodes published different files at seq $k_seq"
+end=$(log_end orebro)
+for n in a b c; do node_wait_offset "$n" orebro "$end"; done
+expect_eq "$(node_verify b orebro)" "$(node_verify a orebro)" "nodes a and b after the command line's writes"
+expect_eq "$(node_verify c orebro)" "$(node_verify a orebro)" "nodes a and c after the command line's writes"
+echo "cluster_test: the command line submitted $good events (and a bad line), paid $tail_month, published a rulebook twice and the follow-up twice, all through the log"
+# With no node indexing the data directory, a write waits await_ms and says so.
+cluster_config g orebro
+sed -i 's/await_ms = 30000/await_ms = 1500/' "$SCRATCH/g.toml"
+set +e
+out=$(cl_node g payout --month "$tail_month" 2>&1)
+code=$?
+set -e
+expect_eq "$code" "2" "a payout with no node indexing its data directory"
+[[ "$out" == *"is \`serve --region orebro\` running"* ]] || fail "the timeout's message: $out"
+
 # A node refuses a region it does not index, naming it.
 set +e
 out=$("$CAPLEDGER_BIN" --config "$SCRATCH/a.toml" --data "$SCRATCH/a" --region vastmanland verify 2>&1)
