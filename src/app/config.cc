@@ -36,7 +36,7 @@ Status CheckKnownKeys(const toml::table& root, const std::string& file) {
       {"http", {"address", "tokens_file", "threads", "queued_connections", "body_bytes_max", "read_timeout_ms",
                 "write_timeout_ms", "keep_alive_timeout_s", "keep_alive_requests_max", "drain_timeout_ms", "resident_lookups_per_hour",
                 "resident_lookups_burst"}},
-      {"cluster", {"enabled", "log_topic", "regions", "batch_messages", "await_ms", "feed", "feed_group", "feed_session_ms"}},
+      {"cluster", {"enabled", "log_topic", "regions", "batch_messages", "await_ms", "feed", "feed_group", "session_ms", "ingest_group"}},
       {"sie", {"company", "org_number", "series", "verification_date", "clinic_dimension", "clinic_dimension_name",
                "accounts"}},
   };
@@ -253,17 +253,20 @@ Status ApplyRegions(std::vector<RegionConfig>& regions, const toml::table& root,
                   fmt::format("{}: [{}] must be a table named by a region id of 1-32 characters a-z, 0-9, -", file, name));
     }
     for (const auto& [field, unused] : *region) {
-      if (field.str() != "partition" && field.str() != "secret_env" && field.str() != "ledger_topic") {
+      static const std::set<std::string_view> kKeys = {"partition", "secret_env", "ledger_topic", "events_topic"};
+      if (kKeys.count(field.str()) == 0) {
         return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key {}.{}", file, name, field.str()));
       }
     }
-    RegionConfig r{id, -1, {}, {}};
+    RegionConfig r{id, -1, {}, {}, {}};
     for (auto status : {ApplyInteger(toml::node_view<const toml::node>(region->get("partition")), 0, 9'999,
                                      name + ".partition", file, r.partition),
                         ApplyString(toml::node_view<const toml::node>(region->get("secret_env")), name + ".secret_env",
                                     file, r.secret_env),
                         ApplyString(toml::node_view<const toml::node>(region->get("ledger_topic")),
-                                    name + ".ledger_topic", file, r.ledger_topic)}) {
+                                    name + ".ledger_topic", file, r.ledger_topic),
+                        ApplyString(toml::node_view<const toml::node>(region->get("events_topic")),
+                                    name + ".events_topic", file, r.events_topic)}) {
       if (!status) return status;
     }
     if (r.partition < 0) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}.partition is required", file, name));
@@ -288,8 +291,9 @@ Status ApplyCluster(AppConfig& config, const toml::table& root, const std::strin
                       ApplyInteger(node["await_ms"], 1, 600'000, "cluster.await_ms", file, cluster.await_ms),
                       ApplyBool(node["feed"], "cluster.feed", file, cluster.feed),
                       ApplyString(node["feed_group"], "cluster.feed_group", file, cluster.feed_group),
-                      ApplyInteger(node["feed_session_ms"], 1'000, 300'000, "cluster.feed_session_ms", file,
-                                   cluster.feed_session_ms)}) {
+                      ApplyInteger(node["session_ms"], 1'000, 300'000, "cluster.session_ms", file,
+                                   cluster.session_ms),
+                      ApplyString(node["ingest_group"], "cluster.ingest_group", file, cluster.ingest_group)}) {
     if (!status) return status;
   }
   if (const toml::node* regions = node["regions"].node()) {

@@ -24,6 +24,7 @@ struct RegionConfig {
   std::int32_t partition = 0;
   std::string secret_env;  // the environment variable holding its secret (empty: the global secret)
   std::string ledger_topic;  // its finance feed's topic (empty: [kafka] ledger_topic + "." + id)
+  std::string events_topic;  // its upstream events, read by its nodes' ingest group (empty: none)
 };
 
 // [cluster] (DESIGN.md §6): with `enabled`, `serve` indexes its regions' partitions of the log
@@ -36,7 +37,8 @@ struct ClusterConfig {
   std::int64_t await_ms = 30'000;       // how long a write waits for its node to index it
   bool feed = true;                     // publish the finance feed (from the feed group's chosen node)
   std::string feed_group = "capledger-feed";  // the feed group of region R is "<feed_group>.<R>"
-  std::int64_t feed_session_ms = 6'000; // a node silent this long loses the feed to another
+  std::int64_t session_ms = 6'000;  // a node silent this long loses the feed and its upstream partitions
+  std::string ingest_group = "capledger-ingest";  // region R's upstream ingest group is "<ingest_group>.<R>"
 };
 
 // Settings every command may use. Precedence: flag > environment > config file > default.

@@ -13,6 +13,7 @@
 #include "common/assert.h"
 #include "stream/feed.h"
 #include "stream/feed_owner.h"
+#include "stream/forwarder.h"
 #include "stream/indexer.h"
 #include "stream/submitter.h"
 
@@ -47,6 +48,20 @@ class ClusterPart final : public ServePart {
         return tl::unexpected(feed.error());
       }
     }
+    if (!region_.events_topic.empty()) {
+      stream::ForwarderConfig upstream{indexing.kafka, region_.events_topic,
+                                       config.cluster.ingest_group + "." + region_.id, config.cluster.log_topic,
+                                       region_.partition};
+      upstream.submit_timeout = await_;
+      upstream.session_timeout_ms = static_cast<int>(config.cluster.session_ms);
+      auto forwarder = stream::Forwarder::Start(upstream, env.store, *env.context.clock);
+      if (!forwarder) {
+        if (owner_) owner_->Stop();
+        indexer_->Stop();
+        return tl::unexpected(forwarder.error());
+      }
+      forwarder_ = std::move(*forwarder);
+    }
     if (auto gauges = AddGauges(env.metrics); !gauges) return tl::unexpected(gauges.error());
     env.hooks.payout = [this](domain::Month month) { return Payout(month); };
     env.hooks.health = [this] { return Health(); };
@@ -56,11 +71,13 @@ class ClusterPart final : public ServePart {
         .String("log_topic", config.cluster.log_topic)
         .Integer("partition", static_cast<std::int64_t>(region_.partition));
     if (owner_) ready.String("ledger_topic", feed_config_.ledger_topic);
+    if (forwarder_) ready.String("events_topic", region_.events_topic);
     ready.Close();
     return out;
   }
 
   void Stop() override {
+    if (forwarder_) forwarder_->Stop();  // submits what it has read, then leaves the ingest group
     if (owner_) owner_->Stop();  // publishes what is booked, then leaves the feed group
     indexer_->Stop();
     std::lock_guard lock(submit_mutex_);
@@ -81,7 +98,7 @@ class ClusterPart final : public ServePart {
       if (auto feed = CurrentFeed()) feed->Notify();
     };
     stream::FeedOwnerConfig group{config.kafka, config.cluster.feed_group + "." + region_.id, config.cluster.log_topic,
-                                  region_.partition, static_cast<int>(config.cluster.feed_session_ms),
+                                  region_.partition, static_cast<int>(config.cluster.session_ms),
                                   [this] { return Delivered(); }};
     auto owner = stream::FeedOwnership::Start(
         group, [this](bool owner, std::uint64_t handed_over) { OwnerChanged(owner, handed_over); });
@@ -202,6 +219,10 @@ class ClusterPart final : public ServePart {
         {"capledger_cluster_payouts_booked", "payout runs this node booked from the log since start",
          [&s] { return static_cast<std::int64_t>(s.payouts_booked.load()); }},
     };
+    if (forwarder_) {
+      gauges.emplace_back("capledger_cluster_upstream_forwarded", "upstream events this node submitted to the log",
+                          [this] { return static_cast<std::int64_t>(forwarder_->stats().forwarded.load()); });
+    }
     if (owner_) {
       gauges.emplace_back("capledger_cluster_feed_publishing", "1 while this node publishes the region's finance feed",
                           [this] { return owner_->owner() ? 1 : 0; });
@@ -225,6 +246,7 @@ class ClusterPart final : public ServePart {
   std::shared_ptr<stream::FinanceFeed> feed_;
   std::atomic<std::uint64_t> last_delivered_{0};  // the cursor of the feed last stopped
   std::unique_ptr<stream::FeedOwnership> owner_;
+  std::unique_ptr<stream::Forwarder> forwarder_;
 };
 
 }  // namespace

@@ -20,19 +20,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/thread.h"
+#include "stream/group_consumer.h"
 
 namespace capledger::stream {
 namespace {
 
 constexpr int kPollMs = 100;
 constexpr int kCommittedTimeoutMs = 5000;  // asking the group what was delivered, when given the partition
-
-bool IsSet(const KafkaConfig& config, std::string_view name) {
-  for (const auto& [key, value] : config.properties) {
-    if (key == name) return true;
-  }
-  return false;
-}
 
 class Owner final : public FeedOwnership {
  public:
@@ -79,42 +73,12 @@ extern "C" void OwnerLog(const rd_kafka_t*, int level, const char* facility, con
 }
 
 Status Owner::Open() {
-  std::vector<std::pair<std::string, std::string>> fixed;
-  if (!IsSet(config_.kafka, "session.timeout.ms")) {
-    fixed.emplace_back("session.timeout.ms", std::to_string(config_.session_timeout_ms));
-  }
-  if (!IsSet(config_.kafka, "heartbeat.interval.ms")) {
-    fixed.emplace_back("heartbeat.interval.ms", std::to_string(std::max(100, config_.session_timeout_ms / 6)));
-  }
-  // capledger's own: the group, sticky cooperative rebalancing, nothing read, and commits only
-  // of the delivered seq.
-  fixed.emplace_back("group.id", config_.group);
-  fixed.emplace_back("partition.assignment.strategy", "cooperative-sticky");
-  fixed.emplace_back("enable.auto.commit", "false");
-  fixed.emplace_back("enable.auto.offset.store", "false");
-  fixed.emplace_back("auto.offset.reset", "latest");
-  fixed.emplace_back("enable.partition.eof", "false");
-  auto conf = MakeRdKafkaConf(config_.kafka, fixed);
-  if (!conf) return tl::unexpected(conf.error());
-  rd_kafka_conf_set_opaque(*conf, this);
-  rd_kafka_conf_set_rebalance_cb(*conf, OwnerRebalance);
-  rd_kafka_conf_set_error_cb(*conf, OwnerError);
-  rd_kafka_conf_set_log_cb(*conf, OwnerLog);
-  std::array<char, 512> message{};
-  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, message.data(), message.size());
-  if (rk_ == nullptr) {
-    rd_kafka_conf_destroy(*conf);
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("Kafka feed group consumer: {}", message.data()));
-  }
-  rd_kafka_poll_set_consumer(rk_);
-  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, config_.log_topic.c_str(), RD_KAFKA_PARTITION_UA);
-  const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_, topics);
-  rd_kafka_topic_partition_list_destroy(topics);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("Kafka subscribe to {}: {}", config_.log_topic, rd_kafka_err2str(err)));
-  }
+  // capledger's own: the group, cooperative rebalancing, nothing read, and commits only of the delivered seq.
+  const auto fixed = MemberProperties(config_.kafka, config_.session_timeout_ms, config_.group, "latest");
+  auto consumer = SubscribeConsumer(config_.kafka, fixed, config_.log_topic,
+                                    ConsumerHooks{this, OwnerRebalance, OwnerError, OwnerLog}, "feed group consumer");
+  if (!consumer) return tl::unexpected(consumer.error());
+  rk_ = *consumer;
   poller_ = StartThread("feed-owner", [this] { PollLoop(); });
   spdlog::info("finance feed: in group {} for partition {} of {}", config_.group, config_.partition, config_.log_topic);
   return {};

@@ -19,6 +19,7 @@
 #include "common/assert.h"
 #include "common/rate_limited_log.h"
 #include "store/ingest_stage.h"
+#include "stream/group_consumer.h"
 #include "stream/message_decoder.h"
 
 namespace capledger::stream {
@@ -135,17 +136,10 @@ extern "C" void LogCallback(const rd_kafka_t* rk, int level, const char* facilit
   static_cast<Ingest*>(rd_kafka_opaque(rk))->OnLog(level, facility, text);
 }
 
-bool IsSet(const KafkaConfig& config, std::string_view name) {
-  for (const auto& [key, value] : config.properties) {
-    if (key == name) return true;
-  }
-  return false;
-}
-
 Status Ingest::Open() {
   std::vector<std::pair<std::string, std::string>> fixed;
   for (const auto& [name, value] : kTunables) {
-    if (!IsSet(config_, name)) fixed.emplace_back(name, value);
+    if (!HasProperty(config_, name)) fixed.emplace_back(name, value);
   }
   // capledger's own: the offsets live in the store, never in Kafka.
   fixed.emplace_back("group.id", config_.group_id);
@@ -153,27 +147,10 @@ Status Ingest::Open() {
   fixed.emplace_back("enable.auto.offset.store", "false");
   fixed.emplace_back("auto.offset.reset", "earliest");
   fixed.emplace_back("enable.partition.eof", "false");
-  auto conf = MakeRdKafkaConf(config_, fixed);
-  if (!conf) return tl::unexpected(conf.error());
-  rd_kafka_conf_set_opaque(*conf, this);
-  rd_kafka_conf_set_rebalance_cb(*conf, RebalanceCallback);
-  rd_kafka_conf_set_error_cb(*conf, ErrorCallback);
-  rd_kafka_conf_set_log_cb(*conf, LogCallback);
-  std::array<char, 512> message{};
-  rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, message.data(), message.size());
-  if (rk_ == nullptr) {
-    rd_kafka_conf_destroy(*conf);
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("Kafka consumer: {}", message.data()));
-  }
-  rd_kafka_poll_set_consumer(rk_);
-  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, config_.events_topic.c_str(), RD_KAFKA_PARTITION_UA);
-  const rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_, topics);
-  rd_kafka_topic_partition_list_destroy(topics);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("Kafka subscribe to {}: {}", config_.events_topic,
-                                                         rd_kafka_err2str(err)));
-  }
+  auto consumer = SubscribeConsumer(config_, fixed, config_.events_topic,
+                                    ConsumerHooks{this, RebalanceCallback, ErrorCallback, LogCallback}, "consumer");
+  if (!consumer) return tl::unexpected(consumer.error());
+  rk_ = *consumer;
   batch_.requests.reserve(config_.batch_messages);
   batch_.prepared.reserve(config_.batch_messages);
   poller_ = StartThread("kafka-ingest-poller", [this] { PollLoop(); });

@@ -56,4 +56,11 @@ Result<rd_kafka_conf_s*> MakeRdKafkaConf(const KafkaConfig& config,
   return conf;
 }
 
+bool HasProperty(const KafkaConfig& config, std::string_view name) {
+  for (const auto& [key, value] : config.properties) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
 }  // namespace capledger::stream

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct KafkaConfig {
   // (which win: the group, the offsets and idempotence are not for configuration to change).
   std::vector<std::pair<std::string, std::string>> properties;
 };
+
+// Whether `config.properties` sets the librdkafka property `name` (capledger then leaves it be).
+bool HasProperty(const KafkaConfig& config, std::string_view name);
 
 // Checks the settings' bounds and names: kInvalidArgument naming the key ("kafka.brokers").
 Status CheckKafkaConfig(const KafkaConfig& config);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -30,6 +31,18 @@ inline constexpr int kLogPartitions = 2;  // two regions' partitions; the tests 
 // recorded_at of the generated world (its rulebooks for later years are recorded up to December
 // before their year).
 inline const Timestamp kSubmittedAt = FromMicros(20788LL * 86400 * 1'000'000);
+
+// Polls `done` every 20 ms of real time until it holds (true) or `timeout` has passed (false):
+// for what brokers, groups and librdkafka do, which runs in real time.
+template <typename Done>
+bool Eventually(Done&& done, std::chrono::seconds timeout = 60s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
 
 // config/rulebooks of the repository: CAPLEDGER_SOURCE_DIR (set by ctest), else the nearest
 // parent of the working directory that has it.
@@ -144,18 +157,21 @@ class Node {
 // The mock cluster with the log topic, and a submitter.
 class ClusterFixture {
  public:
-  ClusterFixture() : secret_(TestSecret()) {
-    auto cluster = stream::MockCluster::Start(3, {kLogTopic}, kLogPartitions);
+  // The log topic, and `more_topics` (with as many partitions).
+  explicit ClusterFixture(std::vector<std::string> more_topics = {}) : secret_(TestSecret()) {
+    more_topics.insert(more_topics.begin(), kLogTopic);
+    auto cluster = stream::MockCluster::Start(3, more_topics, kLogPartitions);
     REQUIRE_MESSAGE(cluster.has_value(), (cluster ? "" : cluster.error().message));
     cluster_ = std::move(*cluster);
     submitter_ = MakeSubmitter();
   }
 
-  std::unique_ptr<stream::Submitter> MakeSubmitter() const {
+  // A submitter to `topic` (the log topic unless told).
+  std::unique_ptr<stream::Submitter> MakeSubmitter(const std::string& topic = kLogTopic) const {
     stream::KafkaConfig config;
     config.enabled = true;
     config.brokers = cluster_->bootstraps();
-    auto submitter = stream::Submitter::Create(config, kLogTopic);
+    auto submitter = stream::Submitter::Create(config, topic);
     REQUIRE_MESSAGE(submitter.has_value(), (submitter ? "" : submitter.error().message));
     return std::move(*submitter);
   }

@@ -11,12 +11,14 @@
 
 #include <doctest/doctest.h>
 
+#include "cluster/cluster_fixture.h"
 #include "stream/mock_cluster.h"
 
 namespace capledger::stream {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Eventually;
 
 constexpr const char* kTopic = "halsoval.log";
 
@@ -36,16 +38,6 @@ FeedOwnerConfig OrebroGroup(const MockCluster& cluster) {
   config.partition = 0;
   config.session_timeout_ms = 3000;
   return config;
-}
-
-template <typename Done>
-bool Eventually(Done&& done, std::chrono::seconds timeout = 60s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
 }
 
 TEST_CASE("one member of the feed group holds the region's partition; when it leaves another takes it") {

@@ -17,7 +17,8 @@ cluster_start_mock() {
 }
 
 # cluster_config NAME REGIONS...: writes $SCRATCH/NAME.toml for a node indexing REGIONS; the
-# regions known to the cluster are orebro (partition 0) and vastmanland (partition 1).
+# regions known to the cluster are orebro (partition 0) and vastmanland (partition 1, whose nodes
+# also ingest its upstream events from halsoval.events).
 cluster_config() {
   local name="$1"; shift
   local list
@@ -33,6 +34,7 @@ await_ms = 30000
 partition = 0
 [regions.vastmanland]
 partition = 1
+events_topic = "halsoval.events"
 TOML
 }
 

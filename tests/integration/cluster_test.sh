@@ -108,6 +108,29 @@ expect_eq "$(jq .known_at.seq "$SCRATCH/zombie.json")" "$(jq .known_at.seq "$SCR
 slice "$SCRATCH/vastmanland.jsonl" "" "$(fifth 2023-02)" > "$SCRATCH/v-jan.jsonl"
 submit vastmanland "$SCRATCH/v-jan.jsonl"
 node_pay d vastmanland 2023-01 | jq -e '.existing == false' > /dev/null || fail "Västmanland's January was not booked"
+# February comes from upstream: produced to halsoval.events (both partitions), read by the
+# ingest group of nodes c and d, and submitted to the log. Node d is SIGKILLed while it forwards
+# and restarted: every event is in the log once.
+slice "$SCRATCH/vastmanland.jsonl" "$(fifth 2023-02)" "$(fifth 2023-03)" | jq -c 'del(.recorded_at)' > "$SCRATCH/v-feb.jsonl"
+kcat -b "$BROKERS" -P -t halsoval.events -l "$SCRATCH/v-feb.jsonl"
+sleep 0.2
+node_kill d vastmanland
+node_start d vastmanland
+cat "$SCRATCH/v-jan.jsonl" "$SCRATCH/v-feb.jsonl" | jq -r .id | sort > "$SCRATCH/v-submitted.ids"
+v_ids() {
+  "$CAPLEDGER_BIN" --log-level warn --config "$SCRATCH/$1.toml" --data "$SCRATCH/$1" --region vastmanland log \
+    | jq -r 'select(.type != "LedgerEntry" and .type != "PayoutRun") | .id' | sort
+}
+for ((i = 0; i < 300; i++)); do
+  [ "$(v_ids c | wc -l)" -ge "$(wc -l < "$SCRATCH/v-submitted.ids")" ] && break
+  sleep 0.2
+done
+v_ids c > "$SCRATCH/c-v.ids"
+cmp -s "$SCRATCH/c-v.ids" "$SCRATCH/v-submitted.ids" \
+  || fail "Västmanland's log is not its events once each: $(diff "$SCRATCH/c-v.ids" "$SCRATCH/v-submitted.ids" | head -5)"
+node_pay c vastmanland 2023-02 | jq -e '.existing == false' > /dev/null || fail "Västmanland's February was not booked"
+forwarded=$(( $(curl -sS "$(node_url c vastmanland)/metrics" | awk '$1 == "capledger_cluster_upstream_forwarded" { print $2 }') + 0 ))
+echo "cluster_test: Västmanland's February: $(wc -l < "$SCRATCH/v-feb.jsonl") events from halsoval.events, each once in the log (node d killed while forwarding; node c forwarded $forwarded)"
 
 # ---- every node of a region holds the same log ----------------------------------------------
 for region in orebro vastmanland; do
