@@ -239,8 +239,8 @@ expect_eq "$(cl_node b log --from-seq "$seq" --limit 1 | jq -r '.type + " " + .r
 # The public follow-up published at one K through node a, then through node b: the files are the
 # same, and the FollowUpPublished event is in the log once.
 k_seq=$(node_verify_json a orebro | jq .head_seq)
-cl_node a --json publish --year 2024 --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-a" > "$SCRATCH/pub-a.json"
-cl_node b --json publish --year 2024 --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-b" > "$SCRATCH/pub-b.json"
+cl_node a --json publish --year "${tail_month%-*}" --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-a" > "$SCRATCH/pub-a.json"
+cl_node b --json publish --year "${tail_month%-*}" --through "$tail_month" --known-at "seq:$k_seq" --out "$SCRATCH/site-b" > "$SCRATCH/pub-b.json"
 expect_eq "$(jq -c '[.existing, .event_seq]' "$SCRATCH/pub-a.json")" "[false,$(( k_seq + 1 ))]" "the first publication"
 expect_eq "$(jq -c '[.existing, .event_seq]' "$SCRATCH/pub-b.json")" "[true,$(( k_seq + 1 ))]" "the same publication through node b"
 diff -r "$SCRATCH/site-a" "$SCRATCH/site-b" > /dev/null || fail "the two nodes published different files at seq $k_seq"
