@@ -36,9 +36,8 @@ std::vector<fs::path> DefaultRulebookDirs() {
   return dirs;
 }
 
-// The rulebook directory: `explicit_dir` if not empty (kNotFound if it is not a directory), else
-// the first directory of $CAPLEDGER_SOURCE_DIR/config/rulebooks, ./config/rulebooks and
-// <directory of the running binary>/../../config/rulebooks; kNotFound if none exists.
+}  // namespace
+
 Result<fs::path> FindRulebookDir(const std::string& explicit_dir) {
   if (!explicit_dir.empty()) {
     if (IsDirectory(explicit_dir)) return fs::path(explicit_dir);
@@ -50,8 +49,6 @@ Result<fs::path> FindRulebookDir(const std::string& explicit_dir) {
   return Fail(ErrorCode::kNotFound,
               "no rulebook directory: give --rulebooks DIR, set CAPLEDGER_SOURCE_DIR, or run from the source tree");
 }
-
-}  // namespace
 
 int RunGenerate(const CommandContext& context, const GenerateArgs& args) {
   return RunGenerateWithRulebooks(context, args, "");

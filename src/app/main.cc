@@ -73,6 +73,7 @@ struct Args {
   std::string restore_from;
   app::GenerateArgs generate;
   std::string generate_rulebooks;
+  app::GenerateRegionsArgs generate_regions;
   app::ReportArgs report;
   app::ExplainArgs explain;
   std::string payout_month;
@@ -165,17 +166,37 @@ void AddStoreCommands(CLI::App& cli, Args& a, Commands& commands) {
   AddBackupCommands(cli, a, commands);
 }
 
+// generate --regions SET --out DIR [--scale F]: the options of the multi-region world, which
+// exclude --preset and --residents.
+void AddGenerateRegionsOptions(CLI::App* generate, CLI::Option* preset, CLI::Option* residents, Args& a) {
+  auto* regions = generate->add_option("--regions", a.generate_regions.regions,
+                                       "sweden: one world per region in --out DIR, and DIR/cluster.toml");
+  auto* out = generate->add_option("--out", a.generate_regions.out, "the directory for --regions");
+  auto* scale = generate->add_option("--scale", a.generate_regions.scale,
+                                     "with --regions: the share of each region's residents and clinics, "
+                                     "0.001 to 1 (default 0.01)");
+  regions->excludes(preset)->excludes(residents)->needs(out);
+  out->needs(regions);
+  scale->needs(regions);
+}
+
 void AddGenerateCommand(CLI::App& cli, Args& a, Commands& commands) {
-  auto* generate = cli.add_subcommand("generate", "write a synthetic world as JSON Lines on stdout");
-  generate->add_option("--preset", a.generate.preset, "tiny, orebro or sweden")->required();
+  auto* generate = cli.add_subcommand("generate", "write a synthetic world as JSON Lines on stdout (or, with "
+                                                  "--regions, one per region into --out DIR)");
+  auto* preset = generate->add_option("--preset", a.generate.preset, "tiny, orebro or sweden");
   generate->add_option("--years", a.generate.years, "years from 2023")->check(CLI::Range(1, 10));
   generate->add_option("--seed", a.generate.seed, "random seed");
-  generate->add_option("--residents", a.generate.residents, "override the preset's population")
+  auto* residents = generate->add_option("--residents", a.generate.residents, "override the preset's population")
       ->check(CLI::Range(std::int64_t{1}, worldgen::kGeneratedResidentsMax));
   generate->add_option("--rulebooks", a.generate_rulebooks,
                        "rulebook TOML directory (default: $CAPLEDGER_SOURCE_DIR/config/rulebooks, "
                        "./config/rulebooks, <binary>/../../config/rulebooks)");
+  AddGenerateRegionsOptions(generate, preset, residents, a);
   commands.Add(generate, [&a](app::CommandContext& c) {
+    if (!a.generate_regions.regions.empty()) {
+      return app::RunGenerateRegions(c, a.generate, a.generate_regions, a.generate_rulebooks);
+    }
+    if (a.generate.preset.empty()) return app::Refuse(c, Error{ErrorCode::kInvalidArgument, "give --preset or --regions"});
     return app::RunGenerateWithRulebooks(c, a.generate, a.generate_rulebooks);
   });
 }

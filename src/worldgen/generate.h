@@ -20,6 +20,9 @@ struct WorldPreset {
   std::int64_t residents = 0;  // the initial population
   int clinics = 0;             // open at the start (one more opens during the world)
   int private_clinics = 0;     // of `clinics`
+  // A region of the multi-region world (regions.h) sets these; the named presets leave them 0.
+  int county_code = 0;     // its län: 18 is Örebro's real municipalities, others synthetic ones
+  int municipalities = 0;  // how many (with county_code): Örebro's largest, or synthetic ones
 };
 
 // "tiny" (3,000 residents in 3 Örebro municipalities, 5 clinics, 1 private), "orebro" (308,116
@@ -78,7 +81,8 @@ struct WorldSummary {
 //   new year's rulebook does not list as optional ended on 1 January (missions.cc).
 //   Missions and frames draw from a random stream of their own: the other events are the ones the
 //   seed gave before they were added (only their line ids shift).
-// The preset figures and their sources are in geography.cc.
+// The preset figures and their sources are in geography.cc; a region's (county_code set) in
+// regions.cc, its municipalities in geography.cc.
 //
 // The initial population's age structure (per municipality and age group 0-15, 16-24, 25-44,
 // 45-64, 65+, the last tapering to 100) holds exactly for the ages in completed years on

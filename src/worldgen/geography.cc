@@ -44,6 +44,9 @@ constexpr std::array<OrebroRow, 12> kOrebro = {{
 constexpr std::array<int, 20> kOtherCounties = {1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 17, 19, 20, 21, 22, 23, 24, 25};
 constexpr int kSwedenSyntheticMunicipalities = 278;  // + Örebro's 12 = 290, as in Sweden
 constexpr std::int64_t kSwedenResidents = 10'500'000;  // before scaling to --residents
+constexpr int kOrebroCounty = 18;
+// A region's synthetic municipality codes run from county × 100 + 10 up: at most 89 of them.
+constexpr int kRegionMunicipalitiesMax = 89;
 
 std::int64_t Total(const AgeCells& cells) { return std::accumulate(cells.begin(), cells.end(), std::int64_t{0}); }
 
@@ -66,17 +69,24 @@ std::vector<Municipality> OrebroMunicipalities(const std::vector<int>& codes) {
   return out;
 }
 
-// 278 synthetic municipalities, largest first (sizes ~ 1/(rank + 3)), each with the age profile
-// of one of Örebro's, and farther from a hospital the smaller they are.
-void AddSyntheticMunicipalities(std::vector<Municipality>& out, std::int64_t people, Rng& rng) {
+// The sweden preset's synthetic municipality number k: 20 counties in turn, 60 + k / 20 in each.
+int SwedenSyntheticCode(int k) {
+  return kOtherCounties[static_cast<std::size_t>(k) % kOtherCounties.size()] * 100 + 60 + k / 20;
+}
+
+// `count` synthetic municipalities with codes code_of(k), largest first (sizes ~ 1/(rank + 3)),
+// each with the age profile of one of Örebro's, and farther from a hospital the smaller they are.
+template <typename CodeOf>
+void AddSyntheticMunicipalities(std::vector<Municipality>& out, int count, std::int64_t people, CodeOf code_of,
+                                Rng& rng) {
   std::vector<std::int64_t> weights;
-  for (int k = 0; k < kSwedenSyntheticMunicipalities; ++k) weights.push_back(1'000'000 / (k + 3));
+  for (int k = 0; k < count; ++k) weights.push_back(1'000'000 / (k + 3));
   const std::int64_t weight_sum = std::accumulate(weights.begin(), weights.end(), std::int64_t{0});
-  for (int k = 0; k < kSwedenSyntheticMunicipalities; ++k) {
+  for (int k = 0; k < count; ++k) {
     const OrebroRow& profile = kOrebro[static_cast<std::size_t>(k) % kOrebro.size()];
     const std::int64_t size = people * weights[static_cast<std::size_t>(k)] / weight_sum;
     Municipality m;
-    m.code = kOtherCounties[static_cast<std::size_t>(k) % kOtherCounties.size()] * 100 + 60 + k / 20;
+    m.code = code_of(k);
     m.name = fmt::format("Kommun {:04d}", m.code);
     for (std::size_t g = 0; g < kAgeGroups; ++g) m.initial[g] = profile.cells[g] * size / Total(profile.cells);
     const std::int32_t base = k < 40 ? 3 : static_cast<std::int32_t>(rng.Below(1300));
@@ -211,11 +221,35 @@ void PlaceClinics(Geography& geography, int clinics, int private_clinics, Rng& r
   }
 }
 
+// A region's municipalities (regions.h): Örebro's `municipalities` largest real ones (all 12 at
+// scale 1), in the table's order; for another county that many synthetic ones, coded
+// county × 100 + 10 + k, so that no two regions' clinic ids ("VC-<kommun>-<nn>") meet.
+std::vector<Municipality> RegionMunicipalities(const WorldPreset& preset, Rng& rng) {
+  LEDGER_ASSERT(preset.municipalities >= 1 && preset.municipalities <= kRegionMunicipalitiesMax);
+  if (preset.county_code == kOrebroCounty) {
+    std::vector<OrebroRow> rows(kOrebro.begin(), kOrebro.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const OrebroRow& a, const OrebroRow& b) {
+      return Total(a.cells) > Total(b.cells);
+    });
+    std::vector<int> codes;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(preset.municipalities) && i < rows.size(); ++i) {
+      codes.push_back(rows[i].code);
+    }
+    return OrebroMunicipalities(codes);
+  }
+  std::vector<Municipality> out;
+  AddSyntheticMunicipalities(out, preset.municipalities, preset.residents,
+                             [&](int k) { return preset.county_code * 100 + 10 + k; }, rng);
+  return out;
+}
+
 }  // namespace
 
 Geography BuildGeography(const WorldPreset& preset, Rng& rng) {
   Geography geography;
-  if (preset.name == "tiny") {
+  if (preset.county_code != 0) {
+    geography.municipalities = RegionMunicipalities(preset, rng);
+  } else if (preset.name == "tiny") {
     geography.municipalities = OrebroMunicipalities({1880, 1881, 1882});
   } else {
     geography.municipalities = OrebroMunicipalities({});
@@ -223,7 +257,8 @@ Geography BuildGeography(const WorldPreset& preset, Rng& rng) {
   if (preset.name == "sweden") {  // Örebro's 308,116 and the rest of Sweden's 10.5 million
     std::int64_t orebro = 0;
     for (const auto& m : geography.municipalities) orebro += Total(m.initial);
-    AddSyntheticMunicipalities(geography.municipalities, kSwedenResidents - orebro, rng);
+    AddSyntheticMunicipalities(geography.municipalities, kSwedenSyntheticMunicipalities, kSwedenResidents - orebro,
+                               SwedenSyntheticCode, rng);
   }
   ScaleCells(geography.municipalities, preset.residents);
   LinkNeighbours(geography.municipalities, NeighbourCodes(geography.municipalities));
