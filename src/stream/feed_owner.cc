@@ -1,12 +1,12 @@
 // FeedOwnership: a consumer of the log topic in the region's feed group whose only use is the
-// partition the group assigns it. Cooperative rebalancing: a partition that moves is revoked
-// from its holder in one rebalance and given to the next in a later one, so a live member stops
-// publishing before another starts. (Which partition moves when a member joins is the
-// assignor's choice: the region's may move to the newcomer, which then starts from the seq the
-// group recorded.) A member that was paused or cut off learns it lost the
-// partition at its next poll; until then it may publish what the new holder publishes too,
-// entry for entry the same (every node's ledger is the same fold of the log), and finance drops
-// those by entry id. Its commits are refused once it is out of the group's generation.
+// partition the group assigns it. Eager rebalancing ("range"): every member gives up all it holds
+// before the group assigns anything again, so a live member stops publishing before another
+// starts. (Cooperative rebalancing would move less, but librdkafka 2.0.2, Debian 12's, can abort
+// when such a consumer is closed before its first assignment: librdkafka issue 4312, fixed in
+// 2.3.0.) A member that was paused or cut off learns it lost the partition at its next poll;
+// until then it may publish what the new holder publishes too, entry for entry the same (every
+// node's ledger is the same fold of the log), and finance drops those by entry id. Its commits
+// are refused once it is out of the group's generation.
 #include "stream/feed_owner.h"
 
 #include <array>
@@ -73,7 +73,7 @@ extern "C" void OwnerLog(const rd_kafka_t*, int level, const char* facility, con
 }
 
 Status Owner::Open() {
-  // capledger's own: the group, cooperative rebalancing, nothing read, and commits only of the delivered seq.
+  // capledger's own: the group, eager rebalancing, nothing read, and commits only of the delivered seq.
   const auto fixed = MemberProperties(config_.kafka, config_.session_timeout_ms, config_.group, "latest");
   auto consumer = SubscribeConsumer(config_.kafka, fixed, config_.log_topic,
                                     ConsumerHooks{this, OwnerRebalance, OwnerError, OwnerLog}, "feed group consumer");
@@ -123,9 +123,8 @@ void Owner::Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* 
 }
 
 void Owner::Gain(rd_kafka_topic_partition_list_t* partitions) {
-  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk_, partitions)) {
-    spdlog::warn("finance feed group {}: assign: {}", config_.group, rd_kafka_error_string(error));
-    rd_kafka_error_destroy(error);
+  if (const rd_kafka_resp_err_t err = rd_kafka_assign(rk_, partitions); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("finance feed group {}: assign: {}", config_.group, rd_kafka_err2str(err));
     return;
   }
   rd_kafka_pause_partitions(rk_, partitions);  // membership only: nothing is fetched
@@ -147,10 +146,7 @@ void Owner::GiveUp(rd_kafka_topic_partition_list_t* partitions) {
     spdlog::info("finance feed: this node gave up partition {} of {} in group {}{}", config_.partition,
                  config_.log_topic, config_.group, lost ? " (its membership was lost)" : "");
   }
-  if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_, partitions)) {
-    spdlog::debug("finance feed group {}: unassign: {}", config_.group, rd_kafka_error_string(error));
-    rd_kafka_error_destroy(error);
-  }
+  rd_kafka_assign(rk_, nullptr);  // eager: everything is revoked at once
 }
 
 // The delivered seq the group holds as the partition's committed offset (0 if none, or if the

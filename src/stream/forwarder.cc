@@ -92,7 +92,7 @@ Status ForwarderImpl::Open() {
   auto submitter = Submitter::Create(config_.kafka, config_.log_topic);
   if (!submitter) return tl::unexpected(submitter.error());
   submitter_ = std::move(*submitter);
-  // capledger's own: the group, cooperative rebalancing, offsets committed only after the log has acknowledged what was read.
+  // capledger's own: the group, eager rebalancing, offsets committed only after the log has acknowledged what was read.
   const auto fixed = MemberProperties(config_.kafka, config_.session_timeout_ms, config_.group, "earliest");
   auto consumer = SubscribeConsumer(config_.kafka, fixed, config_.events_topic,
                                     ConsumerHooks{this, ForwarderRebalance, ForwarderError, ForwarderLog},
@@ -221,9 +221,8 @@ void ForwarderImpl::Assign(rd_kafka_topic_partition_list_t* partitions) {
                  p.offset >= 0 ? std::to_string(p.offset) : std::string("the beginning"));
   }
   rd_kafka_topic_partition_list_destroy(committed);
-  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(rk_, partitions)) {
-    spdlog::warn("upstream ingest: assign: {}", rd_kafka_error_string(error));
-    rd_kafka_error_destroy(error);
+  if (const rd_kafka_resp_err_t err = rd_kafka_assign(rk_, partitions); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("upstream ingest: assign: {}", rd_kafka_err2str(err));
   }
   stats_.assigned = !assigned_.empty();
 }
@@ -235,12 +234,9 @@ void ForwarderImpl::Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
   }
   // Revoked or lost: what was read is submitted first (committed unless the group moved on).
   Flush();
-  for (int i = 0; i < partitions->cnt; ++i) assigned_.erase(partitions->elems[i].partition);
-  stats_.assigned = !assigned_.empty();
-  if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk_, partitions)) {
-    spdlog::debug("upstream ingest: unassign: {}", rd_kafka_error_string(error));
-    rd_kafka_error_destroy(error);
-  }
+  assigned_.clear();  // eager: everything is revoked at once
+  stats_.assigned = false;
+  rd_kafka_assign(rk_, nullptr);
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ std::vector<std::pair<std::string, std::string>> MemberProperties(const KafkaCon
                                                                   const std::string& group, std::string_view reset) {
   std::vector<std::pair<std::string, std::string>> out = SessionProperties(config, session_ms);
   out.emplace_back("group.id", group);
-  out.emplace_back("partition.assignment.strategy", "cooperative-sticky");
+  // Eager, not cooperative-sticky: librdkafka 2.0.2 (Debian 12's) can abort closing a
+  // cooperative-sticky consumer that had no assignment yet (librdkafka issue 4312, fixed in 2.3.0).
+  out.emplace_back("partition.assignment.strategy", "range");
   out.emplace_back("enable.auto.commit", "false");
   out.emplace_back("enable.auto.offset.store", "false");
   out.emplace_back("auto.offset.reset", std::string(reset));

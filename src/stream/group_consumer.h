@@ -32,7 +32,7 @@ Result<rd_kafka_t*> SubscribeConsumer(const KafkaConfig& config,
                                       const std::vector<std::pair<std::string, std::string>>& fixed,
                                       const std::string& topic, const ConsumerHooks& hooks, std::string_view what);
 
-// A group member that commits only by hand: group.id `group`, cooperative rebalancing, no
+// A group member that commits only by hand: group.id `group`, eager rebalancing ("range"), no
 // automatic commit or offset store, auto.offset.reset `reset` ("earliest" or "latest"), no EOF
 // events; after SessionProperties(config, session_ms).
 std::vector<std::pair<std::string, std::string>> MemberProperties(const KafkaConfig& config, int session_ms,

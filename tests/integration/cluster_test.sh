@@ -266,4 +266,16 @@ code=$?
 set -e
 expect_eq "$code" "2" "a query for a region node a does not index"
 [[ "$out" == *"region vastmanland: this node does not index it"* ]] || fail "the refusal: $out"
+# Every node stops cleanly on SIGTERM (exit 0): its feed, upstream ingest and indexer leave their
+# groups and the store closes.
+for f in "$SCRATCH"/*-*.pid; do
+  pid=$(cat "$f")
+  kill -TERM "$pid"
+  set +e
+  wait "$pid"
+  code=$?
+  set -e
+  expect_eq "$code" "0" "node $(basename "$f" .pid)'s exit code on SIGTERM"
+  rm -f "$f"
+done
 echo "cluster_test: ok"
