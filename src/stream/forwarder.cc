@@ -9,6 +9,7 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -68,7 +69,7 @@ class ForwarderImpl final : public Forwarder {
   std::vector<Submission> pending_;
   std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> pending_range_;  // partition -> first, last offset
   SteadyTime batch_started_{};
-  std::map<std::int32_t, bool> assigned_;
+  std::set<std::int32_t> assigned_;  // the partitions of the events topic this member holds
   ForwarderStats stats_;
   std::atomic<bool> stopping_{false};
   std::thread poller_;
@@ -216,7 +217,7 @@ void ForwarderImpl::Assign(rd_kafka_topic_partition_list_t* partitions) {
                                           ? committed->elems[i].offset
                                           : RD_KAFKA_OFFSET_INVALID;
     p.offset = ResumeAt(p.partition, group_offset);
-    assigned_[p.partition] = true;
+    assigned_.insert(p.partition);
     spdlog::info("upstream ingest: {} partition {} assigned, resuming at {}", p.topic, p.partition,
                  p.offset >= 0 ? std::to_string(p.offset) : std::string("the beginning"));
   }
