@@ -1,5 +1,7 @@
 #include "api/http_connection.h"
 
+#include "api/http_framing.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -70,20 +72,70 @@ bool PollSignal::raised() const {
   return ::poll(&fds, 1, 0) == 1;
 }
 
-ConnectionStream::ConnectionStream(int fd, const ConnectionBounds& bounds, const ConnectionSignals& signals)
-    : fd_(fd), bounds_(bounds), signals_(signals) {}
+ConnectionStream::ConnectionStream(int fd, const ConnectionBounds& bounds, const ConnectionSignals& signals,
+                                   std::size_t body_bytes_max)
+    : fd_(fd), bounds_(bounds), signals_(signals), body_bytes_max_(body_bytes_max) {}
 
-bool ConnectionStream::AwaitRequest() {
-  if (signals_.stopping.raised()) return false;
-  if (begin_ == end_) {
-    if (WaitFor(fd_, POLLIN, signals_.stopping.fd(), Clock::now() + bounds_.keep_alive) != Wait::kReady) return false;
-  }
+void ConnectionStream::StartClock() {
+  started_ = true;
   request_deadline_ = Clock::now() + bounds_.request;
   response_started_ = false;
   request_bytes_ = 0;
   head_.clear();
   head_complete_ = false;
-  return true;
+}
+
+void ConnectionStream::NextRequest() {
+  started_ = false;
+  if (begin_ == buffer_.size()) {
+    buffer_.clear();
+    begin_ = 0;
+    if (buffer_.capacity() > 16 * 1024) buffer_.shrink_to_fit();  // an idle connection keeps little
+  } else {
+    buffer_.erase(0, begin_);
+    begin_ = 0;
+  }
+  scanned_ = 0;
+  arrival_ = Arrival::kNothing;
+  if (!buffer_.empty()) {
+    StartClock();
+    Examine();
+  }
+}
+
+ConnectionStream::Received ConnectionStream::Receive() {
+  const std::size_t room = bounds_.request_bytes_max > buffered() ? bounds_.request_bytes_max - buffered() : 0;
+  if (room == 0) return Received::kNothing;
+  const std::size_t old_size = buffer_.size();
+  buffer_.resize(old_size + std::min<std::size_t>(room, 16 * 1024));
+  ssize_t n = -1;
+  do {
+    n = ::recv(fd_, buffer_.data() + old_size, buffer_.size() - old_size, MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+  if (n == 0) return Received::kEnded;
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? Received::kNothing : Received::kEnded;
+  if (!started_) StartClock();
+  Examine();
+  return Received::kData;
+}
+
+void ConnectionStream::Examine() {
+  const std::string_view pending(buffer_.data() + begin_, buffered());
+  if (pending.empty()) {
+    arrival_ = Arrival::kNothing;
+    return;
+  }
+  const std::size_t from = scanned_ < 3 ? 0 : scanned_ - 3;
+  const std::size_t head_end = pending.substr(0, kRequestHeadBytesMax).find("\r\n\r\n", from);
+  if (head_end == std::string_view::npos) {
+    scanned_ = pending.size();
+    arrival_ = pending.size() >= kRequestHeadBytesMax ? Arrival::kTooLarge : Arrival::kPartial;
+    return;
+  }
+  scanned_ = head_end;  // found again at once next time
+  const std::size_t body = BodyToAwait(pending.substr(0, head_end + 4), body_bytes_max_);
+  arrival_ = pending.size() >= head_end + 4 + body ? Arrival::kWhole : Arrival::kPartial;
 }
 
 void ConnectionStream::KeepHead(const char* bytes, std::size_t size) {
@@ -99,20 +151,19 @@ void ConnectionStream::KeepHead(const char* bytes, std::size_t size) {
 bool ConnectionStream::Fill() {
   for (int spurious = 0; spurious < 1'000; ++spurious) {
     if (WaitFor(fd_, POLLIN, signals_.closing.fd(), request_deadline_) != Wait::kReady) return false;
-    const ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    const std::size_t old_size = buffer_.size();
+    buffer_.resize(old_size + 4096);
+    const ssize_t n = ::recv(fd_, buffer_.data() + old_size, 4096, MSG_DONTWAIT);
+    buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     if (n == 0) return false;  // the client closed its side
-    if (n > 0) {
-      begin_ = 0;
-      end_ = static_cast<std::size_t>(n);
-      return true;
-    }
+    if (n > 0) return true;
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
   }
   return false;
 }
 
 bool ConnectionStream::is_readable() const {
-  return begin_ != end_ || WaitFor(fd_, POLLIN, signals_.closing.fd(), request_deadline_) == Wait::kReady;
+  return buffered() > 0 || WaitFor(fd_, POLLIN, signals_.closing.fd(), request_deadline_) == Wait::kReady;
 }
 
 bool ConnectionStream::is_writable() const {
@@ -122,8 +173,9 @@ bool ConnectionStream::is_writable() const {
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
   if (request_bytes_ >= bounds_.request_bytes_max) return -1;
-  if (begin_ == end_ && !Fill()) return -1;
-  const std::size_t n = std::min({size, end_ - begin_, bounds_.request_bytes_max - request_bytes_});
+  if (!started_) StartClock();  // a worker reads a request the gate did not receive
+  if (buffered() == 0 && !Fill()) return -1;
+  const std::size_t n = std::min({size, buffered(), bounds_.request_bytes_max - request_bytes_});
   std::memcpy(ptr, buffer_.data() + begin_, n);
   begin_ += n;
   request_bytes_ += n;

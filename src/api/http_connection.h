@@ -1,7 +1,7 @@
 // One accepted connection of the HTTP server, as the byte stream cpp-httplib parses requests
 // from, with the bounds the library's own stream lacks (api/http_server.h says how they are used):
 //
-// - One read buffer for the whole connection, so that bytes a client sent after one request (a
+// - One buffer for the whole connection, so that bytes a client sent after one request (a
 //   pipelined request, or the unread remainder of a refused one) are neither lost nor mistaken
 //   for the start of a request the server never framed.
 // - A deadline for a whole request: its head and body must arrive within the read timeout,
@@ -11,16 +11,17 @@
 // - The request's head as received, for the server to check its framing strictly (the library
 //   is lenient: it passes over lines that end in a bare LF and percent-decodes header values).
 // - A deadline for a whole response, started by its first byte (not by an interim 100 Continue).
-// - The server's stop signals: waiting for a next request ends as soon as the server stops, and
-//   reading a request ends when the drain time is over.
+// - Whether the next request has arrived whole, told without waiting (Receive, arrival), so that
+//   the server's gate holds a connection until then and no worker waits for a slow client.
+// - The server's stop signal: reading a request ends when the drain time is over.
 #pragma once
 
 #include <sys/types.h>
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include <httplib.h>
 
@@ -62,24 +63,52 @@ struct ConnectionBounds {
   std::size_t request_bytes_max = kRequestHeadBytesMax + 16 * 1024;  // head and body of one request
 };
 
-// The stream over one connected socket. It does not own the socket. Used by one thread at a time
-// (the worker serving the connection). `signals` must outlive it.
+// The stream over one connected socket, and the bytes received on it that no request has taken
+// yet. It does not own the socket. Used by one thread at a time: the gate while a request
+// arrives (api/http_gate.h), then the worker serving it. `signals` must outlive it.
 class ConnectionStream final : public httplib::Stream {
  public:
-  ConnectionStream(int fd, const ConnectionBounds& bounds, const ConnectionSignals& signals);
+  using Clock = std::chrono::steady_clock;
 
-  // Waits until the next request's first byte is here (true), or until the connection ends,
-  // stays idle for the keep-alive time, or the server stops (false). Then starts the request's
-  // clock, its byte budget and its head.
-  bool AwaitRequest();
+  // `body_bytes_max`: the largest body whose arrival Receive waits for (HttpOptions).
+  ConnectionStream(int fd, const ConnectionBounds& bounds, const ConnectionSignals& signals,
+                   std::size_t body_bytes_max);
+
+  // What a receive without waiting found.
+  enum class Received {
+    kData,     // bytes were added
+    kNothing,  // none are there (or the request's budget is buffered already)
+    kEnded,    // the client closed its side, or the socket failed
+  };
+  // Takes what the socket holds now, never waiting, while fewer than the request's budget of
+  // bytes are buffered. The first byte after StartRequest's reset starts the request's clock.
+  Received Receive();
+
+  // What the buffered bytes hold of the next request.
+  enum class Arrival {
+    kNothing,   // no byte of it
+    kPartial,   // a part: its head is unfinished, or its awaited body (BodyToAwait) is
+    kWhole,     // a head that ends with an empty line and the body it awaits: a worker takes it
+    kTooLarge,  // no end of the head within kRequestHeadBytesMax bytes
+  };
+  Arrival arrival() const { return arrival_; }
+
+  // Ends the request served (a worker calls this after answering): the next byte begins another,
+  // with its own clock, byte budget and head. Bytes already buffered (a pipelined request) begin
+  // it at once.
+  void NextRequest();
+
+  // When the request being received must be whole (set by its first byte).
+  Clock::time_point request_deadline() const { return request_deadline_; }
 
   // The request's head as received so far: complete once it ends with an empty line (CRLF CRLF)
   // within kRequestHeadBytesMax bytes.
   std::string_view head() const { return head_; }
   bool head_complete() const { return head_complete_; }
 
-  // httplib::Stream. Reads fail (-1) at the request's deadline, beyond its byte budget, or once
-  // `closing` is raised; writes fail at the response's deadline.
+  // httplib::Stream. Reads take the buffered bytes first, then wait for more until the request's
+  // deadline; they fail (-1) at the deadline, beyond the byte budget, or once `closing` is raised.
+  // Writes fail at the response's deadline.
   bool is_readable() const override;
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
@@ -89,22 +118,27 @@ class ConnectionStream final : public httplib::Stream {
   socket_t socket() const override { return fd_; }
 
  private:
-  using Clock = std::chrono::steady_clock;
   bool Fill();  // reads more into the buffer, waiting until the request's deadline
   void KeepHead(const char* bytes, std::size_t size);  // while the head is incomplete
+  void StartClock();  // the request's first byte is buffered
+  void Examine();     // updates arrival_ from the bytes buffered since the last look
+  std::size_t buffered() const { return buffer_.size() - begin_; }
 
   const int fd_;
   const ConnectionBounds bounds_;
   const ConnectionSignals& signals_;
+  const std::size_t body_bytes_max_;
   Clock::time_point request_deadline_;
   Clock::time_point response_deadline_;
+  bool started_ = false;  // the request's clock runs
   bool response_started_ = false;
   std::size_t request_bytes_ = 0;  // bytes of the current request taken so far
   std::string head_;
   bool head_complete_ = false;
-  std::array<char, 4096> buffer_{};
-  std::size_t begin_ = 0;  // buffer_[begin_, end_) is read from the socket and not yet taken
-  std::size_t end_ = 0;
+  std::string buffer_;     // buffer_[begin_, end) is received and not yet taken
+  std::size_t begin_ = 0;
+  Arrival arrival_ = Arrival::kNothing;
+  std::size_t scanned_ = 0;  // bytes after begin_ searched for the end of the head
 };
 
 }  // namespace capledger::api

@@ -104,6 +104,32 @@ std::optional<FramingRefusal> CheckFraming(std::string_view raw_head, bool head_
   return CheckHeaders(request, body_bytes_max);
 }
 
+std::size_t BodyToAwait(std::string_view raw_head, std::size_t body_bytes_max) {
+  if (!LibraryReadsBody(raw_head.substr(0, raw_head.find(' ')))) return 0;  // a body here is refused
+  std::optional<std::string_view> length_text;
+  for (std::size_t at = raw_head.find("\r\n"); at != std::string_view::npos && at + 2 < raw_head.size();) {
+    const std::size_t end = raw_head.find("\r\n", at + 2);
+    if (end == std::string_view::npos) break;
+    const std::string_view line = raw_head.substr(at + 2, end - at - 2);
+    at = end;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view name = line.substr(0, colon);
+    if (SameName(name, "Expect") || SameName(name, "Transfer-Encoding")) return 0;
+    if (!SameName(name, "Content-Length")) continue;
+    if (length_text) return 0;  // two lengths: refused
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    length_text = value;
+  }
+  if (!length_text) return 0;
+  std::uint64_t length = 0;
+  const auto [end, error] = std::from_chars(length_text->data(), length_text->data() + length_text->size(), length);
+  if (error != std::errc{} || end != length_text->data() + length_text->size() || length > body_bytes_max) return 0;
+  return static_cast<std::size_t>(length);
+}
+
 bool HasBody(const httplib::Request& request) {
   const auto length = ContentLength(request);
   return length && *length > 0;

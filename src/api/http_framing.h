@@ -42,4 +42,12 @@ std::optional<FramingRefusal> CheckFraming(std::string_view raw_head, bool head_
 // found nothing.
 bool HasBody(const httplib::Request& request);
 
+// How many bytes of body follow a complete raw head (ending CRLF CRLF) that the server should
+// receive before a worker takes the request: the value of its one Content-Length when that is a
+// plain number of at most `body_bytes_max`, the method is one whose body is read (POST, PUT,
+// PATCH, DELETE) and the head asks for no 100 Continue. 0 otherwise: no body, or framing a
+// worker refuses at once (a body on GET, two lengths, Transfer-Encoding, too large), or a client
+// that waits for the interim answer before it sends its body.
+std::size_t BodyToAwait(std::string_view raw_head, std::size_t body_bytes_max);
+
 }  // namespace capledger::api

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -20,6 +19,7 @@
 
 #include "api/http_connection.h"
 #include "api/http_framing.h"
+#include "api/http_gate.h"
 #include "common/assert.h"
 #include "common/bounded_queue.h"
 #include "common/thread.h"
@@ -27,46 +27,17 @@
 namespace capledger::api {
 namespace {
 
-// cpp-httplib's queue of accepted connections, bounded: enqueue waits while `queued_max`
-// connections are waiting, which stops the accept loop (the kernel's backlog holds the rest).
-class BoundedPool final : public httplib::TaskQueue {
+// cpp-httplib's queue of accepted connections, replaced: the library's accept loop hands each
+// socket to the gate at once (process_and_close_socket below), so it never waits for a worker.
+class GateEntrance final : public httplib::TaskQueue {
  public:
-  BoundedPool(std::size_t threads, std::size_t queued_max) : jobs_(queued_max) {
-    for (std::size_t i = 0; i < threads; ++i) workers_.push_back(StartThread("http-worker", [this] { Work(); }));
-  }
-  ~BoundedPool() override { shutdown(); }
-
-  void enqueue(std::function<void()> fn) override {
-    // The library enqueues nothing after shutdown; if it did, the connection would go unserved.
-    if (!jobs_.Push(std::move(fn))) spdlog::error("an HTTP connection arrived after the server stopped");
-  }
-
-  // Lets the workers finish every queued connection, then joins them.
-  void shutdown() override {
-    jobs_.Close();
-    for (auto& worker : workers_) {
-      if (worker.joinable()) worker.join();
-    }
-  }
-
- private:
-  void Work() {
-    while (auto fn = jobs_.Pop()) {
-      try {
-        (*fn)();
-      } catch (...) {  // a thread entry point: nothing may escape it (fn catches what it can name)
-        spdlog::error("an HTTP worker's task failed with an exception");
-      }
-    }
-  }
-
-  BoundedQueue<std::function<void()>> jobs_;
-  std::vector<std::thread> workers_;
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
 };
 
 // Whether the connection a worker serves must close after the response being made. Set by the
-// handlers below, which run on the worker's thread while ServeConnection waits for them; one
-// worker serves one connection at a time, so the thread identifies the connection.
+// handlers below, which run on the worker's thread while Serve waits for them; one worker serves
+// one connection at a time, so the thread identifies the connection.
 struct ConnectionVerdict {
   bool close = false;
   const ConnectionStream* stream = nullptr;  // the connection's stream, for its raw request head
@@ -77,78 +48,102 @@ void CloseAfterResponse() {
   if (t_verdict != nullptr) t_verdict->close = true;
 }
 
-// cpp-httplib's server with connections served by ServeConnection instead of the library's own
-// loop (api/http_connection.h says what that bounds).
+// cpp-httplib's server with connections held by a gate (api/http_gate.h) until a request is
+// whole, then answered by a fixed pool of workers, one request at a time.
 class GuardedServer final : public httplib::Server {
  public:
-  GuardedServer(const ConnectionBounds& bounds, std::size_t requests_max)
-      : bounds_(bounds), requests_max_(requests_max) {}
+  GuardedServer(const ConnectionBounds& bounds, const HttpOptions& options)
+      : bounds_(bounds), options_(options), ready_(options.queued_connections_max) {}
+  ~GuardedServer() override { LEDGER_ASSERT(workers_.empty() && !gate_thread_.joinable()); }
 
   ConnectionSignals& signals() { return signals_; }
-  std::size_t open_connections() const { return open_connections_.load(); }
+  std::size_t open_connections() const { return gate_ ? gate_->open() : 0; }
+
+  // Creates the gate and starts it and the workers. kIoError if the gate cannot be created.
+  Status StartGate() {
+    GateLimits limits;
+    limits.connections_max = options_.connections_max;
+    limits.keep_alive = std::chrono::seconds(options_.keep_alive_timeout_s);
+    limits.drain = std::chrono::milliseconds(options_.drain_timeout_ms);
+    limits.body_bytes_max = options_.body_bytes_max;
+    auto gate = ConnectionGate::Create(bounds_, signals_, limits,
+                                       [this](std::unique_ptr<Connection>& c) { return ready_.TryPush(c); });
+    if (!gate) return tl::unexpected(gate.error());
+    gate_ = std::move(*gate);
+    gate_thread_ = StartThread("http-gate", [this] { gate_->Run(); });
+    for (std::size_t i = 0; i < options_.threads; ++i) workers_.push_back(StartThread("http-worker", [this] { Work(); }));
+    return {};
+  }
+
+  // After the listener has stopped: drains the gate, lets the workers answer the requests that
+  // arrived whole until the drain is over (those still queued then are closed unanswered),
+  // finishes the requests in hand, and joins the workers.
+  void StopGate() {
+    const auto drain_over = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.drain_timeout_ms);
+    if (gate_) gate_->Stop();
+    if (gate_thread_.joinable()) gate_thread_.join();
+    // The requests that arrived whole before the drain was over are answered.
+    while (!ready_.Drained() && std::chrono::steady_clock::now() < drain_over) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    signals_.closing.Raise();
+    ready_.Close();
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+  }
 
  private:
-  // Called by the library's worker for each accepted connection; closes it before returning.
-  // Nothing escapes: an exception (an allocation that failed) ends the connection, not the server.
+  // Called on the listener's thread for each accepted socket: the gate owns it from here.
   bool process_and_close_socket(socket_t sock) override {
-    ++open_connections_;
-    bool refused = false;
+    gate_->Add(sock);
+    return true;
+  }
+
+  void Work() {
+    while (auto connection = ready_.Pop()) {
+      if (signals_.closing.raised()) {
+        gate_->Close(std::move(*connection));
+      } else {
+        Serve(std::move(*connection));
+      }
+      ready_.Done();
+    }
+  }
+
+  // Answers the connection's request, whole in its buffer, then hands the connection back to
+  // the gate, or closes it. Nothing escapes: an exception (an allocation that failed) ends the
+  // connection, not the server.
+  void Serve(std::unique_ptr<Connection> connection) {
+    ConnectionVerdict verdict{false, &connection->stream};
+    t_verdict = &verdict;
+    bool client_closes = false;
+    bool answered = false;
+    const bool last = ++connection->served >= options_.keep_alive_requests_max;
     try {
-      refused = ServeConnection(sock);
+      answered = process_request(connection->stream, last, client_closes, nullptr);
     } catch (const std::exception& e) {
       spdlog::error("an HTTP connection failed: {}", e.what());
     } catch (...) {
       spdlog::error("an HTTP connection failed with an exception");
     }
     t_verdict = nullptr;
-    if (refused) {
-      LingeringClose(sock);
+    if (verdict.close) {
+      gate_->Refuse(std::move(connection));
+    } else if (!answered || client_closes || last) {
+      gate_->Close(std::move(connection));
     } else {
-      ::shutdown(sock, SHUT_RDWR);
-      ::close(sock);
+      connection->stream.NextRequest();
+      gate_->Return(std::move(connection));
     }
-    --open_connections_;
-    return true;
-  }
-
-  // Requests one after another until the client or a verdict closes the connection, it stays idle,
-  // it has served requests_max_, or the server stops. True if a verdict closed it (a refusal).
-  bool ServeConnection(socket_t sock) {
-    ConnectionStream stream(sock, bounds_, signals_);
-    for (std::size_t served = 0; served < requests_max_ && stream.AwaitRequest(); ++served) {
-      ConnectionVerdict verdict{false, &stream};
-      t_verdict = &verdict;
-      bool client_closes = false;
-      const bool answered = process_request(stream, served + 1 == requests_max_, client_closes, nullptr);
-      t_verdict = nullptr;
-      if (verdict.close) return true;
-      if (!answered || client_closes) return false;
-    }
-    return false;
-  }
-
-  // Closes a connection after a refusal so that the client can read it: the sending side first,
-  // then what the client still sends is read and dropped (at most 64 KiB, for at most 200 ms).
-  // Closing with unread bytes would reset the connection and could take the refusal with it.
-  static void LingeringClose(socket_t sock) {
-    ::shutdown(sock, SHUT_WR);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-    char scratch[4096];
-    for (std::size_t drained = 0; drained < 64 * 1024;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-      pollfd fds{sock, POLLIN, 0};
-      if (left.count() <= 0 || ::poll(&fds, 1, static_cast<int>(left.count())) <= 0) break;
-      const ssize_t n = ::recv(sock, scratch, sizeof(scratch), MSG_DONTWAIT);
-      if (n <= 0) break;
-      drained += static_cast<std::size_t>(n);
-    }
-    ::close(sock);
   }
 
   const ConnectionBounds bounds_;
-  const std::size_t requests_max_;
+  const HttpOptions options_;
   ConnectionSignals signals_;
-  std::atomic<std::size_t> open_connections_{0};
+  BoundedQueue<std::unique_ptr<Connection>> ready_;  // whole requests waiting for a worker
+  std::unique_ptr<ConnectionGate> gate_;
+  std::thread gate_thread_;
+  std::vector<std::thread> workers_;
 };
 
 // The code and message of an answer the library gave itself.
@@ -176,9 +171,7 @@ ApiRequest ToApiRequest(const httplib::Request& req) {
 }
 
 void SetBounds(httplib::Server& server, const HttpOptions& options) {
-  server.new_task_queue = [threads = options.threads, queued = options.queued_connections_max] {
-    return new BoundedPool(threads, queued);
-  };
+  server.new_task_queue = [] { return new GateEntrance; };
   server.set_payload_max_length(options.body_bytes_max);
   // The library applies these to each accepted socket; ConnectionStream never blocks in a read or
   // a write, and keeps its own deadlines.
@@ -272,14 +265,10 @@ ConnectionBounds BoundsOf(const HttpOptions& options) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const HttpOptions& options)
-      : server(BoundsOf(options), options.keep_alive_requests_max),
-        drain(std::chrono::milliseconds(options.drain_timeout_ms)) {}
+  explicit Impl(const HttpOptions& options) : server(BoundsOf(options), options) {}
 
   GuardedServer server;
-  const std::chrono::milliseconds drain;
   std::thread listener;
-  std::promise<void> listener_done;  // set when the listener has joined every worker
   std::once_flag stopped;
 };
 
@@ -312,6 +301,9 @@ Status CheckHttpOptions(const HttpOptions& o) {
   if (o.queued_connections_max < 1 || o.queued_connections_max > kHttpQueuedConnectionsMax) {
     return bad(fmt::format("http queued connections must be 1 to {}", kHttpQueuedConnectionsMax));
   }
+  if (o.connections_max < 1 || o.connections_max > kHttpConnectionsMax) {
+    return bad(fmt::format("http connections must be 1 to {}", kHttpConnectionsMax));
+  }
   if (o.body_bytes_max > kHttpBodyBytesMax) return bad(fmt::format("http body limit must be at most {}", kHttpBodyBytesMax));
   if (o.read_timeout_ms < 1 || o.write_timeout_ms < 1 || o.keep_alive_timeout_s < 1 || o.drain_timeout_ms < 1) {
     return bad("http timeouts must be positive");
@@ -330,6 +322,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
     return Fail(ErrorCode::kIoError, "cannot create the HTTP server's stop signals (eventfd): no file descriptors left?");
   }
   SetHandlers(impl->server, api, options.body_bytes_max);
+  if (auto started = impl->server.StartGate(); !started) return tl::unexpected(started.error());
   int port = options.port;
   if (port == 0) {
     port = impl->server.bind_to_any_port(options.host);
@@ -337,6 +330,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
     port = -1;
   }
   if (port <= 0) {
+    impl->server.StopGate();
     return Fail(ErrorCode::kRefused, fmt::format("cannot listen on {}:{}", options.host, options.port));
   }
   Impl* raw = impl.get();
@@ -347,7 +341,6 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Api& api, const HttpOption
     } catch (...) {  // a thread entry point: report as a listener that failed
       spdlog::error("the HTTP listener failed with an exception");
     }
-    raw->listener_done.set_value();
     if (stopped) return;  // by Stop
     spdlog::error("the HTTP listener stopped: accepting connections failed");
     if (on_failure) on_failure();
@@ -371,14 +364,8 @@ void HttpServer::Stop() {
     GuardedServer& server = impl_->server;
     server.signals().stopping.Raise();
     server.stop();
-    if (impl_->listener.joinable()) {
-      if (impl_->listener_done.get_future().wait_for(impl_->drain) != std::future_status::ready) {
-        spdlog::warn("the HTTP server closes {} connection(s) still receiving a request after {} ms of draining",
-                     server.open_connections(), impl_->drain.count());
-        server.signals().closing.Raise();
-      }
-      impl_->listener.join();
-    }
+    if (impl_->listener.joinable()) impl_->listener.join();
+    server.StopGate();
   });
 }
 

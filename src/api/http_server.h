@@ -1,14 +1,16 @@
-// The API over HTTP/1.1 on cpp-httplib: a listening socket, a fixed pool of worker threads and a
-// bounded queue of accepted connections in front of it. The library parses requests; each
-// connection is served by our own loop over our own stream (api/http_connection.h).
+// The API over HTTP/1.1 on cpp-httplib: a listening socket, a gate that holds connections until
+// a request has arrived whole (api/http_gate.h), a bounded queue of whole requests, and a fixed
+// pool of worker threads that answer them. The library parses requests; each is read from our
+// own stream (api/http_connection.h). No worker ever waits for a client to send: a client that
+// trickles a header, sends nothing, or keeps a connection idle costs a few kilobytes in the gate.
 //
-// Bounds (all explicit, none left to the library's defaults): `threads` connections are served
-// at once (one connection per worker, keep-alive included); at most `queued_connections_max`
-// accepted connections wait for a worker, and while the queue is full the server accepts no
-// more, so that further clients wait in the kernel's listen backlog (back-pressure, not an
-// unbounded queue); a request must arrive whole (head and body) within `read_timeout_ms` and a
-// response be sent whole within `write_timeout_ms`; a request body above `body_bytes_max` is
-// answered 413 without being read; a connection serves at most `keep_alive_requests_max`
+// Bounds (all explicit, none left to the library's defaults): at most `connections_max`
+// connections are open, a new one beyond that closing the held connection nearest its deadline
+// (an idle one first); a request must arrive whole (head and body) within `read_timeout_ms` of
+// its first byte, or its connection is closed unanswered; at most `queued_connections_max` whole
+// requests wait for one of `threads` workers, and one more is answered 503 `busy` at once; a
+// response must be sent whole within `write_timeout_ms`; a request body above `body_bytes_max`
+// is answered 413 without being read; a connection serves at most `keep_alive_requests_max`
 // requests and is closed after `keep_alive_timeout_s` idle.
 //
 // Framing that could be read two ways is refused, 400, and the connection closed, so that no byte
@@ -20,10 +22,10 @@
 // such a request were never framed. Pipelined requests are answered in order.
 //
 // Stop drains, within a bound whatever clients do: the listening socket is closed (new
-// connections are refused); idle connections and those still waiting in the queue are closed
-// unanswered at once; requests still arriving get `drain_timeout_ms` to arrive, then their
-// connections are closed; requests being handled are finished and answered (each answer within
-// `write_timeout_ms`); then the workers are joined.
+// connections are refused); idle connections are closed at once; requests still arriving get
+// `drain_timeout_ms` to arrive; the workers answer whole requests until then, and those still
+// queued after it are closed unanswered; requests being handled are finished and answered (each
+// answer within `write_timeout_ms`); then the workers are joined.
 #pragma once
 
 #include <cstddef>
@@ -42,7 +44,8 @@ struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: the system picks a free port (address() tells which)
   std::size_t threads = 4;
-  std::size_t queued_connections_max = 64;
+  std::size_t queued_connections_max = 64;  // whole requests waiting for a worker
+  std::size_t connections_max = 1'024;     // open connections in all
   std::size_t body_bytes_max = 16 * 1024;  // no endpoint takes a body; a little is tolerated
   int read_timeout_ms = 5'000;
   int write_timeout_ms = 5'000;
@@ -54,14 +57,15 @@ struct HttpOptions {
 // The largest values CheckHttpOptions accepts.
 inline constexpr std::size_t kHttpThreadsMax = 256;
 inline constexpr std::size_t kHttpQueuedConnectionsMax = 4'096;
+inline constexpr std::size_t kHttpConnectionsMax = 65'536;
 inline constexpr std::size_t kHttpBodyBytesMax = 1 << 20;
 
 // Parses "HOST:PORT" ("127.0.0.1:8080", "localhost:0", "[::1]:8080") into options.host and
 // options.port. kInvalidArgument names what is wrong.
 Status ParseHttpAddress(std::string_view text, HttpOptions& options);
 
-// Checks the bounds: threads 1..kHttpThreadsMax, queue 1..kHttpQueuedConnectionsMax, body
-// 0..kHttpBodyBytesMax, timeouts positive. kInvalidArgument names the setting.
+// Checks the bounds: threads 1..kHttpThreadsMax, queue 1..kHttpQueuedConnectionsMax, connections
+// 1..kHttpConnectionsMax, body 0..kHttpBodyBytesMax, timeouts positive. kInvalidArgument names the setting.
 Status CheckHttpOptions(const HttpOptions& options);
 
 // The running server: listening from Start until Stop.

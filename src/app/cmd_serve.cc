@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -85,6 +86,29 @@ int Serve(ServeEnv& env, std::vector<std::unique_ptr<ServePart>>& parts, const s
   return kExitOk;
 }
 
+// File descriptors kept for everything but client connections: RocksDB's files, Kafka's sockets,
+// the logs.
+constexpr std::size_t kDescriptorsReserved = 512;
+
+// Raises the soft limit on open files to the hard one, and lowers http.connections, with a
+// warning, if the connections and the reserve would not fit under it: a crowd of clients must
+// never leave RocksDB without a descriptor to open a file with.
+void FitConnectionsToFileLimit(api::HttpOptions& http) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return;
+  const std::size_t fits = limit.rlim_cur > kDescriptorsReserved + 16 ? limit.rlim_cur - kDescriptorsReserved : 16;
+  if (http.connections_max <= fits) return;
+  spdlog::warn("http.connections {} does not fit under the open-file limit {} with {} kept for the store: using {}",
+               http.connections_max, limit.rlim_cur, kDescriptorsReserved, fits);
+  http.connections_max = fits;
+}
+
 }  // namespace
 
 std::unique_ptr<ServePart> MakeHttpPart(api::HttpOptions options, api::TokenTable tokens) {
@@ -117,6 +141,7 @@ Result<std::vector<std::unique_ptr<ServePart>>> ServeParts(const CommandContext&
   } else if (context.config.kafka.enabled || args.kafka_mock) {
     parts.push_back(MakeKafkaPart(context.config.kafka, args.kafka_mock));
   }
+  FitConnectionsToFileLimit(http);
   parts.push_back(MakeHttpPart(std::move(http), std::move(*tokens)));
   return parts;
 }

@@ -37,6 +37,18 @@ class BoundedQueue {
     return true;
   }
 
+  // Adds an item at the back if there is room and the queue is open (true: `item` is moved from);
+  // never waits. false leaves `item` as it was.
+  bool TryPush(T& item) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_ || items_.size() >= capacity_) return false;
+      items_.push_back(std::move(item));
+    }
+    not_empty_.notify_one();
+    return true;
+  }
+
   // Takes the front item, waiting while the queue is empty and open; empty once it is closed and
   // drained. The item counts as in hand until Done is called for it.
   std::optional<T> Pop() {

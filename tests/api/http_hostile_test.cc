@@ -1,8 +1,11 @@
 // The HTTP server against clients that do not play by the rules: request smuggling, bodies where
 // none belongs, ambiguous framing, repeated credentials, and clients that never finish.
+#include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "api/api_fixture.h"
 
@@ -275,6 +278,61 @@ TEST_CASE("Stop closes idle keep-alive connections at once instead of waiting ou
   CHECK(stopped.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
   CHECK(idle.ClosedByServer());
   stopped.wait();
+}
+
+TEST_CASE("a crowd of slow and idle clients leaves /health answering at once") {
+  // Before the gate, each connection held a worker: with the default 4 workers, 4 clients that
+  // sent half a header made /health wait 6.5 s, and 8 kept it waiting beyond 12 s. Here 4
+  // workers face 16 clients trickling a header a byte every 100 ms, 16 that sent half a header
+  // and stopped, and 200 that connected and sent nothing. The read timeout (5 s) keeps them all
+  // open for the whole test, so only the gate stands between them and the workers.
+  ApiFixture f;
+  std::vector<std::unique_ptr<RawConnection>> crowd;
+  std::vector<std::future<void>> trickling;
+  std::atomic<bool> stop_trickling{false};
+  for (int i = 0; i < 232; ++i) {
+    crowd.push_back(std::make_unique<RawConnection>(f.port()));
+    REQUIRE(crowd.back()->connected());
+    if (i < 16) {
+      trickling.push_back(Trickle(*crowd.back(), "GET /health HTTP/1.1\r\nX-Slow: ", std::chrono::milliseconds(100),
+                                  stop_trickling));
+    } else if (i < 32) {
+      crowd.back()->Send("GET /v1/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ");
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every client has begun
+  for (int round = 0; round < 5; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    auto health = f.Get("/health", "");
+    const auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    // The bound is the time of the handler; 1 s is far above it and far below the read timeout
+    // that the crowd's connections would hold a worker for.
+    CHECK(took < std::chrono::seconds(1));
+  }
+  stop_trickling = true;
+  for (auto& t : trickling) t.wait();
+}
+
+TEST_CASE("beyond the connection limit the idlest connection is closed and the newcomer is served") {
+  ApiFixture f({}, [](api::HttpOptions& options) {
+    options.connections_max = 8;
+    options.keep_alive_timeout_s = 60;
+  });
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 8; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(f.port()));
+    REQUIRE(idle.back()->connected());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // in order: the first is the idlest
+  }
+  auto health = f.Get("/health", "");  // the ninth connection
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(idle.front()->ClosedByServer());  // made room: it was nearest its idle deadline
+  // The last one is still open: it answers.
+  idle.back()->Send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(StatusOf(idle.back()->ReadResponse()) == 200);
 }
 
 }  // namespace

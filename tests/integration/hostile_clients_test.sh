@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Hostile clients against `serve` with its default [http] bounds (4 workers, 1,024 connections,
+# read timeout 5 s): for CAPLEDGER_HOSTILE_SECONDS (default 15) seconds, 32 clients trickle
+# request heads, 1,500 connect and stay silent, 16 send half a head, 4 send oversized heads and
+# bodies, 4 send malformed requests (tests/faults/hostile_clients.py). Meanwhile GET /health is
+# asked every 100 ms: every answer must be 200 within 1 s, and serve must never exit. After it,
+# a payout through the API books, serve drains on SIGTERM and exits 0, and verify passes.
+source "$(dirname "$0")/lib.sh"
+command -v curl > /dev/null || fail "curl is needed (tools/lib.sh installs it)"
+
+SEED="${CAPLEDGER_HOSTILE_SEED:-17}"
+SECONDS_RUN="${CAPLEDGER_HOSTILE_SECONDS:-15}"
+echo "hostile_clients_test: seed $SEED, $SECONDS_RUN s (rerun with CAPLEDGER_HOSTILE_SEED=$SEED)"
+
+"$CAPLEDGER_BIN" --log-level warn generate --preset tiny --years 1 --seed 3 > "$SCRATCH/world.jsonl"
+"$CAPLEDGER_SOURCE_DIR/tools/walk" "$CAPLEDGER_BIN" "$SCRATCH/store" "$SCRATCH/world.jsonl" 2023-01 2023-02
+awk 'match($0, /"recorded_at":"[^"]*"/) { t = substr($0, RSTART + 15, RLENGTH - 16)
+     if (t > "2023-03-05T23:59:59.999999Z" && t <= "2023-04-05T23:59:59.999999Z") print }' \
+  "$SCRATCH/world.jsonl" | cl ingest - > /dev/null
+OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
+
+start_serve "$SCRATCH/store" "$SCRATCH/tokens"
+python3 "$CAPLEDGER_SOURCE_DIR/tests/faults/hostile_clients.py" --port "$PORT" --pid "$SERVE_PID" \
+  --seconds "$SECONDS_RUN" --seed "$SEED" | tee "$SCRATCH/hostile.out" \
+  || fail "serve did not hold its bound under hostile clients (seed $SEED): $(cat "$SCRATCH/hostile.out")"
+kill -0 "$SERVE_PID" || fail "serve exited under hostile clients"
+
+# It still does its work: the March run books through the API.
+status=$(curl -s -o "$SCRATCH/run.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $OPERATOR" \
+  "http://127.0.0.1:$PORT/v1/payouts/2023-03")
+expect_eq "$status" "200" "the payout after the hostile clients"
+grep -q '"existing": false' "$SCRATCH/run.json" || fail "the run was not booked: $(cat "$SCRATCH/run.json")"
+stop_serve
+cl verify > /dev/null || fail "verify after the hostile clients"
+echo "hostile_clients_test: ok"
