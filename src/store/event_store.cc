@@ -47,7 +47,8 @@ Status LoadMeta(EventStore::Impl& impl) {
     if (value.size() != impl.fingerprint.size() ||
         !std::equal(value.begin(), value.end(), reinterpret_cast<const char*>(impl.fingerprint.data()))) {
       return Fail(ErrorCode::kSecretMismatch,
-                  "this store was written under another region secret; refusing to mix pseudonyms");
+                  "this store was written under another region secret; refusing to mix pseudonyms (nothing was "
+                  "changed: set CAPLEDGER_SECRET, or [secret] key_hex, to the secret this store was created with)");
     }
     impl.fingerprint_stored = true;
   }

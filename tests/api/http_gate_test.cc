@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -80,7 +81,8 @@ class GateFixture {
     for (ssize_t n; (n = ::recv(client, buffer, sizeof(buffer), 0)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
     return out;
   }
-  // True once the gate has closed its end: a read sees the end of the stream within 5 s.
+  // True once the gate has closed its end: a read sees the end of the stream, or a reset (the
+  // gate closed with bytes of ours unread), within 5 s.
   static bool Closed(int client) {
     timeval timeout{5, 0};
     ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
@@ -88,7 +90,7 @@ class GateFixture {
     ssize_t n;
     while ((n = ::recv(client, buffer, sizeof(buffer), 0)) > 0) {
     }
-    return n == 0;
+    return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:

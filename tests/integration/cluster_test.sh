@@ -280,4 +280,7 @@ for f in "$SCRATCH"/*-*.pid; do
   expect_eq "$code" "0" "node $(basename "$f" .pid)'s exit code on SIGTERM"
   rm -f "$f"
 done
+# One kill per seed and one more of node d while it forwarded; acknowledged: the submitted events
+# (each checked once in every node's log above) and Västmanland's forwarded ones.
+faults_report cluster_indexer "$((nseeds + 1))" "$(( $(wc -l < "$SCRATCH/submitted.ids") + $(wc -l < "$SCRATCH/v-submitted.ids") ))" 0 0 ok
 echo "cluster_test: ok"

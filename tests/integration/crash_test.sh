@@ -26,7 +26,7 @@ check_prefix() {
   cl log | awk -F'"id":"gen-' '{ split($2, a, "\""); if (a[1] != NR) { print "BAD " NR " " a[1]; exit } } END { print NR }'
 }
 
-acked_max=0
+acked_max=0 landed=0
 for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   "$CAPLEDGER_BIN" --config "$SCRATCH/small-batches.toml" --data "$SCRATCH/store" ingest "$SCRATCH/world.jsonl" \
     > /dev/null 2> "$SCRATCH/ingest.err" &
@@ -35,7 +35,8 @@ for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   sleep "$(printf '0.%03d' $((20 + RANDOM % 980)))"
   sleep "$((RANDOM % 2)).$((RANDOM % 5))"
   kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  set +e; wait "$pid" 2>/dev/null; code=$?; set -e
+  (( code == 137 )) && landed=$((landed + 1))
   acked=$(grep -o 'committed through line [0-9]*' "$SCRATCH/ingest.err" | tail -n 1 | grep -o '[0-9]*$' || echo 0)
   [ -n "$acked" ] || acked=0
   stored=$(check_prefix)
@@ -56,4 +57,5 @@ expect_eq "$(echo "$ids" | wc -l)" "$lines" "one event id read per stored line"
 dups=$(echo "$ids" | sort | uniq -d | wc -l)
 expect_eq "$dups" "0" "ids stored more than once"
 cl verify > /dev/null || fail "verify after the final re-ingest"
+faults_report file_ingest "$landed" "$lines" "$((lines - stored))" "$dups" ok "${KILLS}_kills_sent"
 echo "crash_test: ok ($out)"

@@ -116,4 +116,5 @@ check_feed_topic "$SCRATCH/topic.jsonl" "$SCRATCH/ledger.json" "$SCRATCH/log.jso
 ledger_count=$FEED_ENTRIES total=$FEED_MESSAGES kept=$FEED_ENTRIES
 (( ledger_count > 100 )) || fail "the ledger has only $ledger_count entries"
 echo "feed_crash_test: $ledger_count entries; the topic held $total entry messages: $kept distinct, $((total - kept)) duplicates (seed $SEED)"
+faults_report feed "$ROUNDS" "$ledger_count" 0 0 ok "$((total - kept))_redelivered"
 echo "feed_crash_test: ok"

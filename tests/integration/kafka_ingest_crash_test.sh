@@ -142,4 +142,5 @@ conflicts=$(cl rejects | grep -c '"code":"idempotency_conflict"' || true)
 expect_eq "$malformed" "6" "malformed messages kept as rejects"
 expect_eq "$conflicts" "1" "idempotency conflicts kept as rejects"
 grep -q 'kafka-crash-test-token-0001' "$SCRATCH/serve.log" && fail "a token appears in the log"
+faults_report kafka_ingest "$KILLS" "$expected_stored" "$((expected_stored - stored))" 0 ok
 echo "kafka_ingest_crash_test: ok (seed $SEED: $stored events once each, $rejects rejects once each)"

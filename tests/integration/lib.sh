@@ -10,6 +10,13 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 cl() { "$CAPLEDGER_BIN" --log-level warn --data "$SCRATCH/store" "$@"; }
 
+# faults_report SCENARIO FAULTS ACKED LOST DUPLICATED VERIFY [NOTE]: the line tools/faults reads
+# from a test that injects faults: how many it injected, how many events (or entries) were
+# acknowledged, how many of those were missing or stored twice at the end, and verify's outcome.
+faults_report() {
+  echo "FAULTS scenario=$1 faults=$2 acked=$3 lost=$4 duplicated=$5 verify=$6${7:+ note=$7}"
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" == "$2" ] || fail "$3: expected [$2], got [$1]"; }
 # expect_exit CODE command...: runs the command and checks its exit code.
@@ -23,6 +30,7 @@ expect_exit() {
 # for its ready line (in $SCRATCH/serve.out); sets SERVE_PID and PORT, logs to $SCRATCH/serve.log,
 # and kills it when the test exits.
 start_serve() {
+  rm -f "$SCRATCH/serve.out"  # the ready line of an earlier serve is not this one's
   "$CAPLEDGER_BIN" --log-level info --data "$1" serve --http 127.0.0.1:0 --tokens "$2" "${@:3}" \
     > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
   SERVE_PID=$!
