@@ -64,4 +64,5 @@ for FREE in 50 100 200 400 1600; do
   "$CAPLEDGER_LEDGER_CHECK" --data "$STORE" > /dev/null || fail "free $FREE KB: the books do not balance"
 done
 [ "$refusals" -ge 5 ] || fail "only $refusals writes met the full disk: the test did not test it"
+faults_report full_disk "$refusals" 0 0 0 ok "writes_refused_on_a_full_disk_then_completed"
 echo "full_disk_test: $refusals writes refused on a full disk, none aborted; each store verified and recovered"

@@ -5,7 +5,7 @@
 # none are, and that verify passes; then run the month to completion and check it was booked once.
 source "$(dirname "$0")/lib.sh"
 
-SEED="${CAPLEDGER_CRASH_SEED:-$(date +%s)}"
+SEED="${CAPLEDGER_CRASH_SEED:-13}"  # fixed in the suite; tools/faults runs others
 KILLS="${CAPLEDGER_CRASH_KILLS:-12}"
 echo "payout_crash_test: seed $SEED, $KILLS kills (rerun with CAPLEDGER_CRASH_SEED=$SEED)"
 RANDOM=$SEED
