@@ -1,10 +1,13 @@
 // The RocksDB options of the store, each set explicitly with the reason (docs/storage.md).
+#include <atomic>
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include "store/keys.h"
+#include "store/process_env.h"
 #include "store/store_impl.h"
 
 namespace capledger::store {
@@ -66,8 +69,17 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Families(const StoreOptions& option
   return families;
 }
 
+namespace {
+std::atomic<rocksdb::Env*> g_process_env{nullptr};
+}  // namespace
+
+void SetProcessEnv(rocksdb::Env* env) { g_process_env.store(env); }
+
+rocksdb::Env* ProcessEnv() { return g_process_env.load(); }
+
 rocksdb::Options DbOptions(const StoreOptions& options) {
   rocksdb::Options db;
+  if (rocksdb::Env* env = ProcessEnv()) db.env = env;
   // A new store is created whole by CreateStoreIfMissing; a writable open still adds a column
   // family that a store of an earlier version lacks.
   db.create_if_missing = false;
