@@ -287,6 +287,11 @@ void AddServiceCommands(CLI::App& cli, Args& a, Commands& commands) {
   auto* kafka_mock = cli.add_subcommand("kafka-mock", "librdkafka's mock cluster until SIGTERM; prints its brokers");
   kafka_mock->add_option("--brokers", a.kafka_mock.brokers, "mock brokers (1-9, default 3)");
   kafka_mock->add_option("--partitions", a.kafka_mock.partitions, "partitions of each topic (default 4)");
+  kafka_mock->add_option("--chaos-seed", a.kafka_mock.chaos_seed,
+                         "seeded broker faults (request errors, leader moves, broker restarts), started and paused "
+                         "by SIGUSR1 (default 0: none)");
+  kafka_mock->add_option("--chaos-interval-ms", a.kafka_mock.chaos_interval_ms, "time between faults (default 300)")
+      ->check(CLI::Range(10, 60'000));
   commands.Add(kafka_mock, [&a](app::CommandContext& c) { return app::RunKafkaMock(c, a.kafka_mock); });
 }
 

@@ -8,6 +8,8 @@
 // stopped taking payouts.
 #pragma once
 
+#include <cstdint>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,10 +38,14 @@ struct ServeArgs {
 struct KafkaMockArgs {
   int brokers = 3;
   int partitions = 4;  // of each of [kafka] events_topic and ledger_topic, and [cluster] log_topic
+  std::uint64_t chaos_seed = 0;  // 0: none; else SIGUSR1 starts and pauses seeded faults (stream/mock_chaos.h)
+  int chaos_interval_ms = 300;
 };
 
 // Runs librdkafka's mock cluster until SIGTERM or SIGINT; prints {"ready": true, "brokers":
-// "127.0.0.1:PORT,..."} on stdout once it listens. Exit 2 if it cannot start.
+// "127.0.0.1:PORT,..."} on stdout once it listens. With a chaos seed, each SIGUSR1 starts or
+// pauses the seeded faults, and each pause logs what they did so far ("chaos: ..."). Exit 2 if
+// it cannot start.
 int RunKafkaMock(const CommandContext& context, const KafkaMockArgs& args);
 
 // What every part may use while it runs. Everything outlives every part's Stop.

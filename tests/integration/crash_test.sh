@@ -54,7 +54,8 @@ for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   [ "$stored" -ge "$acked" ] || fail "kill $kill_no: $acked lines were acknowledged but only $stored are stored"
   [ "$stored" -ge "$acked_max" ] || fail "kill $kill_no: the log shrank from $acked_max to $stored"
   acked_max=$stored
-  cl verify > /dev/null || fail "kill $kill_no: verify failed"
+  # A kill before the store was created leaves nothing to verify.
+  [ ! -e "$SCRATCH/store/CURRENT" ] || cl verify > /dev/null || fail "kill $kill_no: verify failed"
   echo "kill $kill_no: acknowledged $acked, stored $stored of $lines"
   if (( stored == lines && kill_no < KILLS )); then
     # Whole: later runs would only find duplicates and end before their kill. Start again.
