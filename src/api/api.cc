@@ -170,10 +170,12 @@ int HttpStatusOf(ErrorCode code) {
     case ErrorCode::kNoRulebookInForce:
     case ErrorCode::kIdempotencyConflict: return 409;
     case ErrorCode::kCorruption:
-    case ErrorCode::kIoError:
     case ErrorCode::kSecretMismatch:
     case ErrorCode::kLogDamaged:
     case ErrorCode::kInternal: return 500;
+    // A write the disk refused (failing, full): nothing was booked, and the same request may
+    // succeed once the disk is fixed.
+    case ErrorCode::kIoError:
     case ErrorCode::kUnavailable: return 503;
   }
   return 500;

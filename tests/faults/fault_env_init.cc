@@ -3,6 +3,7 @@
 // fault planned) and prints what it counted and injected to stderr ("fault_fs: ..."), for the
 // campaign to read. Linked only into
 // capledger-faulty, the command line built with it (tests/CMakeLists.txt).
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -37,6 +38,12 @@ bool Install() {
   // Never freed: every store of the process uses it until the process ends.
   auto fs = std::make_shared<FaultFileSystem>(rocksdb::FileSystem::Default(), *plan);
   g_fs = fs.get();
+  if (plan->armed_by_signal) {
+    struct sigaction action {};
+    action.sa_handler = [](int) { g_fs->Arm(); };
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGUSR2, &action, nullptr);
+  }
   store::SetProcessEnv(rocksdb::NewCompositeEnv(fs).release());
   std::atexit(AtExit);
   return true;

@@ -119,6 +119,12 @@ class FaultSequentialFile final : public rocksdb::FSSequentialFileOwnerWrapper {
 
 std::optional<FaultPlan> ParseFaultPlan(std::string_view text) {
   if (text == "count") return FaultPlan{};
+  constexpr std::string_view kBySignal = "@usr2";
+  if (text.ends_with(kBySignal)) {
+    auto plan = ParseFaultPlan(text.substr(0, text.size() - kBySignal.size()));
+    if (plan) plan->armed_by_signal = true;
+    return plan;
+  }
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const std::string_view name = text.substr(0, colon);
@@ -147,7 +153,7 @@ std::optional<FaultPlan> ParseFaultPlan(std::string_view text) {
 }
 
 FaultFileSystem::FaultFileSystem(const std::shared_ptr<rocksdb::FileSystem>& base, const FaultPlan& plan)
-    : FileSystemWrapper(base), plan_(plan) {}
+    : FileSystemWrapper(base), plan_(plan), armed_(!plan.armed_by_signal) {}
 
 bool FaultFileSystem::Strikes(FaultKind kind, std::uint64_t number) {
   if (plan_.kind != kind) return false;
@@ -157,18 +163,21 @@ bool FaultFileSystem::Strikes(FaultKind kind, std::uint64_t number) {
 }
 
 bool FaultFileSystem::FailWrite(bool* short_write) {
+  *short_write = false;
+  if (!armed_.load()) return false;
   const std::uint64_t number = ++counts_.writes;
   *short_write = Strikes(FaultKind::kShortWrite, number);
   return *short_write || Strikes(FaultKind::kWriteError, number);
 }
 
 bool FaultFileSystem::FailSync(const std::string&) {
+  if (!armed_.load()) return false;
   const std::uint64_t number = ++counts_.syncs;
   if (Strikes(FaultKind::kPowerLoss, number)) LosePower();
   return Strikes(FaultKind::kSyncError, number);
 }
 
-bool FaultFileSystem::FailRead() { return Strikes(FaultKind::kReadError, ++counts_.reads); }
+bool FaultFileSystem::FailRead() { return armed_.load() && Strikes(FaultKind::kReadError, ++counts_.reads); }
 
 void FaultFileSystem::Wrote(const std::string& fname, std::uint64_t bytes) {
   std::lock_guard lock(mutex_);

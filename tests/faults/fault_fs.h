@@ -13,6 +13,9 @@
 //   count           no fault: on exit, prints the operations counted, so that a campaign can
 //                   choose N within a command's run
 //
+// A plan ending in `@usr2` (`write_error:1+@usr2`) is armed by SIGUSR2: operations are counted,
+// and faults strike, only from then on (for a service, once it has started).
+//
 // A fault that is not `:N+` strikes once and later operations succeed (a transient error); with
 // `+` (`sync_error:7+`) every operation of the kind from the Nth on fails (a failing disk).
 //
@@ -40,6 +43,7 @@ struct FaultPlan {
   FaultKind kind = FaultKind::kNone;
   std::uint64_t at = 0;
   bool sticky = false;  // every later operation of the kind fails too
+  bool armed_by_signal = false;  // counts and strikes only after SIGUSR2
 };
 
 // Parses "write_error:12", "sync_error:3+", "count"; nullopt names nothing it knows.
@@ -96,6 +100,9 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
   const FaultCounts& counts() const { return counts_; }
   const FaultPlan& plan() const { return plan_; }
 
+  // From now on operations are counted and faults strike (async-signal-safe).
+  void Arm() { armed_.store(true); }
+
  private:
   bool Strikes(FaultKind kind, std::uint64_t number);
   [[noreturn]] void LosePower();
@@ -105,6 +112,7 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
     std::uint64_t synced = 0;
   };
   const FaultPlan plan_;
+  std::atomic<bool> armed_;
   FaultCounts counts_;
   std::mutex mutex_;
   std::map<std::string, Written> written_;  // guarded by mutex_

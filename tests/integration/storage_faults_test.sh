@@ -11,6 +11,7 @@
 # - recovers: the product binary opens the store, verify passes, and the same command then
 #   completes (an ingest stores exactly the lines missing; the run is booked once; the reports
 #   after a checkpoint equal the store's before it).
+# Then `serve` whose every write fails once it has started: its payout is 503 io_error.
 source "$(dirname "$0")/lib.sh"
 : "${CAPLEDGER_FAULTY_BIN:?set by ctest: the capledger-faulty program}"
 
@@ -130,6 +131,36 @@ for ((round = 1; round <= ROUNDS; round++)); do
     done
   done
 done
+# serve: every write fails from a moment after it has started (a disk that died under it). The
+# payout through the API is answered 503 io_error and books nothing, /health still answers, and
+# serve stops on SIGTERM without a crash. The product binary then finds the store whole and books
+# the run.
+rm -rf "$SCRATCH/store"; cp -a "$SCRATCH/base" "$SCRATCH/store"
+OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
+chmod 600 "$SCRATCH/tokens"
+CAPLEDGER_FAULTS="write_error:1+@usr2" "$CAPLEDGER_FAULTY_BIN" --log-level info --data "$SCRATCH/store" serve \
+  --http 127.0.0.1:0 --tokens "$SCRATCH/tokens" > "$SCRATCH/serve.out" 2> "$SCRATCH/serve.log" &
+faulty_serve=$!
+for ((i = 0; i < 300; i++)); do [ -s "$SCRATCH/serve.out" ] && break; sleep 0.05; done
+port=$(grep -o '"http": "127.0.0.1:[0-9]*"' "$SCRATCH/serve.out" | grep -o '[0-9]*"$' | tr -d '"')
+[ -n "$port" ] || fail "the faulty serve did not start: $(tail -n 3 "$SCRATCH/serve.log")"
+kill -USR2 "$faulty_serve"  # the disk dies
+status=$(curl -s -o "$SCRATCH/post.json" -w '%{http_code}' -m 30 -X POST -H "Authorization: Bearer $OPERATOR" \
+  "http://127.0.0.1:$port/v1/payouts/2023-06")
+expect_eq "$status" "503" "the payout through the API on a dead disk"
+grep -q '"code": "io_error"' "$SCRATCH/post.json" || fail "the 503's body: $(cat "$SCRATCH/post.json")"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -m 10 "http://127.0.0.1:$port/health")" "200" "/health on a dead disk"
+kill -TERM "$faulty_serve"
+set +e; wait "$faulty_serve"; code=$?; set -e
+(( code < 128 )) || fail "serve on a dead disk ended by signal $((code - 128)): $(tail -n 3 "$SCRATCH/serve.log")"
+runs=$((runs + 1)) injected=$((injected + 1)) refused=$((refused + 1))
+product verify > /dev/null || fail "verify after serve on a dead disk"
+expect_eq "$(run_state)" "none" "June's run after the 503"
+product --recorded-at "$CUTOFF" payout --month 2023-06 > /dev/null
+[ "$(run_state)" != none ] || fail "the payout after serve on a dead disk booked nothing"
+echo "serve with every write failing after start: payout 503 io_error, /health 200, serve exit $code; recovered"
+
 (( injected * 10 >= runs * 8 )) || fail "only $injected of $runs runs met their fault: the test did not test it"
 faults_report storage "$injected" "$acked_total" 0 0 ok "${runs}_runs_${refused}_refused_${powered_off}_power_losses"
 echo "storage_faults_test: ok ($runs runs, $injected faults met, $refused refused with exit 2, $powered_off power losses)"
