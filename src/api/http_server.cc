@@ -27,6 +27,11 @@
 namespace capledger::api {
 namespace {
 
+// How long a worker that has answered a request waits for the next one on the same connection
+// before it hands the connection back to the gate: long enough for a client that sends its next
+// request as soon as it has read an answer, far too short for a slow client to matter.
+constexpr std::chrono::microseconds kWorkerKeepAlive{1'000};
+
 // cpp-httplib's queue of accepted connections, replaced: the library's accept loop hands each
 // socket to the gate at once (process_and_close_socket below), so it never waits for a worker.
 class GateEntrance final : public httplib::TaskQueue {
@@ -110,31 +115,62 @@ class GuardedServer final : public httplib::Server {
     }
   }
 
-  // Answers the connection's request, whole in its buffer, then hands the connection back to
-  // the gate, or closes it. Nothing escapes: an exception (an allocation that failed) ends the
-  // connection, not the server.
+  // Answers the connection's request, whole in its buffer, and the requests after it while each
+  // arrives whole within kWorkerKeepAlive of the answer before (a client that keeps its
+  // connection busy is not passed through the gate between requests); then hands the connection
+  // back to the gate, or closes it. A worker so waits at most kWorkerKeepAlive for any client.
   void Serve(std::unique_ptr<Connection> connection) {
-    ConnectionVerdict verdict{false, &connection->stream};
+    for (;;) {
+      switch (AnswerOne(*connection)) {
+        case Answered::kRefused: gate_->Refuse(std::move(connection)); return;
+        case Answered::kClosing: gate_->Close(std::move(connection)); return;
+        case Answered::kKeepOpen: break;
+      }
+      connection->stream.NextRequest();
+      if (signals_.stopping.raised() || !NextArrivesSoon(*connection)) {
+        gate_->Return(std::move(connection));
+        return;
+      }
+    }
+  }
+
+  enum class Answered { kKeepOpen, kClosing, kRefused };
+
+  // Answers the one request whole in the connection's buffer. Nothing escapes: an exception (an
+  // allocation that failed) ends the connection, not the server.
+  Answered AnswerOne(Connection& connection) {
+    ConnectionVerdict verdict{false, &connection.stream};
     t_verdict = &verdict;
     bool client_closes = false;
     bool answered = false;
-    const bool last = ++connection->served >= options_.keep_alive_requests_max;
+    const bool last = ++connection.served >= options_.keep_alive_requests_max;
     try {
-      answered = process_request(connection->stream, last, client_closes, nullptr);
+      answered = process_request(connection.stream, last, client_closes, nullptr);
     } catch (const std::exception& e) {
       spdlog::error("an HTTP connection failed: {}", e.what());
     } catch (...) {
       spdlog::error("an HTTP connection failed with an exception");
     }
     t_verdict = nullptr;
-    if (verdict.close) {
-      gate_->Refuse(std::move(connection));
-    } else if (!answered || client_closes || last) {
-      gate_->Close(std::move(connection));
-    } else {
-      connection->stream.NextRequest();
-      gate_->Return(std::move(connection));
+    if (verdict.close) return Answered::kRefused;
+    if (!answered || client_closes || last) return Answered::kClosing;
+    return Answered::kKeepOpen;
+  }
+
+  // True if the connection's next request is whole within kWorkerKeepAlive (or already was).
+  static bool NextArrivesSoon(Connection& connection) {
+    using Clock = std::chrono::steady_clock;
+    const auto until = Clock::now() + kWorkerKeepAlive;
+    while (connection.stream.arrival() != ConnectionStream::Arrival::kWhole) {
+      if (connection.stream.arrival() == ConnectionStream::Arrival::kTooLarge) return false;
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(until - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd readable{connection.fd, POLLIN, 0};
+      const timespec wait{0, static_cast<long>(left)};
+      if (::ppoll(&readable, 1, &wait, nullptr) <= 0) return false;
+      if (connection.stream.Receive() == ConnectionStream::Received::kEnded) break;
     }
+    return connection.stream.arrival() == ConnectionStream::Arrival::kWhole;
   }
 
   const ConnectionBounds bounds_;
