@@ -202,6 +202,12 @@ def main():
     wanted = args.idle + 256
     if soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+    # The crowd must leave descriptors for the probe and the other attackers.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if args.idle > soft - 256:
+        print("hostile_clients: the open-file limit is %d: the idle crowd is %d, not %d"
+              % (soft, max(soft - 256, 0), args.idle), file=sys.stderr)
+        args.idle = max(soft - 256, 0)
 
     campaign = Campaign(args.port, args.seconds, args.seed)
     threads = [threading.Thread(target=campaign.probe)]
