@@ -53,7 +53,7 @@ Result<std::unique_ptr<ConnectionGate>> ConnectionGate::Create(const ConnectionB
 ConnectionGate::ConnectionGate(const ConnectionBounds& bounds, const ConnectionSignals& signals,
                                const GateLimits& limits, Handoff handoff, int epoll_fd, int wake_fd)
     : bounds_(bounds), signals_(signals), limits_(limits), handoff_(std::move(handoff)), epoll_fd_(epoll_fd),
-      wake_fd_(wake_fd) {}
+      wake_fd_(wake_fd), counts_(std::make_shared<GateCounts>()) {}
 
 ConnectionGate::~ConnectionGate() {
   for (auto& [fd, held] : held_) CloseSocket(fd);
@@ -65,8 +65,8 @@ ConnectionGate::~ConnectionGate() {
 void ConnectionGate::CloseSocket(int fd) {
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
-  LEDGER_ASSERT(open_.load() > 0);
-  --open_;
+  LEDGER_ASSERT(counts_->open.load() > 0);
+  --counts_->open;
 }
 
 void ConnectionGate::Post(Arrived arrived) {
@@ -88,8 +88,8 @@ void ConnectionGate::Post(Arrived arrived) {
 }
 
 void ConnectionGate::Add(int fd) {
-  ++open_;
-  ++counts_.accepted;
+  ++counts_->open;
+  ++counts_->accepted;
   Post({Kind::kAdd, fd, nullptr});
 }
 
@@ -130,8 +130,8 @@ void ConnectionGate::TakeInbox() {
           CloseSocket(item.fd);
           break;
         }
-        if (open_.load() > limits_.connections_max && !MakeRoom()) {
-          ++counts_.evicted;  // every other connection is with the workers: this one is turned away
+        if (counts_->open.load() > limits_.connections_max && !MakeRoom()) {
+          ++counts_->evicted;  // every other connection is with the workers: this one is turned away
           CloseSocket(item.fd);
           break;
         }
@@ -157,7 +157,7 @@ void ConnectionGate::Admit(std::unique_ptr<Connection> connection) {
       Pass(std::move(connection));
       return;
     case ConnectionStream::Arrival::kTooLarge:
-      ++counts_.too_large;
+      ++counts_->too_large;
       CloseSocket(connection->fd);
       return;
     case ConnectionStream::Arrival::kPartial: {
@@ -208,7 +208,7 @@ void ConnectionGate::Pass(std::unique_ptr<Connection> connection) {
 }
 
 void ConnectionGate::Busy(std::unique_ptr<Connection> connection) {
-  ++counts_.busy;
+  ++counts_->busy;
   static const std::string response = BusyResponse();
   // A new socket's send buffer holds far more than this; what does not fit is not waited for.
   [[maybe_unused]] const ssize_t sent = ::send(connection->fd, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -239,7 +239,7 @@ void ConnectionGate::OnReadable(int fd) {
       Pass(Detach(fd));  // a client that sent a request and closed its side still gets the answer
       return;
     case ConnectionStream::Arrival::kTooLarge:
-      ++counts_.too_large;
+      ++counts_->too_large;
       Drop(fd);
       return;
     case ConnectionStream::Arrival::kPartial:
@@ -266,7 +266,7 @@ bool ConnectionGate::MakeRoom() {
     }
   }
   if (victim == held_.end()) return false;
-  ++counts_.evicted;
+  ++counts_->evicted;
   Drop(victim->first);
   return true;
 }
@@ -283,7 +283,7 @@ int ConnectionGate::Sweep() {
     }
   }
   for (int fd : expired) {
-    if (held_.at(fd).state == State::kReceiving) ++counts_.timed_out;
+    if (held_.at(fd).state == State::kReceiving) ++counts_->timed_out;
     Drop(fd);
   }
   if (draining_) next = std::min(next, drain_deadline_);

@@ -53,6 +53,7 @@ struct GateLimits {
 
 // What the gate has done since it started, for the server's metrics.
 struct GateCounts {
+  std::atomic<std::size_t> open{0};  // connections open in the whole server now
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> evicted{0};    // closed to make room for a new connection
   std::atomic<std::uint64_t> timed_out{0};  // a request that did not arrive whole in time
@@ -90,8 +91,10 @@ class ConnectionGate {
   void Stop();
 
   // Connections open in the whole server: held here, queued, or being served.
-  std::size_t open() const { return open_.load(); }
-  const GateCounts& counts() const { return counts_; }
+  std::size_t open() const { return counts_->open.load(); }
+  const GateCounts& counts() const { return *counts_; }
+  // The counts, shared: they outlive the gate for whoever holds this (the metrics).
+  std::shared_ptr<const GateCounts> shared_counts() const { return counts_; }
 
  private:
   enum class State { kIdle, kReceiving, kLingering };
@@ -133,8 +136,7 @@ class ConnectionGate {
   const int epoll_fd_;
   const int wake_fd_;
   std::unordered_map<int, Held> held_;
-  std::atomic<std::size_t> open_{0};
-  GateCounts counts_;
+  const std::shared_ptr<GateCounts> counts_;
   bool draining_ = false;
   std::chrono::steady_clock::time_point drain_deadline_;
 

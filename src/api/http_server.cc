@@ -62,6 +62,7 @@ class GuardedServer final : public httplib::Server {
   ~GuardedServer() override { LEDGER_ASSERT(workers_.empty() && !gate_thread_.joinable()); }
 
   ConnectionSignals& signals() { return signals_; }
+  std::shared_ptr<const GateCounts> counts() const { return gate_->shared_counts(); }
   std::size_t open_connections() const { return gate_ ? gate_->open() : 0; }
 
   // Creates the gate and starts it and the workers. kIoError if the gate cannot be created.
@@ -394,6 +395,8 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl, std::string address)
     : impl_(std::move(impl)), address_(std::move(address)) {}
 
 HttpServer::~HttpServer() { Stop(); }
+
+std::shared_ptr<const GateCounts> HttpServer::connection_counts() const { return impl_->server.counts(); }
 
 void HttpServer::Stop() {
   std::call_once(impl_->stopped, [this] {

@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "api/api.h"
+#include "api/http_gate.h"
 #include "common/error.h"
 
 namespace capledger::api {
@@ -83,6 +84,10 @@ class HttpServer {
 
   // The bound address, "127.0.0.1:41234" (the port the system chose for port 0).
   const std::string& address() const { return address_; }
+
+  // What the connection gate has counted (open connections, evictions, timeouts, busy answers),
+  // for the service's metrics; valid after the server is gone.
+  std::shared_ptr<const GateCounts> connection_counts() const;
 
   // Drains as the header says and returns when every worker has finished: at most about
   // drain_timeout_ms + the longest handler + write_timeout_ms. Idempotent; safe from any thread

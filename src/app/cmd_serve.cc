@@ -1,6 +1,11 @@
 // serve: the parts of the service (Kafka, the HTTP API) on one store, until SIGTERM.
 #include <csignal>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
 #include <cstdio>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -19,6 +24,31 @@
 namespace capledger::app {
 namespace {
 
+// The connection gate's counts as gauges (docs/api.md, "Metrics"). The counts are shared, so the
+// gauges read them safely whenever they are scraped.
+Status AddConnectionGauges(api::Metrics& metrics, const std::shared_ptr<const api::GateCounts>& counts) {
+  using Read = std::function<std::int64_t()>;
+  auto of = [counts](auto member) -> Read {
+    return [counts, member] { return static_cast<std::int64_t>((counts.get()->*member).load()); };
+  };
+  const std::vector<std::tuple<std::string, std::string, Read>> gauges = {
+      {"capledger_gate_connections_open", "HTTP connections open now", of(&api::GateCounts::open)},
+      {"capledger_gate_connections_accepted", "HTTP connections accepted since start", of(&api::GateCounts::accepted)},
+      {"capledger_gate_connections_evicted", "held HTTP connections closed to let a newcomer in, since start",
+       of(&api::GateCounts::evicted)},
+      {"capledger_gate_requests_timed_out", "HTTP requests not whole within read_timeout_ms, closed, since start",
+       of(&api::GateCounts::timed_out)},
+      {"capledger_gate_requests_too_large", "HTTP request heads beyond the limit, closed, since start",
+       of(&api::GateCounts::too_large)},
+      {"capledger_gate_requests_busy", "HTTP requests answered 503 busy (workers' queue full), since start",
+       of(&api::GateCounts::busy)},
+  };
+  for (const auto& [name, help, read] : gauges) {
+    if (auto added = metrics.AddGauge(name, help, read); !added) return added;
+  }
+  return {};
+}
+
 class HttpPart final : public ServePart {
  public:
   HttpPart(api::HttpOptions options, api::TokenTable tokens) : options_(std::move(options)), tokens_(std::move(tokens)) {}
@@ -33,6 +63,9 @@ class HttpPart final : public ServePart {
     auto server = api::HttpServer::Start(*api_, options_, env.request_stop);
     if (!server) return tl::unexpected(server.error());
     server_ = std::move(*server);
+    if (auto gauges = AddConnectionGauges(env.metrics, server_->connection_counts()); !gauges) {
+      return tl::unexpected(gauges.error());
+    }
     spdlog::info("HTTP API on {} ({} threads, {} tokens)", server_->address(), options_.threads, tokens_.size());
     return codec::JsonString(server_->address());
   }

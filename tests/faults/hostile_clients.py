@@ -89,8 +89,7 @@ class Campaign:
                 if s is not None:
                     s.close()
 
-    def idle_crowd(self, count):
-        held = []
+    def idle_crowd(self, count, held):
         try:
             while self.running():
                 while len(held) < count and self.running():
@@ -177,7 +176,7 @@ class Campaign:
                 s = connect(self.port)
                 self.count()
                 if rng.random() < 0.3:
-                    s.sendall(bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 2048))) + b"\r\n\r\n")
+                    s.sendall(rng.randbytes(rng.randint(1, 2048)) + b"\r\n\r\n")
                 else:
                     s.sendall(rng.choice(payloads))
                 s.recv(4096)
@@ -210,9 +209,10 @@ def main():
         args.idle = max(soft - 256, 0)
 
     campaign = Campaign(args.port, args.seconds, args.seed)
+    crowd = []
     threads = [threading.Thread(target=campaign.probe)]
     threads += [threading.Thread(target=campaign.slow_headers, args=(i,)) for i in range(32)]
-    threads += [threading.Thread(target=campaign.idle_crowd, args=(args.idle,))]
+    threads += [threading.Thread(target=campaign.idle_crowd, args=(args.idle, crowd))]
     threads += [threading.Thread(target=campaign.half_heads, args=(i,)) for i in range(16)]
     threads += [threading.Thread(target=campaign.oversized, args=(i,)) for i in range(4)]
     threads += [threading.Thread(target=campaign.malformed, args=(i,)) for i in range(4)]
