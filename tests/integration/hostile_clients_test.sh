@@ -44,4 +44,7 @@ expect_eq "$status" "200" "the payout after the hostile clients"
 grep -q '"existing": false' "$SCRATCH/run.json" || fail "the run was not booked: $(cat "$SCRATCH/run.json")"
 stop_serve
 cl verify > /dev/null || fail "verify after the hostile clients"
+# Faults: the hostile connections the clients opened; nothing is acknowledged but the run.
+faults_report hostile_clients "$(grep -o ' faults=[0-9]*' "$SCRATCH/hostile.out" | cut -d= -f2)" 1 0 0 ok \
+  "$(grep -o 'probe_max_ms=[0-9.]*' "$SCRATCH/hostile.out")"
 echo "hostile_clients_test: ok"
