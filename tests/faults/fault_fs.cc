@@ -63,7 +63,7 @@ class FaultWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
     return s;
   }
   IOStatus SyncWith(const std::function<IOStatus()>& sync) {
-    if (fs_.FailSync(name_)) return Injected("sync error");
+    if (fs_.FailSync()) return Injected("sync error");
     IOStatus s = sync();
     if (s.ok()) fs_.Synced(name_);
     return s;
@@ -170,7 +170,7 @@ bool FaultFileSystem::FailWrite(bool* short_write) {
   return *short_write || Strikes(FaultKind::kWriteError, number);
 }
 
-bool FaultFileSystem::FailSync(const std::string&) {
+bool FaultFileSystem::FailSync() {
   if (!armed_.load()) return false;
   const std::uint64_t number = ++counts_.syncs;
   if (Strikes(FaultKind::kPowerLoss, number)) LosePower();

@@ -87,7 +87,7 @@ class FaultFileSystem final : public rocksdb::FileSystemWrapper {
 
   // Called by the wrapped files. Each returns the fault to inject into this operation, if any.
   bool FailWrite(bool* short_write);
-  bool FailSync(const std::string& fname);
+  bool FailSync();
   bool FailRead();
   // A file's bytes: `size` written so far, made durable up to `synced` by a successful sync.
   void Wrote(const std::string& fname, std::uint64_t bytes);

@@ -51,25 +51,12 @@ OPERATOR="operator-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
 chmod 600 "$SCRATCH/tokens"
 
-# start_serve: starts serve in the background and waits for its ready line; sets SERVE_PID, BASE.
-start_serve() {
-  : > "$SCRATCH/serve.out"
-  "$CAPLEDGER_BIN" --log-level info --config "$SCRATCH/kafka.toml" --data "$SCRATCH/store" serve --http 127.0.0.1:0 \
-    --tokens "$SCRATCH/tokens" > "$SCRATCH/serve.out" 2>> "$SCRATCH/serve.log" &
-  SERVE_PID=$!
-  for ((i = 0; i < 300; i++)); do
-    [ -s "$SCRATCH/serve.out" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(tail -5 "$SCRATCH/serve.log")"
-    sleep 0.02
-  done
-  BASE="http://$(jq -r .http "$SCRATCH/serve.out")"
-}
 topic_count() { kcat -b "$BROKERS" -C -t halsoval.ledger -e -q -f 'x\n' 2>/dev/null | wc -l; }
 run_booked() { [ "$(cl --json entries --run "$1" | jq '.entries | length')" -gt 0 ]; }
 
 month=2024-01
 for ((round = 1; round <= ROUNDS; round++)); do
-  start_serve
+  start_kafka_serve
   CURL_PID=""
   if (( round > 1 )) && [[ "$month" < "2025-01" ]]; then
     curl -sS -o /dev/null -X POST -H "Authorization: Bearer $OPERATOR" "$BASE/v1/payouts/$month" 2>/dev/null &
@@ -95,7 +82,7 @@ while [[ "$month" < "2025-01" ]]; do
 done
 
 HEAD=$(cl log | tail -1 | jq .seq)
-start_serve
+start_kafka_serve
 for ((i = 0; i < 300; i++)); do
   cursor=$(curl -sS "$BASE/metrics" | awk '$1 == "capledger_feed_cursor_seq" { print $2 }')
   [ "${cursor%.*}" == "$HEAD" ] && break

@@ -35,3 +35,19 @@ check_feed_topic() {
   topic_runs=$(jq -c '.payload | fromjson | select(.message == "run-completed") | {run, entry_count}' "$topic" | sort -u)
   [ "$topic_runs" == "$runs" ] || fail "run-completed messages: expected [$runs], got [$topic_runs]"
 }
+
+# start_kafka_serve: starts serve on $SCRATCH/store with $SCRATCH/kafka.toml and $SCRATCH/tokens in
+# the background (log appended to $SCRATCH/serve.log) and waits for its ready line; sets
+# SERVE_PID and BASE. Needs: CAPLEDGER_BIN, fail, jq.
+start_kafka_serve() {
+  rm -f "$SCRATCH/serve.out"
+  "$CAPLEDGER_BIN" --log-level info --config "$SCRATCH/kafka.toml" --data "$SCRATCH/store" serve --http 127.0.0.1:0 \
+    --tokens "$SCRATCH/tokens" > "$SCRATCH/serve.out" 2>> "$SCRATCH/serve.log" &
+  SERVE_PID=$!
+  for ((i = 0; i < 300; i++)); do
+    [ -s "$SCRATCH/serve.out" ] && break
+    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(tail -5 "$SCRATCH/serve.log")"
+    sleep 0.02
+  done
+  BASE="http://$(jq -r .http "$SCRATCH/serve.out")"
+}

@@ -58,23 +58,11 @@ printf 'operator %s\n' "$OPERATOR" > "$SCRATCH/tokens"
 chmod 600 "$SCRATCH/tokens"
 chaos() { kill -USR1 "$MOCK_PID"; sleep 0.3; }   # starts or pauses; the mock logs its counts
 
-serve_up() {
-  rm -f "$SCRATCH/serve.out"
-  "$CAPLEDGER_BIN" --log-level info --config "$SCRATCH/kafka.toml" --data "$SCRATCH/store" serve --http 127.0.0.1:0 \
-    --tokens "$SCRATCH/tokens" > "$SCRATCH/serve.out" 2>> "$SCRATCH/serve.log" &
-  SERVE_PID=$!
-  for ((i = 0; i < 300; i++)); do
-    [ -s "$SCRATCH/serve.out" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited before it was ready: $(tail -5 "$SCRATCH/serve.log")"
-    sleep 0.05
-  done
-  BASE="http://$(jq -r .http "$SCRATCH/serve.out")"
-}
 stored_ids() { cl log | first_ids | sort; }
 
 chaos
 for ((round = 1; round <= ROUNDS; round++)); do
-  serve_up
+  start_kafka_serve
   sleep "$(printf '%d.%03d' $(( RANDOM % 2 )) $(( RANDOM % 1000 )))"
   kill -9 "$SERVE_PID"
   wait "$SERVE_PID" 2>/dev/null || true
@@ -89,7 +77,7 @@ echo "kafka_chaos_test: $counts"
 
 # Calm: the last serve ingests the rest; then the first half of 2024 is paid through the API (its
 # runs are recorded now, after every upstream event) and everything is published.
-serve_up
+start_kafka_serve
 world=$(wc -l < "$SCRATCH/world-ids")
 for ((i = 0; i < 600; i++)); do
   [ "$(comm -23 "$SCRATCH/world-ids" <(stored_ids) | wc -l)" -eq 0 ] && break
