@@ -181,7 +181,7 @@ void ConnectionGate::Watch(std::unique_ptr<Connection> connection, State state, 
     CloseSocket(fd);
     return;
   }
-  held_.emplace(fd, Held{std::move(connection), state, deadline, 0});
+  held_.emplace(fd, Held{std::move(connection), state, deadline, Clock::now(), 0});
 }
 
 std::unique_ptr<Connection> ConnectionGate::Detach(int fd) {
@@ -257,11 +257,13 @@ void ConnectionGate::OnReadable(int fd) {
 }
 
 bool ConnectionGate::MakeRoom() {
-  auto rank = [](const Held& held) { return held.state == State::kIdle ? 0 : held.state == State::kLingering ? 1 : 2; };
+  // Lingering ones are already refused; of the rest the longest waiting goes, whatever it has sent:
+  // ranking the silent first would close a new client whose request is still on its way.
+  auto rank = [](const Held& held) { return held.state == State::kLingering ? 0 : 1; };
   auto victim = held_.end();
   for (auto it = held_.begin(); it != held_.end(); ++it) {
-    if (victim == held_.end() || std::pair(rank(it->second), it->second.deadline) <
-                                     std::pair(rank(victim->second), victim->second.deadline)) {
+    if (victim == held_.end() ||
+        std::pair(rank(it->second), it->second.since) < std::pair(rank(victim->second), victim->second.since)) {
       victim = it;
     }
   }

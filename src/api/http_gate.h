@@ -5,9 +5,12 @@
 //
 // Bounds it keeps:
 // - at most `connections_max` open connections in the whole server. A new one beyond that
-//   closes the held connection nearest its deadline (an idle one first, then one lingering, then
-//   one receiving), so that a new client is let in and a crowd of idle or slow ones cannot lock
-//   it out. Only when every other connection is queued or being served is the new one closed;
+//   closes a held connection: one lingering after a refusal first, else the one that has waited
+//   longest for its request, silent or trickling alike. So a new client is let in, a crowd of
+//   idle or slow ones cannot lock it out, and each connection keeps its place until `connections`
+//   newer ones have come. A connection whose request is still on its way is never closed
+//   before the older ones for having sent nothing yet. Only when every other connection is
+//   queued or being served is the new one closed;
 // - an idle connection is closed after `keep_alive`; a request must arrive whole within the
 //   request time (ConnectionBounds) from its first byte, and within kRequestHeadBytesMax bytes of
 //   head, or its connection is closed unanswered;
@@ -102,6 +105,7 @@ class ConnectionGate {
     std::unique_ptr<Connection> connection;
     State state;
     std::chrono::steady_clock::time_point deadline;
+    std::chrono::steady_clock::time_point since;  // when the gate took it for its current wait
     std::size_t drained = 0;  // bytes read and dropped while lingering
   };
   enum class Kind { kAdd, kReturn, kRefuse };
@@ -123,7 +127,7 @@ class ConnectionGate {
   void Pass(std::unique_ptr<Connection> connection);  // to the workers, or Busy
   std::unique_ptr<Connection> Detach(int fd);
   void Drop(int fd);                 // closes a held connection
-  bool MakeRoom();  // at connections_max: closes the held connection nearest its deadline; false if none is held
+  bool MakeRoom();  // at connections_max: closes the held connection waiting longest; false if none is held
   int Sweep();                       // closes what is past its deadline; the ms to the next one
   void BeginDrain();
   bool Drained() const;

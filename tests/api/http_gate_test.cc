@@ -163,7 +163,7 @@ TEST_CASE("a head longer than the server keeps is closed unanswered") {
   CHECK(f.gate().counts().too_large == 1);
 }
 
-TEST_CASE("at the connection limit a newcomer closes the connection idle longest, not a busy one") {
+TEST_CASE("at the connection limit a newcomer closes the connection waiting longest, not a busy one") {
   api::GateLimits limits;
   limits.connections_max = 3;
   limits.keep_alive = 60s;
@@ -184,6 +184,33 @@ TEST_CASE("at the connection limit a newcomer closes the connection idle longest
   Send(newcomer, "GET /health HTTP/1.1\r\n\r\n");
   CHECK(GateFixture::Within(2s, [&] { return f.passed() == 2; }));
   Send(second, "GET /health HTTP/1.1\r\n\r\n");
+  CHECK(GateFixture::Within(2s, [&] { return f.passed() == 3; }));
+}
+
+TEST_CASE("at the connection limit a new client that has not sent yet keeps its place before older slow ones") {
+  // The hostile-clients scenario (seed 17) once lost a /health probe this way: the probe had
+  // connected and not yet sent, so it ranked as idle and was closed before the trickling heads.
+  api::GateLimits limits;
+  limits.connections_max = 3;
+  limits.keep_alive = 60s;
+  GateFixture f(limits);
+  const int slow = f.Connect();
+  Send(slow, "GET /health HTTP/1.1\r\nX-Slow: a");
+  std::this_thread::sleep_for(20ms);
+  const int slower = f.Connect();
+  Send(slower, "GET /health HTTP/1.1\r\n");
+  std::this_thread::sleep_for(20ms);
+  const int fresh = f.Connect();  // connected, its request not sent yet
+  std::this_thread::sleep_for(50ms);
+  CHECK(f.gate().open() == 3);
+  const int newcomer = f.Connect();
+  CHECK(GateFixture::Closed(slow));  // the longest waiting of the three
+  CHECK(GateFixture::Within(2s, [&] { return f.gate().open() == 3; }));
+  CHECK(f.gate().counts().evicted == 1);
+  Send(fresh, "GET /health HTTP/1.1\r\n\r\n");
+  Send(newcomer, "GET /health HTTP/1.1\r\n\r\n");
+  CHECK(GateFixture::Within(2s, [&] { return f.passed() == 2; }));
+  Send(slower, "\r\n");
   CHECK(GateFixture::Within(2s, [&] { return f.passed() == 3; }));
 }
 
