@@ -26,7 +26,7 @@ constexpr std::uint32_t kMarker = 0xFFFFFFFFu;
 // Checkpoint chunks (16 MiB each) are read once per process: they are kept out of the block
 // cache, where they would only push out the blocks of the events and indexes.
 rocksdb::ReadOptions ChunkReads() {
-  rocksdb::ReadOptions options;
+  rocksdb::ReadOptions options = IteratorReads();
   options.fill_cache = false;
   return options;
 }

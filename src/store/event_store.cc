@@ -58,7 +58,7 @@ Status LoadMeta(EventStore::Impl& impl) {
 // Fills impl.assembled_clinics with every clinic id the by_clinic index holds: one seek per
 // clinic (keys are clinic id + '\0' + seq, so the next clinic starts after clinic id + '\1').
 Status LoadClinicIds(EventStore::Impl& impl) {
-  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.by_clinic));
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(IteratorReads(), impl.by_clinic));
   for (it->SeekToFirst(); it->Valid();) {
     const std::string_view key = it->key().ToStringView();
     const std::size_t end = key.find('\0');
@@ -250,21 +250,53 @@ Result<StoredRecord> EventStore::Read(domain::Seq seq) const {
   return DecodeStoredValue(seq, value);
 }
 
+rocksdb::ReadOptions IteratorReads() {
+  rocksdb::ReadOptions options;
+  options.ignore_range_deletions = true;
+  return options;
+}
+
+namespace {
+
+// A scan that found a seq other than the next one, or ended before the head: the status that
+// explains it (RocksDB's error where it has one), else kCorruption. The log has no gaps, so
+// either is a read that went wrong, never the end of the data.
+Error ScanBroken(const rocksdb::Iterator& it, std::string_view what) {
+  if (!it.status().ok()) return StatusError(it.status(), "scanning events");
+  return Error{ErrorCode::kCorruption, fmt::format("scanning events: {}", what)};
+}
+
+}  // namespace
+
 Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
                         const std::function<bool(const StoredRecord&)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  const domain::Seq head_seq = head().seq;  // before the iterator: it sees at least this far
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(IteratorReads(), impl_->events));
+  domain::Seq expected = from_seq.none() ? domain::Seq(1) : from_seq;
   std::uint64_t visited = 0;
+  bool stopped = false;  // by `visit` or `limit`, not by the end of the log
   std::string value;  // an aligned copy: FlatBuffers reads scalars in place
-  for (it->Seek(SeqKey(from_seq)); it->Valid() && (limit == 0 || visited < limit); it->Next()) {
+  for (it->Seek(SeqKey(expected)); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (key.size() != 8) return Fail(ErrorCode::kCorruption, "an events key is not 8 bytes");
+    const domain::Seq seq = ReadSeq(key.ToStringView());
+    if (seq != expected) {
+      return tl::unexpected(ScanBroken(*it, fmt::format("seq {} was expected, seq {} was read", expected, seq)));
+    }
     value.assign(it->value().data(), it->value().size());
-    auto record = DecodeStoredValue(ReadSeq(key.ToStringView()), value);
+    auto record = DecodeStoredValue(seq, value);
     if (!record) return tl::unexpected(record.error());
     ++visited;
-    if (!visit(*record)) break;
+    expected = expected.Next();
+    if (!visit(*record) || visited == limit) {
+      stopped = true;
+      break;
+    }
   }
   if (!it->status().ok()) return tl::unexpected(StatusError(it->status(), "scanning events"));
+  if (!stopped && expected <= head_seq) {
+    return tl::unexpected(ScanBroken(*it, fmt::format("the log ended before seq {}; its head is seq {}", expected, head_seq)));
+  }
   return {};
 }
 
@@ -273,7 +305,7 @@ namespace {
 Result<std::vector<domain::Seq>> SeqsWithPrefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
                                                 const std::string& prefix) {
   std::vector<domain::Seq> seqs;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(IteratorReads(), cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const std::string_view key = it->key().ToStringView();
     if (key.size() != prefix.size() + 8 || !AppendIndexSeqs(key.substr(prefix.size()), it->value().ToStringView(), seqs)) {
@@ -331,7 +363,7 @@ Result<std::optional<IdRecord>> EventStore::LookupId(std::string_view id) const 
 
 Status EventStore::ScanRejects(const std::function<void(const std::string& json)>& visit) const {
   if (!impl_->has_secret) return Fail(ErrorCode::kRefused, "reading rejects needs the region secret");
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->rejects));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(IteratorReads(), impl_->rejects));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto json = OpenRejectJson(impl_->rejects_key, it->value().ToStringView());
     if (!json) return tl::unexpected(json.error());

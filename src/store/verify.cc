@@ -11,8 +11,9 @@
 namespace capledger::store {
 namespace {
 
-// Checks one stored event against the chain so far; returns what is wrong, or empty.
-std::string CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq, std::string_view value,
+// Checks one stored event against the chain so far; returns what is wrong, or empty. A read
+// that fails for a reason other than damage (an I/O error) is an Error: the store may be whole.
+Result<std::string> CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq, std::string_view value,
                        const Head& previous) {
   auto envelope = codec::DecodeEnvelope(value);
   if (!envelope) return "envelope does not verify: " + envelope.error().message;
@@ -29,7 +30,8 @@ std::string CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq, std::s
   if (static_cast<std::uint8_t>(domain::TypeOf(*body)) != envelope->type) return "type disagrees with body";
   std::string id_value;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.ids, envelope->id, &id_value);
-  if (!s.ok() && !s.IsNotFound()) return "the ids index cannot be read: " + s.ToString();
+  if (!s.ok() && !s.IsNotFound() && !s.IsCorruption()) return tl::unexpected(StatusError(s, "reading the ids index"));
+  if (s.IsCorruption()) return "the ids index cannot be read: " + s.ToString();
   auto id_record = s.ok() ? DecodeIdRecord(id_value) : std::nullopt;
   if (!id_record || id_record->seq != key_seq) return "the ids index does not point at this event";
   return {};
@@ -41,12 +43,14 @@ Result<VerifyReport> EventStore::Verify() const {
   VerifyReport report;
   Head running;  // seq 0, zero hash, epoch
   running.recorded_at = FromMicros(std::numeric_limits<std::int64_t>::min());
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(IteratorReads(), impl_->events));
   std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const domain::Seq key_seq = it->key().size() == 8 ? ReadSeq(it->key().ToStringView()) : domain::Seq{};
     value.assign(it->value().data(), it->value().size());
-    std::string problem = CheckEvent(*impl_, key_seq, value, running);
+    auto checked = CheckEvent(*impl_, key_seq, value, running);
+    if (!checked) return tl::unexpected(checked.error());
+    std::string problem = std::move(*checked);
     if (!problem.empty()) {
       report.first_bad_seq = key_seq.none() ? running.seq.Next() : std::min(key_seq, running.seq.Next());
       report.problem = std::move(problem);

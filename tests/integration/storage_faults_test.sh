@@ -76,14 +76,6 @@ for ((round = 1; round <= ROUNDS; round++)); do
         read_error) ops=${OPS[$command.reads]} ;;
       esac
       (( ops > 0 )) || continue
-      # An open defect: a read error while a payout replays the log can end in the projection's
-      # assertion `seq == applied_seq_.Next()` (exit 134) instead of an error (found with
-      # read_error:825 of 918). Until it is fixed the suite leaves this pair out;
-      # CAPLEDGER_STORAGE_KNOWN_DEFECTS=1 (tools/faults sets it) runs it.
-      if [ "$command.$kind" == payout.read_error ] && [ -z "${CAPLEDGER_STORAGE_KNOWN_DEFECTS:-}" ]; then
-        echo "storage_faults_test: payout with read_error left out (open defect, see the comment)"
-        continue
-      fi
       at=$(( 1 + RANDOM % ops ))
       what="$command with $kind:$at (of $ops)"
       rm -rf "$SCRATCH/store"; cp -a "$SCRATCH/base" "$SCRATCH/store"

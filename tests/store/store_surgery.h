@@ -84,4 +84,46 @@ inline std::filesystem::path LargestTableFile(const std::filesystem::path& dir) 
   return largest;
 }
 
+// Rewrites the events family of the store in `dir` (closed) into table files of about
+// `file_bytes` each, all in one level below level 0, as RocksDB's own compaction does for a store
+// that has grown; returns how many files that level holds. A scan of the log then steps from one
+// file to the next within a level, which is where a failed table open must still be reported.
+inline int SplitEventsTables(const std::filesystem::path& dir, std::uint64_t file_bytes) {
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) {
+    rocksdb::ColumnFamilyOptions options;
+    if (name == "events") options.target_file_size_base = file_bytes;
+    families.emplace_back(name, options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  for (auto* h : handles) {
+    if (h->GetName() == "events") events = h;
+  }
+  REQUIRE(events != nullptr);
+  REQUIRE(db->Flush(rocksdb::FlushOptions(), events).ok());
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  REQUIRE(db->CompactRange(compact, events, nullptr, nullptr).ok());
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(events, &meta);
+  int files = 0;
+  for (const auto& level : meta.levels) {
+    if (level.level == 0) {
+      REQUIRE(level.files.empty());
+    } else if (!level.files.empty()) {
+      REQUIRE(files == 0);  // one level only
+      files = static_cast<int>(level.files.size());
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  REQUIRE(db->Close().ok());
+  return files;
+}
+
 }  // namespace capledger::testing
