@@ -163,15 +163,20 @@ TEST_CASE("a head longer than the server keeps is closed unanswered") {
   CHECK(f.gate().counts().too_large == 1);
 }
 
-TEST_CASE("at the connection limit a newcomer closes the connection waiting longest, not a busy one") {
+// A gate of 3 connections, idle ones kept a minute: a fourth must make room.
+api::GateLimits ThreeConnections() {
   api::GateLimits limits;
   limits.connections_max = 3;
   limits.keep_alive = 60s;
-  GateFixture f(limits);
+  return limits;
+}
+
+TEST_CASE("at the connection limit a newcomer closes the connection waiting longest, not a busy one") {
+  GateFixture f(ThreeConnections());
   const int first = f.Connect();
   std::this_thread::sleep_for(20ms);
   const int receiving = f.Connect();
-  Send(receiving, "GET /health HTTP/1.1\r\n");  // a request under way ranks after every idle one
+  Send(receiving, "GET /health HTTP/1.1\r\n");  // under way, and younger than `first`
   std::this_thread::sleep_for(20ms);
   const int second = f.Connect();
   std::this_thread::sleep_for(50ms);
@@ -190,10 +195,7 @@ TEST_CASE("at the connection limit a newcomer closes the connection waiting long
 TEST_CASE("at the connection limit a new client that has not sent yet keeps its place before older slow ones") {
   // The hostile-clients scenario (seed 17) once lost a /health probe this way: the probe had
   // connected and not yet sent, so it ranked as idle and was closed before the trickling heads.
-  api::GateLimits limits;
-  limits.connections_max = 3;
-  limits.keep_alive = 60s;
-  GateFixture f(limits);
+  GateFixture f(ThreeConnections());
   const int slow = f.Connect();
   Send(slow, "GET /health HTTP/1.1\r\nX-Slow: a");
   std::this_thread::sleep_for(20ms);

@@ -46,14 +46,16 @@ inline void PutMetaKey(const std::filesystem::path& dir, const std::string& key,
   });
 }
 
-// Opens the store in `dir` (closed) with RocksDB directly, as an attacker or a disk fault would
-// see it, applies `change` to the value of one events entry and closes it again.
-inline void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
-                              const std::function<void(std::string&)>& change) {
+// Opens the store in `dir` (closed) with RocksDB directly, the events family with
+// `events_options`, calls `edit(db, events)` and closes it again.
+template <typename Edit>
+void EditEvents(const std::filesystem::path& dir, const rocksdb::ColumnFamilyOptions& events_options, Edit edit) {
   std::vector<std::string> names;
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const auto& name : names) {
+    families.emplace_back(name, name == "events" ? events_options : rocksdb::ColumnFamilyOptions());
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
@@ -63,12 +65,21 @@ inline void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
     if (h->GetName() == "events") events = h;
   }
   REQUIRE(events != nullptr);
-  std::string value;
-  REQUIRE(db->Get(rocksdb::ReadOptions(), events, store::SeqKey(seq), &value).ok());
-  change(value);
-  REQUIRE(db->Put(rocksdb::WriteOptions(), events, store::SeqKey(seq), value).ok());
+  edit(*db, events);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  db->Close();
+  REQUIRE(db->Close().ok());
+}
+
+// Opens the store in `dir` (closed) with RocksDB directly, as an attacker or a disk fault would
+// see it, applies `change` to the value of one events entry and closes it again.
+inline void ChangeStoredEvent(const std::filesystem::path& dir, domain::Seq seq,
+                              const std::function<void(std::string&)>& change) {
+  EditEvents(dir, rocksdb::ColumnFamilyOptions(), [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events) {
+    std::string value;
+    REQUIRE(db.Get(rocksdb::ReadOptions(), events, store::SeqKey(seq), &value).ok());
+    change(value);
+    REQUIRE(db.Put(rocksdb::WriteOptions(), events, store::SeqKey(seq), value).ok());
+  });
 }
 
 // The largest table file of the store in `dir`: the events family's, in a store of many events.
@@ -89,40 +100,25 @@ inline std::filesystem::path LargestTableFile(const std::filesystem::path& dir) 
 // that has grown; returns how many files that level holds. A scan of the log then steps from one
 // file to the next within a level, which is where a failed table open must still be reported.
 inline int SplitEventsTables(const std::filesystem::path& dir, std::uint64_t file_bytes) {
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& name : names) {
-    rocksdb::ColumnFamilyOptions options;
-    if (name == "events") options.target_file_size_base = file_bytes;
-    families.emplace_back(name, options);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* events = nullptr;
-  for (auto* h : handles) {
-    if (h->GetName() == "events") events = h;
-  }
-  REQUIRE(events != nullptr);
-  REQUIRE(db->Flush(rocksdb::FlushOptions(), events).ok());
-  rocksdb::CompactRangeOptions compact;
-  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  REQUIRE(db->CompactRange(compact, events, nullptr, nullptr).ok());
-  rocksdb::ColumnFamilyMetaData meta;
-  db->GetColumnFamilyMetaData(events, &meta);
+  rocksdb::ColumnFamilyOptions options;
+  options.target_file_size_base = file_bytes;
   int files = 0;
-  for (const auto& level : meta.levels) {
-    if (level.level == 0) {
-      REQUIRE(level.files.empty());
-    } else if (!level.files.empty()) {
-      REQUIRE(files == 0);  // one level only
-      files = static_cast<int>(level.files.size());
+  EditEvents(dir, options, [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* events) {
+    REQUIRE(db.Flush(rocksdb::FlushOptions(), events).ok());
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    REQUIRE(db.CompactRange(compact, events, nullptr, nullptr).ok());
+    rocksdb::ColumnFamilyMetaData meta;
+    db.GetColumnFamilyMetaData(events, &meta);
+    for (const auto& level : meta.levels) {
+      if (level.level == 0) {
+        REQUIRE(level.files.empty());
+      } else if (!level.files.empty()) {
+        REQUIRE(files == 0);  // one level only
+        files = static_cast<int>(level.files.size());
+      }
     }
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  REQUIRE(db->Close().ok());
+  });
   return files;
 }
 
