@@ -6,8 +6,8 @@
 //
 // Bounds (all explicit, none left to the library's defaults): at most `connections_max`
 // connections are open, a new one beyond that closing the held connection that has waited
-// longest for its request (ConnectionGate); a request must arrive whole (head and body) within `read_timeout_ms` of
-// its first byte, or its connection is closed unanswered; at most `queued_connections_max` whole
+// longest for its request (ConnectionGate); a request must arrive whole (head and body) within
+// `read_timeout_ms` of its first byte, or its connection is closed unanswered; at most `queued_connections_max` whole
 // requests wait for one of `threads` workers, and one more is answered 503 `busy` at once; a
 // response must be sent whole within `write_timeout_ms`; a request body above `body_bytes_max`
 // is answered 413 without being read; a connection serves at most `keep_alive_requests_max`

@@ -14,7 +14,7 @@ namespace {
 // Checks one stored event against the chain so far; returns what is wrong, or empty. A read
 // that fails for a reason other than damage (an I/O error) is an Error: the store may be whole.
 Result<std::string> CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq, std::string_view value,
-                       const Head& previous) {
+                               const Head& previous) {
   auto envelope = codec::DecodeEnvelope(value);
   if (!envelope) return "envelope does not verify: " + envelope.error().message;
   if (key_seq != previous.seq.Next()) return fmt::format("gap: expected seq {}", previous.seq.Next());
@@ -30,8 +30,8 @@ Result<std::string> CheckEvent(const EventStore::Impl& impl, domain::Seq key_seq
   if (static_cast<std::uint8_t>(domain::TypeOf(*body)) != envelope->type) return "type disagrees with body";
   std::string id_value;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.ids, envelope->id, &id_value);
-  if (!s.ok() && !s.IsNotFound() && !s.IsCorruption()) return tl::unexpected(StatusError(s, "reading the ids index"));
   if (s.IsCorruption()) return "the ids index cannot be read: " + s.ToString();
+  if (!s.ok() && !s.IsNotFound()) return tl::unexpected(StatusError(s, "reading the ids index"));
   auto id_record = s.ok() ? DecodeIdRecord(id_value) : std::nullopt;
   if (!id_record || id_record->seq != key_seq) return "the ids index does not point at this event";
   return {};
