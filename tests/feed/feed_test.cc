@@ -481,11 +481,14 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
   // counted retry; a refused connection is reported only if it tries broker 2), so this wait
   // asserts nothing: the CHECK(errors > 0) below, after both outages, does. The statistics reach
   // the feed only when it polls, so an idle feed's wait is ended each time.
-  (void)FeedWorld::Eventually([&] {
+  // True once the feed has counted a broker error; else ends an idle feed's wait so that it polls
+  // and takes librdkafka's next statistics.
+  auto errors_seen = [&] {
     if (feed->stats().broker_errors.load() > 0) return true;
     if (w.feed_clock().waiters() > 0) w.feed_clock().Advance(1s);
     return false;
-  }, 20s);
+  };
+  (void)FeedWorld::Eventually(errors_seen, 20s);
   REQUIRE(rd_kafka_mock_broker_set_up(mock, 2) == RD_KAFKA_RESP_ERR_NO_ERROR);
   w.WaitDelivered(*feed, 60s);
   // A second outage while more is booked.
@@ -500,6 +503,9 @@ TEST_CASE("broker errors and a broker down are survived: every entry once after 
   }));
   REQUIRE(rd_kafka_mock_broker_set_up(mock, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
   w.WaitDelivered(*feed, 60s);
+  // The statistics that count the errors of both outages may still be on their way (under ctest
+  // -j2 with ASan they had not arrived once): wait for them as above before asserting.
+  (void)FeedWorld::Eventually(errors_seen, 20s);
   const std::uint64_t errors = feed->stats().broker_errors.load();
   feed->Stop();
   CHECK(errors > 0);
