@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "common/clock.h"
+#include "common/huge_pages.h"
 #include "store/event_store.h"
 
 namespace capledger::bench {
@@ -27,7 +28,10 @@ inline double MillisSince(SteadyClock::time_point start) {
 class Args {
  public:
   // `flags` are the options that take no value.
+  // Re-executes the benchmark with huge pages first, as capledger's main does
+  // (common/huge_pages.h), so that both are measured alike.
   Args(int argc, char** argv, std::vector<std::string> known, std::vector<std::string> flags) {
+    ReexecWithHugePages(argv);
     for (int i = 1; i < argc; ++i) {
       const std::string name = argv[i];
       const bool is_flag = std::find(flags.begin(), flags.end(), name) != flags.end();

@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/generate_command.h"
 #include "app/serve.h"
+#include "common/huge_pages.h"
 #include "common/logging.h"
 #include "domain/date.h"
 #include "worldgen/generate.h"
@@ -324,6 +325,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  capledger::ReexecWithHugePages(argv);
   try {
     return Run(argc, argv);
   } catch (const std::exception& e) {  // the last line of defence: a library threw

@@ -1,7 +1,9 @@
 #include "projection/checkpoint.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <type_traits>
 
@@ -26,13 +28,15 @@ static_assert(std::endian::native == std::endian::little, "checkpoints are writt
 template <typename T>
 constexpr bool kRawCopyable = std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>;
 
-// Writes the checkpoint's bytes, or (counting) only adds up how many there will be, so that the
-// real pass reserves the whole string once: a Sweden-size state is not regrown (and copied)
-// while it is written.
+// Writes the checkpoint's bytes to a sink, or (counting) only adds up how many there will be.
+// Small writes are gathered into pieces of kPieceBytes; an array at least that large goes to the
+// sink as it lies in memory, uncopied. The first error of the sink stops every later write.
 class Writer {
  public:
-  explicit Writer(bool counting = false) : counting_(counting) {}
-  void Reserve(std::size_t bytes) { out_.reserve(bytes); }
+  static constexpr std::size_t kPieceBytes = 64u << 10;
+  // Counts only.
+  Writer() = default;
+  explicit Writer(const CheckpointSink& sink) : sink_(&sink) { piece_.reserve(kPieceBytes); }
 
   template <typename T>
   void Int(T value) {
@@ -56,56 +60,102 @@ class Writer {
     static_assert(kRawCopyable<T>);
     Append(reinterpret_cast<const char*>(items.data()), items.size_bytes());
   }
-  std::size_t size() const { return counting_ ? counted_ : out_.size(); }
-  std::string Take() { return std::move(out_); }
+  // Hands the last gathered bytes to the sink; the sink's first error, if any.
+  Status Finish() {
+    Flush();
+    return status_;
+  }
+  std::uint64_t size() const { return size_; }
 
  private:
   void Append(const char* data, std::size_t n) {
-    if (counting_) {
-      counted_ += n;
-    } else if (n != 0) {
-      out_.append(data, n);
+    size_ += n;
+    if (sink_ == nullptr || n == 0) return;
+    if (piece_.size() + n <= kPieceBytes) {
+      piece_.append(data, n);
+      return;
+    }
+    Flush();
+    if (n < kPieceBytes) {
+      piece_.append(data, n);
+    } else if (status_) {
+      status_ = (*sink_)(std::string_view(data, n));
     }
   }
-  bool counting_;
-  std::size_t counted_ = 0;
-  std::string out_;
+  void Flush() {
+    if (!piece_.empty() && status_) status_ = (*sink_)(piece_);
+    piece_.clear();
+  }
+  const CheckpointSink* sink_ = nullptr;
+  std::string piece_;
+  std::uint64_t size_ = 0;
+  Status status_;
 };
 
+// Reads the checkpoint's bytes from a source, piece by piece, never holding more than the piece
+// at hand. Every count is checked against the bytes left before anything is allocated for it.
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit Reader(const CheckpointSource& source) : source_(source), left_(source.bytes) {}
   template <typename T>
   bool Int(T& value) {
     static_assert(std::is_integral_v<T>);
-    if (in_.size() - pos_ < sizeof(T)) return false;
-    std::memcpy(&value, in_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
+    return Copy(reinterpret_cast<char*>(&value), sizeof(T));
   }
   template <typename T>
   bool Array(std::vector<T>& items) {
     static_assert(kRawCopyable<T>);
     std::uint64_t n = 0;
-    if (!Count(n) || n > (in_.size() - pos_) / sizeof(T)) return false;
+    if (!Count(n) || n > left_ / sizeof(T)) return false;
     items.resize(n);
-    if (n != 0) std::memcpy(items.data(), in_.data() + pos_, n * sizeof(T));
-    pos_ += n * sizeof(T);
-    return true;
+    return Copy(reinterpret_cast<char*>(items.data()), n * sizeof(T));
   }
   bool Count(std::uint64_t& n) { return Int(n) && n <= kCountMax; }
   bool Bytes(std::string& out) {
     std::uint64_t n = 0;
-    if (!Int(n) || n > in_.size() - pos_) return false;
-    out.assign(in_.substr(pos_, n));
-    pos_ += n;
-    return true;
+    if (!Int(n) || n > left_) return false;
+    out.resize(n);
+    return Copy(out.data(), n);
   }
-  bool AtEnd() const { return pos_ == in_.size(); }
+  // Every byte read, and the source agrees that there are no more.
+  bool AtEnd() {
+    if (left_ != 0 || at_ != piece_.size()) return false;
+    auto piece = source_.next();
+    if (!piece) return Failed(piece.error());
+    return piece->empty();
+  }
+  // The source's own error, if reading stopped on one.
+  const std::optional<Error>& source_error() const { return source_error_; }
 
  private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
+  bool Copy(char* out, std::size_t n) {
+    if (n > left_) return false;
+    while (n > 0) {
+      if (at_ == piece_.size()) {
+        auto piece = source_.next();
+        if (!piece) return Failed(piece.error());
+        if (piece->empty()) return false;
+        piece_ = *piece;
+        at_ = 0;
+      }
+      const std::size_t take = std::min(n, piece_.size() - at_);
+      std::memcpy(out, piece_.data() + at_, take);
+      out += take;
+      at_ += take;
+      n -= take;
+      left_ -= take;
+    }
+    return true;
+  }
+  bool Failed(const Error& error) {
+    source_error_ = error;
+    return false;
+  }
+  const CheckpointSource& source_;
+  std::uint64_t left_;
+  std::string_view piece_;
+  std::size_t at_ = 0;
+  std::optional<Error> source_error_;
 };
 
 void Put(Writer& w, const DatedFact& f) { w.Int(f.effective); w.Int(f.seq); w.Int(f.retracted_at); w.Int(f.value); }
@@ -318,18 +368,29 @@ void PutProjection(Writer& w, const Projection& p) {
 
 }  // namespace
 
-std::string SerializeProjection(const Projection& p) {
-  Writer counter(true);
-  PutProjection(counter, p);
-  Writer w;
-  w.Reserve(counter.size());
+Status SerializeProjection(const Projection& p, const CheckpointSink& sink) {
+  Writer w(sink);
   PutProjection(w, p);
-  LEDGER_ASSERT(w.size() == counter.size());
-  return w.Take();
+  return w.Finish();
 }
 
-Result<Projection> DeserializeProjection(std::string_view bytes) {
-  Reader r(bytes);
+std::string SerializeProjection(const Projection& p) {
+  // Counted first, so that the string is reserved once: a Sweden-size state is not regrown.
+  Writer counter;
+  PutProjection(counter, p);
+  std::string out;
+  out.reserve(counter.size());
+  const CheckpointSink append = [&out](std::string_view bytes) -> Status {
+    out.append(bytes);
+    return {};
+  };
+  auto written = SerializeProjection(p, append);
+  LEDGER_ASSERT(written && out.size() == counter.size());
+  return out;
+}
+
+Result<Projection> DeserializeProjection(const CheckpointSource& source) {
+  Reader r(source);
   std::string magic;
   std::uint64_t applied_seq = 0;
   ResidentTable residents;
@@ -339,14 +400,25 @@ Result<Projection> DeserializeProjection(std::string_view bytes) {
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
   std::vector<std::int32_t> affects_from;
-  if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !GetResidents(r, residents) ||
-      !GetClinics(r, clinics) || !GetList(r, rulebooks) || !GetList(r, budget_frames) || !GetList(r, entries) || !GetList(r, runs) ||
-      !GetList(r, affects_from) || affects_from.size() != applied_seq || !r.AtEnd()) {
-    return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
-  }
+  const bool decoded = r.Bytes(magic) && magic == kMagic && r.Int(applied_seq) && GetResidents(r, residents) &&
+                       GetClinics(r, clinics) && GetList(r, rulebooks) && GetList(r, budget_frames) &&
+                       GetList(r, entries) && GetList(r, runs) && GetList(r, affects_from) &&
+                       affects_from.size() == applied_seq && r.AtEnd();
+  if (r.source_error()) return tl::unexpected(*r.source_error());
+  if (!decoded) return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), std::move(budget_frames),
                                 LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
                                 domain::Seq(applied_seq));
+}
+
+Result<Projection> DeserializeProjection(std::string_view bytes) {
+  bool given = false;
+  const CheckpointSource source{bytes.size(), [&]() -> Result<std::string_view> {
+                                  if (given) return std::string_view();
+                                  given = true;
+                                  return bytes;
+                                }};
+  return DeserializeProjection(source);
 }
 
 }  // namespace capledger::projection

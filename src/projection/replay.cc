@@ -76,19 +76,40 @@ Status CatchUp(Projection& projection, const store::EventStore& store, ReplaySta
   return {};
 }
 
+namespace {
+
+// The newest checkpoint, read chunk by chunk into the projection (Seq{} state if there is none).
+// A checkpoint that does not decode is passed over with a warning (the caller replays from seq
+// 1); a read error of the store is an error.
+Result<std::optional<Projection>> LoadCheckpoint(const store::EventStore& store) {
+  auto reader = store.OpenLatestCheckpoint();
+  if (!reader) return tl::unexpected(reader.error());
+  if (!*reader) return std::optional<Projection>();
+  std::optional<Error> read_error;
+  const CheckpointSource source{(*reader)->bytes(), [&]() -> Result<std::string_view> {
+                                  auto piece = (*reader)->Next();
+                                  if (!piece) read_error = piece.error();
+                                  return piece;
+                                }};
+  auto loaded = DeserializeProjection(source);
+  if (read_error) return tl::unexpected(*read_error);
+  if (!loaded || loaded->applied_seq() != (*reader)->seq()) {
+    spdlog::warn("the checkpoint at seq {} does not load; rebuilding from seq 1", (*reader)->seq());
+    return std::optional<Projection>();
+  }
+  return std::optional<Projection>(std::move(*loaded));
+}
+
+}  // namespace
+
 Result<Projection> LoadProjection(const store::EventStore& store, bool use_checkpoint, ReplayStats* stats) {
   Projection projection;
   if (use_checkpoint) {
-    auto checkpoint = store.LatestCheckpoint();
-    if (!checkpoint) return tl::unexpected(checkpoint.error());
-    if (*checkpoint) {
-      auto loaded = DeserializeProjection((*checkpoint)->state);
-      if (loaded && loaded->applied_seq() == (*checkpoint)->seq) {
-        projection = std::move(*loaded);
-        if (stats) stats->checkpoint_seq = projection.applied_seq();
-      } else {
-        spdlog::warn("the checkpoint at seq {} does not load; rebuilding from seq 1", (*checkpoint)->seq);
-      }
+    auto loaded = LoadCheckpoint(store);
+    if (!loaded) return tl::unexpected(loaded.error());
+    if (*loaded) {
+      projection = std::move(**loaded);
+      if (stats) stats->checkpoint_seq = projection.applied_seq();
     }
   }
   if (auto caught_up = CatchUp(projection, store, stats); !caught_up) return tl::unexpected(caught_up.error());
@@ -96,9 +117,16 @@ Result<Projection> LoadProjection(const store::EventStore& store, bool use_check
 }
 
 Status SaveCheckpoint(const Projection& projection, store::EventStore& store) {
-  const std::string state = SerializeProjection(projection);
-  spdlog::info("checkpoint at seq {}: {:.1f} MiB", projection.applied_seq(), static_cast<double>(state.size()) / (1 << 20));
-  return store.PutCheckpoint(projection.applied_seq(), state);
+  auto writer = store.BeginCheckpoint(projection.applied_seq());
+  if (!writer) return tl::unexpected(writer.error());
+  std::uint64_t bytes = 0;
+  const CheckpointSink sink = [&](std::string_view piece) {
+    bytes += piece.size();
+    return writer->Add(piece);
+  };
+  if (auto written = SerializeProjection(projection, sink); !written) return written;
+  spdlog::info("checkpoint at seq {}: {:.1f} MiB", projection.applied_seq(), static_cast<double>(bytes) / (1 << 20));
+  return writer->Commit();
 }
 
 }  // namespace capledger::projection

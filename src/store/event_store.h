@@ -187,11 +187,61 @@ class EventStore {
   // Decrypts and visits every rejected line (as its JSON), oldest first.
   Status ScanRejects(const std::function<void(const std::string& json)>& visit) const;
 
-  // Keeps a projection checkpoint: the serialized state after applying events 1..seq
-  // (REQUIRES seq <= head). Older checkpoints than the newest two are removed in the same write.
+  // A projection checkpoint written piece by piece, so that its bytes never exist whole in
+  // memory (a Sweden-size state is 0.75 GiB). Add takes the next bytes, of any size; each full
+  // chunk is written as it fills, unsynced. Commit writes the last chunk and the completion
+  // marker, and removes the checkpoints older than the newest two, in one synced write. A writer
+  // destroyed without Commit (or a crash before it) leaves chunks without a marker, which every
+  // reader passes over and the next checkpoint removes.
+  class CheckpointWriter {
+   public:
+    CheckpointWriter(CheckpointWriter&&) noexcept;
+    ~CheckpointWriter();
+    // Appends `bytes` to the state; kIoError if a chunk cannot be written.
+    Status Add(std::string_view bytes);
+    // Completes the checkpoint (REQUIRES not committed yet).
+    Status Commit();
+
+   private:
+    friend class EventStore;
+    struct State;
+    explicit CheckpointWriter(std::unique_ptr<State> state);
+    Status WriteChunk();
+    std::unique_ptr<State> state_;
+  };
+
+  // Starts a checkpoint of the state after applying events 1..seq (REQUIRES seq <= head).
+  // kRefused on a store opened read-only.
+  Result<CheckpointWriter> BeginCheckpoint(domain::Seq seq);
+
+  // Keeps a projection checkpoint whose bytes are all at hand (BeginCheckpoint, Add, Commit).
   Status PutCheckpoint(domain::Seq seq, std::string_view state);
 
-  // The newest checkpoint, if any: its seq and bytes.
+  // The newest complete checkpoint, read chunk by chunk in order, so that its bytes need never
+  // exist whole in memory. Holds a RocksDB iterator: the store must outlive it.
+  class CheckpointReader {
+   public:
+    CheckpointReader(CheckpointReader&&) noexcept;
+    ~CheckpointReader();
+    domain::Seq seq() const;
+    // The state's size in bytes, as its marker gives it.
+    std::uint64_t bytes() const;
+    // The next piece of the state (valid until the next call), empty once every byte was
+    // given. kCorruption if a chunk is missing or the sizes disagree, kIoError if one cannot be
+    // read.
+    Result<std::string_view> Next();
+
+   private:
+    friend class EventStore;
+    struct State;
+    explicit CheckpointReader(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+
+  // Opens the newest complete checkpoint, if there is one.
+  Result<std::optional<CheckpointReader>> OpenLatestCheckpoint() const;
+
+  // The newest checkpoint, if any: its seq and bytes, read whole (OpenLatestCheckpoint).
   struct Checkpoint {
     domain::Seq seq;
     std::string state;

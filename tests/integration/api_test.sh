@@ -41,6 +41,11 @@ READY=$(cat "$SCRATCH/serve.out")
 PORT="${BASH_REMATCH[1]}"
 BASE="http://127.0.0.1:$PORT"
 echo "api_test: serving on port $PORT"
+# serve runs with glibc's huge pages (common/huge_pages.h: it re-executes itself once with the
+# tunable), under its own name, as the same process the shell started.
+tr '\0' '\n' < "/proc/$SERVE_PID/environ" | grep -q '^GLIBC_TUNABLES=.*glibc.malloc.hugetlb=1' \
+  || fail "serve runs without glibc.malloc.hugetlb=1"
+expect_eq "$(cat "/proc/$SERVE_PID/comm")" "capledger" "serve's process name"
 
 # get PATH [TOKEN]: the body on stdout, the status in $SCRATCH/status.
 get() {

@@ -113,5 +113,53 @@ TEST_CASE("chunks without their completion marker (a checkpoint cut short) are p
   CHECK((*latest)->state == second);
 }
 
+TEST_CASE("a checkpoint written in pieces of any size reads back in chunks of at most 16 MiB; one never committed is not read") {
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  auto s = StoreWithEvents(dir.path(), secret, clock, 3);
+  // 33 MiB + 11 bytes in pieces of 3 bytes, 17 MiB, 1 byte and the rest: three chunks of
+  // 16 MiB, 16 MiB and 1 MiB + 11 bytes.
+  const std::string state = Pattern((33u << 20) + 11, 7);
+  {
+    auto writer = s->BeginCheckpoint(2_seq);
+    REQUIRE(writer.has_value());
+    std::size_t at = 0;
+    for (const std::size_t n : {std::size_t{3}, std::size_t{17u << 20}, std::size_t{1}, state.size() - 3 - (17u << 20) - 1}) {
+      REQUIRE(writer->Add(std::string_view(state).substr(at, n)).has_value());
+      at += n;
+    }
+    REQUIRE(writer->Commit().has_value());
+  }
+  auto reader = s->OpenLatestCheckpoint();
+  REQUIRE(reader.has_value());
+  REQUIRE(reader->has_value());
+  CHECK((*reader)->seq() == 2_seq);
+  CHECK((*reader)->bytes() == state.size());
+  std::string read;
+  std::vector<std::size_t> sizes;
+  for (;;) {
+    auto piece = (*reader)->Next();
+    REQUIRE(piece.has_value());
+    if (piece->empty()) break;
+    sizes.push_back(piece->size());
+    read.append(*piece);
+  }
+  CHECK(sizes == std::vector<std::size_t>{16u << 20, 16u << 20, (1u << 20) + 11});
+  CHECK(read == state);
+  // A writer at seq 3 that writes a whole chunk and is dropped uncommitted: the checkpoint at
+  // seq 2 is still the newest, whole.
+  {
+    auto writer = s->BeginCheckpoint(3_seq);
+    REQUIRE(writer.has_value());
+    REQUIRE(writer->Add(Pattern((16u << 20) + 5, 8)).has_value());
+  }
+  auto latest = s->LatestCheckpoint();
+  REQUIRE(latest.has_value());
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->seq == 2_seq);
+  CHECK((*latest)->state == state);
+}
+
 }  // namespace
 }  // namespace capledger::testing
