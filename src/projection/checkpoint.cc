@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 #include <span>
+#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "codec/flatbuffer_codec.h"
 #include "codec/rulebook_codec.h"
 #include "common/assert.h"
+#include "common/thread.h"
 
 namespace capledger::projection {
 namespace {
@@ -308,12 +310,12 @@ bool ValidFacts(const std::vector<std::uint32_t>& counts, const std::vector<Resi
   return at == facts.size();
 }
 
-bool GetResidents(Reader& r, ResidentTable& t) {
+// The residents' columns after their pseudonyms (which the caller has read into t.pseudonym and
+// may be indexing on another thread: this reads t.pseudonym's size only).
+bool GetResidentsAfterPseudonyms(Reader& r, ResidentTable& t) {
   std::vector<std::uint32_t> counts;
   std::vector<ResidentFact> facts;
-  if (!r.Array(t.pseudonym) || !r.Array(t.birth_days) || !r.Array(t.sex) || !r.Array(counts) || !r.Array(facts)) {
-    return false;
-  }
+  if (!r.Array(t.birth_days) || !r.Array(t.sex) || !r.Array(counts) || !r.Array(facts)) return false;
   const std::size_t n = t.pseudonym.size();
   if (t.birth_days.size() != n || t.sex.size() != n || counts.size() != n || !ValidFacts(counts, facts)) return false;
   t.birth_ymd.resize(n);
@@ -400,15 +402,29 @@ Result<Projection> DeserializeProjection(const CheckpointSource& source) {
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
   std::vector<std::int32_t> affects_from;
-  const bool decoded = r.Bytes(magic) && magic == kMagic && r.Int(applied_seq) && GetResidents(r, residents) &&
-                       GetClinics(r, clinics) && GetList(r, rulebooks) && GetList(r, budget_frames) &&
-                       GetList(r, entries) && GetList(r, runs) && GetList(r, affects_from) &&
-                       affects_from.size() == applied_seq && r.AtEnd();
+  if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !r.Array(residents.pseudonym)) {
+    if (r.source_error()) return tl::unexpected(*r.source_error());
+    return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
+  }
+  // The pseudonym index is built on a thread of its own while the rest is read (at Sweden scale,
+  // 10 million random inserts beside 0.5 GiB of facts); joined on every path out.
+  std::optional<PseudonymIndex> index;
+  std::thread indexer = StartThread("checkpoint-index", [&] { index = PseudonymIndex::Of(residents.pseudonym); });
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join{indexer};
+  const bool decoded = GetResidentsAfterPseudonyms(r, residents) && GetClinics(r, clinics) && GetList(r, rulebooks) &&
+                       GetList(r, budget_frames) && GetList(r, entries) && GetList(r, runs) &&
+                       GetList(r, affects_from) && affects_from.size() == applied_seq && r.AtEnd();
   if (r.source_error()) return tl::unexpected(*r.source_error());
   if (!decoded) return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
+  indexer.join();
   return Projection::FromTables(std::move(residents), std::move(clinics), std::move(rulebooks), std::move(budget_frames),
                                 LedgerTable::FromLists(std::move(entries), std::move(runs)), std::move(affects_from),
-                                domain::Seq(applied_seq));
+                                domain::Seq(applied_seq), std::move(index));
 }
 
 Result<Projection> DeserializeProjection(std::string_view bytes) {

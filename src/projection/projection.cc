@@ -69,7 +69,7 @@ std::optional<std::uint16_t> Projection::ClinicIndex(const domain::ClinicId& cli
 
 Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
                                   std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from,
-                                  domain::Seq applied_seq) {
+                                  domain::Seq applied_seq, std::optional<PseudonymIndex> resident_index) {
   LEDGER_ASSERT(affects_from.size() == applied_seq.value());
   Projection p;
   p.ledger_ = std::move(ledger);
@@ -79,8 +79,7 @@ Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, 
   p.rulebooks_ = std::move(rulebooks);
   p.budget_frames_ = std::move(budget_frames);
   p.applied_seq_ = applied_seq;
-  p.resident_index_.Reset(p.residents_.pseudonym.size());
-  for (std::uint32_t r = 0; r < p.residents_.pseudonym.size(); ++r) p.resident_index_.Insert(p.residents_.pseudonym[r], r);
+  p.resident_index_ = resident_index ? std::move(*resident_index) : PseudonymIndex::Of(p.residents_.pseudonym);
   for (std::uint16_t c = 0; c < p.clinics_.id.size(); ++c) p.clinic_index_.emplace(p.clinics_.id[c], c);
   return p;
 }
@@ -92,7 +91,7 @@ std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
   residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
   residents_.birth_ymd.push_back(domain::YmdOf(ref.birth_date));
   residents_.sex.push_back(static_cast<std::uint8_t>(ref.sex));
-  resident_index_.Insert(ref.pseudonym, r);
+  resident_index_.Insert(ref.pseudonym, r, residents_.pseudonym);
   return r;
 }
 

@@ -182,9 +182,13 @@ class Projection {
 
   friend bool operator==(const Projection&, const Projection&) = default;
 
-  // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived.
+  // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived, the
+  // residents' from their pseudonyms unless `resident_index` gives it built already
+  // (PseudonymIndex::Of(residents.pseudonym)).
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
-                               std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger, std::vector<std::int32_t> affects_from, domain::Seq applied_seq);
+                               std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger,
+                               std::vector<std::int32_t> affects_from, domain::Seq applied_seq,
+                               std::optional<PseudonymIndex> resident_index = std::nullopt);
   // Every event's earliest affected day, by seq - 1 (checkpoints keep it).
   const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 

@@ -1,8 +1,11 @@
 #include "projection/snapshot_index.h"
 
 #include <algorithm>
+#include <array>
+#include <thread>
 
 #include "common/assert.h"
+#include "common/thread.h"
 #include "projection/projection.h"
 
 namespace capledger::projection {
@@ -54,13 +57,14 @@ template class CountSeries<5>;
 
 namespace {
 
-// One change found while building: a clinic's age slot, or (clinic < 0) an anomaly bit.
-struct Change {
-  std::uint32_t seq;
-  std::int32_t clinic;  // -1: an anomaly change, `slot` is the bit
-  std::uint16_t slot;
-  std::int16_t change;
-};
+// A change packed so that sorting the numbers sorts by seq, then slot (an age, or an anomaly
+// bit), then sign: seq in bits 17-48, slot in 1-16, bit 0 set for +1.
+std::uint64_t Pack(std::uint32_t seq, std::uint16_t slot, int change) {
+  return (std::uint64_t{seq} << 17) | (std::uint64_t{slot} << 1) | (change > 0 ? 1u : 0u);
+}
+std::uint32_t SeqOf(std::uint64_t packed) { return static_cast<std::uint32_t>(packed >> 17); }
+std::uint16_t SlotOf(std::uint64_t packed) { return static_cast<std::uint16_t>((packed >> 1) & 0xFFFF); }
+std::int32_t ChangeOf(std::uint64_t packed) { return (packed & 1u) != 0 ? 1 : -1; }
 
 }  // namespace
 
@@ -94,17 +98,14 @@ void SnapshotIndex::Record(std::uint32_t seq, const Contribution& before, const 
   }
 }
 
-SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
-  SnapshotIndex index;
-  index.day_ = on;
-  index.day_ymd_ = domain::YmdOf(domain::DateFromDays(on));
-  index.covered_seq_ = p.applied_seq().value();
-  std::vector<Change> changes;
+void SnapshotIndex::Collect(const Projection& p, std::uint32_t first, std::uint32_t last,
+                            std::vector<std::vector<std::uint64_t>>& changes) const {
+  std::vector<std::uint64_t>& anomalies = changes.back();
   std::vector<std::uint32_t> points;
-  for (std::uint32_t r = 0; r < p.residents().facts.size(); ++r) {
+  for (std::uint32_t r = first; r < last; ++r) {
     points.clear();
     for (const ResidentFact& f : p.residents().facts.Of(r)) {
-      if (f.effective > on) break;
+      if (f.effective > day_) break;
       points.push_back(f.seq);
       if (f.retracted_at != kNever) points.push_back(f.retracted_at);
     }
@@ -112,34 +113,59 @@ SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
     points.erase(std::unique(points.begin(), points.end()), points.end());
     Contribution before;
     for (std::uint32_t k : points) {
-      const Contribution after = index.ContributionAt(p, r, domain::Seq(k));
+      const Contribution after = ContributionAt(p, r, domain::Seq(k));
       if (after == before) continue;
       if (before.clinic != after.clinic || before.age != after.age) {
-        if (before.clinic >= 0) changes.push_back(Change{k, before.clinic, static_cast<std::uint16_t>(before.age), -1});
-        if (after.clinic >= 0) changes.push_back(Change{k, after.clinic, static_cast<std::uint16_t>(after.age), +1});
+        const auto age = [](const Contribution& c) { return static_cast<std::uint16_t>(c.age); };
+        if (before.clinic >= 0) changes[static_cast<std::size_t>(before.clinic)].push_back(Pack(k, age(before), -1));
+        if (after.clinic >= 0) changes[static_cast<std::size_t>(after.clinic)].push_back(Pack(k, age(after), +1));
       }
       for (int bit = 0; bit < kAnomalyKinds; ++bit) {
         const bool was = (before.anomalies >> bit) & 1u;
         const bool is = (after.anomalies >> bit) & 1u;
-        if (was != is) changes.push_back(Change{k, -1, static_cast<std::uint16_t>(bit), static_cast<std::int16_t>(is ? 1 : -1)});
+        if (was != is) anomalies.push_back(Pack(k, static_cast<std::uint16_t>(bit), is ? 1 : -1));
       }
       before = after;
     }
   }
-  // Per clinic in seq order; a seq is one event about one resident, so (clinic, seq, slot) is unique.
-  std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
-    if (a.clinic != b.clinic) return a.clinic < b.clinic;
-    if (a.seq != b.seq) return a.seq < b.seq;
-    return a.slot < b.slot;
-  });
-  index.clinics_.resize(p.clinics().id.size());
-  for (const Change& c : changes) {
-    if (c.clinic < 0) {
-      index.anomalies_.Add(c.seq, c.slot, c.change);
-    } else {
-      index.Clinic(c.clinic).Add(c.seq, c.slot, c.change);
+}
+
+SnapshotIndex SnapshotIndex::Build(const Projection& p, std::int32_t on) {
+  SnapshotIndex index;
+  index.day_ = on;
+  index.day_ymd_ = domain::YmdOf(domain::DateFromDays(on));
+  index.covered_seq_ = p.applied_seq().value();
+  const std::size_t clinics = p.clinics().id.size();
+  index.clinics_.resize(clinics);
+  // Each half of the residents on a thread of its own; a list per clinic and one for anomalies.
+  const std::uint32_t residents = p.residents().facts.size();
+  std::array<std::vector<std::vector<std::uint64_t>>, 2> found;
+  for (auto& lists : found) lists.resize(clinics + 1);
+  std::thread helper =
+      StartThread("index-build", [&] { index.Collect(p, residents / 2, residents, found[1]); });
+  index.Collect(p, 0, residents / 2, found[0]);
+  helper.join();
+  // Then each half of the lists: both halves' changes joined and put in seq order (a seq is one
+  // event about one resident, so (seq, slot) is unique within a list), and added in that order.
+  const auto finish = [&](std::size_t from, std::size_t to) {
+    std::vector<std::uint64_t> joined;
+    for (std::size_t c = from; c < to; ++c) {
+      joined.assign(found[0][c].begin(), found[0][c].end());
+      joined.insert(joined.end(), found[1][c].begin(), found[1][c].end());
+      std::sort(joined.begin(), joined.end());
+      const auto add_to = [&joined](auto& series) {
+        for (const std::uint64_t change : joined) series.Add(SeqOf(change), SlotOf(change), ChangeOf(change));
+      };
+      if (c < clinics) {
+        add_to(index.clinics_[c]);
+      } else {
+        add_to(index.anomalies_);
+      }
     }
-  }
+  };
+  std::thread second = StartThread("index-build", [&] { finish((clinics + 1) / 2, clinics + 1); });
+  finish(0, (clinics + 1) / 2);
+  second.join();
   return index;
 }
 

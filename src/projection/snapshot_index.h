@@ -55,7 +55,9 @@ class CountSeries {
 class SnapshotIndex {
  public:
   // Indexes day `on` over everything `projection` has applied. Folds each resident once per
-  // seq at which one of their facts effective on or before `on` was recorded or retracted.
+  // seq at which one of their facts effective on or before `on` was recorded or retracted, on
+  // two threads (each half of the residents, then each half of the clinics); the index is the
+  // same whatever the split.
   static SnapshotIndex Build(const Projection& projection, std::int32_t on);
 
   std::int32_t day() const { return day_; }
@@ -86,6 +88,10 @@ class SnapshotIndex {
     friend bool operator==(const Contribution&, const Contribution&) = default;
   };
   Contribution ContributionAt(const Projection& p, std::uint32_t resident, domain::Seq known_at) const;
+  // The changes that residents [first, last) make on the day, packed (seq, slot, sign) for
+  // sorting: one list per clinic, then one for the anomaly bits.
+  void Collect(const Projection& p, std::uint32_t first, std::uint32_t last,
+               std::vector<std::vector<std::uint64_t>>& changes) const;
   void Record(std::uint32_t seq, const Contribution& before, const Contribution& after);
   CountSeries<domain::kAgeSlots>& Clinic(int clinic);
 
