@@ -25,52 +25,93 @@ TargetLookup StoreTargetLookup(const store::EventStore& store) {
 
 namespace {
 
-// Replay reads and decodes the log on one thread while the caller's thread applies: each side
-// hands over batches of kReplayBatchEvents, at most kReplayBatchesQueued waiting (bounded memory).
+// Replay is a pipeline of three threads: one reads the log's stored bytes, one decodes them, and
+// the caller's applies. Each hands over batches of kReplayBatchEvents, at most
+// kReplayBatchesQueued waiting between two stages (bounded memory). On two cores the work spreads
+// over both: reading alone, or decoding and applying together, would leave one idle.
 constexpr std::size_t kReplayBatchEvents = 4096;
 constexpr std::size_t kReplayBatchesQueued = 4;
 
-using BatchQueue = BoundedQueue<std::vector<store::StoredRecord>>;
+// Events as stored: the bytes of each, end to end, in seq order from `first`.
+struct StoredBatch {
+  domain::Seq first;
+  std::string bytes;
+  std::vector<std::uint32_t> ends;  // ends[i]: where event first + i ends in `bytes`
+};
+
+using StoredQueue = BoundedQueue<StoredBatch>;
+using RecordQueue = BoundedQueue<std::vector<store::StoredRecord>>;
 
 // Reads the log from `from_seq` into `queue` and closes it; the reader's status. Stops early once
-// the queue is closed (the applier has stopped).
-Status ScanInto(const store::EventStore& store, domain::Seq from_seq, BatchQueue& queue) {
-  std::vector<store::StoredRecord> batch;
-  batch.reserve(kReplayBatchEvents);
+// the queue is closed (a later stage has stopped).
+Status ReadInto(const store::EventStore& store, domain::Seq from_seq, StoredQueue& queue) {
+  StoredBatch batch;
   bool open = true;
-  auto scanned = store.Scan(from_seq, 0, [&](const store::StoredRecord& record) {
-    batch.push_back(record);
-    if (batch.size() < kReplayBatchEvents) return true;
+  auto scanned = store.ScanStored(from_seq, 0, [&](domain::Seq seq, std::string_view stored) {
+    if (batch.ends.empty()) batch.first = seq;
+    batch.bytes.append(stored);
+    batch.ends.push_back(static_cast<std::uint32_t>(batch.bytes.size()));
+    if (batch.ends.size() < kReplayBatchEvents) return true;
     open = queue.Push(std::move(batch));
     batch = {};
-    batch.reserve(kReplayBatchEvents);
     return open;
   });
-  if (scanned && open && !batch.empty()) queue.Push(std::move(batch));
+  if (scanned && open && !batch.ends.empty()) queue.Push(std::move(batch));
   queue.Close();
   return scanned;
+}
+
+// Decodes every batch of `in` into `out`, in order, and closes both; the first event that does
+// not decode stops it (kCorruption). Stops early once `out` is closed.
+Status DecodeInto(StoredQueue& in, RecordQueue& out) {
+  Status decoded;
+  std::string value;  // an aligned copy of each event: FlatBuffers reads scalars in place
+  for (auto batch = in.Pop(); decoded && batch; batch = in.Pop()) {
+    std::vector<store::StoredRecord> records;
+    records.reserve(batch->ends.size());
+    std::uint32_t begin = 0;
+    for (std::size_t i = 0; i < batch->ends.size(); ++i) {
+      value.assign(batch->bytes, begin, batch->ends[i] - begin);
+      begin = batch->ends[i];
+      auto record = store::DecodeStoredEvent(domain::Seq(batch->first.value() + i), value);
+      if (!record) {
+        decoded = tl::unexpected(record.error());
+        break;
+      }
+      records.push_back(std::move(*record));
+    }
+    if (decoded && !out.Push(std::move(records))) break;
+  }
+  in.Close();  // the reader stops at its next push
+  out.Close();
+  return decoded;
 }
 
 }  // namespace
 
 Status CatchUp(Projection& projection, const store::EventStore& store, ReplayStats* stats) {
   const TargetLookup lookup = StoreTargetLookup(store);
-  BatchQueue queue(kReplayBatchesQueued);
+  StoredQueue stored(kReplayBatchesQueued);
+  RecordQueue records(kReplayBatchesQueued);
   Status scanned;
+  Status decoded;
   std::thread reader =
-      StartThread("replay-reader", [&] { scanned = ScanInto(store, projection.applied_seq().Next(), queue); });
+      StartThread("replay-reader", [&] { scanned = ReadInto(store, projection.applied_seq().Next(), stored); });
+  std::thread decoder = StartThread("replay-decoder", [&] { decoded = DecodeInto(stored, records); });
   Status applied;
   std::uint64_t count = 0;
-  for (auto batch = queue.Pop(); applied && batch; batch = queue.Pop()) {
+  for (auto batch = records.Pop(); applied && batch; batch = records.Pop()) {
     for (const auto& record : *batch) {
       applied = projection.Apply(record.stored.seq, record.stored.event.body, lookup);
       if (!applied) break;
       ++count;
     }
   }
-  queue.Close();  // the reader stops at its next push
+  records.Close();  // the decoder stops at its next push and closes the reader's queue
+  decoder.join();
   reader.join();
   if (!scanned) return scanned;
+  if (!decoded) return decoded;
   if (!applied) return applied;
   if (stats) stats->events_applied += count;
   return {};

@@ -242,6 +242,8 @@ Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value) 
   return record;
 }
 
+Result<StoredRecord> DecodeStoredEvent(domain::Seq seq, std::string_view stored) { return DecodeStoredValue(seq, stored); }
+
 Result<StoredRecord> EventStore::Read(domain::Seq seq) const {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, SeqKey(seq), &value);
@@ -268,14 +270,13 @@ Error ScanBroken(const rocksdb::Iterator& it, std::string_view what) {
 
 }  // namespace
 
-Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
-                        const std::function<bool(const StoredRecord&)>& visit) const {
+Status EventStore::ScanStored(domain::Seq from_seq, std::uint64_t limit,
+                              const std::function<bool(domain::Seq, std::string_view)>& visit) const {
   const domain::Seq head_seq = head().seq;  // before the iterator: it sees at least this far
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(IteratorReads(), impl_->events));
   domain::Seq expected = from_seq.none() ? domain::Seq(1) : from_seq;
   std::uint64_t visited = 0;
   bool stopped = false;  // by `visit` or `limit`, not by the end of the log
-  std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   for (it->Seek(SeqKey(expected)); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (key.size() != 8) return Fail(ErrorCode::kCorruption, "an events key is not 8 bytes");
@@ -283,12 +284,9 @@ Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
     if (seq != expected) {
       return tl::unexpected(ScanBroken(*it, fmt::format("seq {} was expected, seq {} was read", expected, seq)));
     }
-    value.assign(it->value().data(), it->value().size());
-    auto record = DecodeStoredValue(seq, value);
-    if (!record) return tl::unexpected(record.error());
     ++visited;
     expected = expected.Next();
-    if (!visit(*record) || visited == limit) {
+    if (!visit(seq, it->value().ToStringView()) || visited == limit) {
       stopped = true;
       break;
     }
@@ -298,6 +296,23 @@ Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
     return tl::unexpected(ScanBroken(*it, fmt::format("the log ended before seq {}; its head is seq {}", expected, head_seq)));
   }
   return {};
+}
+
+Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
+                        const std::function<bool(StoredRecord&)>& visit) const {
+  std::string value;  // an aligned copy: FlatBuffers reads scalars in place
+  std::optional<Error> undecoded;
+  auto scanned = ScanStored(from_seq, limit, [&](domain::Seq seq, std::string_view stored) {
+    value.assign(stored);
+    auto record = DecodeStoredValue(seq, value);
+    if (!record) {
+      undecoded = record.error();
+      return false;
+    }
+    return visit(*record);
+  });
+  if (undecoded) return tl::unexpected(*undecoded);
+  return scanned;
 }
 
 namespace {

@@ -55,6 +55,11 @@ struct StoredRecord {
   crypto::Digest hash{};
 };
 
+// Decodes the stored bytes of the event at `seq` (as ScanStored gives them); kCorruption if they
+// do not decode. Pure; callable on any thread. `stored` must be 8-byte aligned (FlatBuffers reads
+// scalars in place): a std::string's data is.
+Result<StoredRecord> DecodeStoredEvent(domain::Seq seq, std::string_view stored);
+
 // The result of recomputing the hash chain.
 struct VerifyReport {
   std::uint64_t events_checked = 0;
@@ -163,8 +168,14 @@ class EventStore {
 
   // Calls `visit` for events from_seq, from_seq + 1, ... up to `limit` events (0 = no limit), in
   // seq order, until it returns false. Stops with kCorruption at an event that does not decode.
-  Status Scan(domain::Seq from_seq, std::uint64_t limit,
-              const std::function<bool(const StoredRecord&)>& visit) const;
+  // Each record is decoded for the call alone: `visit` may move from it.
+  Status Scan(domain::Seq from_seq, std::uint64_t limit, const std::function<bool(StoredRecord&)>& visit) const;
+
+  // As Scan, but gives each event's stored bytes undecoded (valid only during the call), for a
+  // caller that decodes them elsewhere (DecodeStoredEvent), e.g. on another thread. Checks the
+  // same: every seq follows the one before, and the log reaches the head.
+  Status ScanStored(domain::Seq from_seq, std::uint64_t limit,
+                    const std::function<bool(domain::Seq, std::string_view stored)>& visit) const;
 
   // The largest seq whose recorded_at <= `t` (Seq{} if none): "as known at t" (DOMAIN.md §3).
   Result<domain::Seq> SeqKnownAt(Timestamp t) const;
