@@ -12,6 +12,7 @@
 #include "projection/replay.h"
 #include "projection/report.h"
 #include "store/store_fixture.h"
+#include "store/store_surgery.h"
 
 namespace capledger::testing {
 namespace {
@@ -249,6 +250,31 @@ TEST_CASE("a source that fails while a checkpoint is read gives its own error, n
   loaded = projection::DeserializeProjection(short_source);
   REQUIRE_FALSE(loaded.has_value());
   CHECK(loaded.error().code == ErrorCode::kCorruption);
+}
+
+TEST_CASE("an event that does not decode stops a replay at its seq, whichever batch it is in") {
+  // 9,000 listings: replay hands them over in batches of 4,096, so seq 6,000 is in the second
+  // batch the decoding thread takes and seq 9,000 in the last, partial one.
+  for (const std::uint64_t bad : {std::uint64_t{1}, std::uint64_t{6'000}, std::uint64_t{9'000}}) {
+    CAPTURE(bad);
+    TempDir dir;
+    FakeClock clock(FromMicros(kTestNowUs));
+    const auto secret = TestSecret();
+    {
+      auto s = OpenForTest(dir.path(), secret, clock);
+      std::vector<store::AppendRequest> requests;
+      for (int i = 0; i < 9'000; ++i) {
+        requests.push_back(Listing("l" + std::to_string(i), static_cast<std::uint8_t>(i % 250 + 1), "VC-A"));
+      }
+      REQUIRE(s->Append(requests).has_value());
+    }
+    ChangeStoredEvent(dir.path(), domain::Seq(bad), [](std::string& v) { v.resize(v.size() / 2); });
+    auto s = OpenForTest(dir.path(), secret, clock);
+    auto loaded = projection::LoadProjection(*s, false);
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().code == ErrorCode::kCorruption);
+    CHECK(loaded.error().message.find("seq " + std::to_string(bad) + ":") != std::string::npos);
+  }
 }
 
 }  // namespace
