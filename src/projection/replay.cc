@@ -73,7 +73,7 @@ Status DecodeInto(StoredQueue& in, RecordQueue& out) {
     for (std::size_t i = 0; i < batch->ends.size(); ++i) {
       value.assign(batch->bytes, begin, batch->ends[i] - begin);
       begin = batch->ends[i];
-      auto record = store::DecodeStoredEvent(domain::Seq(batch->first.value() + i), value);
+      auto record = store::DecodeStoredValue(domain::Seq(batch->first.value() + i), value);
       if (!record) {
         decoded = tl::unexpected(record.error());
         break;

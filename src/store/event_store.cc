@@ -242,8 +242,6 @@ Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value) 
   return record;
 }
 
-Result<StoredRecord> DecodeStoredEvent(domain::Seq seq, std::string_view stored) { return DecodeStoredValue(seq, stored); }
-
 Result<StoredRecord> EventStore::Read(domain::Seq seq) const {
   std::string value;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, SeqKey(seq), &value);
@@ -299,7 +297,7 @@ Status EventStore::ScanStored(domain::Seq from_seq, std::uint64_t limit,
 }
 
 Status EventStore::Scan(domain::Seq from_seq, std::uint64_t limit,
-                        const std::function<bool(StoredRecord&)>& visit) const {
+                        const std::function<bool(const StoredRecord&)>& visit) const {
   std::string value;  // an aligned copy: FlatBuffers reads scalars in place
   std::optional<Error> undecoded;
   auto scanned = ScanStored(from_seq, limit, [&](domain::Seq seq, std::string_view stored) {

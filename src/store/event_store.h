@@ -55,10 +55,10 @@ struct StoredRecord {
   crypto::Digest hash{};
 };
 
-// Decodes the stored bytes of the event at `seq` (as ScanStored gives them); kCorruption if they
-// do not decode. Pure; callable on any thread. `stored` must be 8-byte aligned (FlatBuffers reads
-// scalars in place): a std::string's data is.
-Result<StoredRecord> DecodeStoredEvent(domain::Seq seq, std::string_view stored);
+// Decodes the stored bytes of the event at `seq` (an events entry's value, as ScanStored gives
+// it) into a StoredRecord; kCorruption on any problem. Pure; callable on any thread. `value` must
+// be 8-byte aligned (FlatBuffers reads scalars in place): a std::string's data is.
+Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value);
 
 // The result of recomputing the hash chain.
 struct VerifyReport {
@@ -168,11 +168,11 @@ class EventStore {
 
   // Calls `visit` for events from_seq, from_seq + 1, ... up to `limit` events (0 = no limit), in
   // seq order, until it returns false. Stops with kCorruption at an event that does not decode.
-  // Each record is decoded for the call alone: `visit` may move from it.
-  Status Scan(domain::Seq from_seq, std::uint64_t limit, const std::function<bool(StoredRecord&)>& visit) const;
+  Status Scan(domain::Seq from_seq, std::uint64_t limit,
+              const std::function<bool(const StoredRecord&)>& visit) const;
 
   // As Scan, but gives each event's stored bytes undecoded (valid only during the call), for a
-  // caller that decodes them elsewhere (DecodeStoredEvent), e.g. on another thread. Checks the
+  // caller that decodes them elsewhere (DecodeStoredValue), e.g. on another thread. Checks the
   // same: every seq follows the one before, and the log reaches the head.
   Status ScanStored(domain::Seq from_seq, std::uint64_t limit,
                     const std::function<bool(domain::Seq, std::string_view stored)>& visit) const;

@@ -149,7 +149,5 @@ rocksdb::ReadOptions IteratorReads();
 // Maps a RocksDB status to an Error (kIoError, or kCorruption for corruption).
 Error StatusError(const rocksdb::Status& status, std::string_view what);
 
-// Decodes the value of an events entry into a StoredRecord (kCorruption on any problem).
-Result<StoredRecord> DecodeStoredValue(domain::Seq seq, std::string_view value);
 
 }  // namespace capledger::store

@@ -1,5 +1,6 @@
 // Checkpoints with a real RocksDB store: a checkpoint plus the tail of the log gives the same
 // projection, byte for byte, as a rebuild from seq 1.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -184,15 +185,39 @@ TEST_CASE("a checkpoint that does not load is passed over and the projection reb
   CHECK(projection::SerializeProjection(loaded) == projection::SerializeProjection(rebuilt));
 }
 
-TEST_CASE("a checkpoint streamed in pieces is the same bytes, and reads back from pieces of any size") {
-  const std::uint64_t seed = TestSeeds(kFirstSeed + 300, 1)[0];
+// A whole random world (seed from `first_seed`) rebuilt from seq 1, and the bytes of it.
+struct Rebuilt {
+  Projection projection;
+  std::string bytes;
+};
+Rebuilt RebuildWorld(std::uint64_t first_seed) {
+  const std::uint64_t seed = TestSeeds(first_seed, 1)[0];
   CAPTURE(seed);
   StoredWorld w(seed);
   Rng rng(seed);
   w.AppendUpTo(w.head(), rng);
   ReplayStats stats;
-  const Projection rebuilt = w.Load(false, stats);
-  const std::string whole = projection::SerializeProjection(rebuilt);
+  Projection rebuilt = w.Load(false, stats);
+  std::string bytes = projection::SerializeProjection(rebuilt);
+  return Rebuilt{std::move(rebuilt), std::move(bytes)};
+}
+
+// A source giving `bytes` in pieces of `size`, announcing `announced` bytes (a source that ends
+// early announces more than it gives); with `fail_at`, that call fails with kIoError instead.
+projection::CheckpointSource PiecesOf(std::string_view bytes, std::size_t size, std::uint64_t announced,
+                                      int fail_at = 0) {
+  auto at = std::make_shared<std::size_t>(0);
+  auto calls = std::make_shared<int>(0);
+  return projection::CheckpointSource{announced, [=]() -> Result<std::string_view> {
+                                        if (++*calls == fail_at) return Fail(ErrorCode::kIoError, "disk read failed");
+                                        const std::string_view piece = bytes.substr(*at, size);
+                                        *at += piece.size();
+                                        return piece;
+                                      }};
+}
+
+TEST_CASE("a checkpoint streamed in pieces is the same bytes, and reads back from pieces of any size") {
+  const Rebuilt rebuilt = RebuildWorld(kFirstSeed + 300);
   // The sink's pieces, joined, are the string form; none is empty.
   std::string joined;
   std::size_t pieces = 0;
@@ -202,52 +227,26 @@ TEST_CASE("a checkpoint streamed in pieces is the same bytes, and reads back fro
     ++pieces;
     return {};
   };
-  REQUIRE(projection::SerializeProjection(rebuilt, sink).has_value());
-  CHECK(joined == whole);
+  REQUIRE(projection::SerializeProjection(rebuilt.projection, sink).has_value());
+  CHECK(joined == rebuilt.bytes);
   CHECK(pieces >= 1);
   // Read back from pieces of 1, 7 and 4,099 bytes: every field crosses a piece boundary somewhere.
   for (const std::size_t size : {std::size_t{1}, std::size_t{7}, std::size_t{4099}}) {
     CAPTURE(size);
-    std::size_t at = 0;
-    const projection::CheckpointSource source{whole.size(), [&]() -> Result<std::string_view> {
-                                                const std::string_view piece = std::string_view(whole).substr(at, size);
-                                                at += piece.size();
-                                                return piece;
-                                              }};
-    auto loaded = projection::DeserializeProjection(source);
+    auto loaded = projection::DeserializeProjection(PiecesOf(rebuilt.bytes, size, rebuilt.bytes.size()));
     REQUIRE(loaded.has_value());
-    CHECK(projection::SerializeProjection(*loaded) == whole);
+    CHECK(projection::SerializeProjection(*loaded) == rebuilt.bytes);
   }
 }
 
 TEST_CASE("a source that fails while a checkpoint is read gives its own error, not a damaged checkpoint") {
-  const std::uint64_t seed = TestSeeds(kFirstSeed + 400, 1)[0];
-  CAPTURE(seed);
-  StoredWorld w(seed);
-  Rng rng(seed);
-  w.AppendUpTo(w.head(), rng);
-  ReplayStats stats;
-  const std::string whole = projection::SerializeProjection(w.Load(false, stats));
-  int calls = 0;
-  std::size_t at = 0;
-  const projection::CheckpointSource failing{whole.size(), [&]() -> Result<std::string_view> {
-                                               if (++calls == 3) return Fail(ErrorCode::kIoError, "disk read failed");
-                                               const std::string_view piece = std::string_view(whole).substr(at, 64);
-                                               at += piece.size();
-                                               return piece;
-                                             }};
-  auto loaded = projection::DeserializeProjection(failing);
+  const std::string whole = RebuildWorld(kFirstSeed + 400).bytes;
+  auto loaded = projection::DeserializeProjection(PiecesOf(whole, 64, whole.size(), 3));
   REQUIRE_FALSE(loaded.has_value());
   CHECK(loaded.error().code == ErrorCode::kIoError);
-  // A source that ends early (fewer bytes than it announced) is a damaged checkpoint.
-  at = 0;
-  const projection::CheckpointSource short_source{whole.size(), [&]() -> Result<std::string_view> {
-                                                    const std::string_view piece =
-                                                        std::string_view(whole).substr(at, std::min<std::size_t>(64, whole.size() - 1 - at));
-                                                    at += piece.size();
-                                                    return piece;
-                                                  }};
-  loaded = projection::DeserializeProjection(short_source);
+  // A source that ends early (one byte fewer than it announced) is a damaged checkpoint.
+  const std::string_view all_but_one = std::string_view(whole).substr(0, whole.size() - 1);
+  loaded = projection::DeserializeProjection(PiecesOf(all_but_one, 64, whole.size()));
   REQUIRE_FALSE(loaded.has_value());
   CHECK(loaded.error().code == ErrorCode::kCorruption);
 }
