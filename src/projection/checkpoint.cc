@@ -14,6 +14,7 @@
 #include "codec/rulebook_codec.h"
 #include "common/assert.h"
 #include "common/thread.h"
+#include "projection/resident_facts.h"
 
 namespace capledger::projection {
 namespace {
@@ -104,11 +105,15 @@ class Reader {
     static_assert(std::is_integral_v<T>);
     return Copy(reinterpret_cast<char*>(&value), sizeof(T));
   }
+  // The count, then the elements. A column the log's tail appends to is given room to grow
+  // (GrowthCapacity).
+  enum class Room { kExact, kGrowth };
   template <typename T>
-  bool Array(std::vector<T>& items) {
+  bool Array(std::vector<T>& items, Room room = Room::kExact) {
     static_assert(kRawCopyable<T>);
     std::uint64_t n = 0;
     if (!Count(n) || n > left_ / sizeof(T)) return false;
+    if (room == Room::kGrowth) items.reserve(GrowthCapacity(n));
     items.resize(n);
     return Copy(reinterpret_cast<char*>(items.data()), n * sizeof(T));
   }
@@ -225,7 +230,9 @@ bool Get(Reader& r, domain::ClinicId& id) {
 void PutList(Writer& w, const std::vector<std::uint32_t>& list) { w.Array(std::span<const std::uint32_t>(list)); }
 bool GetList(Reader& r, std::vector<std::uint32_t>& list) { return r.Array(list); }
 void PutList(Writer& w, const std::vector<std::int32_t>& list) { w.Array(std::span<const std::int32_t>(list)); }
-bool GetList(Reader& r, std::vector<std::int32_t>& list) { return r.Array(list); }
+bool GetList(Reader& r, std::vector<std::int32_t>& list, Reader::Room room = Reader::Room::kExact) {
+  return r.Array(list, room);
+}
 
 // Ledger events are kept in their stored FlatBuffers form (codec::EncodeBody), which the codec
 // verifies when the checkpoint is read back.
@@ -251,9 +258,10 @@ void PutList(Writer& w, const std::vector<T>& list) {
   for (const T& item : list) Put(w, item);
 }
 template <typename T>
-bool GetList(Reader& r, std::vector<T>& list) {
+bool GetList(Reader& r, std::vector<T>& list, Reader::Room room = Reader::Room::kExact) {
   std::uint64_t n = 0;
   if (!r.Count(n)) return false;
+  if (room == Reader::Room::kGrowth) list.reserve(GrowthCapacity(n));
   list.resize(n);
   for (T& item : list) {
     if (!Get(r, item)) return false;
@@ -315,9 +323,11 @@ bool ValidFacts(const std::vector<std::uint32_t>& counts, const std::vector<Resi
 bool GetResidentsAfterPseudonyms(Reader& r, ResidentTable& t) {
   std::vector<std::uint32_t> counts;
   std::vector<ResidentFact> facts;
-  if (!r.Array(t.birth_days) || !r.Array(t.sex) || !r.Array(counts) || !r.Array(facts)) return false;
+  constexpr auto kGrowth = Reader::Room::kGrowth;
+  if (!r.Array(t.birth_days, kGrowth) || !r.Array(t.sex, kGrowth) || !r.Array(counts) || !r.Array(facts)) return false;
   const std::size_t n = t.pseudonym.size();
   if (t.birth_days.size() != n || t.sex.size() != n || counts.size() != n || !ValidFacts(counts, facts)) return false;
+  t.birth_ymd.reserve(GrowthCapacity(n));
   t.birth_ymd.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const domain::Date birth = domain::DateFromDays(t.birth_days[i]);
@@ -402,7 +412,7 @@ Result<Projection> DeserializeProjection(const CheckpointSource& source) {
   std::vector<BookedEntry> entries;
   std::vector<BookedRun> runs;
   std::vector<std::int32_t> affects_from;
-  if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !r.Array(residents.pseudonym)) {
+  if (!r.Bytes(magic) || magic != kMagic || !r.Int(applied_seq) || !r.Array(residents.pseudonym, Reader::Room::kGrowth)) {
     if (r.source_error()) return tl::unexpected(*r.source_error());
     return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   }
@@ -418,7 +428,7 @@ Result<Projection> DeserializeProjection(const CheckpointSource& source) {
   } join{indexer};
   const bool decoded = GetResidentsAfterPseudonyms(r, residents) && GetClinics(r, clinics) && GetList(r, rulebooks) &&
                        GetList(r, budget_frames) && GetList(r, entries) && GetList(r, runs) &&
-                       GetList(r, affects_from) && affects_from.size() == applied_seq && r.AtEnd();
+                       GetList(r, affects_from, Reader::Room::kGrowth) && affects_from.size() == applied_seq && r.AtEnd();
   if (r.source_error()) return tl::unexpected(*r.source_error());
   if (!decoded) return Fail(ErrorCode::kCorruption, "the projection checkpoint does not decode");
   indexer.join();

@@ -74,7 +74,8 @@ void ResidentFacts::Compact() {
 
 ResidentFacts ResidentFacts::FromLists(std::vector<std::uint32_t> counts, std::vector<ResidentFact> facts) {
   ResidentFacts out;
-  out.offsets_.reserve(counts.size() + 1);
+  out.offsets_.reserve(GrowthCapacity(counts.size() + 1));
+  out.overflow_slot_.reserve(GrowthCapacity(counts.size()));
   std::uint64_t at = 0;
   for (std::uint32_t n : counts) {
     at += n;

@@ -19,6 +19,12 @@
 
 namespace capledger::projection {
 
+// The capacity to give a column of `n` items loaded from a checkpoint, so that the replay of the
+// log's tail appends in place: n plus an eighth (a month's tail at Sweden scale adds under 1 %).
+// Without it every column would double at the first append and copy itself into fresh pages
+// (0.5 s at Sweden scale). Capacity never written costs address space, not memory.
+constexpr std::size_t GrowthCapacity(std::size_t n) { return n + n / 8 + 4096; }
+
 class ResidentFacts {
  public:
   ResidentFacts() { offsets_.push_back(0); }

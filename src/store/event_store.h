@@ -74,6 +74,7 @@ struct StoreOptions {
   std::size_t write_buffer_bytes = 64 << 20;  // per column family memtable
   std::uint64_t wal_bytes_max = 256 << 20;    // WAL kept before the oldest one's families are flushed
   int background_jobs = 2;
+  int open_files_max = 1000;  // table files kept open (each opened on first use); under ulimit -n
   bool read_only = false;  // open for reading only (verify, log, queries)
   // The growth bounds an append enforces (kLogFull, kTooManyClinics). Only tests lower them.
   std::uint64_t seq_max = limits::kSeqMax;

@@ -11,6 +11,7 @@
 #include "projection/oracle.h"
 #include "projection/random_world.h"
 #include "projection/replay.h"
+#include "projection/resident_facts.h"
 #include "projection/report.h"
 #include "store/store_fixture.h"
 #include "store/store_surgery.h"
@@ -274,6 +275,39 @@ TEST_CASE("an event that does not decode stops a replay at its seq, whichever ba
     CHECK(loaded.error().code == ErrorCode::kCorruption);
     CHECK(loaded.error().message.find("seq " + std::to_string(bad) + ":") != std::string::npos);
   }
+}
+
+TEST_CASE("a projection read from a checkpoint takes the tail's residents and events without moving its columns") {
+  // The columns that the replay of the log's tail appends to are read with room to grow
+  // (GrowthCapacity: an eighth more, and 4,096 items), so the tail appends in place instead of
+  // doubling each column into fresh memory. The room is capacity only: the content is the same.
+  const std::uint64_t seed = TestSeeds(kFirstSeed + 500, 1)[0];
+  CAPTURE(seed);
+  const RandomWorld world = GenerateWorld(seed, WorldShape{10, 120, 0, 0});
+  const EventFeed feed(world.events);
+  const domain::Seq head(world.events.size());
+  const domain::Seq half(head.value() / 2);
+  const Projection at_half = feed.Build(half);
+  auto loaded = projection::DeserializeProjection(projection::SerializeProjection(at_half));
+  REQUIRE(loaded.has_value());
+  const auto& residents = loaded->residents();
+  const std::size_t residents_before = residents.pseudonym.size();
+  const auto* pseudonyms = residents.pseudonym.data();
+  const auto* birth_days = residents.birth_days.data();
+  const auto* birth_ymd = residents.birth_ymd.data();
+  const auto* sexes = residents.sex.data();
+  const auto* affects_from = loaded->affects_from().data();
+  CHECK(residents.pseudonym.capacity() >= projection::GrowthCapacity(residents_before));
+  CHECK(loaded->affects_from().capacity() >= projection::GrowthCapacity(half.value()));
+
+  feed.ApplyUpTo(*loaded, head);
+  REQUIRE(residents.pseudonym.size() > residents_before);  // the second half lists new residents
+  CHECK(residents.pseudonym.data() == pseudonyms);
+  CHECK(residents.birth_days.data() == birth_days);
+  CHECK(residents.birth_ymd.data() == birth_ymd);
+  CHECK(residents.sex.data() == sexes);
+  CHECK(loaded->affects_from().data() == affects_from);
+  CHECK(projection::SerializeProjection(*loaded) == projection::SerializeProjection(feed.Build(head)));
 }
 
 }  // namespace

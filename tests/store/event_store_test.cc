@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include <fmt/format.h>
 #include <rocksdb/db.h>
 
 #include "codec/flatbuffer_codec.h"
@@ -328,5 +329,67 @@ TEST_CASE("a rulebook that breaks DOMAIN.md §5 is rejected by the store, not st
   REQUIRE(stored.has_value());
   CHECK(stored->stored.event.id == "rb-good");
 }
+TEST_CASE("a store with more table files than it keeps open reads every event, id and index entry") {
+  // RocksDB keeps at most open_files_max - 10 table files open and opens the others when read; 20
+  // is its least bound. Memtables of 64 KiB make every few batches a flush of four families, so
+  // the store ends with more table files than the 10 kept open, and the reads below open and
+  // close them as they go.
+  TempDir dir;
+  FakeClock clock(FromMicros(kTestNowUs));
+  auto secret = TestSecret();
+  store::StoreOptions options;
+  options.write_buffer_bytes = 64 * 1024;
+  options.open_files_max = 20;
+  constexpr int kBatches = 120;
+  constexpr int kPerBatch = 25;
+  {
+    auto s = store::EventStore::Open(dir.path(), &secret, clock, options);
+    REQUIRE(s.has_value());
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<store::AppendRequest> requests;
+      for (int n = 0; n < kPerBatch; ++n) {
+        requests.push_back(Listing(fmt::format("b{}-{}", b, n), static_cast<std::uint8_t>(n + 1), n % 2 ? "VC-A" : "VC-B"));
+      }
+      REQUIRE((*s)->Append(requests).has_value());
+    }
+  }
+  std::size_t tables = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) tables += entry.path().extension() == ".sst";
+  MESSAGE("table files: " << tables);
+  REQUIRE(tables > 15);
+  for (bool read_only : {true, false}) {
+    store::StoreOptions reopen = options;
+    reopen.read_only = read_only;
+    auto s = store::EventStore::Open(dir.path(), read_only ? nullptr : &secret, clock, reopen);
+    REQUIRE(s.has_value());
+    // Every event in seq order: 120 x 25 = 3,000.
+    std::uint64_t seen = 0;
+    REQUIRE((*s)->Scan(1_seq, 0, [&](const store::StoredRecord& r) {
+      ++seen;
+      return r.stored.seq == domain::Seq(seen);
+    }).has_value());
+    CHECK(seen == std::uint64_t{kBatches} * kPerBatch);
+    // Each id at its seq: batch b's n-th event is seq b * 25 + n + 1.
+    for (int b = 0; b < kBatches; b += 7) {
+      auto found = (*s)->LookupId(fmt::format("b{}-{}", b, 3));
+      REQUIRE(found.has_value());
+      REQUIRE(found->has_value());
+      CHECK((*found)->seq == domain::Seq(static_cast<std::uint64_t>(b) * kPerBatch + 4));
+    }
+    // Resident 1 is the first listing of every batch: seqs 1, 26, 51, ...; VC-B has the even n,
+    // 13 of every 25.
+    auto resident = (*s)->SeqsForResident(Resident(1).pseudonym);
+    REQUIRE(resident.has_value());
+    REQUIRE(resident->size() == kBatches);
+    CHECK(resident->back() == domain::Seq((kBatches - 1) * kPerBatch + 1));
+    auto clinic = (*s)->SeqsForClinic("VC-B");
+    REQUIRE(clinic.has_value());
+    CHECK(clinic->size() == std::size_t{kBatches} * 13);
+    auto verified = (*s)->Verify();
+    REQUIRE(verified.has_value());
+    CHECK_FALSE(verified->first_bad_seq.has_value());
+  }
+}
+
 }  // namespace
 }  // namespace capledger::testing
