@@ -84,6 +84,10 @@ Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, 
   return p;
 }
 
+void Projection::Prefetch(const domain::EventBody& body) const {
+  if (const domain::ResidentRef* resident = domain::ResidentOf(body)) resident_index_.Prefetch(resident->pseudonym);
+}
+
 std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
   if (auto known = resident_index_.Find(ref.pseudonym, residents_.pseudonym)) return *known;
   const std::uint32_t r = residents_.facts.AddResident();

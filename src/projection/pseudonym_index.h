@@ -14,11 +14,19 @@
 
 namespace capledger::projection {
 
+// The first 8 bytes of a pseudonym as an integer (the hash used by PseudonymIndex).
+std::uint64_t PseudonymTag(const domain::Pseudonym& p);
+
 class PseudonymIndex {
  public:
   // The id of `p`, if present. `pseudonyms[id]` is consulted to tell apart two pseudonyms that
   // share their first 8 bytes.
   std::optional<std::uint32_t> Find(const domain::Pseudonym& p, const std::vector<domain::Pseudonym>& pseudonyms) const;
+
+  // Asks the CPU to fetch the slot where a lookup of `p` starts. Changes nothing.
+  void Prefetch(const domain::Pseudonym& p) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[PseudonymTag(p) & (slots_.size() - 1)]);
+  }
 
   // Adds `p` with `id`. REQUIRES p not present, and pseudonyms[i] the pseudonym of every id i
   // added so far and of `id` (growing rehashes them from there).
@@ -42,8 +50,5 @@ class PseudonymIndex {
   std::vector<Slot> slots_;
   std::size_t used_ = 0;
 };
-
-// The first 8 bytes of a pseudonym as an integer (the hash used by PseudonymIndex).
-std::uint64_t PseudonymTag(const domain::Pseudonym& p);
 
 }  // namespace capledger::projection

@@ -31,6 +31,11 @@ namespace {
 // over both: reading alone, or decoding and applying together, would leave one idle.
 constexpr std::size_t kReplayBatchEvents = 4096;
 constexpr std::size_t kReplayBatchesQueued = 4;
+// How many events ahead of the one being applied the applier prefetches the pseudonym index's
+// slot (Projection::Prefetch): far enough for a memory access to complete meanwhile. (Also
+// prefetching the resident's pseudonym and fact list, through the slot, 8 ahead with the slot
+// 16 ahead, was slower: 1.60-1.81 M events/s at Sweden scale against 1.92-1.99 M.)
+constexpr std::size_t kPrefetchAhead = 8;
 
 // Events as stored: the bytes of each, end to end, in seq order from `first`.
 struct StoredBatch {
@@ -101,7 +106,10 @@ Status CatchUp(Projection& projection, const store::EventStore& store, ReplaySta
   Status applied;
   std::uint64_t count = 0;
   for (auto batch = records.Pop(); applied && batch; batch = records.Pop()) {
-    for (const auto& record : *batch) {
+    const std::size_t n = batch->size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kPrefetchAhead < n) projection.Prefetch((*batch)[i + kPrefetchAhead].stored.event.body);
+      const store::StoredRecord& record = (*batch)[i];
       applied = projection.Apply(record.stored.seq, record.stored.event.body, lookup);
       if (!applied) break;
       ++count;
