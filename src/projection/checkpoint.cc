@@ -258,10 +258,9 @@ void PutList(Writer& w, const std::vector<T>& list) {
   for (const T& item : list) Put(w, item);
 }
 template <typename T>
-bool GetList(Reader& r, std::vector<T>& list, Reader::Room room = Reader::Room::kExact) {
+bool GetList(Reader& r, std::vector<T>& list) {
   std::uint64_t n = 0;
   if (!r.Count(n)) return false;
-  if (room == Reader::Room::kGrowth) list.reserve(GrowthCapacity(n));
   list.resize(n);
   for (T& item : list) {
     if (!Get(r, item)) return false;

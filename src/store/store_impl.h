@@ -149,5 +149,4 @@ rocksdb::ReadOptions IteratorReads();
 // Maps a RocksDB status to an Error (kIoError, or kCorruption for corruption).
 Error StatusError(const rocksdb::Status& status, std::string_view what);
 
-
 }  // namespace capledger::store

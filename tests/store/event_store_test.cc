@@ -329,6 +329,7 @@ TEST_CASE("a rulebook that breaks DOMAIN.md §5 is rejected by the store, not st
   REQUIRE(stored.has_value());
   CHECK(stored->stored.event.id == "rb-good");
 }
+
 TEST_CASE("a store with more table files than it keeps open reads every event, id and index entry") {
   // RocksDB keeps at most open_files_max - 10 table files open and opens the others when read; 20
   // is its least bound. Memtables of 64 KiB make every few batches a flush of four families, so
