@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "projection/projection.h"
@@ -31,9 +33,18 @@ Status SerializeProjection(const Projection& projection, const CheckpointSink& s
 // The same bytes as one string.
 std::string SerializeProjection(const Projection& projection);
 
+// How a loaded projection's resident index is made, on a second thread while the rest of the
+// checkpoint is read: whole (PseudonymIndex::Of) unless `wanted` is given; then only for the
+// pseudonyms it returns (Projection::ResolveAmong, AdoptResolution), and deferred for the others.
+// `wanted` is called on that thread and may wait (for a tail being read); nullopt from it leaves
+// every pseudonym to be resolved later.
+struct ResidentIndexing {
+  std::function<std::optional<std::vector<domain::Pseudonym>>()> wanted;
+};
+
 // Reverses SerializeProjection, reading the bytes piece by piece: kCorruption if they are not a
 // whole, valid checkpoint; the source's own error if it fails.
-Result<Projection> DeserializeProjection(const CheckpointSource& source);
+Result<Projection> DeserializeProjection(const CheckpointSource& source, const ResidentIndexing& indexing = {});
 Result<Projection> DeserializeProjection(std::string_view bytes);
 
 }  // namespace capledger::projection

@@ -6,14 +6,16 @@
 
 namespace capledger::projection {
 
-std::shared_ptr<const SnapshotIndex> IndexCache::Get(const Projection& projection, std::int32_t on) const {
+std::shared_ptr<const SnapshotIndex> IndexCache::GetIfAskedBefore(const Projection& projection, std::int32_t on) const {
   std::lock_guard lock(mutex_);
-  for (Entry& entry : entries_) {
-    if (entry.index->day() == on) {
-      entry.last_used = ++tick_;
-      return entry.index;
-    }
+  if (auto kept = FindLocked(on)) return kept;
+  const auto asked = std::find(asked_.begin(), asked_.end(), on);
+  if (asked == asked_.end()) {
+    if (asked_.size() == kAskedKept) asked_.erase(asked_.begin());
+    asked_.push_back(on);
+    return nullptr;
   }
+  asked_.erase(asked);
   entries_.push_back(Entry{std::make_shared<SnapshotIndex>(SnapshotIndex::Build(projection, on)), ++tick_});
   auto index = entries_.back().index;
   EvictBeyondBudget();
@@ -22,6 +24,15 @@ std::shared_ptr<const SnapshotIndex> IndexCache::Get(const Projection& projectio
 
 std::shared_ptr<const SnapshotIndex> IndexCache::Find(std::int32_t on) const {
   std::lock_guard lock(mutex_);
+  return FindLocked(on);
+}
+
+bool IndexCache::Has(std::int32_t on) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(entries_.begin(), entries_.end(), [on](const Entry& entry) { return entry.index->day() == on; });
+}
+
+std::shared_ptr<const SnapshotIndex> IndexCache::FindLocked(std::int32_t on) const {
   for (Entry& entry : entries_) {
     if (entry.index->day() == on) {
       entry.last_used = ++tick_;
@@ -57,6 +68,7 @@ void IndexCache::OnApplied(const Projection& projection, std::uint64_t seq, std:
 void IndexCache::Clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
+  asked_.clear();
 }
 
 }  // namespace capledger::projection

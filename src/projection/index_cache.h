@@ -1,7 +1,10 @@
-// The snapshot indexes a projection keeps, one per snapshot date asked for, built on first use
-// and kept current as events are applied; the least recently used are dropped beyond
-// kSnapshotIndexBytesMax. Part of a Projection's derived state: copies start empty, and it
-// never takes part in equality.
+// The snapshot indexes a projection keeps, one per snapshot date asked for more than once, kept
+// current as events are applied; the least recently used are dropped beyond
+// kSnapshotIndexBytesMax. A date's first question is answered by folding the residents (a
+// fraction of an index's build); a date asked again is likely asked many times (serve, a payout's
+// months, a dispute), and its index is built then. So a command that asks one question never
+// pays for an index. Part of a Projection's derived state: copies start empty, and it never takes
+// part in equality.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +30,10 @@ class IndexCache {
     return *this;
   }
 
-  // The index of day `on`, current with `projection` (built now if absent). Thread-safe with
-  // other const uses; not with OnApplied.
-  std::shared_ptr<const SnapshotIndex> Get(const Projection& projection, std::int32_t on) const;
+  // The index of day `on`, current with `projection`: the kept one, or built now if `on` was
+  // asked of this cache before; null on the day's first question, which the caller answers by a
+  // fold (and which is remembered). Thread-safe with other const uses; not with OnApplied.
+  std::shared_ptr<const SnapshotIndex> GetIfAskedBefore(const Projection& projection, std::int32_t on) const;
 
   // Keeps every index current after the projection applied `seq`; `resident` is the resident the
   // event changed (or -1) and `effective` the day of the fact it added or retracted.
@@ -40,6 +44,9 @@ class IndexCache {
 
   void Clear();
 
+  // True if the index of `on` is kept (does not count as a use).
+  bool Has(std::int32_t on) const;
+
   friend bool operator==(const IndexCache&, const IndexCache&) { return true; }  // derived state
 
  private:
@@ -48,6 +55,12 @@ class IndexCache {
     std::uint64_t last_used = 0;
   };
   void EvictBeyondBudget() const;
+  // Finds the kept index of `on` and marks it used; null if none (the mutex held).
+  std::shared_ptr<const SnapshotIndex> FindLocked(std::int32_t on) const;
+
+  // The days asked without an index, the most recent last (at most kAskedKept).
+  static constexpr std::size_t kAskedKept = 64;
+  mutable std::vector<std::int32_t> asked_;
 
   mutable std::mutex mutex_;
   mutable std::vector<Entry> entries_;

@@ -58,7 +58,70 @@ std::int32_t EffectiveOf(std::span<const ResidentFact> facts, std::uint32_t seq)
 }  // namespace
 
 std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
+  if (auto known = resident_index_.Find(pseudonym, residents_.pseudonym)) return known;
+  if (index_coverage_.whole ||
+      std::binary_search(index_coverage_.absent.begin(), index_coverage_.absent.end(), pseudonym)) {
+    return std::nullopt;
+  }
+  const auto& all = residents_.pseudonym;
+  const auto at = std::find(all.begin(), all.end(), pseudonym);
+  if (at == all.end()) return std::nullopt;
+  return static_cast<std::uint32_t>(at - all.begin());
+}
+
+std::optional<std::uint32_t> Projection::FindResident(const domain::Pseudonym& pseudonym) {
+  if (auto known = resident_index_.Find(pseudonym, residents_.pseudonym)) return known;
+  if (index_coverage_.whole ||
+      std::binary_search(index_coverage_.absent.begin(), index_coverage_.absent.end(), pseudonym)) {
+    return std::nullopt;
+  }
+  resident_index_ = PseudonymIndex::Of(residents_.pseudonym);
+  index_coverage_ = IndexCoverage{};
   return resident_index_.Find(pseudonym, residents_.pseudonym);
+}
+
+Projection::ResidentResolution Projection::ResolveAmong(std::span<const domain::Pseudonym> residents,
+                                                       std::vector<domain::Pseudonym> wanted) {
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  const PseudonymIndex index = PseudonymIndex::Of(wanted);
+  // A bit per value of a pseudonym's top kFilterBits bits, set for the wanted ones: the pass over
+  // the residents consults the index (megabytes, beyond the core's cache) only for the few
+  // residents whose bit is set, about one in 50 at Sweden scale.
+  constexpr int kFilterBits = 23;
+  std::vector<std::uint64_t> filter(std::size_t{1} << (kFilterBits - 6));
+  const auto bit_of = [](const domain::Pseudonym& p) { return PseudonymTag(p) >> (64 - kFilterBits); };
+  for (const domain::Pseudonym& p : wanted) filter[bit_of(p) >> 6] |= std::uint64_t{1} << (bit_of(p) & 63);
+  std::vector<std::int64_t> id(wanted.size(), -1);
+  for (std::size_t r = 0; r < residents.size(); ++r) {
+    const std::uint64_t bit = bit_of(residents[r]);
+    if ((filter[bit >> 6] >> (bit & 63) & 1) == 0) continue;
+    if (auto w = index.Find(residents[r], wanted)) id[*w] = static_cast<std::int64_t>(r);
+  }
+  ResidentResolution resolution;
+  for (std::size_t w = 0; w < wanted.size(); ++w) {
+    if (id[w] >= 0) {
+      resolution.found.emplace_back(wanted[w], static_cast<std::uint32_t>(id[w]));
+    } else {
+      resolution.absent.push_back(wanted[w]);
+    }
+  }
+  return resolution;
+}
+
+void Projection::AdoptResolution(ResidentResolution resolution) {
+  if (index_coverage_.whole) return;
+  const auto& all = residents_.pseudonym;
+  for (const auto& [pseudonym, r] : resolution.found) {
+    LEDGER_ASSERT(r < all.size() && all[r] == pseudonym);
+    if (!resident_index_.Find(pseudonym, all)) resident_index_.Insert(pseudonym, r, all);
+  }
+  auto& absent = index_coverage_.absent;
+  for (const domain::Pseudonym& pseudonym : resolution.absent) {
+    if (!resident_index_.Find(pseudonym, all)) absent.push_back(pseudonym);
+  }
+  std::sort(absent.begin(), absent.end());
+  absent.erase(std::unique(absent.begin(), absent.end()), absent.end());
 }
 
 std::optional<std::uint16_t> Projection::ClinicIndex(const domain::ClinicId& clinic) const {
@@ -79,7 +142,11 @@ Projection Projection::FromTables(ResidentTable residents, ClinicTable clinics, 
   p.rulebooks_ = std::move(rulebooks);
   p.budget_frames_ = std::move(budget_frames);
   p.applied_seq_ = applied_seq;
-  p.resident_index_ = resident_index ? std::move(*resident_index) : PseudonymIndex::Of(p.residents_.pseudonym);
+  if (resident_index) {
+    p.resident_index_ = std::move(*resident_index);
+  } else {
+    p.index_coverage_.whole = false;
+  }
   for (std::uint16_t c = 0; c < p.clinics_.id.size(); ++c) p.clinic_index_.emplace(p.clinics_.id[c], c);
   return p;
 }
@@ -89,7 +156,7 @@ void Projection::Prefetch(const domain::EventBody& body) const {
 }
 
 std::uint32_t Projection::EnsureResident(const domain::ResidentRef& ref) {
-  if (auto known = resident_index_.Find(ref.pseudonym, residents_.pseudonym)) return *known;
+  if (auto known = FindResident(ref.pseudonym)) return *known;
   const std::uint32_t r = residents_.facts.AddResident();
   residents_.pseudonym.push_back(ref.pseudonym);
   residents_.birth_days.push_back(domain::DaysSinceEpoch(ref.birth_date));
@@ -282,7 +349,7 @@ Status Projection::ApplyRetraction(std::uint32_t seq, const domain::EventRetract
 
 void Projection::RetractTarget(std::uint32_t target_seq, const domain::EventBody& target, std::uint32_t seq) {
   if (const auto* resident = domain::ResidentOf(target)) {
-    if (auto r = ResidentIndex(resident->pseudonym)) {
+    if (auto r = FindResident(resident->pseudonym)) {
       residents_.facts.Retract(*r, target_seq, seq);
       touched_resident_ = *r;
       touched_effective_ = EffectiveOf(residents_.facts.Of(*r), target_seq);

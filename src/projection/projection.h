@@ -118,7 +118,9 @@ class Projection {
   // The ledger's own events: booked entries and completed runs.
   const LedgerTable& ledger() const { return ledger_; }
 
-  // The dense id of a resident or clinic, if known.
+  // The dense id of a resident or clinic, if known. While the resident index is deferred (see
+  // AdoptResolution), a pseudonym it was not resolved for is looked for through every
+  // resident's pseudonym (tens of milliseconds at Sweden scale; a command asks a few).
   std::optional<std::uint32_t> ResidentIndex(const domain::Pseudonym& pseudonym) const;
   std::optional<std::uint16_t> ClinicIndex(const domain::ClinicId& clinic) const;
 
@@ -168,13 +170,17 @@ class Projection {
     std::vector<domain::AgeCounts> by_clinic;
     std::array<std::int64_t, kAnomalyKinds> anomaly_residents{};
   };
-  // Answered from the snapshot index of `on` (built on first use, then kept current).
+  // Answered by folding every resident the first time `on` is asked, and from the snapshot index
+  // of `on` from the second (built then, and kept current): see IndexCache.
   Listing ListedByClinic(std::int32_t on, domain::Seq known_at) const;
   // The same by folding every resident, for several dates at once, in one pass over the residents (a payout run needs the
   // month and the months it corrects). REQUIRES `days` strictly ascending; one Listing per day.
   std::vector<Listing> ListedByClinicOn(std::span<const std::int32_t> days, domain::Seq known_at) const;
-  // Those listed at one clinic on `on`, by age (folding only residents ever listed there).
+  // Those listed at one clinic on `on`, by age: the first time `on` is asked, by folding only the
+  // residents ever listed there; from the second, from the snapshot index of `on`.
   domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
+  // True if the snapshot index of `on` is kept (built by a second question about `on`).
+  bool HasSnapshotIndex(std::int32_t on) const;
   // The residents listed at one clinic on `on` (resident, listed there and born), each with
   // their age and the seq of the PatientListed that placed them, in dense id order.
   struct CountedResident {
@@ -188,13 +194,31 @@ class Projection {
 
   friend bool operator==(const Projection&, const Projection&) = default;
 
-  // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived, the
-  // residents' from their pseudonyms unless `resident_index` gives it built already
-  // (PseudonymIndex::Of(residents.pseudonym)).
+  // Rebuilds a projection from its tables (checkpoint loading); the indexes are derived. The
+  // residents' is `resident_index` (PseudonymIndex::Of(residents.pseudonym)) if given, else it is
+  // deferred: resolved later for the pseudonyms a tail names (AdoptResolution), and built whole
+  // only if an Apply names a pseudonym never resolved.
   static Projection FromTables(ResidentTable residents, ClinicTable clinics, std::vector<RulebookFact> rulebooks,
                                std::vector<BudgetFrameFact> budget_frames, LedgerTable ledger,
                                std::vector<std::int32_t> affects_from, domain::Seq applied_seq,
-                               std::optional<PseudonymIndex> resident_index = std::nullopt);
+                               std::optional<PseudonymIndex> resident_index);
+  // Which of `wanted` are among `residents` (a residents' pseudonym column), and under which id;
+  // one pass over the column, through a bit filter, so that it can run on another thread while
+  // the column's projection is still being read.
+  struct ResidentResolution {
+    std::vector<std::pair<domain::Pseudonym, std::uint32_t>> found;
+    std::vector<domain::Pseudonym> absent;  // sorted
+  };
+  static ResidentResolution ResolveAmong(std::span<const domain::Pseudonym> residents,
+                                         std::vector<domain::Pseudonym> wanted);
+  // With the resident index deferred, indexes `resolution` (of this projection's residents, as
+  // they are now): the found under their ids, the absent noted as such (an Apply that names one
+  // adds a resident, as it would). So the events that name only resolved pseudonyms are applied
+  // without building the whole index (256 MiB and half a second at Sweden scale). Does nothing if
+  // the index is whole.
+  void AdoptResolution(ResidentResolution resolution);
+  // True if the resident index covers every resident (not deferred).
+  bool ResidentIndexWhole() const { return index_coverage_.whole; }
   // Every event's earliest affected day, by seq - 1 (checkpoints keep it).
   const std::vector<std::int32_t>& affects_from() const { return affects_from_; }
 
@@ -204,6 +228,9 @@ class Projection {
   struct Folder;
 
   std::uint32_t EnsureResident(const domain::ResidentRef& ref);
+  // The dense id of `pseudonym`, for an Apply: builds the whole resident index first if it is
+  // deferred and `pseudonym` was never resolved.
+  std::optional<std::uint32_t> FindResident(const domain::Pseudonym& pseudonym);
   std::uint16_t EnsureClinic(const domain::ClinicId& clinic);
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
   // Folds residents [first, last) on each of `days` into `listings` (one per day).
@@ -223,6 +250,15 @@ class Projection {
   std::int64_t touched_resident_ = -1;
   std::int32_t touched_effective_ = 0;
   PseudonymIndex resident_index_;
+  // Which pseudonyms resident_index_ answers for: every resident's, or (deferred) those resolved
+  // by AdoptResolution and the residents added since, with `absent` the resolved ones that were
+  // not residents then.
+  struct IndexCoverage {
+    bool whole = true;
+    std::vector<domain::Pseudonym> absent;  // sorted
+    friend bool operator==(const IndexCoverage&, const IndexCoverage&) { return true; }  // derived state
+  };
+  IndexCoverage index_coverage_;
   std::unordered_map<domain::ClinicId, std::uint16_t> clinic_index_;
   domain::Seq applied_seq_;
   std::vector<std::int32_t> affects_from_;  // per seq - 1: the earliest day the event can change

@@ -255,9 +255,13 @@ std::string_view AnomalyCode(int bit) {
 
 Projection::Listing Projection::ListedByClinic(std::int32_t on, domain::Seq known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
-  Listing listing;
-  index_cache_.Get(*this, on)->ListingAt(known_at, clinics_.id.size(), listing.by_clinic, listing.anomaly_residents);
-  return listing;
+  if (auto index = index_cache_.GetIfAskedBefore(*this, on)) {
+    Listing listing;
+    index->ListingAt(known_at, clinics_.id.size(), listing.by_clinic, listing.anomaly_residents);
+    return listing;
+  }
+  const std::int32_t days[] = {on};
+  return std::move(ListedByClinicOn(days, known_at).front());
 }
 
 namespace {
@@ -330,8 +334,13 @@ std::vector<Projection::Listing> Projection::ListedByClinicOn(std::span<const st
 
 domain::AgeCounts Projection::ListedAtClinic(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const {
   LEDGER_ASSERT(known_at <= applied_seq_);
-  return index_cache_.Get(*this, on)->CountsAt(clinic, known_at);
+  if (auto index = index_cache_.GetIfAskedBefore(*this, on)) return index->CountsAt(clinic, known_at);
+  domain::AgeCounts ages{};
+  for (const CountedResident& counted : CountedAt(clinic, on, known_at)) ++ages[static_cast<std::size_t>(counted.age)];
+  return ages;
 }
+
+bool Projection::HasSnapshotIndex(std::int32_t on) const { return index_cache_.Has(on); }
 
 std::vector<Projection::CountedResident> Projection::CountedAt(std::uint16_t clinic, std::int32_t on,
                                                                domain::Seq known_at) const {

@@ -1,6 +1,8 @@
 // Checkpoints with a real RocksDB store: a checkpoint plus the tail of the log gives the same
 // projection, byte for byte, as a rebuild from seq 1.
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -308,6 +310,71 @@ TEST_CASE("a projection read from a checkpoint takes the tail's residents and ev
   CHECK(residents.sex.data() == sexes);
   CHECK(loaded->affects_from().data() == affects_from);
   CHECK(projection::SerializeProjection(*loaded) == projection::SerializeProjection(feed.Build(head)));
+}
+
+// The residents named by events (seq, body) of `events` from `from` to `to`, retractions' targets
+// included: what a tail's Apply looks up.
+std::set<domain::Pseudonym> NamedBetween(const std::vector<domain::Event>& events, domain::Seq from, domain::Seq to) {
+  std::set<domain::Pseudonym> named;
+  for (std::uint64_t seq = from.value(); seq <= to.value(); ++seq) {
+    const domain::EventBody& body = events[seq - 1].body;
+    if (const auto* resident = domain::ResidentOf(body)) named.insert(resident->pseudonym);
+    if (const auto* retraction = std::get_if<domain::EventRetracted>(&body)) {
+      for (const domain::Event& target : events) {
+        if (target.id != retraction->target) continue;
+        if (const auto* resident = domain::ResidentOf(target.body)) named.insert(resident->pseudonym);
+      }
+    }
+  }
+  return named;
+}
+
+TEST_CASE("a short tail is applied with the resident index resolved for the residents it names only") {
+  // LoadProjection reads the tail's pseudonyms while the checkpoint loads and indexes only those
+  // (Projection::ResolveAmong). Every lookup must still answer as with the whole index, and an
+  // event naming a resident the tail did not name must build the whole index first.
+  for (std::uint64_t seed : TestSeeds(kFirstSeed + 700, kWorlds)) {
+    CAPTURE(seed);
+    StoredWorld w(seed);
+    Rng rng(seed);
+    const domain::Seq at(w.head().value() / 3);
+    const domain::Seq mid(2 * w.head().value() / 3);
+    w.AppendUpTo(at, rng);
+    ReplayStats stats;
+    REQUIRE(projection::SaveCheckpoint(w.Load(false, stats), w.store()).has_value());
+    w.AppendUpTo(mid, rng);
+    ReplayStats resumed_stats;
+    Projection resumed = w.Load(true, resumed_stats);
+    REQUIRE(resumed_stats.checkpoint_seq == at);
+    const EventFeed feed(w.world().events);
+    const Projection direct = feed.Build(mid);
+    CHECK(projection::SerializeProjection(resumed) == projection::SerializeProjection(direct));
+    // The tail named fewer residents than there are, so the index stayed partial: no event of
+    // the tail (a retraction's target included) named a resident it was not resolved for.
+    const std::set<domain::Pseudonym> named = NamedBetween(w.world().events, at.Next(), mid);
+    REQUIRE(named.size() < direct.residents().pseudonym.size());
+    CHECK_FALSE(resumed.ResidentIndexWhole());
+    // Every resident is found under its own id, whether the tail named it (the index) or not
+    // (the pass over every pseudonym); a pseudonym no resident has is found nowhere.
+    const auto& pseudonyms = direct.residents().pseudonym;
+    for (std::uint32_t r = 0; r < pseudonyms.size(); ++r) CHECK(resumed.ResidentIndex(pseudonyms[r]) == r);
+    domain::Pseudonym stranger;
+    stranger.bytes.fill(0xEE);
+    CHECK_FALSE(resumed.ResidentIndex(stranger).has_value());
+    CHECK_FALSE(resumed.ResidentIndexWhole());  // lookups change nothing
+
+    // The rest of the log, applied directly: as soon as an event names a pseudonym the tail did
+    // not (a resident from before, or a new one), the whole index is built, and the projection
+    // ends as a rebuild does.
+    bool names_unresolved = false;
+    for (const auto& p : NamedBetween(w.world().events, mid.Next(), w.head())) names_unresolved |= !named.contains(p);
+    feed.ApplyUpTo(resumed, w.head());
+    CHECK(resumed.ResidentIndexWhole() == names_unresolved);
+    CHECK(projection::SerializeProjection(resumed) == projection::SerializeProjection(feed.Build(w.head())));
+    for (std::uint32_t r = 0; r < resumed.residents().pseudonym.size(); ++r) {
+      CHECK(resumed.ResidentIndex(resumed.residents().pseudonym[r]) == r);
+    }
+  }
 }
 
 }  // namespace

@@ -60,7 +60,11 @@ TEST_CASE("an index built early and kept current by Apply equals the fold at eve
     Projection p;
     const std::vector<std::int32_t> days = SnapshotDays(world);
     feed.ApplyUpTo(p, domain::Seq(static_cast<std::uint64_t>(rng.Between(0, static_cast<std::int64_t>(feed.head().value()) / 2))));
-    for (std::int32_t day : days) (void)p.ListedByClinic(day, p.applied_seq());  // builds every index now
+    for (std::int32_t day : days) {
+      (void)p.ListedByClinic(day, p.applied_seq());  // the day's first question: a fold
+      (void)p.ListedByClinic(day, p.applied_seq());  // its second: builds the day's index now
+      REQUIRE(p.HasSnapshotIndex(day));
+    }
     feed.ApplyUpTo(p, feed.head());
     for (std::int32_t day : days) {
       CAPTURE(day);
@@ -69,6 +73,34 @@ TEST_CASE("an index built early and kept current by Apply equals the fold at eve
         CAPTURE(k);
         CheckSameListing(p.ListedByClinic(day, domain::Seq(k)), p.ListedByClinicOn(one, domain::Seq(k)).front());
       }
+    }
+  }
+}
+
+TEST_CASE("a date's first question folds and builds no index; its second builds the index; both agree") {
+  for (std::uint64_t seed : TestSeeds(kFirstSeed + 2000, kWorlds / 4)) {
+    CAPTURE(seed);
+    const RandomWorld world = GenerateWorld(seed);
+    const EventFeed feed(world.events);
+    const Projection p = feed.Build(feed.head());
+    const domain::Seq head = p.applied_seq();
+    for (std::int32_t day : SnapshotDays(world)) {
+      CAPTURE(day);
+      const std::int32_t one[] = {day};
+      const Projection::Listing fold = p.ListedByClinicOn(one, head).front();
+      // One clinic's counts, first asked of a date without an index (a fold of those ever listed
+      // there), are that clinic's row of the fold of every resident.
+      for (std::uint16_t c = 0; c < p.clinics().id.size(); ++c) {
+        CHECK(p.ListedAtClinic(c, day, head) == fold.by_clinic[c]);
+        if (c == 0) CHECK_FALSE(p.HasSnapshotIndex(day));
+      }
+      // The listing's first question for a fresh date is answered the same way; no index yet.
+      const std::int32_t next_day = day + 100'000;  // a date no one asked about
+      CHECK_FALSE(p.HasSnapshotIndex(next_day));
+      CheckSameListing(p.ListedByClinic(next_day, head), p.ListedByClinicOn(std::span(&next_day, 1), head).front());
+      CHECK_FALSE(p.HasSnapshotIndex(next_day));
+      CheckSameListing(p.ListedByClinic(next_day, head), p.ListedByClinicOn(std::span(&next_day, 1), head).front());
+      CHECK(p.HasSnapshotIndex(next_day));
     }
   }
 }
