@@ -224,6 +224,7 @@ int RunServe(const CommandContext& context, const ServeArgs& args) {
   if (!store) return Refuse(context, store.error());
   auto service = ledger::LedgerService::Open(**store);
   if (!service) return Refuse(context, service.error());
+  (*service)->StartIndexWarmer();
   spdlog::info("serving the store in {} at seq {}", context.config.data_dir.string(), (*store)->head().seq);
   api::Metrics metrics;
   if (auto gauges = api::AddStoreGauges(metrics, **store); !gauges) return Refuse(context, gauges.error());

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "codec/seq_format.h"
+#include "common/assert.h"
+#include "common/thread.h"
 #include "ledger/payout.h"
 #include "projection/replay.h"
 
@@ -34,6 +36,27 @@ Result<std::unique_ptr<LedgerService>> LedgerService::Open(store::EventStore& st
   auto projection = projection::LoadProjection(store);
   if (!projection) return tl::unexpected(projection.error());
   return std::unique_ptr<LedgerService>(new LedgerService(store, std::move(*projection)));
+}
+
+LedgerService::~LedgerService() {
+  {
+    std::lock_guard lock(warmer_mutex_);
+    warmer_stop_ = true;
+  }
+  warmer_wake_.notify_all();
+  if (warmer_.joinable()) warmer_.join();
+}
+
+void LedgerService::StartIndexWarmer() {
+  LEDGER_ASSERT(!warmer_.joinable());
+  warmer_ = StartThread("index-warmer", [this] {
+    std::unique_lock lock(warmer_mutex_);
+    while (!warmer_wake_.wait_for(lock, kIndexWarmPeriod, [this] { return warmer_stop_; })) {
+      lock.unlock();
+      WithProjection([](const projection::Projection& p) { p.BuildAskedSnapshotIndexes(); });
+      lock.lock();
+    }
+  });
 }
 
 Status LedgerService::CatchUpLocked() { return projection::CatchUp(projection_, store_); }

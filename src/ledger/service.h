@@ -7,11 +7,15 @@
 // half of a batch: K is at most the head it resolved.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <functional>
 #include <optional>
+#include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <vector>
 
 #include "common/clock.h"
@@ -48,6 +52,18 @@ class LedgerService {
   // Applies every event stored since the last call (exclusive lock).
   Status CatchUp();
 
+  // Stops the index warmer, if started.
+  ~LedgerService();
+  LedgerService(const LedgerService&) = delete;
+  LedgerService& operator=(const LedgerService&) = delete;
+
+  // Starts a thread that, every kIndexWarmPeriod and under the shared lock, builds the snapshot
+  // index of every date asked once (Projection::BuildAskedSnapshotIndexes): a date's first
+  // question is answered by folding the residents, and its second then finds the index built
+  // instead of building it (0.8 s at Sweden scale). Writers wait for a build in progress.
+  void StartIndexWarmer();
+  static constexpr std::chrono::milliseconds kIndexWarmPeriod{250};
+
   // Runs `read(projection)` under the shared lock and returns what it returns.
   template <typename Read>
   auto WithProjection(Read&& read) const {
@@ -73,6 +89,11 @@ class LedgerService {
   store::EventStore& store_;
   mutable std::shared_mutex mutex_;
   projection::Projection projection_;
+  // The index warmer: its thread, and what stops it.
+  std::thread warmer_;
+  std::mutex warmer_mutex_;
+  std::condition_variable warmer_wake_;
+  bool warmer_stop_ = false;
 };
 
 }  // namespace capledger::ledger

@@ -27,6 +27,22 @@ std::shared_ptr<const SnapshotIndex> IndexCache::Find(std::int32_t on) const {
   return FindLocked(on);
 }
 
+void IndexCache::BuildAskedOnce(const Projection& projection) const {
+  std::vector<std::int32_t> days;
+  {
+    std::lock_guard lock(mutex_);
+    days = asked_;
+  }
+  for (std::int32_t on : days) {
+    auto index = std::make_shared<SnapshotIndex>(SnapshotIndex::Build(projection, on));
+    std::lock_guard lock(mutex_);
+    if (FindLocked(on)) continue;  // built meanwhile by the day's second question
+    std::erase(asked_, on);
+    entries_.push_back(Entry{std::move(index), ++tick_});
+    EvictBeyondBudget();
+  }
+}
+
 bool IndexCache::Has(std::int32_t on) const {
   std::lock_guard lock(mutex_);
   return std::any_of(entries_.begin(), entries_.end(), [on](const Entry& entry) { return entry.index->day() == on; });

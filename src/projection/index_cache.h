@@ -44,6 +44,12 @@ class IndexCache {
 
   void Clear();
 
+  // Builds the index of every day asked once and not kept, as the day's second question would:
+  // for a server's idle time, so that the second question finds it built. Builds outside the
+  // cache's lock (questions about other days go on meanwhile). REQUIRES that `projection` not
+  // change until it returns (the caller holds a lock against writers).
+  void BuildAskedOnce(const Projection& projection) const;
+
   // True if the index of `on` is kept (does not count as a use).
   bool Has(std::int32_t on) const;
 

@@ -181,6 +181,9 @@ class Projection {
   domain::AgeCounts ListedAtClinic(std::uint16_t clinic, std::int32_t on, domain::Seq known_at) const;
   // True if the snapshot index of `on` is kept (built by a second question about `on`).
   bool HasSnapshotIndex(std::int32_t on) const;
+  // Builds the snapshot index of every date asked once (IndexCache::BuildAskedOnce), for a
+  // server's idle time. REQUIRES that nothing is applied until it returns.
+  void BuildAskedSnapshotIndexes() const { index_cache_.BuildAskedOnce(*this); }
   // The residents listed at one clinic on `on` (resident, listed there and born), each with
   // their age and the seq of the PatientListed that placed them, in dense id order.
   struct CountedResident {

@@ -99,6 +99,7 @@ class ApiFixture {
   const std::filesystem::path& dir() const { return dir_.path(); }
   api::HttpServer& server() { return *server_; }
   store::EventStore& store() { return *store_; }
+  ledger::LedgerService& service() { return *service_; }
   std::uint64_t world_events() const { return world_events_; }
 
  private:

@@ -28,6 +28,25 @@ std::pair<int, std::string> StatusAndCode(const httplib::Result& result) {
   return {result->status, ErrorCodeOf(result->body)};
 }
 
+TEST_CASE("serve's index warmer builds the index of a date asked once, and the second report is the same") {
+  // A date's first question is folded; the warmer then builds the date's snapshot index under
+  // the shared lock, so that the second question finds it (LedgerService::StartIndexWarmer).
+  ApiFixture f;
+  const std::int32_t day = domain::DaysSinceEpoch(Day(2024, 3, 31));  // 2024-03, last day of the month
+  const auto has_index = [&] { return f.service().WithProjection([&](const auto& p) { return p.HasSnapshotIndex(day); }); };
+  f.service().StartIndexWarmer();
+  const auto first = f.Get("/v1/report?month=2024-03");
+  REQUIRE(first);
+  REQUIRE(first->status == 200);
+  for (int i = 0; i < 200 && !has_index(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  CHECK(has_index());
+  const auto second = f.Get("/v1/report?month=2024-03");
+  REQUIRE(second);
+  CHECK(second->status == 200);
+  CHECK(second->body == first->body);
+  CHECK_FALSE(f.service().WithProjection([&](const auto& p) { return p.HasSnapshotIndex(day + 1); }));
+}
+
 TEST_CASE("health and metrics answer without a token") {
   ApiFixture f;
   auto health = f.Get("/health", "");

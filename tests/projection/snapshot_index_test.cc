@@ -105,5 +105,29 @@ TEST_CASE("a date's first question folds and builds no index; its second builds 
   }
 }
 
+TEST_CASE("indexes built for the dates asked once (a server's idle time) answer as the fold; others are not built") {
+  for (std::uint64_t seed : TestSeeds(kFirstSeed + 3000, kWorlds / 4)) {
+    CAPTURE(seed);
+    const RandomWorld world = GenerateWorld(seed);
+    const EventFeed feed(world.events);
+    const Projection p = feed.Build(feed.head());
+    const std::vector<std::int32_t> days = SnapshotDays(world);
+    REQUIRE(days.size() >= 2);
+    const std::int32_t asked = days.front();
+    const std::int32_t unasked = days.back();
+    (void)p.ListedByClinic(asked, p.applied_seq());  // a fold; remembered as asked once
+    p.BuildAskedSnapshotIndexes();
+    CHECK(p.HasSnapshotIndex(asked));
+    CHECK_FALSE(p.HasSnapshotIndex(unasked));
+    const std::int32_t one[] = {asked};
+    for (std::uint64_t k = 0; k <= p.applied_seq().value(); k += 1 + k / 8) {
+      CAPTURE(k);
+      CheckSameListing(p.ListedByClinic(asked, domain::Seq(k)), p.ListedByClinicOn(one, domain::Seq(k)).front());
+    }
+    p.BuildAskedSnapshotIndexes();  // nothing asked once is left: builds nothing more
+    CHECK_FALSE(p.HasSnapshotIndex(unasked));
+  }
+}
+
 }  // namespace
 }  // namespace capledger::testing
