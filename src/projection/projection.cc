@@ -57,12 +57,14 @@ std::int32_t EffectiveOf(std::span<const ResidentFact> facts, std::uint32_t seq)
 
 }  // namespace
 
+bool Projection::IndexCovers(const domain::Pseudonym& pseudonym) const {
+  const auto& absent = index_coverage_.absent;
+  return index_coverage_.whole || std::binary_search(absent.begin(), absent.end(), pseudonym);
+}
+
 std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& pseudonym) const {
   if (auto known = resident_index_.Find(pseudonym, residents_.pseudonym)) return known;
-  if (index_coverage_.whole ||
-      std::binary_search(index_coverage_.absent.begin(), index_coverage_.absent.end(), pseudonym)) {
-    return std::nullopt;
-  }
+  if (IndexCovers(pseudonym)) return std::nullopt;
   const auto& all = residents_.pseudonym;
   const auto at = std::find(all.begin(), all.end(), pseudonym);
   if (at == all.end()) return std::nullopt;
@@ -71,10 +73,7 @@ std::optional<std::uint32_t> Projection::ResidentIndex(const domain::Pseudonym& 
 
 std::optional<std::uint32_t> Projection::FindResident(const domain::Pseudonym& pseudonym) {
   if (auto known = resident_index_.Find(pseudonym, residents_.pseudonym)) return known;
-  if (index_coverage_.whole ||
-      std::binary_search(index_coverage_.absent.begin(), index_coverage_.absent.end(), pseudonym)) {
-    return std::nullopt;
-  }
+  if (IndexCovers(pseudonym)) return std::nullopt;
   resident_index_ = PseudonymIndex::Of(residents_.pseudonym);
   index_coverage_ = IndexCoverage{};
   return resident_index_.Find(pseudonym, residents_.pseudonym);

@@ -234,6 +234,9 @@ class Projection {
   // The dense id of `pseudonym`, for an Apply: builds the whole resident index first if it is
   // deferred and `pseudonym` was never resolved.
   std::optional<std::uint32_t> FindResident(const domain::Pseudonym& pseudonym);
+  // True if resident_index_ answers for `pseudonym`: it is whole, or `pseudonym` was resolved as
+  // absent (a miss in it is then the answer).
+  bool IndexCovers(const domain::Pseudonym& pseudonym) const;
   std::uint16_t EnsureClinic(const domain::ClinicId& clinic);
   void AddResidentFact(const domain::ResidentRef& ref, ResidentFact fact);
   // Folds residents [first, last) on each of `days` into `listings` (one per day).
